@@ -1,0 +1,158 @@
+#pragma once
+// One logical database: the keys, their values and their expiry times.
+//
+// The keyspace owns every byte: keys and values are copied in on write and freed on
+// delete. A key and its (string) value live in one allocation (a Record); the table is
+// open addressing over Record pointers, so a small key costs one allocation plus a slot.
+// Keys with a TTL are also kept in a second table so the active expiry cycle samples only
+// them (Redis's `expires` dict).
+//
+// Expired keys never show: every read takes `now_ms` and treats a key whose expiry is
+// <= now_ms as absent, deleting it on the spot (lazy expiry). ExpireCycle() reclaims the
+// rest in the background (active expiry).
+//
+// Views (std::string_view, const Record*) returned by this class stay valid until the
+// next call that writes to the keyspace (any non-const call may expire keys, so treat every
+// non-const call as a write).
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+
+#include "core/value_type.h"
+
+namespace kvd {
+
+class Record;  // core/record.h: one key, its value and its expiry, in one allocation
+class RecordTable;  // core/record_table.h: open-addressing table of Record pointers
+
+struct KeyspaceStats {
+  size_t entries = 0;       // keys held (including expired keys not yet reclaimed)
+  size_t data_bytes = 0;    // bytes of keys + values, exactly
+  size_t capacity = 0;      // table slots
+  double load_factor = 0;   // entries / capacity
+};
+
+// How a write treats the key's existing TTL.
+enum class TtlMode : uint8_t {
+  kClear,  // plain SET: the key becomes persistent unless an expiry is given
+  kKeep,   // KEEPTTL, INCR, APPEND...: the key keeps whatever TTL it had
+};
+
+class Keyspace {
+ public:
+  Keyspace();
+  ~Keyspace();
+  Keyspace(const Keyspace&) = delete;
+  Keyspace& operator=(const Keyspace&) = delete;
+  Keyspace(Keyspace&&) noexcept;
+  Keyspace& operator=(Keyspace&&) noexcept;
+
+  // ---- The seed API (the in-memory store kvd grew from) ----
+
+  // Stores a copy of key and value. Overwriting keeps the stored key bytes and replaces the
+  // value in place when it fits. The key becomes persistent.
+  void Put(std::string_view key, std::string_view value);
+  // As Put, expiring ttl_ms after now_ms.
+  void PutWithTtl(std::string_view key, std::string_view value, int64_t ttl_ms, int64_t now_ms);
+  // The string value, or nullopt when the key is missing, expired or not a string.
+  std::optional<std::string_view> Get(std::string_view key, int64_t now_ms);
+  // Removes the key; true when it existed (an expired key does not count as existing).
+  bool Delete(std::string_view key, int64_t now_ms);
+  bool Contains(std::string_view key, int64_t now_ms);
+  // Live keys. Exact: keys that have expired but are not reclaimed yet are reclaimed first
+  // (cheap when nothing can have expired: the keyspace keeps a lower bound of its expiry
+  // times).
+  size_t Count(int64_t now_ms);
+  // Looks up keys.size() keys into results (caller-provided, at least as long); returns
+  // how many were looked up (min of the two sizes).
+  size_t MultiGet(std::span<const std::string_view> keys,
+                  std::span<std::optional<std::string_view>> results, int64_t now_ms);
+  // Best effort: stores pairs until one fails (allocation failure); returns how many went in.
+  size_t MultiPut(std::span<const std::string_view> keys, std::span<const std::string_view> values);
+  // Bytes of keys + values held, kept up to date in O(1) on every write.
+  size_t DataBytes() const { return data_bytes_; }
+  // Exact heap bytes this keyspace holds (allocation sizes of records, tables, objects).
+  size_t AllocatedBytes() const { return allocated_bytes_; }
+  KeyspaceStats Stats() const;
+  // Fills out with views of up to out.size() live keys; returns how many. No allocation.
+  size_t ListKeys(std::span<std::string_view> out, int64_t now_ms);
+
+  // ---- What the commands need ----
+
+  // The live record for key, or nullptr (missing or expired; an expired key is deleted).
+  const Record* Find(std::string_view key, int64_t now_ms);
+  // The record without expiring it (snapshotting, MEMORY USAGE of a known-live key...).
+  const Record* Peek(std::string_view key) const;
+
+  // Writes a string value. expire_at_ms is an absolute time or kNoExpiry; with
+  // TtlMode::kKeep an existing TTL survives and expire_at_ms is ignored. Replaces a value
+  // of any type. Returns true when the key was created.
+  bool SetString(std::string_view key, std::string_view value, int64_t expire_at_ms,
+                 TtlMode mode, int64_t now_ms);
+  // APPEND: creates the key when missing; returns the new length. Caller checked the type.
+  size_t Append(std::string_view key, std::string_view data, int64_t now_ms);
+  // SETRANGE: zero-pads as needed; returns the new length. Caller checked type and limits.
+  size_t SetRange(std::string_view key, size_t offset, std::string_view data, int64_t now_ms);
+
+  // Expiry of a live key: kNoExpiry when persistent, nullopt when the key is missing.
+  std::optional<int64_t> GetExpire(std::string_view key, int64_t now_ms);
+  // Sets an absolute expiry on a live key; false when missing. An expiry <= now_ms deletes
+  // the key (counted as an expiry, as Redis does for EXPIRE with a past time).
+  bool SetExpire(std::string_view key, int64_t expire_at_ms, int64_t now_ms);
+  // Removes the TTL; true when the key existed and had one.
+  bool Persist(std::string_view key, int64_t now_ms);
+
+  // RENAME: moves value and TTL to `to`, replacing whatever `to` held. False when `from`
+  // is missing. Renaming a key to itself succeeds and changes nothing.
+  bool Rename(std::string_view from, std::string_view to, int64_t now_ms);
+  // COPY (also across databases): false when `from` is missing, or `to` exists and
+  // !replace. The copy keeps the TTL.
+  bool CopyTo(std::string_view from, Keyspace& dst, std::string_view to, bool replace,
+              int64_t now_ms);
+  // MOVE: moves the key to dst when dst lacks it. False when missing here or present there.
+  bool MoveTo(std::string_view key, Keyspace& dst, int64_t now_ms);
+
+  // A random live key, or nullopt when there is none.
+  std::optional<std::string_view> RandomKey(int64_t now_ms);
+
+  // SCAN with Redis's guarantee: a key present for the whole iteration is visited at least
+  // once, even while the table grows or shrinks. Visits one home bucket per call (every
+  // live record whose hash maps there), returns the next cursor; 0 ends the iteration.
+  uint64_t ScanStep(uint64_t cursor, int64_t now_ms,
+                    const std::function<void(const Record&)>& visit);
+
+  // Calls visit on every live record (snapshot encoding, KEYS). Must not write.
+  void ForEach(int64_t now_ms, const std::function<void(const Record&)>& visit) const;
+
+  // Active expiry: samples up to `sample` keys with a TTL (walking the TTL table with an
+  // internal cursor) and deletes the expired ones. Returns {sampled, expired}.
+  struct ExpireSample { size_t sampled = 0; size_t expired = 0; };
+  ExpireSample ExpireSome(int64_t now_ms, size_t sample);
+
+  // Removes everything.
+  void Clear();
+
+  size_t KeysWithExpiry() const;       // INFO keyspace `expires`
+  int64_t AvgTtlMs(int64_t now_ms) const;  // INFO keyspace `avg_ttl` (estimate, as Redis)
+  uint64_t ExpiredCount() const { return expired_count_; }  // lazy + active expiries
+  void ResetExpiredCount() { expired_count_ = 0; }
+
+  // Bytes MEMORY USAGE reports for one record (its allocation plus its share of the table).
+  size_t MemoryUsage(const Record& r) const;
+
+ private:
+  std::unique_ptr<RecordTable> main_;     // every key
+  std::unique_ptr<RecordTable> volatile_; // keys with a TTL
+  size_t data_bytes_ = 0;
+  size_t allocated_bytes_ = 0;
+  uint64_t expired_count_ = 0;
+  int64_t min_expire_bound_ = INT64_MAX;  // no key expires before this
+  uint64_t expire_cursor_ = 0;
+};
+
+}  // namespace kvd

@@ -1,0 +1,14 @@
+#pragma once
+// Small text helpers shared by every layer above core/.
+#include <string>
+#include <string_view>
+
+namespace kvd {
+
+bool EqualsIgnoreCase(std::string_view a, std::string_view b);
+std::string ToLower(std::string_view s);
+
+// Redis's stringmatchlen: glob match with *, ?, [abc], [^a], [a-z] and \ escapes.
+bool GlobMatch(std::string_view pattern, std::string_view str, bool nocase = false);
+
+}  // namespace kvd

@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Installs the Debian packages kvd needs to build and test, and nothing when all are there.
+set -euo pipefail
+
+packages=(
+  g++ cmake make pkg-config
+  libasio-dev libspdlog-dev libcli11-dev doctest-dev
+  redis-tools   # redis-cli, used by the end-to-end tests
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+echo "bootstrap: installing ${missing[*]}"
+sudo=""
+[ "$(id -u)" -ne 0 ] && sudo="sudo"
+$sudo apt-get update -qq
+DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"

@@ -1,0 +1,40 @@
+#pragma once
+// What the commands know of one client connection. Owned by the connection; read and
+// written by commands on the store strand only, except the atomics, which the connection
+// updates from its own strand for CLIENT LIST.
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <string>
+
+namespace kvd {
+
+struct ClientState {
+  uint64_t id = 0;
+  std::string addr;   // "127.0.0.1:51234"
+  std::string laddr;  // "127.0.0.1:6379"
+  int fd = -1;
+  std::string name;      // CLIENT SETNAME / HELLO SETNAME
+  std::string lib_name;  // CLIENT SETINFO LIB-NAME
+  std::string lib_ver;   // CLIENT SETINFO LIB-VER
+  size_t db = 0;
+  int resp = 2;          // 2 or 3 (HELLO 3)
+  bool authenticated = false;
+  std::string user = "default";
+  int64_t created_ms = 0;
+  int64_t last_interaction_ms = 0;
+  std::string last_command;  // "client|list", for CLIENT LIST cmd=
+  uint64_t commands = 0;     // commands run, for CLIENT LIST (tot-cmds)
+
+  // Set by a command; the connection acts on it after sending the batch's replies.
+  bool close_after_reply = false;  // QUIT, or a protocol error
+
+  // Buffer sizes, updated by the connection for CLIENT LIST (qbuf, omem...).
+  std::atomic<size_t> query_buffer_bytes{0};
+  std::atomic<size_t> output_buffer_bytes{0};
+
+  // Closes the connection from any strand (CLIENT KILL). Set by the connection.
+  std::function<void()> kill;
+};
+
+}  // namespace kvd

@@ -1,0 +1,104 @@
+#pragma once
+// What a command is (CommandSpec, kept in one table) and what its handler gets
+// (CommandContext). Handlers never re-check arity: the dispatcher did.
+#include <cstdint>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/keyspace.h"
+#include "core/store.h"
+#include "protocol/reply_writer.h"
+
+namespace kvd {
+
+struct ClientState;
+class ServerState;
+struct CommandContext;
+
+// Redis's command flags, as COMMAND INFO names them.
+enum CommandFlag : uint32_t {
+  kWrite = 1u << 0,       // "write"
+  kReadOnly = 1u << 1,    // "readonly"
+  kDenyOom = 1u << 2,     // "denyoom"
+  kAdmin = 1u << 3,       // "admin"
+  kPubSub = 1u << 4,      // "pubsub"
+  kNoScript = 1u << 5,    // "noscript"
+  kBlocking = 1u << 6,    // "blocking"
+  kLoading = 1u << 7,     // "loading": allowed while loading
+  kStale = 1u << 8,       // "stale"
+  kSkipMonitor = 1u << 9, // "skip_monitor"
+  kSkipSlowlog = 1u << 10,// "skip_slowlog"
+  kFast = 1u << 11,       // "fast"
+  kNoAuth = 1u << 12,     // "no_auth": allowed before AUTH
+  kAllowBusy = 1u << 13,  // "allow_busy"
+  kNoMulti = 1u << 14,    // "no_multi"
+};
+
+using CommandHandler = void (*)(CommandContext&);
+
+struct CommandSpec {
+  std::string name;        // lower case; subcommands as "client|list"
+  int arity = 0;           // N: exactly N args incl. the name; -N: at least N
+  uint32_t flags = 0;      // CommandFlag bits
+  int first_key = 0;       // 0: no keys
+  int last_key = 0;        // -1: the last argument
+  int key_step = 0;
+  CommandHandler handler = nullptr;  // null for a container of subcommands
+  // COMMAND INFO / COMMAND DOCS metadata.
+  std::string_view acl_categories;   // space separated, e.g. "@write @string @slow"
+  std::string_view group;            // "string", "generic", "connection", "server"...
+  std::string_view summary;
+  std::string_view since;            // "1.0.0"
+  std::string_view complexity;       // "O(1)"
+  std::vector<CommandSpec> subcommands;  // CLIENT LIST, CONFIG GET...
+
+  // Statistics for INFO commandstats (touched on the store strand only).
+  mutable uint64_t calls = 0;
+  mutable uint64_t usec = 0;
+  mutable uint64_t rejected_calls = 0;
+  mutable uint64_t failed_calls = 0;
+};
+
+struct CommandContext {
+  std::span<const std::string_view> args;  // args[0] is the command name as sent
+  ReplyWriter& reply;
+  Store& store;
+  ClientState& client;
+  ServerState& server;
+  const CommandSpec& spec;
+  int64_t now_ms;  // read once per command
+
+  Keyspace& db();  // the client's selected database
+
+  // Error replies go through here so INFO errorstats and failed_calls see them.
+  // `message` is the full text without '-', e.g. "ERR syntax error".
+  void Error(std::string_view message);
+  bool failed = false;
+  // Set by write commands that changed data (rdb_changes_since_last_save).
+  void AddDirty(uint64_t n = 1);
+};
+
+// The table: every command, by lower-case name.
+class CommandTable {
+ public:
+  void Add(CommandSpec spec);
+  const CommandSpec* Find(std::string_view name) const;  // case-insensitive
+  const std::vector<CommandSpec>& All() const { return specs_; }
+  void Freeze();  // builds the lookup index once every family has registered
+
+ private:
+  std::vector<CommandSpec> specs_;
+  std::vector<std::pair<std::string, size_t>> index_;  // sorted by name
+};
+
+// One registration function per family file (server/commands/<family>.cpp), called
+// explicitly from RegisterAllCommands (no static registration objects).
+void RegisterConnectionFamily(CommandTable& t);
+void RegisterServerFamily(CommandTable& t);
+void RegisterKeyFamily(CommandTable& t);
+void RegisterStringFamily(CommandTable& t);
+void RegisterAllCommands(CommandTable& t);
+
+}  // namespace kvd

@@ -1,0 +1,72 @@
+#pragma once
+// Configuration: every parameter with its redis.conf name, default, parser and whether
+// CONFIG SET may change it at run time. The config file (redis.conf syntax), the command
+// line (`kvd [configfile] [--name value ...]`) and CONFIG GET/SET all go through here.
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <span>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace kvd {
+
+struct ConfigValues {
+  int port = 6379;
+  std::vector<std::string> bind = {"127.0.0.1", "-::1"};  // '-' prefix: optional address
+  int tcp_backlog = 511;
+  int tcp_keepalive = 300;
+  std::string dir = ".";
+  std::string dbfilename = "dump.rdb";
+  std::string save = "3600 1 300 100 60 10000";
+  std::string loglevel = "notice";  // debug, verbose, notice, warning, nothing
+  std::string logfile = "";         // "" = standard output
+  std::string pidfile = "";
+  int databases = 16;
+  int maxclients = 10000;
+  int timeout = 0;  // seconds a client may idle; 0 = never
+  int hz = 10;      // background task frequency (active expiry...)
+  std::string requirepass = "";
+  int64_t proto_max_bulk_len = 512LL * 1024 * 1024;
+  int64_t client_query_buffer_limit = 1024LL * 1024 * 1024;
+  int io_threads = 1;
+  int64_t maxmemory = 0;
+  std::string maxmemory_policy = "noeviction";
+};
+
+class Config {
+ public:
+  Config();
+  ~Config();
+
+  // Reads a config file in redis.conf syntax. Returns "" or an error naming the file, line
+  // and option (Redis's "*** FATAL CONFIG FILE ERROR ***" information).
+  std::string LoadFile(const std::string& path);
+  // Sets one parameter from the file or the command line (`--name v1 v2`). Returns "" or an
+  // error naming the option and the bad value.
+  std::string ApplyStartup(std::string_view name, std::span<const std::string_view> values);
+
+  // CONFIG GET: (name, value) for every parameter matching any glob pattern, no duplicates.
+  std::vector<std::pair<std::string, std::string>> Get(
+      std::span<const std::string_view> patterns) const;
+  // CONFIG SET name value [name value ...], atomically (all or none). Returns "" or Redis's
+  // error text, e.g. "ERR Unknown option or number of arguments for CONFIG SET - 'foo'".
+  std::string Set(std::span<const std::string_view> name_value_pairs);
+
+  const ConfigValues& values() const { return values_; }
+  const std::string& config_file() const { return config_file_; }
+
+  // Called after a successful CONFIG SET with the names it changed (hz, loglevel...).
+  void OnChange(std::function<void(std::string_view name)> fn);
+
+ private:
+  struct Param;
+  ConfigValues values_;
+  std::string config_file_;
+  std::vector<std::unique_ptr<Param>> params_;
+  std::vector<std::function<void(std::string_view)>> on_change_;
+};
+
+}  // namespace kvd

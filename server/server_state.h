@@ -1,0 +1,75 @@
+#pragma once
+// Server-wide state the commands see: configuration, statistics, the client registry and
+// hooks into the network layer (which the commands must not include). Touched on the store
+// strand only.
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/clock.h"
+#include "core/store.h"
+#include "server/client_state.h"
+#include "server/command.h"
+#include "server/config.h"
+
+namespace kvd {
+
+struct ServerStats {
+  uint64_t total_connections_received = 0;
+  uint64_t total_commands_processed = 0;
+  uint64_t rejected_connections = 0;
+  uint64_t keyspace_hits = 0;
+  uint64_t keyspace_misses = 0;
+  uint64_t total_net_input_bytes = 0;
+  uint64_t total_net_output_bytes = 0;
+  uint64_t total_error_replies = 0;
+  uint64_t dirty = 0;  // changes since the last save (rdb_changes_since_last_save)
+  std::map<std::string, uint64_t, std::less<>> error_counts;  // errorstats, by prefix
+  // instantaneous_ops_per_sec: the cron samples total_commands_processed.
+  double instantaneous_ops_per_sec = 0;
+};
+
+enum class ShutdownMode { kDefault, kSave, kNoSave };
+
+class ServerState {
+ public:
+  ServerState(Config& config, Store& store, CommandTable& commands, const Clock& clock);
+
+  Config& config;
+  Store& store;
+  CommandTable& commands;
+  const Clock& clock;
+  ServerStats stats;
+
+  int64_t start_time_ms = 0;
+  int tcp_port = 0;             // the port actually bound
+  std::string executable;       // argv[0], absolute
+  int64_t last_save_time = 0;   // Unix seconds (LASTSAVE, INFO persistence)
+  bool loading = false;
+
+  // Client registry: every connected client, by id (CLIENT LIST, KILL, INFO clients).
+  std::map<uint64_t, ClientState*> clients;
+  uint64_t next_client_id = 1;
+  void AddClient(ClientState& c);
+  void RemoveClient(ClientState& c);
+
+  // Hooks set by the network layer; commands call them.
+  std::function<void(ShutdownMode)> request_shutdown;  // SHUTDOWN, after replies are sent
+
+  // Records an error reply for INFO errorstats (prefix is the first word: "ERR", "WRONGTYPE").
+  void CountError(std::string_view message);
+  // Periodic bookkeeping (instantaneous_ops_per_sec); called by the server's cron.
+  void Cron(int64_t now_ms);
+
+  // CONFIG RESETSTAT: stats, commandstats, errorstats back to zero.
+  void ResetStats();
+
+ private:
+  int64_t ops_sample_ms_ = 0;
+  uint64_t ops_sample_count_ = 0;
+};
+
+}  // namespace kvd
