@@ -2,6 +2,7 @@
 // Reply encoder for RESP2 and RESP3: appends to the connection's output buffer; never
 // builds intermediate strings. In RESP2, RESP3-only types degrade as Redis does (a map is a
 // flat array, a double a bulk string, a boolean an integer, null `$-1`/`*-1`).
+#include <cstddef>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -30,6 +31,7 @@ class ReplyWriter {
   void Bool(bool v);                            // RESP3 #t/#f, RESP2 :1/:0
   void Verbatim(std::string_view format, std::string_view s);  // RESP3 =, RESP2 bulk
   void BigNumber(std::string_view digits);      // RESP3 (, RESP2 bulk
+  void BulkInteger(int64_t v);                  // an integer as a bulk string: $2\r\n42
 
   // Frequent constant replies, appended without formatting.
   void Ok() { out_.append("+OK\r\n"); }
@@ -42,5 +44,10 @@ class ReplyWriter {
 // Redis's shortest round-trip text for a double ("1.5", "inf", "-inf", "nan"; integral
 // values without ".0"), as used in replies and INCRBYFLOAT-style results.
 std::string FormatDouble(double v);
+
+// FormatDouble without allocating: writes at most kMaxDoubleChars bytes to `buf` and
+// returns how many.
+inline constexpr size_t kMaxDoubleChars = 32;
+size_t FormatDouble(double v, char* buf);
 
 }  // namespace kvd

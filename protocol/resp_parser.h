@@ -21,7 +21,10 @@ namespace kvd {
 struct RespLimits {
   int64_t max_bulk_len = 512LL * 1024 * 1024;  // proto-max-bulk-len
   int64_t max_multibulk_len = 1024 * 1024;     // elements per request
-  size_t max_inline_len = 64 * 1024;           // inline request line
+  size_t max_inline_len = 64 * 1024;           // inline request line, or a header line
+  // Set while the client still has to AUTH (requirepass): Redis then refuses more than 10
+  // elements or bulks over 16384 bytes ("unauthenticated multibulk/bulk length").
+  bool auth_required = false;
 };
 
 enum class ParseStatus { kComplete, kNeedMore, kError };
@@ -39,6 +42,7 @@ class RespParser {
 
   // Parses at most one command from `in`. An empty inline line or `*0`/`*-1` is consumed
   // and yields kComplete with empty args (the caller skips it, as Redis does).
+  // On kError the parser is reset; `error` stays valid until the next call.
   ParseResult Parse(std::string_view in, std::vector<std::string_view>& args);
 
   // How many bytes of `in` the current partial frame needs in total, when known (a bulk
@@ -50,15 +54,26 @@ class RespParser {
   void ReleaseInlineStorage() { inline_storage_.clear(); }
 
   void set_limits(const RespLimits& limits) { limits_ = limits; }
+  const RespLimits& limits() const { return limits_; }
+
+  // Forgets any partial frame (e.g. when the caller discards its input buffer).
+  void Reset();
 
  private:
+  ParseResult ParseMultibulk(std::string_view in, std::vector<std::string_view>& args);
+  ParseResult ParseInline(std::string_view in, std::vector<std::string_view>& args);
+  ParseResult Fail(std::string_view error);
+  size_t FindDelimiter(std::string_view in, size_t from, char delim);
+
   RespLimits limits_;
   // Progress through a partial multibulk frame, as offsets into `in`.
   int64_t multibulk_len_ = 0;   // elements announced; 0 = not inside a multibulk frame
   int64_t bulk_len_ = -1;       // length of the bulk being read, -1 = header not read
   size_t pos_ = 0;              // offset of the next unread byte of the frame
+  size_t scan_ = 0;             // where the search for the current line's end resumes
   std::vector<std::pair<size_t, size_t>> arg_spans_;  // (offset, length) of read elements
   std::deque<std::string> inline_storage_;
+  std::string error_;           // formatted error text ("expected '$', got 'x'")
 };
 
 // Splits an inline line into arguments with Redis's sdssplitargs rules ("..." with \n \t
