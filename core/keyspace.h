@@ -8,7 +8,7 @@
 // them (Redis's `expires` dict).
 //
 // Expired keys never show: every read takes `now_ms` and treats a key whose expiry is
-// <= now_ms as absent, deleting it on the spot (lazy expiry). ExpireCycle() reclaims the
+// <= now_ms as absent, deleting it on the spot (lazy expiry). ExpireSome() reclaims the
 // rest in the background (active expiry).
 //
 // Views (std::string_view, const Record*) returned by this class stay valid until the
@@ -17,18 +17,16 @@
 #include <cstddef>
 #include <cstdint>
 #include <functional>
-#include <memory>
 #include <optional>
 #include <span>
 #include <string>
 #include <string_view>
 
+#include "core/record.h"
+#include "core/record_table.h"
 #include "core/value_type.h"
 
 namespace kvd {
-
-class Record;  // core/record.h: one key, its value and its expiry, in one allocation
-class RecordTable;  // core/record_table.h: open-addressing table of Record pointers
 
 struct KeyspaceStats {
   size_t entries = 0;       // keys held (including expired keys not yet reclaimed)
@@ -77,8 +75,12 @@ class Keyspace {
   // Bytes of keys + values held, kept up to date in O(1) on every write.
   size_t DataBytes() const { return data_bytes_; }
   // Exact heap bytes this keyspace holds (allocation sizes of records, tables, objects).
-  size_t AllocatedBytes() const { return allocated_bytes_; }
+  size_t AllocatedBytes() const {
+    return record_bytes_ + TableBytes();
+  }
   KeyspaceStats Stats() const;
+  // The part of AllocatedBytes() that is table arrays rather than records.
+  size_t TableBytes() const { return main_.AllocatedBytes() + volatile_.AllocatedBytes(); }
   // Fills out with views of up to out.size() live keys; returns how many. No allocation.
   size_t ListKeys(std::span<std::string_view> out, int64_t now_ms);
 
@@ -91,12 +93,15 @@ class Keyspace {
 
   // Writes a string value. expire_at_ms is an absolute time or kNoExpiry; with
   // TtlMode::kKeep an existing TTL survives and expire_at_ms is ignored. Replaces a value
-  // of any type. Returns true when the key was created.
+  // of any type. Returns true when the key was created. An expire_at_ms <= now_ms stores a
+  // key that is already expired (invisible, reclaimed as an expiry); SET with a past
+  // EXAT/PXAT should delete instead, as Redis does.
   bool SetString(std::string_view key, std::string_view value, int64_t expire_at_ms,
                  TtlMode mode, int64_t now_ms);
   // APPEND: creates the key when missing; returns the new length. Caller checked the type.
   size_t Append(std::string_view key, std::string_view data, int64_t now_ms);
   // SETRANGE: zero-pads as needed; returns the new length. Caller checked type and limits.
+  // Empty data creates nothing and changes nothing (returns the current length or 0).
   size_t SetRange(std::string_view key, size_t offset, std::string_view data, int64_t now_ms);
 
   // Expiry of a live key: kNoExpiry when persistent, nullopt when the key is missing.
@@ -110,11 +115,12 @@ class Keyspace {
   // RENAME: moves value and TTL to `to`, replacing whatever `to` held. False when `from`
   // is missing. Renaming a key to itself succeeds and changes nothing.
   bool Rename(std::string_view from, std::string_view to, int64_t now_ms);
-  // COPY (also across databases): false when `from` is missing, or `to` exists and
-  // !replace. The copy keeps the TTL.
+  // COPY (also across databases): false when `from` is missing, `to` exists and !replace,
+  // or the copy would be onto itself. The copy keeps the TTL.
   bool CopyTo(std::string_view from, Keyspace& dst, std::string_view to, bool replace,
               int64_t now_ms);
-  // MOVE: moves the key to dst when dst lacks it. False when missing here or present there.
+  // MOVE: moves the key (the record itself, no copy) to dst when dst lacks it. False when
+  // missing here, present there, or dst is this keyspace.
   bool MoveTo(std::string_view key, Keyspace& dst, int64_t now_ms);
 
   // A random live key, or nullopt when there is none.
@@ -123,6 +129,7 @@ class Keyspace {
   // SCAN with Redis's guarantee: a key present for the whole iteration is visited at least
   // once, even while the table grows or shrinks. Visits one home bucket per call (every
   // live record whose hash maps there), returns the next cursor; 0 ends the iteration.
+  // visit must not write to the keyspace.
   uint64_t ScanStep(uint64_t cursor, int64_t now_ms,
                     const std::function<void(const Record&)>& visit);
 
@@ -137,22 +144,58 @@ class Keyspace {
   // Removes everything.
   void Clear();
 
-  size_t KeysWithExpiry() const;       // INFO keyspace `expires`
-  int64_t AvgTtlMs(int64_t now_ms) const;  // INFO keyspace `avg_ttl` (estimate, as Redis)
+  // INFO keyspace `expires`: keys with a TTL, including expired ones not reclaimed yet
+  // (exact right after Count(now_ms), which reclaims them).
+  size_t KeysWithExpiry() const;
+  // INFO keyspace `avg_ttl`: mean remaining TTL of the keys with one (0 when none). Exact,
+  // from a running sum of expiry times, where Redis estimates from samples.
+  int64_t AvgTtlMs(int64_t now_ms) const;
   uint64_t ExpiredCount() const { return expired_count_; }  // lazy + active expiries
   void ResetExpiredCount() { expired_count_ = 0; }
 
-  // Bytes MEMORY USAGE reports for one record (its allocation plus its share of the table).
+  // Bytes MEMORY USAGE reports for one record: its allocation plus its table slots
+  // (pointer + control byte in the main table, and in the TTL table when it has a TTL).
   size_t MemoryUsage(const Record& r) const;
 
  private:
-  std::unique_ptr<RecordTable> main_;     // every key
-  std::unique_ptr<RecordTable> volatile_; // keys with a TTL
+  // What a record contributes to the counters, captured before a write reshapes it.
+  struct Footprint {
+    size_t data = 0;
+    size_t alloc = 0;
+    int64_t expire_at_ms = kNoExpiry;
+  };
+  static Footprint FootprintOf(const Record& r);
+  void Account(const Footprint& removed, const Footprint& added);
+
+  // The live record for key (index in main_ into *index); deletes it when expired.
+  Record* FindLive(std::string_view key, uint64_t hash, int64_t now_ms, size_t* index);
+  // Adds a new record to both tables (reserve room first: this must not throw).
+  void Link(Record* r, uint64_t hash);
+  // Removes the record at main_ slot `index` from both tables without freeing it.
+  // `volatile_index` is its slot in volatile_ when the caller knows it. Never shrinks.
+  Record* Unlink(size_t index, uint64_t hash, size_t volatile_index = RecordTable::kNotFound);
+  void ShrinkTables() noexcept;
+  // Rewrites the record at main_ slot `index` through `reshape` (Record* -> Record*),
+  // keeping both tables and all counters right whatever the reshape did to address or TTL.
+  // ttl_after: whether the reshaped record has a TTL (room in volatile_ is reserved first).
+  template <class Reshape>
+  Record* Modify(size_t index, uint64_t hash, bool ttl_after, Reshape&& reshape);
+  // Creates a string record for a key known to be absent.
+  Record* InsertString(std::string_view key, uint64_t hash, std::string_view value,
+                       int64_t expire_at_ms);
+  // Deletes every expired key when any may have expired; refreshes min_expire_bound_.
+  void ReclaimExpired(int64_t now_ms);
+  uint64_t NextRandom();
+
+  RecordTable main_;      // every key
+  RecordTable volatile_;  // keys with a TTL
   size_t data_bytes_ = 0;
-  size_t allocated_bytes_ = 0;
+  size_t record_bytes_ = 0;         // allocation sizes of all records
   uint64_t expired_count_ = 0;
   int64_t min_expire_bound_ = INT64_MAX;  // no key expires before this
-  uint64_t expire_cursor_ = 0;
+  __int128 expire_sum_ = 0;               // sum of expire_at_ms over volatile_, for avg_ttl
+  size_t expire_cursor_ = 0;              // ExpireSome resumes here
+  uint64_t rng_state_;
 };
 
 }  // namespace kvd

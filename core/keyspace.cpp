@@ -1,0 +1,512 @@
+#include "core/keyspace.h"
+
+#include <algorithm>
+#include <cstring>
+#include <new>
+#include <utility>
+
+#include "core/hash.h"
+
+namespace kvd {
+namespace {
+
+uint64_t ReverseBits(uint64_t v) {
+  v = ((v >> 1) & 0x5555555555555555ull) | ((v & 0x5555555555555555ull) << 1);
+  v = ((v >> 2) & 0x3333333333333333ull) | ((v & 0x3333333333333333ull) << 2);
+  v = ((v >> 4) & 0x0F0F0F0F0F0F0F0Full) | ((v & 0x0F0F0F0F0F0F0F0Full) << 4);
+  return __builtin_bswap64(v);
+}
+
+// True when s points into the allocation of r (a write to r could clobber it).
+bool PointsInto(std::string_view s, const Record* r) {
+  const auto* begin = reinterpret_cast<const char*>(r);
+  return !s.empty() && s.data() >= begin && s.data() < begin + r->AllocSize();
+}
+
+int64_t SaturatingAdd(int64_t a, int64_t b) {
+  int64_t out;
+  if (__builtin_add_overflow(a, b, &out)) return b > 0 ? INT64_MAX : INT64_MIN + 1;
+  return out;
+}
+
+}  // namespace
+
+Keyspace::Keyspace() : rng_state_(HashSeed() ^ reinterpret_cast<uintptr_t>(this)) {}
+
+Keyspace::~Keyspace() { Clear(); }
+
+Keyspace::Keyspace(Keyspace&& other) noexcept
+    : main_(std::move(other.main_)),
+      volatile_(std::move(other.volatile_)),
+      data_bytes_(std::exchange(other.data_bytes_, 0)),
+      record_bytes_(std::exchange(other.record_bytes_, 0)),
+      expired_count_(std::exchange(other.expired_count_, 0)),
+      min_expire_bound_(std::exchange(other.min_expire_bound_, INT64_MAX)),
+      expire_sum_(std::exchange(other.expire_sum_, 0)),
+      expire_cursor_(std::exchange(other.expire_cursor_, 0)),
+      rng_state_(other.rng_state_) {}
+
+Keyspace& Keyspace::operator=(Keyspace&& other) noexcept {
+  if (this != &other) {
+    Clear();
+    main_ = std::move(other.main_);
+    volatile_ = std::move(other.volatile_);
+    data_bytes_ = std::exchange(other.data_bytes_, 0);
+    record_bytes_ = std::exchange(other.record_bytes_, 0);
+    expired_count_ = std::exchange(other.expired_count_, 0);
+    min_expire_bound_ = std::exchange(other.min_expire_bound_, INT64_MAX);
+    expire_sum_ = std::exchange(other.expire_sum_, 0);
+    expire_cursor_ = std::exchange(other.expire_cursor_, 0);
+    rng_state_ = other.rng_state_;
+  }
+  return *this;
+}
+
+// ---- Bookkeeping ----
+
+Keyspace::Footprint Keyspace::FootprintOf(const Record& r) {
+  return {r.key().size() + r.string_value().size(), r.AllocSize(), r.expire_at_ms()};
+}
+
+void Keyspace::Account(const Footprint& removed, const Footprint& added) {
+  data_bytes_ = data_bytes_ - removed.data + added.data;
+  record_bytes_ = record_bytes_ - removed.alloc + added.alloc;
+  if (removed.expire_at_ms != kNoExpiry) expire_sum_ -= removed.expire_at_ms;
+  if (added.expire_at_ms != kNoExpiry) {
+    expire_sum_ += added.expire_at_ms;
+    min_expire_bound_ = std::min(min_expire_bound_, added.expire_at_ms);
+  }
+}
+
+Record* Keyspace::FindLive(std::string_view key, uint64_t hash, int64_t now_ms, size_t* index) {
+  const size_t i = main_.FindIndex(key, hash);
+  if (i == RecordTable::kNotFound) return nullptr;
+  Record* r = main_.At(i);
+  if (r->IsExpiredAt(now_ms)) {
+    Record::Free(Unlink(i, hash));
+    ++expired_count_;
+    ShrinkTables();
+    return nullptr;
+  }
+  if (index != nullptr) *index = i;
+  return r;
+}
+
+void Keyspace::Link(Record* r, uint64_t hash) {
+  main_.Insert(r, hash);
+  if (r->has_expiry()) volatile_.Insert(r, hash);
+  Account({}, FootprintOf(*r));
+}
+
+Record* Keyspace::Unlink(size_t index, uint64_t hash, size_t volatile_index) {
+  Record* r = main_.At(index);
+  if (r->has_expiry()) {
+    if (volatile_index == RecordTable::kNotFound) {
+      volatile_index = volatile_.FindIndex(r->key(), hash);
+    }
+    volatile_.EraseAt(volatile_index);
+  }
+  main_.EraseAt(index);
+  Account(FootprintOf(*r), {});
+  return r;
+}
+
+void Keyspace::ShrinkTables() noexcept {
+  main_.ShrinkIfSparse();
+  volatile_.ShrinkIfSparse();
+}
+
+template <class Reshape>
+Record* Keyspace::Modify(size_t index, uint64_t hash, bool ttl_after, Reshape&& reshape) {
+  Record* old = main_.At(index);
+  const bool had_ttl = old->has_expiry();
+  size_t volatile_index = RecordTable::kNotFound;
+  if (had_ttl) {
+    volatile_index = volatile_.FindIndex(old->key(), hash);
+  } else if (ttl_after) {
+    volatile_.ReserveOne();  // the only step that can fail after the reshape
+  }
+  const Footprint before = FootprintOf(*old);
+  Record* r = reshape(old);  // `old` may be freed from here on
+  main_.Replace(index, r);
+  if (had_ttl && r->has_expiry()) {
+    volatile_.Replace(volatile_index, r);
+  } else if (had_ttl) {
+    volatile_.EraseAt(volatile_index);
+    volatile_.ShrinkIfSparse();
+  } else if (r->has_expiry()) {
+    volatile_.Insert(r, hash);
+  }
+  Account(before, FootprintOf(*r));
+  return r;
+}
+
+Record* Keyspace::InsertString(std::string_view key, uint64_t hash, std::string_view value,
+                               int64_t expire_at_ms) {
+  main_.ReserveOne();
+  if (expire_at_ms != kNoExpiry) volatile_.ReserveOne();
+  Record* r = Record::NewString(key, value, expire_at_ms);
+  Link(r, hash);
+  return r;
+}
+
+void Keyspace::ReclaimExpired(int64_t now_ms) {
+  if (now_ms < min_expire_bound_) return;
+  // Deleting slot i shifts later entries back into it, so i is looked at again; an entry
+  // that wraps from the front of the array to the back is merely seen twice.
+  int64_t min_left = INT64_MAX;
+  for (size_t i = 0; i < volatile_.capacity() && volatile_.size() > 0;) {
+    if (!volatile_.Occupied(i)) {
+      ++i;
+      continue;
+    }
+    Record* r = volatile_.At(i);
+    const int64_t at = r->expire_at_ms();
+    if (at <= now_ms) {
+      const uint64_t hash = HashKey(r->key());
+      Record::Free(Unlink(main_.FindIndex(r->key(), hash), hash, i));
+      ++expired_count_;
+      continue;
+    }
+    min_left = std::min(min_left, at);
+    ++i;
+  }
+  min_expire_bound_ = min_left;
+  ShrinkTables();
+}
+
+uint64_t Keyspace::NextRandom() {
+  // splitmix64
+  uint64_t z = (rng_state_ += 0x9e3779b97f4a7c15ull);
+  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+  z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+  return z ^ (z >> 31);
+}
+
+// ---- The seed API ----
+
+void Keyspace::Put(std::string_view key, std::string_view value) {
+  // No clock here: an existing key is overwritten whatever its TTL was.
+  SetString(key, value, kNoExpiry, TtlMode::kClear, INT64_MIN);
+}
+
+void Keyspace::PutWithTtl(std::string_view key, std::string_view value, int64_t ttl_ms,
+                          int64_t now_ms) {
+  SetString(key, value, SaturatingAdd(now_ms, ttl_ms), TtlMode::kClear, now_ms);
+}
+
+std::optional<std::string_view> Keyspace::Get(std::string_view key, int64_t now_ms) {
+  const Record* r = FindLive(key, HashKey(key), now_ms, nullptr);
+  if (r == nullptr || r->type() != ValueType::kString) return std::nullopt;
+  return r->string_value();
+}
+
+bool Keyspace::Delete(std::string_view key, int64_t now_ms) {
+  const uint64_t hash = HashKey(key);
+  size_t i;
+  if (FindLive(key, hash, now_ms, &i) == nullptr) return false;
+  Record::Free(Unlink(i, hash));
+  ShrinkTables();
+  return true;
+}
+
+bool Keyspace::Contains(std::string_view key, int64_t now_ms) {
+  return FindLive(key, HashKey(key), now_ms, nullptr) != nullptr;
+}
+
+size_t Keyspace::Count(int64_t now_ms) {
+  ReclaimExpired(now_ms);
+  return main_.size();
+}
+
+size_t Keyspace::MultiGet(std::span<const std::string_view> keys,
+                          std::span<std::optional<std::string_view>> results, int64_t now_ms) {
+  const size_t n = std::min(keys.size(), results.size());
+  for (size_t i = 0; i < n; ++i) results[i] = Get(keys[i], now_ms);
+  return n;
+}
+
+size_t Keyspace::MultiPut(std::span<const std::string_view> keys,
+                          std::span<const std::string_view> values) {
+  const size_t n = std::min(keys.size(), values.size());
+  for (size_t i = 0; i < n; ++i) {
+    try {
+      Put(keys[i], values[i]);
+    } catch (const std::bad_alloc&) {
+      return i;
+    }
+  }
+  return n;
+}
+
+KeyspaceStats Keyspace::Stats() const {
+  KeyspaceStats s;
+  s.entries = main_.size();
+  s.data_bytes = data_bytes_;
+  s.capacity = main_.capacity();
+  s.load_factor = s.capacity == 0 ? 0.0 : static_cast<double>(s.entries) / s.capacity;
+  return s;
+}
+
+size_t Keyspace::ListKeys(std::span<std::string_view> out, int64_t now_ms) {
+  size_t n = 0;
+  for (size_t i = 0; i < main_.capacity() && n < out.size(); ++i) {
+    if (!main_.Occupied(i)) continue;
+    const Record* r = main_.At(i);
+    if (!r->IsExpiredAt(now_ms)) out[n++] = r->key();
+  }
+  return n;
+}
+
+// ---- What the commands need ----
+
+const Record* Keyspace::Find(std::string_view key, int64_t now_ms) {
+  return FindLive(key, HashKey(key), now_ms, nullptr);
+}
+
+const Record* Keyspace::Peek(std::string_view key) const { return main_.Find(key, HashKey(key)); }
+
+bool Keyspace::SetString(std::string_view key, std::string_view value, int64_t expire_at_ms,
+                         TtlMode mode, int64_t now_ms) {
+  const uint64_t hash = HashKey(key);
+  size_t i;
+  Record* r = FindLive(key, hash, now_ms, &i);
+  if (r == nullptr) {
+    InsertString(key, hash, value, mode == TtlMode::kKeep ? kNoExpiry : expire_at_ms);
+    return true;
+  }
+  const int64_t at = mode == TtlMode::kKeep ? r->expire_at_ms() : expire_at_ms;
+  Modify(i, hash, at != kNoExpiry,
+         [&](Record* old) { return Record::SetString(old, value, at); });
+  return false;
+}
+
+size_t Keyspace::Append(std::string_view key, std::string_view data, int64_t now_ms) {
+  const uint64_t hash = HashKey(key);
+  size_t i;
+  Record* r = FindLive(key, hash, now_ms, &i);
+  if (r == nullptr) {
+    InsertString(key, hash, data, kNoExpiry);
+    return data.size();
+  }
+  const size_t old_len = r->string_value().size();
+  if (data.empty()) return old_len;
+  std::string copy;
+  if (PointsInto(data, r)) data = copy.assign(data);
+  Modify(i, hash, r->has_expiry(), [&](Record* old) {
+    Record* n = Record::ResizeString(old, old_len + data.size(), /*greedy=*/true);
+    std::memcpy(n->MutableStringData() + old_len, data.data(), data.size());
+    return n;
+  });
+  return old_len + data.size();
+}
+
+size_t Keyspace::SetRange(std::string_view key, size_t offset, std::string_view data,
+                          int64_t now_ms) {
+  const uint64_t hash = HashKey(key);
+  size_t i;
+  Record* r = FindLive(key, hash, now_ms, &i);
+  // Redis: an empty write creates nothing and changes nothing.
+  if (data.empty()) return r == nullptr ? 0 : r->string_value().size();
+  const size_t end = offset + data.size();
+  if (r == nullptr) {
+    main_.ReserveOne();
+    Record* n = Record::NewStringUninit(key, end, kNoExpiry);
+    char* p = n->MutableStringData();
+    std::memset(p, 0, offset);
+    std::memcpy(p + offset, data.data(), data.size());
+    Link(n, hash);
+    return end;
+  }
+  std::string copy;
+  if (PointsInto(data, r)) data = copy.assign(data);
+  const size_t old_len = r->string_value().size();
+  const size_t new_len = std::max(old_len, end);
+  Modify(i, hash, r->has_expiry(), [&](Record* old) {
+    Record* n = new_len > old_len ? Record::ResizeString(old, new_len, /*greedy=*/true) : old;
+    char* p = n->MutableStringData();
+    if (offset > old_len) std::memset(p + old_len, 0, offset - old_len);
+    std::memcpy(p + offset, data.data(), data.size());
+    return n;
+  });
+  return new_len;
+}
+
+std::optional<int64_t> Keyspace::GetExpire(std::string_view key, int64_t now_ms) {
+  const Record* r = Find(key, now_ms);
+  if (r == nullptr) return std::nullopt;
+  return r->expire_at_ms();
+}
+
+bool Keyspace::SetExpire(std::string_view key, int64_t expire_at_ms, int64_t now_ms) {
+  const uint64_t hash = HashKey(key);
+  size_t i;
+  if (FindLive(key, hash, now_ms, &i) == nullptr) return false;
+  if (expire_at_ms <= now_ms) {
+    Record::Free(Unlink(i, hash));
+    ++expired_count_;
+    ShrinkTables();
+    return true;
+  }
+  Modify(i, hash, true, [&](Record* old) { return Record::SetExpiry(old, expire_at_ms); });
+  return true;
+}
+
+bool Keyspace::Persist(std::string_view key, int64_t now_ms) {
+  const uint64_t hash = HashKey(key);
+  size_t i;
+  const Record* r = FindLive(key, hash, now_ms, &i);
+  if (r == nullptr || !r->has_expiry()) return false;
+  Modify(i, hash, false, [](Record* old) { return Record::SetExpiry(old, kNoExpiry); });
+  return true;
+}
+
+bool Keyspace::Rename(std::string_view from, std::string_view to, int64_t now_ms) {
+  const uint64_t from_hash = HashKey(from);
+  const Record* r = FindLive(from, from_hash, now_ms, nullptr);
+  if (r == nullptr) return false;
+  if (from == to) return true;
+  const uint64_t to_hash = HashKey(to);
+  size_t ti;
+  const bool replaces = FindLive(to, to_hash, now_ms, &ti) != nullptr;
+  Record* n = Record::Rekeyed(*r, to);  // the only allocation; nothing changed before it
+  if (replaces) Record::Free(Unlink(ti, to_hash));
+  // Removing `from` frees the slots `to` needs in both tables: Link cannot allocate.
+  Record::Free(Unlink(main_.FindIndex(from, from_hash), from_hash));
+  Link(n, to_hash);
+  ShrinkTables();
+  return true;
+}
+
+bool Keyspace::CopyTo(std::string_view from, Keyspace& dst, std::string_view to, bool replace,
+                      int64_t now_ms) {
+  const Record* r = FindLive(from, HashKey(from), now_ms, nullptr);
+  if (r == nullptr) return false;
+  if (&dst == this && from == to) return false;
+  const uint64_t to_hash = HashKey(to);
+  const bool exists = dst.FindLive(to, to_hash, now_ms, nullptr) != nullptr;
+  if (exists && !replace) return false;
+  Record* n = Record::Rekeyed(*r, to);
+  try {
+    dst.main_.ReserveOne();
+    if (n->has_expiry()) dst.volatile_.ReserveOne();
+  } catch (...) {
+    Record::Free(n);
+    throw;
+  }
+  if (exists) Record::Free(dst.Unlink(dst.main_.FindIndex(to, to_hash), to_hash));
+  dst.Link(n, to_hash);
+  dst.ShrinkTables();
+  return true;
+}
+
+bool Keyspace::MoveTo(std::string_view key, Keyspace& dst, int64_t now_ms) {
+  if (&dst == this) return false;
+  const uint64_t hash = HashKey(key);
+  size_t i;
+  Record* r = FindLive(key, hash, now_ms, &i);
+  if (r == nullptr || dst.FindLive(key, hash, now_ms, nullptr) != nullptr) return false;
+  dst.main_.ReserveOne();
+  if (r->has_expiry()) dst.volatile_.ReserveOne();
+  // The record itself moves: no copy of key or value.
+  dst.Link(Unlink(i, hash), hash);
+  ShrinkTables();
+  return true;
+}
+
+std::optional<std::string_view> Keyspace::RandomKey(int64_t now_ms) {
+  std::optional<std::string_view> out;
+  while (main_.size() > 0) {
+    const size_t i = main_.NextOccupied(NextRandom());
+    Record* r = main_.At(i);
+    if (!r->IsExpiredAt(now_ms)) {
+      out = r->key();
+      break;
+    }
+    Record::Free(Unlink(i, HashKey(r->key())));
+    ++expired_count_;
+  }
+  ShrinkTables();  // records do not move when tables shrink: `out` stays valid
+  return out;
+}
+
+uint64_t Keyspace::ScanStep(uint64_t cursor, int64_t now_ms,
+                            const std::function<void(const Record&)>& visit) {
+  if (main_.size() == 0) return 0;
+  const uint64_t mask = main_.capacity() - 1;
+  const size_t home = cursor & mask;
+  // Linear probing keeps every record of this home slot in the run of occupied slots that
+  // starts there.
+  for (size_t i = home; main_.Occupied(i); i = (i + 1) & mask) {
+    const Record* r = main_.At(i);
+    if (main_.HomeSlot(*r) == home && !r->IsExpiredAt(now_ms)) visit(*r);
+  }
+  // Redis's dictScan: increment the cursor's bits reversed, so a table that grows or
+  // shrinks between calls neither skips buckets nor restarts.
+  cursor |= ~mask;
+  cursor = ReverseBits(cursor);
+  ++cursor;
+  return ReverseBits(cursor);
+}
+
+void Keyspace::ForEach(int64_t now_ms, const std::function<void(const Record&)>& visit) const {
+  main_.ForEach([&](const Record* r) {
+    if (!r->IsExpiredAt(now_ms)) visit(*r);
+  });
+}
+
+Keyspace::ExpireSample Keyspace::ExpireSome(int64_t now_ms, size_t sample) {
+  ExpireSample out;
+  if (volatile_.size() == 0 || sample == 0) return out;
+  const size_t mask = volatile_.capacity() - 1;  // Unlink never shrinks: fixed in the loop
+  size_t i = expire_cursor_ & mask;
+  size_t empty_budget = sample * 20;  // as Redis: a sparse table does not stall the cycle
+  while (out.sampled < sample && volatile_.size() > 0) {
+    if (!volatile_.Occupied(i)) {
+      if (empty_budget-- == 0) break;
+      i = (i + 1) & mask;
+      continue;
+    }
+    Record* r = volatile_.At(i);
+    ++out.sampled;
+    if (r->IsExpiredAt(now_ms)) {
+      const uint64_t hash = HashKey(r->key());
+      Record::Free(Unlink(main_.FindIndex(r->key(), hash), hash, i));
+      ++expired_count_;
+      ++out.expired;
+      continue;  // slot i now holds the next entry of its run, if any
+    }
+    i = (i + 1) & mask;
+  }
+  expire_cursor_ = i;
+  ShrinkTables();
+  return out;
+}
+
+void Keyspace::Clear() {
+  main_.ForEach([](Record* r) { Record::Free(r); });
+  main_.Reset();
+  volatile_.Reset();
+  data_bytes_ = 0;
+  record_bytes_ = 0;
+  expire_sum_ = 0;
+  min_expire_bound_ = INT64_MAX;
+  expire_cursor_ = 0;
+}
+
+size_t Keyspace::KeysWithExpiry() const { return volatile_.size(); }
+
+int64_t Keyspace::AvgTtlMs(int64_t now_ms) const {
+  if (volatile_.size() == 0) return 0;
+  // Exact over the keys with a TTL, from the running sum of their expiry times.
+  const __int128 avg = expire_sum_ / static_cast<__int128>(volatile_.size()) - now_ms;
+  if (avg <= 0) return 0;
+  return avg > INT64_MAX ? INT64_MAX : static_cast<int64_t>(avg);
+}
+
+size_t Keyspace::MemoryUsage(const Record& r) const {
+  constexpr size_t kSlot = sizeof(Record*) + 1;  // slot pointer + control byte
+  return r.AllocSize() + kSlot + (r.has_expiry() ? kSlot : 0);
+}
+
+}  // namespace kvd

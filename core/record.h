@@ -1,0 +1,139 @@
+#pragma once
+// One key with its value and expiry, in one heap allocation:
+//
+//   [header][varint key length][key][value part][expire_at_ms: 8 bytes, only with a TTL]
+//
+// header:     bits 0-2 the ValueType, bit 3 set when the record has a TTL; 4-7 reserved.
+// value part: a string is [varint length][bytes]. The collection types of later versions
+//             keep an 8-byte pointer to their heap object here instead.
+// Varints are LEB128 (7 bits per byte), so a short key or value costs one length byte:
+// "key:00000001" with a 16-byte value is 31 bytes in all.
+//
+// The key sits right after the header and never moves: a new value or a new TTL rewrites
+// only what follows it, in place when the allocation (malloc_usable_size) has room. The
+// expiry goes last, so adding one appends 8 bytes rather than shifting the key.
+//
+// A Record is never constructed: Record* points at the allocation, and the static
+// functions below create, reshape and free it. Every reshaping function returns the
+// record's address afterwards, which differs from the old one when it had to reallocate
+// (the old pointer is then dangling).
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
+#include <string_view>
+
+#include "core/value_type.h"
+
+namespace kvd {
+
+class Record {
+ public:
+  Record() = delete;
+  Record(const Record&) = delete;
+  Record& operator=(const Record&) = delete;
+
+  std::string_view key() const {
+    uint64_t len;
+    const size_t n = ReadVarint(bytes() + 1, &len);
+    return {reinterpret_cast<const char*>(bytes() + 1 + n), static_cast<size_t>(len)};
+  }
+  ValueType type() const { return static_cast<ValueType>(header_ & kTypeMask); }
+  bool has_expiry() const { return (header_ & kHasExpiry) != 0; }
+  // kNoExpiry when persistent.
+  int64_t expire_at_ms() const {
+    if (!has_expiry()) return kNoExpiry;
+    int64_t at;
+    std::memcpy(&at, bytes() + ValueEnd(), sizeof at);
+    return at;
+  }
+  // The string value; empty for other types.
+  std::string_view string_value() const {
+    if (type() != ValueType::kString) return {};
+    const size_t off = ValueOffset();
+    uint64_t len;
+    const size_t n = ReadVarint(bytes() + off, &len);
+    return {reinterpret_cast<const char*>(bytes() + off + n), static_cast<size_t>(len)};
+  }
+  // Writable string bytes (string_value().size() of them), for APPEND and SETRANGE.
+  char* MutableStringData() { return const_cast<char*>(string_value().data()); }
+
+  bool IsExpiredAt(int64_t now_ms) const { return has_expiry() && expire_at_ms() <= now_ms; }
+
+  // Bytes of the layout above.
+  size_t UsedSize() const { return ValueEnd() + (has_expiry() ? sizeof(int64_t) : 0); }
+  // Bytes the allocator actually reserved for this record (>= UsedSize()).
+  size_t AllocSize() const;
+
+  // A string record. Throws std::bad_alloc when memory runs out.
+  static Record* NewString(std::string_view key, std::string_view value, int64_t expire_at_ms);
+  // A string record of `len` unspecified bytes, to be filled through MutableStringData().
+  static Record* NewStringUninit(std::string_view key, size_t len, int64_t expire_at_ms);
+  // A new record holding src's value and expiry under another key (RENAME, COPY).
+  static Record* Rekeyed(const Record& src, std::string_view key);
+  // Replaces the value with a string and sets the expiry (kNoExpiry: none). In place when
+  // it fits and does not waste most of the allocation; `value` may point into r itself.
+  static Record* SetString(Record* r, std::string_view value, int64_t expire_at_ms);
+  // Resizes the string value to len bytes keeping the first min(old, len) bytes; new bytes
+  // are unspecified. `greedy` reserves room for further growth when it reallocates (as
+  // Redis's sdsMakeRoomFor), so repeated APPENDs are amortised O(1) per byte.
+  static Record* ResizeString(Record* r, size_t len, bool greedy);
+  // Sets or (with kNoExpiry) removes the expiry. Removing never reallocates.
+  static Record* SetExpiry(Record* r, int64_t expire_at_ms);
+  static void Free(Record* r);
+
+  // LEB128 helpers, shared with the layout code.
+  static size_t VarintSize(uint64_t v) {
+    size_t n = 1;
+    while (v >= 0x80) {
+      v >>= 7;
+      ++n;
+    }
+    return n;
+  }
+  static size_t ReadVarint(const uint8_t* p, uint64_t* v) {
+    if (p[0] < 0x80) {
+      *v = p[0];
+      return 1;
+    }
+    uint64_t out = 0;
+    size_t i = 0;
+    int shift = 0;
+    for (;; ++i, shift += 7) {
+      out |= static_cast<uint64_t>(p[i] & 0x7f) << shift;
+      if (p[i] < 0x80) break;
+    }
+    *v = out;
+    return i + 1;
+  }
+
+ private:
+  static constexpr uint8_t kTypeMask = 0x07;
+  static constexpr uint8_t kHasExpiry = 0x08;
+
+  const uint8_t* bytes() const { return reinterpret_cast<const uint8_t*>(this); }
+  uint8_t* bytes() { return reinterpret_cast<uint8_t*>(this); }
+
+  // Offset of the value part (just past the key).
+  size_t ValueOffset() const {
+    uint64_t len;
+    const size_t n = ReadVarint(bytes() + 1, &len);
+    return 1 + n + static_cast<size_t>(len);
+  }
+  // Offset just past the value part.
+  size_t ValueEnd() const {
+    const size_t off = ValueOffset();
+    if (type() != ValueType::kString) return off + sizeof(void*);
+    uint64_t len;
+    const size_t n = ReadVarint(bytes() + off, &len);
+    return off + n + static_cast<size_t>(len);
+  }
+
+  static Record* Reshape(Record* r, size_t len, size_t keep, int64_t expire_at_ms,
+                         bool greedy, bool trim_slack);
+
+  uint8_t header_;
+};
+
+static_assert(sizeof(Record) == 1, "a Record is only its header byte; the rest follows it");
+
+}  // namespace kvd

@@ -1,0 +1,193 @@
+#include "core/snapshot.h"
+
+#include <limits>
+#include <new>
+#include <vector>
+
+#include "core/byte_io.h"
+#include "core/crc64.h"
+#include "core/record.h"
+
+namespace kvd {
+namespace {
+
+constexpr size_t kHeaderSize = kSnapshotMagic.size() + 1;  // magic + version byte
+constexpr size_t kTrailerSize = 8;                         // the checksum
+// Bytes an entry adds besides its key and value: type, expiry, two lengths.
+constexpr size_t kEntryOverhead = 1 + 8 + 4 + 4;
+constexpr uint64_t kMaxLength = std::numeric_limits<uint32_t>::max();
+
+// A key as error messages show it: printable ASCII as is, other bytes as \xHH, cut short.
+std::string Repr(std::string_view s) {
+  constexpr size_t kMaxShown = 64;
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string out;
+  for (unsigned char c : s.substr(0, kMaxShown)) {
+    if (c == '\\' || c == '\'') {
+      out += '\\';
+      out += static_cast<char>(c);
+    } else if (c >= 0x20 && c < 0x7f) {
+      out += static_cast<char>(c);
+    } else {
+      out += "\\x";
+      out += kHex[c >> 4];
+      out += kHex[c & 0xf];
+    }
+  }
+  if (s.size() > kMaxShown) out += "...";
+  return out;
+}
+
+SnapshotError Error(std::string message) { return SnapshotError{std::move(message)}; }
+
+SnapshotError Truncated(size_t offset) {
+  return Error("snapshot truncated at offset " + std::to_string(offset));
+}
+
+std::string KeyIn(std::string_view key, size_t db) {
+  return "key '" + Repr(key) + "' in db " + std::to_string(db);
+}
+
+// Reads one database section's entries into `ks`. Errors other than running out of input
+// (which the caller reports from the reader) are returned.
+SnapshotError DecodeEntries(ByteReader& in, uint64_t count, size_t db, int64_t now_ms,
+                            Keyspace& ks) {
+  for (uint64_t i = 0; i < count; ++i) {
+    const uint8_t type = in.U8();
+    const int64_t expire_at_ms = in.I64();
+    const std::string_view key = in.Bytes(in.U32());
+    if (in.failed()) return {};
+    if (type != static_cast<uint8_t>(ValueType::kString)) {
+      return Error("unknown value type " + std::to_string(type) + " for key '" + Repr(key) +
+                   "' in db " + std::to_string(db));
+    }
+    const std::string_view value = in.Bytes(in.U32());
+    if (in.failed()) return {};
+    if (expire_at_ms != kNoExpiry && expire_at_ms <= now_ms) continue;  // expired while down
+    if (!ks.SetString(key, value, expire_at_ms, TtlMode::kClear, now_ms)) {
+      return Error("duplicate " + KeyIn(key, db));
+    }
+  }
+  return {};
+}
+
+// Decodes the sections of a snapshot whose header was checked, into `fresh`.
+SnapshotError DecodeBody(std::string_view data, int64_t now_ms, Store& fresh) {
+  // The checksum trailer is not part of the body: reads stop before it.
+  const size_t body_end =
+      data.size() >= kHeaderSize + kTrailerSize ? data.size() - kTrailerSize : kHeaderSize;
+  ByteReader in(data, kHeaderSize, body_end);
+  std::vector<bool> seen(fresh.DatabaseCount(), false);
+  const uint32_t sections = in.U32();
+  for (uint32_t s = 0; s < sections && !in.failed(); ++s) {
+    const size_t section_at = in.offset();
+    const uint32_t db = in.U32();
+    const uint64_t count = in.U64();
+    if (in.failed()) break;
+    if (db >= fresh.DatabaseCount()) {
+      return Error("database index " + std::to_string(db) + " at offset " +
+                   std::to_string(section_at) + " is out of range (" +
+                   std::to_string(fresh.DatabaseCount()) + " databases)");
+    }
+    if (seen[db]) return Error("database " + std::to_string(db) + " appears twice");
+    seen[db] = true;
+    if (SnapshotError err = DecodeEntries(in, count, db, now_ms, fresh.Db(db))) return err;
+  }
+  if (in.failed()) return Truncated(in.fail_offset());
+  if (in.remaining() != 0) {
+    return Error("unexpected data at offset " + std::to_string(in.offset()) +
+                 " after the last entry");
+  }
+  uint64_t stored = 0;
+  for (size_t i = data.size(); i-- > body_end;) {
+    stored = (stored << 8) | static_cast<unsigned char>(data[i]);
+  }
+  if (Crc64(0, data.substr(0, body_end)) != stored) return Error("checksum mismatch");
+  return {};
+}
+
+}  // namespace
+
+SnapshotError EncodeSnapshot(const Store& store, int64_t now_ms, std::string& out) {
+  out.clear();
+  size_t entries = 0;
+  for (size_t i = 0; i < store.DatabaseCount(); ++i) entries += store.Db(i).Stats().entries;
+  out.reserve(kHeaderSize + 4 + store.DataBytes() + entries * kEntryOverhead +
+              store.DatabaseCount() * 12 + kTrailerSize);
+
+  ByteWriter w(out);
+  w.Bytes(kSnapshotMagic);
+  w.U8(kSnapshotVersion);
+  const size_t sections_at = w.size();
+  w.U32(0);
+  uint32_t sections = 0;
+  SnapshotError error;
+  for (size_t db = 0; db < store.DatabaseCount() && !error; ++db) {
+    const size_t section_start = w.size();
+    w.U32(static_cast<uint32_t>(db));
+    const size_t count_at = w.size();
+    w.U64(0);
+    uint64_t count = 0;
+    store.Db(db).ForEach(now_ms, [&](const Record& r) {
+      if (error || r.IsExpiredAt(now_ms)) return;
+      if (r.type() != ValueType::kString) {
+        error = Error("cannot encode value type " + std::string(TypeName(r.type())) + " of " +
+                      KeyIn(r.key(), db));
+        return;
+      }
+      const std::string_view key = r.key();
+      const std::string_view value = r.string_value();
+      if (key.size() > kMaxLength || value.size() > kMaxLength) {
+        error = Error("value or key too large to encode: " + KeyIn(key, db));
+        return;
+      }
+      w.U8(static_cast<uint8_t>(r.type()));
+      w.I64(r.expire_at_ms());
+      w.U32(static_cast<uint32_t>(key.size()));
+      w.Bytes(key);
+      w.U32(static_cast<uint32_t>(value.size()));
+      w.Bytes(value);
+      ++count;
+    });
+    if (count == 0) {
+      out.resize(section_start);  // empty databases are left out
+    } else {
+      w.PatchU64(count_at, count);
+      ++sections;
+    }
+  }
+  if (error) {
+    out.clear();
+    return error;
+  }
+  w.PatchU32(sections_at, sections);
+  w.U64(Crc64(0, out));
+  return {};
+}
+
+std::string EncodeSnapshot(const Store& store, int64_t now_ms) {
+  std::string out;
+  if (EncodeSnapshot(store, now_ms, out)) out.clear();
+  return out;
+}
+
+SnapshotError DecodeSnapshot(std::string_view data, int64_t now_ms, Store& into) {
+  const std::string_view magic = data.substr(0, kSnapshotMagic.size());
+  if (magic != kSnapshotMagic.substr(0, magic.size())) return Error("bad magic");
+  if (data.size() < kHeaderSize) return Truncated(data.size());
+  const uint8_t version = static_cast<uint8_t>(data[kSnapshotMagic.size()]);
+  if (version != kSnapshotVersion) {
+    return Error("unsupported version " + std::to_string(version) + " (this build reads " +
+                 std::to_string(kSnapshotVersion) + ")");
+  }
+  try {
+    Store fresh(into.DatabaseCount());
+    if (SnapshotError err = DecodeBody(data, now_ms, fresh)) return err;
+    into = std::move(fresh);
+  } catch (const std::bad_alloc&) {
+    return Error("out of memory while loading the snapshot");
+  }
+  return {};
+}
+
+}  // namespace kvd

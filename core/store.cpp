@@ -1,0 +1,69 @@
+#include "core/store.h"
+
+#include <utility>
+
+namespace kvd {
+namespace {
+
+// Redis's ACTIVE_EXPIRE_CYCLE_KEYS_PER_LOOP and ACTIVE_EXPIRE_CYCLE_ACCEPTABLE_STALE.
+constexpr size_t kKeysPerLoop = 20;
+constexpr size_t kAcceptableStalePercent = 10;
+
+}  // namespace
+
+Store::Store(size_t databases) : dbs_(databases) {}
+
+void Store::SwapDbs(size_t a, size_t b) {
+  if (a != b) std::swap(dbs_[a], dbs_[b]);
+}
+
+void Store::FlushAll() {
+  for (Keyspace& db : dbs_) db.Clear();
+}
+
+Store::CycleResult Store::ActiveExpireCycle(int64_t now_ms, int64_t budget_us,
+                                            const std::function<int64_t()>& elapsed_us) {
+  CycleResult result;
+  const size_t n = dbs_.size();
+  uint64_t iteration = 0;
+  for (size_t visited = 0; visited < n && !result.out_of_time; ++visited) {
+    // Advance first, so a cycle that runs out of time resumes at the next database.
+    Keyspace& db = dbs_[next_db_ % n];
+    next_db_ = (next_db_ + 1) % n;
+    bool repeat;
+    do {
+      if (db.KeysWithExpiry() == 0) break;
+      ++iteration;
+      const Keyspace::ExpireSample s = db.ExpireSome(now_ms, kKeysPerLoop);
+      result.sampled += s.sampled;
+      result.expired += s.expired;
+      // Checking the clock is not free: look every 16 rounds, as Redis does.
+      if ((iteration & 0xf) == 0 && elapsed_us() > budget_us) {
+        result.out_of_time = true;
+        break;
+      }
+      repeat = s.sampled == 0 || s.expired * 100 / s.sampled > kAcceptableStalePercent;
+    } while (repeat);
+  }
+  return result;
+}
+
+uint64_t Store::ExpiredKeys() const {
+  uint64_t sum = 0;
+  for (const Keyspace& db : dbs_) sum += db.ExpiredCount();
+  return sum;
+}
+
+size_t Store::DataBytes() const {
+  size_t sum = 0;
+  for (const Keyspace& db : dbs_) sum += db.DataBytes();
+  return sum;
+}
+
+size_t Store::AllocatedBytes() const {
+  size_t sum = 0;
+  for (const Keyspace& db : dbs_) sum += db.AllocatedBytes();
+  return sum;
+}
+
+}  // namespace kvd

@@ -1,0 +1,277 @@
+// Expiry (lazy and active), exact counts, and the key commands that carry TTLs along.
+#include <doctest/doctest.h>
+
+#include <set>
+#include <string>
+#include <vector>
+
+#include "core/clock.h"
+#include "core/keyspace.h"
+#include "keyspace_test_util.h"
+
+namespace kvd {
+namespace {
+
+using testing::CheckAccounting;
+using testing::kT0;
+using testing::SortedKeys;
+
+TEST_CASE("lazy expiry: every read path treats an expired key as absent and deletes it") {
+  ManualClock clock(kT0);
+  Keyspace ks;
+  const auto reset = [&] {
+    ks.Clear();
+    ks.ResetExpiredCount();
+    ks.PutWithTtl("k", "v", 10, clock.NowMs());
+  };
+  const int64_t later = kT0 + 10;
+
+  reset();
+  CHECK(ks.Find("k", later) == nullptr);
+  CHECK(ks.ExpiredCount() == 1);
+  CHECK(ks.Peek("k") == nullptr);  // really gone, not just hidden
+
+  reset();
+  CHECK(ks.Get("k", later) == std::nullopt);
+  CHECK(ks.ExpiredCount() == 1);
+
+  reset();
+  CHECK_FALSE(ks.Contains("k", later));
+  CHECK(ks.ExpiredCount() == 1);
+
+  reset();
+  CHECK_FALSE(ks.Delete("k", later));  // an expired key did not exist
+  CHECK(ks.ExpiredCount() == 1);
+
+  reset();
+  CHECK(ks.GetExpire("k", later) == std::nullopt);
+  CHECK_FALSE(ks.SetExpire("k", later + 100, later));
+  CHECK_FALSE(ks.Persist("k", later));
+  CHECK_FALSE(ks.Rename("k", "other", later));
+  CHECK(ks.ExpiredCount() == 1);
+
+  reset();
+  CHECK(ks.Append("k", "new", later) == 3);  // APPEND on an expired key starts afresh
+  CHECK(ks.GetExpire("k", later) == kNoExpiry);
+  CHECK(ks.ExpiredCount() == 1);
+
+  reset();
+  CHECK(ks.SetString("k", "x", kNoExpiry, TtlMode::kKeep, later));  // created anew
+  CHECK(ks.GetExpire("k", later) == kNoExpiry);
+
+  reset();
+  CHECK(ks.RandomKey(later) == std::nullopt);
+  CHECK(ks.ExpiredCount() == 1);
+  CheckAccounting(ks, later);
+}
+
+TEST_CASE("count is exact while keys expire one by one") {
+  Keyspace ks;
+  for (int i = 0; i < 100; ++i) ks.PutWithTtl("t" + std::to_string(i), "v", 10 * (i + 1), kT0);
+  for (int i = 0; i < 50; ++i) ks.Put("p" + std::to_string(i), "v");
+  for (int step = 0; step <= 100; ++step) {
+    const int64_t now = kT0 + 10 * step;
+    CAPTURE(step);
+    CHECK(ks.Count(now) == 150u - step);
+    CHECK(ks.KeysWithExpiry() == 100u - step);  // exact once Count has run
+  }
+  CHECK(ks.ExpiredCount() == 100);
+  CheckAccounting(ks, kT0 + 1000);
+}
+
+TEST_CASE("count reclaims nothing when no key can have expired yet") {
+  Keyspace ks;
+  ks.PutWithTtl("a", "v", 1000, kT0);
+  ks.PutWithTtl("b", "v", 2000, kT0);
+  CHECK(ks.Count(kT0 + 999) == 2);
+  CHECK(ks.ExpiredCount() == 0);
+  CHECK(ks.Count(kT0 + 1000) == 1);
+  CHECK(ks.ExpiredCount() == 1);
+  // The bound stays a lower bound after the earliest key is deleted by hand.
+  ks.PutWithTtl("c", "v", 500, kT0);
+  CHECK(ks.Delete("c", kT0));
+  CHECK(ks.Count(kT0 + 600) == 1);
+  CHECK(ks.Count(kT0 + 2000) == 0);
+  CHECK(ks.ExpiredCount() == 2);
+}
+
+TEST_CASE("listing, scanning and ForEach never show expired keys") {
+  Keyspace ks;
+  ks.PutWithTtl("short", "v", 5, kT0);
+  ks.Put("long", "v");
+  const int64_t now = kT0 + 5;
+  CHECK(SortedKeys(ks, now) == std::vector<std::string>{"long"});
+  std::vector<std::string> seen;
+  ks.ForEach(now, [&](const Record& r) { seen.emplace_back(r.key()); });
+  CHECK(seen == std::vector<std::string>{"long"});
+  seen.clear();
+  uint64_t cursor = 0;
+  do {
+    cursor = ks.ScanStep(cursor, now, [&](const Record& r) { seen.emplace_back(r.key()); });
+  } while (cursor != 0);
+  CHECK(seen == std::vector<std::string>{"long"});
+}
+
+TEST_CASE("active expiry samples only keys with a TTL and deletes the expired") {
+  Keyspace ks;
+  for (int i = 0; i < 1000; ++i) ks.Put("p" + std::to_string(i), "v");
+  for (int i = 0; i < 100; ++i) ks.PutWithTtl("t" + std::to_string(i), "v", 100, kT0);
+  const Keyspace::ExpireSample none = ks.ExpireSome(kT0 + 50, 20);
+  CHECK(none.sampled == 20);
+  CHECK(none.expired == 0);
+  size_t total = 0;
+  for (int round = 0; round < 100 && ks.KeysWithExpiry() > 0; ++round) {
+    const Keyspace::ExpireSample s = ks.ExpireSome(kT0 + 100, 20);
+    CHECK(s.sampled <= 20);
+    CHECK(s.expired == s.sampled);  // every key with a TTL is due
+    total += s.expired;
+  }
+  CHECK(total == 100);
+  CHECK(ks.KeysWithExpiry() == 0);
+  CHECK(ks.ExpiredCount() == 100);
+  CHECK(ks.Count(kT0 + 100) == 1000);
+  CHECK(ks.ExpireSome(kT0 + 100, 20).sampled == 0);
+  CheckAccounting(ks, kT0 + 100);
+}
+
+TEST_CASE("active expiry walks the whole TTL table over successive calls") {
+  Keyspace ks;
+  for (int i = 0; i < 500; ++i) {
+    // Every tenth key expires; the rest live long.
+    ks.PutWithTtl("t" + std::to_string(i), "v", i % 10 == 0 ? 10 : 100000, kT0);
+  }
+  size_t expired = 0;
+  for (int round = 0; round < 200; ++round) expired += ks.ExpireSome(kT0 + 10, 20).expired;
+  CHECK(expired == 50);
+  CHECK(ks.KeysWithExpiry() == 450);
+}
+
+TEST_CASE("SetExpire, GetExpire, Persist") {
+  Keyspace ks;
+  ks.Put("k", "v");
+  CHECK(ks.GetExpire("k", kT0) == kNoExpiry);
+  CHECK(ks.GetExpire("missing", kT0) == std::nullopt);
+  CHECK_FALSE(ks.SetExpire("missing", kT0 + 10, kT0));
+  CHECK_FALSE(ks.Persist("k", kT0));  // no TTL to remove
+  CHECK(ks.SetExpire("k", kT0 + 10, kT0));
+  CHECK(ks.GetExpire("k", kT0) == kT0 + 10);
+  CHECK(ks.KeysWithExpiry() == 1);
+  CHECK(ks.SetExpire("k", kT0 + 20, kT0));  // changing it
+  CHECK(ks.GetExpire("k", kT0) == kT0 + 20);
+  CHECK(ks.KeysWithExpiry() == 1);
+  CHECK(ks.Persist("k", kT0));
+  CHECK(ks.GetExpire("k", kT0 + 100) == kNoExpiry);
+  CHECK(ks.KeysWithExpiry() == 0);
+  CHECK(ks.Get("k", kT0 + 100) == "v");
+  CheckAccounting(ks, kT0);
+}
+
+TEST_CASE("an expiry in the past deletes the key and counts as an expiry") {
+  Keyspace ks;
+  ks.Put("k", "v");
+  CHECK(ks.SetExpire("k", kT0, kT0));
+  CHECK_FALSE(ks.Contains("k", kT0));
+  CHECK(ks.ExpiredCount() == 1);
+  CHECK(ks.DataBytes() == 0);
+}
+
+TEST_CASE("rename keeps value and TTL, replaces the target, and to itself is a no-op") {
+  Keyspace ks;
+  ks.PutWithTtl("from", "value", 1000, kT0);
+  ks.Put("to", "old");
+  CHECK(ks.Rename("from", "to", kT0));
+  CHECK_FALSE(ks.Contains("from", kT0));
+  CHECK(ks.Get("to", kT0) == "value");
+  CHECK(ks.GetExpire("to", kT0) == kT0 + 1000);
+  CHECK(ks.Count(kT0) == 1);
+  CHECK(ks.KeysWithExpiry() == 1);
+  CHECK(ks.Rename("to", "to", kT0));
+  CHECK(ks.Get("to", kT0) == "value");
+  CHECK_FALSE(ks.Rename("nothing", "x", kT0));
+  // A persistent key renamed over a volatile one leaves no TTL behind.
+  ks.Put("p", "persistent");
+  CHECK(ks.Rename("p", "to", kT0));
+  CHECK(ks.GetExpire("to", kT0) == kNoExpiry);
+  CHECK(ks.KeysWithExpiry() == 0);
+  CheckAccounting(ks, kT0);
+}
+
+TEST_CASE("copy keeps the TTL and honours replace, within and across keyspaces") {
+  Keyspace a;
+  Keyspace b;
+  a.PutWithTtl("src", "value", 1000, kT0);
+  b.Put("dst", "taken");
+  CHECK_FALSE(a.CopyTo("missing", b, "x", true, kT0));
+  CHECK_FALSE(a.CopyTo("src", b, "dst", false, kT0));
+  CHECK(b.Get("dst", kT0) == "taken");
+  CHECK(a.CopyTo("src", b, "dst", true, kT0));
+  CHECK(b.Get("dst", kT0) == "value");
+  CHECK(b.GetExpire("dst", kT0) == kT0 + 1000);
+  CHECK(a.Get("src", kT0) == "value");  // the source stays
+  CHECK(a.CopyTo("src", a, "twin", false, kT0));
+  CHECK(a.Get("twin", kT0) == "value");
+  CHECK(a.KeysWithExpiry() == 2);
+  CHECK_FALSE(a.CopyTo("src", a, "src", true, kT0));  // onto itself
+  CheckAccounting(a, kT0);
+  CheckAccounting(b, kT0);
+}
+
+TEST_CASE("move transfers the record only when the target lacks the key") {
+  Keyspace a;
+  Keyspace b;
+  a.PutWithTtl("k", "v", 1000, kT0);
+  const Record* record = a.Peek("k");
+  CHECK(a.MoveTo("k", b, kT0));
+  CHECK(b.Peek("k") == record);  // no copy
+  CHECK_FALSE(a.Contains("k", kT0));
+  CHECK(b.GetExpire("k", kT0) == kT0 + 1000);
+  CHECK(b.KeysWithExpiry() == 1);
+  CHECK(a.KeysWithExpiry() == 0);
+  a.Put("k", "here");
+  CHECK_FALSE(a.MoveTo("k", b, kT0));  // present there
+  CHECK_FALSE(a.MoveTo("missing", b, kT0));
+  CHECK_FALSE(a.MoveTo("k", a, kT0));
+  CHECK_FALSE(b.MoveTo("k", a, kT0 + 1000));  // expired at the source: gone
+  CHECK(a.Get("k", kT0) == "here");
+  // An expired key in the target does not block the move.
+  a.PutWithTtl("e", "stale", 10, kT0);
+  b.Put("e", "fresh");
+  CHECK(b.MoveTo("e", a, kT0 + 1000));
+  CHECK(a.Get("e", kT0 + 1000) == "fresh");
+  CHECK(a.GetExpire("e", kT0 + 1000) == kNoExpiry);
+  CheckAccounting(a, kT0 + 1000);
+  CheckAccounting(b, kT0 + 1000);
+}
+
+TEST_CASE("avg_ttl is the mean remaining TTL of the keys that have one") {
+  Keyspace ks;
+  CHECK(ks.AvgTtlMs(kT0) == 0);
+  ks.Put("p", "v");
+  ks.PutWithTtl("a", "v", 1000, kT0);
+  ks.PutWithTtl("b", "v", 3000, kT0);
+  CHECK(ks.AvgTtlMs(kT0) == 2000);
+  CHECK(ks.AvgTtlMs(kT0 + 500) == 1500);
+  ks.Persist("b", kT0);
+  CHECK(ks.AvgTtlMs(kT0) == 1000);
+  ks.Delete("a", kT0);
+  CHECK(ks.AvgTtlMs(kT0) == 0);
+}
+
+TEST_CASE("random key returns live keys only, and every one eventually") {
+  Keyspace ks;
+  CHECK(ks.RandomKey(kT0) == std::nullopt);
+  for (int i = 0; i < 20; ++i) ks.Put("k" + std::to_string(i), "v");
+  for (int i = 0; i < 20; ++i) ks.PutWithTtl("x" + std::to_string(i), "v", 5, kT0);
+  std::set<std::string> seen;
+  for (int i = 0; i < 2000; ++i) {
+    const auto k = ks.RandomKey(kT0 + 5);
+    REQUIRE(k.has_value());
+    CHECK(k->front() == 'k');
+    seen.emplace(*k);
+  }
+  CHECK(seen.size() == 20);
+  CHECK(ks.Count(kT0 + 5) == 20);
+}
+
+}  // namespace
+}  // namespace kvd
