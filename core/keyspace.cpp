@@ -5,6 +5,7 @@
 #include <new>
 #include <utility>
 
+#include "core/collection.h"
 #include "core/hash.h"
 
 namespace kvd {
@@ -65,7 +66,8 @@ Keyspace& Keyspace::operator=(Keyspace&& other) noexcept {
 // ---- Bookkeeping ----
 
 Keyspace::Footprint Keyspace::FootprintOf(const Record& r) {
-  return {r.key().size() + r.string_value().size(), r.AllocSize(), r.expire_at_ms()};
+  return {r.key().size() + r.string_value().size() + ObjectDataBytes(r),
+          r.AllocSize() + ObjectAllocatedBytes(r), r.expire_at_ms()};
 }
 
 void Keyspace::Account(const Footprint& removed, const Footprint& added) {
@@ -83,7 +85,7 @@ Record* Keyspace::FindLive(std::string_view key, uint64_t hash, int64_t now_ms, 
   if (i == RecordTable::kNotFound) return nullptr;
   Record* r = main_.At(i);
   if (r->IsExpiredAt(now_ms)) {
-    Record::Free(Unlink(i, hash));
+    Destroy(Unlink(i, hash));
     ++expired_count_;
     ShrinkTables();
     return nullptr;
@@ -164,7 +166,7 @@ void Keyspace::ReclaimExpired(int64_t now_ms) {
     const int64_t at = r->expire_at_ms();
     if (at <= now_ms) {
       const uint64_t hash = HashKey(r->key());
-      Record::Free(Unlink(main_.FindIndex(r->key(), hash), hash, i));
+      Destroy(Unlink(main_.FindIndex(r->key(), hash), hash, i));
       ++expired_count_;
       continue;
     }
@@ -205,7 +207,7 @@ bool Keyspace::Delete(std::string_view key, int64_t now_ms) {
   const uint64_t hash = HashKey(key);
   size_t i;
   if (FindLive(key, hash, now_ms, &i) == nullptr) return false;
-  Record::Free(Unlink(i, hash));
+  Destroy(Unlink(i, hash));
   ShrinkTables();
   return true;
 }
@@ -276,8 +278,11 @@ bool Keyspace::SetString(std::string_view key, std::string_view value, int64_t e
     return true;
   }
   const int64_t at = mode == TtlMode::kKeep ? r->expire_at_ms() : expire_at_ms;
+  const ValueType old_type = r->type();
+  void* old_object = r->object();
   Modify(i, hash, at != kNoExpiry,
          [&](Record* old) { return Record::SetString(old, value, at); });
+  DestroyObject(old_type, old_object);  // a collection overwritten by SET
   return false;
 }
 
@@ -343,7 +348,7 @@ bool Keyspace::SetExpire(std::string_view key, int64_t expire_at_ms, int64_t now
   size_t i;
   if (FindLive(key, hash, now_ms, &i) == nullptr) return false;
   if (expire_at_ms <= now_ms) {
-    Record::Free(Unlink(i, hash));
+    Destroy(Unlink(i, hash));
     ++expired_count_;
     ShrinkTables();
     return true;
@@ -370,8 +375,9 @@ bool Keyspace::Rename(std::string_view from, std::string_view to, int64_t now_ms
   size_t ti;
   const bool replaces = FindLive(to, to_hash, now_ms, &ti) != nullptr;
   Record* n = Record::Rekeyed(*r, to);  // the only allocation; nothing changed before it
-  if (replaces) Record::Free(Unlink(ti, to_hash));
-  // Removing `from` frees the slots `to` needs in both tables: Link cannot allocate.
+  if (replaces) Destroy(Unlink(ti, to_hash));
+  // Removing `from` frees the slots `to` needs in both tables: Link cannot allocate. A
+  // collection's object now belongs to the new record.
   Record::Free(Unlink(main_.FindIndex(from, from_hash), from_hash));
   Link(n, to_hash);
   ShrinkTables();
@@ -388,13 +394,17 @@ bool Keyspace::CopyTo(std::string_view from, Keyspace& dst, std::string_view to,
   if (exists && !replace) return false;
   Record* n = Record::Rekeyed(*r, to);
   try {
+    if (r->type() != ValueType::kString) {
+      n->set_object(nullptr);  // until the copy exists: never free the source's object
+      n->set_object(CloneObject(*r));
+    }
     dst.main_.ReserveOne();
     if (n->has_expiry()) dst.volatile_.ReserveOne();
   } catch (...) {
-    Record::Free(n);
+    Destroy(n);
     throw;
   }
-  if (exists) Record::Free(dst.Unlink(dst.main_.FindIndex(to, to_hash), to_hash));
+  if (exists) Destroy(dst.Unlink(dst.main_.FindIndex(to, to_hash), to_hash));
   dst.Link(n, to_hash);
   dst.ShrinkTables();
   return true;
@@ -423,7 +433,7 @@ std::optional<std::string_view> Keyspace::RandomKey(int64_t now_ms) {
       out = r->key();
       break;
     }
-    Record::Free(Unlink(i, HashKey(r->key())));
+    Destroy(Unlink(i, HashKey(r->key())));
     ++expired_count_;
   }
   ShrinkTables();  // records do not move when tables shrink: `out` stays valid
@@ -471,7 +481,7 @@ Keyspace::ExpireSample Keyspace::ExpireSome(int64_t now_ms, size_t sample) {
     ++out.sampled;
     if (r->IsExpiredAt(now_ms)) {
       const uint64_t hash = HashKey(r->key());
-      Record::Free(Unlink(main_.FindIndex(r->key(), hash), hash, i));
+      Destroy(Unlink(main_.FindIndex(r->key(), hash), hash, i));
       ++expired_count_;
       ++out.expired;
       continue;  // slot i now holds the next entry of its run, if any
@@ -484,7 +494,7 @@ Keyspace::ExpireSample Keyspace::ExpireSome(int64_t now_ms, size_t sample) {
 }
 
 void Keyspace::Clear() {
-  main_.ForEach([](Record* r) { Record::Free(r); });
+  main_.ForEach([](Record* r) { Destroy(r); });
   main_.Reset();
   volatile_.Reset();
   data_bytes_ = 0;
@@ -506,7 +516,83 @@ int64_t Keyspace::AvgTtlMs(int64_t now_ms) const {
 
 size_t Keyspace::MemoryUsage(const Record& r) const {
   constexpr size_t kSlot = sizeof(Record*) + 1;  // slot pointer + control byte
-  return r.AllocSize() + kSlot + (r.has_expiry() ? kSlot : 0);
+  return r.AllocSize() + ObjectAllocatedBytes(r) + kSlot + (r.has_expiry() ? kSlot : 0);
+}
+
+// ---- Collections ----
+
+void Keyspace::Destroy(Record* r) {
+  DestroyObject(r->type(), r->object());
+  Record::Free(r);
+}
+
+Record* Keyspace::OpenCollection(std::string_view key, int64_t now_ms, ValueType type,
+                                 void* (*make)(), bool* wrong_type, bool* created) {
+  const uint64_t hash = HashKey(key);
+  Record* r = FindLive(key, hash, now_ms, nullptr);
+  *wrong_type = r != nullptr && r->type() != type;
+  *created = false;
+  if (r != nullptr) return *wrong_type ? nullptr : r;
+  if (make == nullptr) return nullptr;
+  main_.ReserveOne();
+  void* object = make();
+  try {
+    r = Record::NewObject(key, type, object, kNoExpiry);
+  } catch (...) {
+    DestroyObject(type, object);
+    throw;
+  }
+  Link(r, hash);
+  *created = true;
+  return r;
+}
+
+void Keyspace::CommitWrite(Record* r, size_t alloc_before, size_t data_before) {
+  data_bytes_ = data_bytes_ - data_before + ObjectDataBytes(*r);
+  record_bytes_ = record_bytes_ - alloc_before + ObjectAllocatedBytes(*r);
+  if (ObjectLength(*r) != 0) return;
+  // An emptied collection deletes its key, as in Redis.
+  const uint64_t hash = HashKey(r->key());
+  Destroy(Unlink(main_.FindIndex(r->key(), hash), hash));
+  ShrinkTables();
+}
+
+bool Keyspace::StoreObject(std::string_view key, ValueType type, void* object,
+                           int64_t expire_at_ms, int64_t now_ms) {
+  const uint64_t hash = HashKey(key);
+  size_t i;
+  Record* old = FindLive(key, hash, now_ms, &i);
+  if (object == nullptr) {  // an empty result deletes the destination
+    if (old != nullptr) {
+      Destroy(Unlink(i, hash));
+      ShrinkTables();
+    }
+    return old == nullptr;
+  }
+  Record* r;
+  try {
+    r = Record::NewObject(key, type, object, expire_at_ms);
+    main_.ReserveOne();
+    if (expire_at_ms != kNoExpiry) volatile_.ReserveOne();
+  } catch (...) {
+    DestroyObject(type, object);
+    throw;
+  }
+  // Reserving may have rehashed main_: find the old record's slot again.
+  if (old != nullptr) Destroy(Unlink(main_.FindIndex(key, hash), hash));
+  Link(r, hash);
+  return old == nullptr;
+}
+
+bool Keyspace::DeleteDetached(std::string_view key, int64_t now_ms, DetachedValue* out) {
+  const uint64_t hash = HashKey(key);
+  size_t i;
+  if (FindLive(key, hash, now_ms, &i) == nullptr) return false;
+  Record* r = Unlink(i, hash);
+  *out = DetachedValue(r->type(), r->object());
+  Record::Free(r);
+  ShrinkTables();
+  return true;
 }
 
 }  // namespace kvd

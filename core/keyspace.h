@@ -17,11 +17,13 @@
 #include <cstddef>
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <span>
 #include <string>
 #include <string_view>
 
+#include "core/collection.h"
 #include "core/record.h"
 #include "core/record_table.h"
 #include "core/value_type.h"
@@ -39,6 +41,57 @@ struct KeyspaceStats {
 enum class TtlMode : uint8_t {
   kClear,  // plain SET: the key becomes persistent unless an expiry is given
   kKeep,   // KEEPTTL, INCR, APPEND...: the key keeps whatever TTL it had
+};
+
+class Keyspace;
+
+// A collection opened for writing by Keyspace::Write<T>. Mutate it through get() / ->; when
+// the handle is committed (explicitly or by its destructor) the keyspace adds what the
+// mutation changed to its byte counters in O(1) and deletes the key if the collection
+// became empty. Until then, make no other call on the keyspace that could delete or replace
+// this key. Handles on different keys may be open at once (SMOVE, LMOVE).
+template <class T>
+class CollectionWrite {
+ public:
+  CollectionWrite() = default;
+  CollectionWrite(const CollectionWrite&) = delete;
+  CollectionWrite& operator=(const CollectionWrite&) = delete;
+  CollectionWrite(CollectionWrite&& o) noexcept { *this = std::move(o); }
+  CollectionWrite& operator=(CollectionWrite&& o) noexcept {
+    if (this != &o) {
+      Commit();
+      ks_ = std::exchange(o.ks_, nullptr);
+      record_ = std::exchange(o.record_, nullptr);
+      value_ = std::exchange(o.value_, nullptr);
+      alloc_before_ = o.alloc_before_;
+      data_before_ = o.data_before_;
+      wrong_type_ = o.wrong_type_;
+      created_ = o.created_;
+    }
+    return *this;
+  }
+  ~CollectionWrite() { Commit(); }
+
+  // nullptr when the key is missing (and was not created) or holds another type.
+  T* get() const { return value_; }
+  T* operator->() const { return value_; }
+  T& operator*() const { return *value_; }
+  explicit operator bool() const { return value_ != nullptr; }
+  bool wrong_type() const { return wrong_type_; }
+  // True when Write created the key.
+  bool created() const { return created_; }
+  // Settles the counters and deletes the key when empty; the handle is empty afterwards.
+  inline void Commit();
+
+ private:
+  friend class Keyspace;
+  Keyspace* ks_ = nullptr;
+  Record* record_ = nullptr;
+  T* value_ = nullptr;
+  size_t alloc_before_ = 0;
+  size_t data_before_ = 0;
+  bool wrong_type_ = false;
+  bool created_ = false;
 };
 
 class Keyspace {
@@ -123,6 +176,48 @@ class Keyspace {
   // missing here, present there, or dst is this keyspace.
   bool MoveTo(std::string_view key, Keyspace& dst, int64_t now_ms);
 
+  // ---- Collections (T is HashValue, ListValue, SetValue or ZSetValue) ----
+
+  // The collection of type T at key, or nullptr when the key is missing or holds another
+  // type (then *wrong_type, when given, is set).
+  template <class T>
+  const T* Read(std::string_view key, int64_t now_ms, bool* wrong_type = nullptr) {
+    const Record* r = Find(key, now_ms);
+    if (wrong_type != nullptr) *wrong_type = r != nullptr && r->type() != T::kType;
+    if (r == nullptr || r->type() != T::kType) return nullptr;
+    return static_cast<const T*>(r->object());
+  }
+  // Opens the collection of type T at key for writing. When the key is missing and `create`
+  // is set, an empty collection is created (a persistent key); a key of another type gives
+  // a handle with wrong_type() and no value.
+  template <class T>
+  CollectionWrite<T> Write(std::string_view key, int64_t now_ms, bool create) {
+    CollectionWrite<T> w;
+    Record* r = OpenCollection(key, now_ms, T::kType,
+                               create ? +[]() -> void* { return T::Create().release(); }
+                                      : nullptr,
+                               &w.wrong_type_, &w.created_);
+    if (r == nullptr) return w;
+    w.ks_ = this;
+    w.record_ = r;
+    w.value_ = static_cast<T*>(r->object());
+    w.alloc_before_ = w.value_->AllocatedBytes();
+    w.data_before_ = w.value_->DataBytes();
+    return w;
+  }
+  // Stores `value` at key replacing whatever was there (SINTERSTORE, ZRANGESTORE, a snapshot
+  // load), with the given absolute expiry or kNoExpiry. An empty value deletes the key
+  // instead. Returns true when the key did not exist before.
+  template <class T>
+  bool StoreCollection(std::string_view key, std::unique_ptr<T> value, int64_t expire_at_ms,
+                       int64_t now_ms) {
+    const bool empty = value->empty();
+    return StoreObject(key, T::kType, empty ? nullptr : value.release(), expire_at_ms, now_ms);
+  }
+  // Deletes key like Delete, but hands a collection's object to *out to be freed elsewhere
+  // (UNLINK's lazy free; see DetachedValue::FreeEffort). A string is freed at once.
+  bool DeleteDetached(std::string_view key, int64_t now_ms, DetachedValue* out);
+
   // A random live key, or nullopt when there is none.
   std::optional<std::string_view> RandomKey(int64_t now_ms);
 
@@ -158,6 +253,20 @@ class Keyspace {
   size_t MemoryUsage(const Record& r) const;
 
  private:
+  template <class T>
+  friend class CollectionWrite;
+
+  // The live collection record for key, creating it with make() when missing and make is
+  // given. Null when missing (and not created) or of another type.
+  Record* OpenCollection(std::string_view key, int64_t now_ms, ValueType type,
+                         void* (*make)(), bool* wrong_type, bool* created);
+  // Settles a CollectionWrite on record r.
+  void CommitWrite(Record* r, size_t alloc_before, size_t data_before);
+  bool StoreObject(std::string_view key, ValueType type, void* object, int64_t expire_at_ms,
+                   int64_t now_ms);
+  // Frees a record and, for a collection, its object.
+  static void Destroy(Record* r);
+
   // What a record contributes to the counters, captured before a write reshapes it.
   struct Footprint {
     size_t data = 0;
@@ -197,5 +306,13 @@ class Keyspace {
   size_t expire_cursor_ = 0;              // ExpireSome resumes here
   uint64_t rng_state_;
 };
+
+template <class T>
+void CollectionWrite<T>::Commit() {
+  if (ks_ == nullptr) return;
+  std::exchange(ks_, nullptr)->CommitWrite(record_, alloc_before_, data_before_);
+  record_ = nullptr;
+  value_ = nullptr;
+}
 
 }  // namespace kvd

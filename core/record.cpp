@@ -59,6 +59,19 @@ Record* Record::NewStringUninit(std::string_view key, size_t len, int64_t expire
   return reinterpret_cast<Record*>(p);
 }
 
+Record* Record::NewObject(std::string_view key, ValueType type, void* object,
+                          int64_t expire_at_ms) {
+  const bool has_ttl = expire_at_ms != kNoExpiry;
+  const size_t need =
+      1 + VarintSize(key.size()) + key.size() + sizeof object + (has_ttl ? sizeof(int64_t) : 0);
+  uint8_t* p = Allocate(need);
+  const uint8_t header = static_cast<uint8_t>(type) | (has_ttl ? kHasExpiry : uint8_t{0});
+  const size_t off = WriteHead(p, header, key);
+  std::memcpy(p + off, &object, sizeof object);
+  if (has_ttl) std::memcpy(p + off + sizeof object, &expire_at_ms, sizeof expire_at_ms);
+  return reinterpret_cast<Record*>(p);
+}
+
 Record* Record::NewString(std::string_view key, std::string_view value, int64_t expire_at_ms) {
   Record* r = NewStringUninit(key, value.size(), expire_at_ms);
   if (!value.empty()) std::memcpy(r->MutableStringData(), value.data(), value.size());

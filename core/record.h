@@ -4,8 +4,8 @@
 //   [header][varint key length][key][value part][expire_at_ms: 8 bytes, only with a TTL]
 //
 // header:     bits 0-2 the ValueType, bit 3 set when the record has a TTL; 4-7 reserved.
-// value part: a string is [varint length][bytes]. The collection types of later versions
-//             keep an 8-byte pointer to their heap object here instead.
+// value part: a string is [varint length][bytes]; a collection keeps an 8-byte pointer to
+//             its heap object here instead.
 // Varints are LEB128 (7 bits per byte), so a short key or value costs one length byte:
 // "key:00000001" with a 16-byte value is 31 bytes in all.
 //
@@ -56,6 +56,16 @@ class Record {
   }
   // Writable string bytes (string_value().size() of them), for APPEND and SETRANGE.
   char* MutableStringData() { return const_cast<char*>(string_value().data()); }
+  // The heap object of a collection (hash, list, set, sorted set); nullptr for a string.
+  // The record does not own it: the keyspace frees it (core/collection.h).
+  void* object() const {
+    if (type() == ValueType::kString) return nullptr;
+    void* p;
+    std::memcpy(&p, bytes() + ValueOffset(), sizeof p);
+    return p;
+  }
+  // Points a collection record at another object (a deep copy made for COPY).
+  void set_object(void* p) { std::memcpy(bytes() + ValueOffset(), &p, sizeof p); }
 
   bool IsExpiredAt(int64_t now_ms) const { return has_expiry() && expire_at_ms() <= now_ms; }
 
@@ -68,6 +78,9 @@ class Record {
   static Record* NewString(std::string_view key, std::string_view value, int64_t expire_at_ms);
   // A string record of `len` unspecified bytes, to be filled through MutableStringData().
   static Record* NewStringUninit(std::string_view key, size_t len, int64_t expire_at_ms);
+  // A collection record of the given (non-string) type pointing at `object`.
+  static Record* NewObject(std::string_view key, ValueType type, void* object,
+                           int64_t expire_at_ms);
   // A new record holding src's value and expiry under another key (RENAME, COPY).
   static Record* Rekeyed(const Record& src, std::string_view key);
   // Replaces the value with a string and sets the expiry (kNoExpiry: none). In place when

@@ -1,12 +1,19 @@
 #include "core/snapshot.h"
 
+#include <bit>
+#include <cmath>
 #include <limits>
+#include <memory>
 #include <new>
 #include <vector>
 
 #include "core/byte_io.h"
 #include "core/crc64.h"
+#include "core/hash_value.h"
+#include "core/list_value.h"
 #include "core/record.h"
+#include "core/set_value.h"
+#include "core/zset_value.h"
 
 namespace kvd {
 namespace {
@@ -48,6 +55,111 @@ std::string KeyIn(std::string_view key, size_t db) {
   return "key '" + Repr(key) + "' in db " + std::to_string(db);
 }
 
+void PutString(ByteWriter& w, std::string_view s) {
+  w.U32(static_cast<uint32_t>(s.size()));
+  w.Bytes(s);
+}
+
+// Writes a collection's elements (see the header for the layout). Fails on an element too
+// long for its u32 length.
+bool EncodeCollection(ByteWriter& w, const Record& r) {
+  bool fits = true;
+  auto put = [&](std::string_view s) {
+    if (s.size() > kMaxLength) fits = false;
+    PutString(w, s.substr(0, static_cast<size_t>(std::min<uint64_t>(s.size(), kMaxLength))));
+  };
+  w.U64(ObjectLength(r));
+  switch (r.type()) {
+    case ValueType::kHash:
+      static_cast<const HashValue*>(r.object())->ForEach([&](std::string_view f,
+                                                             std::string_view v) {
+        put(f);
+        put(v);
+      });
+      break;
+    case ValueType::kList:
+      static_cast<const ListValue*>(r.object())->ForEach(put);
+      break;
+    case ValueType::kSet:
+      static_cast<const SetValue*>(r.object())->ForEach(put);
+      break;
+    case ValueType::kZSet:
+      static_cast<const ZSetValue*>(r.object())->ForEach([&](std::string_view m, double score) {
+        put(m);
+        w.U64(std::bit_cast<uint64_t>(score));
+      });
+      break;
+    case ValueType::kString: break;
+  }
+  return fits;
+}
+
+// Reads a collection's elements and, unless `ks` is null (the key expired), stores it.
+SnapshotError DecodeCollection(ByteReader& in, ValueType type, std::string_view key, size_t db,
+                               Keyspace* ks, int64_t expire_at_ms, int64_t now_ms) {
+  const uint64_t count = in.U64();
+  if (in.failed()) return {};
+  if (count == 0) return Error("empty collection at " + KeyIn(key, db));
+  auto corrupt = [&] { return Error("duplicate element in " + KeyIn(key, db)); };
+  // Elements are added as read; a failed read stops the loop (the caller reports it).
+  switch (type) {
+    case ValueType::kHash: {
+      auto v = HashValue::Create();
+      for (uint64_t i = 0; i < count && !in.failed(); ++i) {
+        const std::string_view f = in.Bytes(in.U32());
+        const std::string_view value = in.Bytes(in.U32());
+        if (!in.failed() && !v->Set(f, value)) return corrupt();
+      }
+      if (in.failed()) return {};
+      if (ks != nullptr && !ks->StoreCollection(key, std::move(v), expire_at_ms, now_ms)) {
+        return Error("duplicate " + KeyIn(key, db));
+      }
+      return {};
+    }
+    case ValueType::kList: {
+      auto v = ListValue::Create();
+      for (uint64_t i = 0; i < count && !in.failed(); ++i) {
+        const std::string_view e = in.Bytes(in.U32());
+        if (!in.failed()) v->PushBack(e);
+      }
+      if (in.failed()) return {};
+      if (ks != nullptr && !ks->StoreCollection(key, std::move(v), expire_at_ms, now_ms)) {
+        return Error("duplicate " + KeyIn(key, db));
+      }
+      return {};
+    }
+    case ValueType::kSet: {
+      auto v = SetValue::Create();
+      for (uint64_t i = 0; i < count && !in.failed(); ++i) {
+        const std::string_view m = in.Bytes(in.U32());
+        if (!in.failed() && !v->Add(m)) return corrupt();
+      }
+      if (in.failed()) return {};
+      if (ks != nullptr && !ks->StoreCollection(key, std::move(v), expire_at_ms, now_ms)) {
+        return Error("duplicate " + KeyIn(key, db));
+      }
+      return {};
+    }
+    case ValueType::kZSet: {
+      auto v = ZSetValue::Create();
+      for (uint64_t i = 0; i < count && !in.failed(); ++i) {
+        const std::string_view m = in.Bytes(in.U32());
+        const double score = std::bit_cast<double>(in.U64());
+        if (in.failed()) break;
+        if (std::isnan(score)) return Error("NaN score in " + KeyIn(key, db));
+        if (!v->Add(m, score)) return corrupt();
+      }
+      if (in.failed()) return {};
+      if (ks != nullptr && !ks->StoreCollection(key, std::move(v), expire_at_ms, now_ms)) {
+        return Error("duplicate " + KeyIn(key, db));
+      }
+      return {};
+    }
+    case ValueType::kString: break;
+  }
+  return {};
+}
+
 // Reads one database section's entries into `ks`. Errors other than running out of input
 // (which the caller reports from the reader) are returned.
 SnapshotError DecodeEntries(ByteReader& in, uint64_t count, size_t db, int64_t now_ms,
@@ -57,13 +169,21 @@ SnapshotError DecodeEntries(ByteReader& in, uint64_t count, size_t db, int64_t n
     const int64_t expire_at_ms = in.I64();
     const std::string_view key = in.Bytes(in.U32());
     if (in.failed()) return {};
-    if (type != static_cast<uint8_t>(ValueType::kString)) {
+    if (type > static_cast<uint8_t>(ValueType::kHash)) {
       return Error("unknown value type " + std::to_string(type) + " for key '" + Repr(key) +
                    "' in db " + std::to_string(db));
     }
+    const bool expired = expire_at_ms != kNoExpiry && expire_at_ms <= now_ms;  // while down
+    if (type != static_cast<uint8_t>(ValueType::kString)) {
+      if (SnapshotError err = DecodeCollection(in, static_cast<ValueType>(type), key, db,
+                                               expired ? nullptr : &ks, expire_at_ms, now_ms)) {
+        return err;
+      }
+      continue;
+    }
     const std::string_view value = in.Bytes(in.U32());
     if (in.failed()) return {};
-    if (expire_at_ms != kNoExpiry && expire_at_ms <= now_ms) continue;  // expired while down
+    if (expired) continue;
     if (!ks.SetString(key, value, expire_at_ms, TtlMode::kClear, now_ms)) {
       return Error("duplicate " + KeyIn(key, db));
     }
@@ -130,11 +250,6 @@ SnapshotError EncodeSnapshot(const Store& store, int64_t now_ms, std::string& ou
     uint64_t count = 0;
     store.Db(db).ForEach(now_ms, [&](const Record& r) {
       if (error || r.IsExpiredAt(now_ms)) return;
-      if (r.type() != ValueType::kString) {
-        error = Error("cannot encode value type " + std::string(TypeName(r.type())) + " of " +
-                      KeyIn(r.key(), db));
-        return;
-      }
       const std::string_view key = r.key();
       const std::string_view value = r.string_value();
       if (key.size() > kMaxLength || value.size() > kMaxLength) {
@@ -145,8 +260,14 @@ SnapshotError EncodeSnapshot(const Store& store, int64_t now_ms, std::string& ou
       w.I64(r.expire_at_ms());
       w.U32(static_cast<uint32_t>(key.size()));
       w.Bytes(key);
-      w.U32(static_cast<uint32_t>(value.size()));
-      w.Bytes(value);
+      if (r.type() != ValueType::kString) {
+        if (!EncodeCollection(w, r)) {
+          error = Error("value or key too large to encode: " + KeyIn(key, db));
+        }
+      } else {
+        w.U32(static_cast<uint32_t>(value.size()));
+        w.Bytes(value);
+      }
       ++count;
     });
     if (count == 0) {

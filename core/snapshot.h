@@ -6,7 +6,12 @@
 //   per section (one per non-empty database, ascending): u32 db index, u64 entry count,
 //     entries |
 //   entry: u8 type (ValueType), i64 expire_at_ms (kNoExpiry = persistent), u32 key length,
-//          key, value (string: u32 length, bytes) |
+//          key, value |
+//   value: string: u32 length, bytes;
+//          list, set: u64 count (> 0), count x (u32 length, bytes), in list/iteration order;
+//          hash: u64 count (> 0), count x (field, value), each u32 length + bytes;
+//          zset: u64 count (> 0), count x (member as u32 length + bytes, score as the u64
+//                bits of the IEEE-754 double), in score order |
 //   trailer: u64 checksum (CRC-64/Jones, Redis's polynomial) over everything before it.
 // Expired entries are skipped and each count written equals the entries that follow.
 // The on-disk persistence format (RDB) is a later job; this codec stays in core/ so it can
@@ -28,9 +33,9 @@ struct SnapshotError {
 };
 
 // Encodes every live entry of every database into `out` (replacing its contents). Fails
-// only for a value type this codec cannot encode yet (none exists in v0.1), naming the key.
+// only for a key or element longer than 4 GB (a u32 length), naming the key.
 SnapshotError EncodeSnapshot(const Store& store, int64_t now_ms, std::string& out);
-// As above; returns "" in the (v0.1: impossible) failure case, which no decoder accepts.
+// As above; returns "" in the failure case, which no decoder accepts.
 std::string EncodeSnapshot(const Store& store, int64_t now_ms);
 
 // Decodes into `into`, which must hold as many databases as the snapshot names (or more).

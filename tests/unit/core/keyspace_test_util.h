@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "core/collection.h"
 #include "core/keyspace.h"
 #include "core/record.h"
 
@@ -23,8 +24,8 @@ inline void CheckAccounting(Keyspace& ks, int64_t now_ms) {
   size_t records = 0;
   size_t with_ttl = 0;
   ks.ForEach(now_ms, [&](const Record& r) {
-    data += r.key().size() + r.string_value().size();
-    alloc += r.AllocSize();
+    data += r.key().size() + r.string_value().size() + ObjectDataBytes(r);
+    alloc += r.AllocSize() + ObjectAllocatedBytes(r);
     CHECK(r.UsedSize() <= r.AllocSize());
     ++records;
     if (r.has_expiry()) ++with_ttl;

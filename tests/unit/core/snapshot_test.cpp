@@ -258,9 +258,9 @@ TEST_CASE("snapshot: well-formed but invalid content is refused") {
         "unknown value type 9 for key 'k' in db 0");
   Crafted list;
   list.w.U32(1);
-  list.Section(3, 1).Entry(1, "a\nb\\'", "v");
+  list.Section(3, 1).Entry(7, "a\nb\\'", "v");
   CHECK(DecodeSnapshot(list.Sealed(), kNow, into).message ==
-        "unknown value type 1 for key 'a\\x0ab\\\\\\'' in db 3");
+        "unknown value type 7 for key 'a\\x0ab\\\\\\'' in db 3");
   Crafted dup;
   dup.w.U32(1);
   dup.Section(0, 2).Entry(0, "k", "1").Entry(0, "k", "2");

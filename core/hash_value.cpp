@@ -1,0 +1,211 @@
+#include "core/hash_value.h"
+
+#include <malloc.h>
+
+#include <cstdlib>
+#include <new>
+
+namespace kvd {
+namespace {
+
+std::string_view ReadString(const uint8_t* p, size_t* consumed) {
+  uint64_t len;
+  const size_t n = packed::ReadVarint(p, &len);
+  *consumed = n + static_cast<size_t>(len);
+  return {reinterpret_cast<const char*>(p + n), static_cast<size_t>(len)};
+}
+
+}  // namespace
+
+HashValue::~HashValue() {
+  table_.ForEach([](uint8_t* e) { std::free(e); });
+}
+
+std::unique_ptr<HashValue> HashValue::Clone() const {
+  std::unique_ptr<HashValue> out = Create();
+  if (packed_) {
+    out->buf_ = ByteBuf(buf_);
+    out->packed_count_ = packed_count_;
+    out->data_bytes_ = data_bytes_;
+    return out;
+  }
+  out->packed_ = false;
+  ForEach([&](std::string_view f, std::string_view v) { out->Set(f, v); });
+  return out;
+}
+
+std::string_view HashValue::EntryField(const uint8_t* e) {
+  size_t n;
+  return ReadString(e, &n);
+}
+
+std::string_view HashValue::EntryValue(const uint8_t* e) {
+  size_t n;
+  ReadString(e, &n);
+  return ReadString(e + n, &n);
+}
+
+uint8_t* HashValue::NewEntry(std::string_view field, std::string_view value) {
+  const size_t need = packed::VarintSize(field.size()) + field.size() +
+                      packed::VarintSize(value.size()) + value.size();
+  auto* e = static_cast<uint8_t*>(std::malloc(need));
+  if (e == nullptr) throw std::bad_alloc();
+  size_t off = packed::WriteVarint(e, field.size());
+  if (!field.empty()) std::memcpy(e + off, field.data(), field.size());
+  off += field.size();
+  off += packed::WriteVarint(e + off, value.size());
+  if (!value.empty()) std::memcpy(e + off, value.data(), value.size());
+  return e;
+}
+
+size_t HashValue::FindPacked(std::string_view field) const {
+  const packed::Probe probe(field);
+  const uint8_t* base = buf_.data();
+  for (size_t off = 0; off < buf_.size();) {
+    if (probe.Matches(base + off)) return off;
+    off += packed::Skip(base + off);
+    off += packed::Skip(base + off);
+  }
+  return SIZE_MAX;
+}
+
+std::optional<Elem> HashValue::Get(std::string_view field) const {
+  if (packed_) {
+    const size_t off = FindPacked(field);
+    if (off == SIZE_MAX) return std::nullopt;
+    const uint8_t* p = buf_.data() + off;
+    return packed::At(p + packed::Skip(p));
+  }
+  const uint8_t* e = table_.Find(field);
+  if (e == nullptr) return std::nullopt;
+  return Elem::View(EntryValue(e));
+}
+
+void HashValue::InsertEntry(uint8_t* e) {
+  try {
+    table_.Insert(e, Table::Hash(EntryField(e)));
+  } catch (...) {
+    std::free(e);
+    throw;
+  }
+  entry_bytes_ += malloc_usable_size(e);
+}
+
+bool HashValue::Set(std::string_view field, std::string_view value) {
+  if (packed_) {
+    const size_t off = FindPacked(field);
+    if (off != SIZE_MAX) {
+      if (value.size() > kMaxPackedValue) {
+        ConvertToTable();
+        return Set(field, value);
+      }
+      const size_t voff = off + packed::Skip(buf_.data() + off);
+      const size_t old_len = packed::Skip(buf_.data() + voff);
+      const size_t old_size = packed::At(buf_.data() + voff).size();
+      const packed::Probe v(value);
+      v.Write(buf_.Splice(voff, old_len, v.size()));
+      data_bytes_ = data_bytes_ - old_size + value.size();
+      return false;
+    }
+    if (packed_count_ + 1 > kMaxPackedEntries || field.size() > kMaxPackedValue ||
+        value.size() > kMaxPackedValue) {
+      ConvertToTable();
+      return Set(field, value);
+    }
+    const packed::Probe f(field);
+    const packed::Probe v(value);
+    uint8_t* p = buf_.Append(f.size() + v.size());
+    v.Write(p + f.Write(p));
+    ++packed_count_;
+    data_bytes_ += field.size() + value.size();
+    return true;
+  }
+  const uint64_t hash = Table::Hash(field);
+  const size_t i = table_.FindIndex(field, hash);
+  if (i != Table::kNotFound) {
+    uint8_t* old = table_.At(i);
+    const size_t old_value = EntryValue(old).size();
+    uint8_t* e = NewEntry(field, value);
+    table_.Replace(i, e);
+    entry_bytes_ = entry_bytes_ - malloc_usable_size(old) + malloc_usable_size(e);
+    std::free(old);
+    data_bytes_ = data_bytes_ - old_value + value.size();
+    return false;
+  }
+  InsertEntry(NewEntry(field, value));
+  data_bytes_ += field.size() + value.size();
+  return true;
+}
+
+bool HashValue::Delete(std::string_view field) {
+  if (packed_) {
+    const size_t off = FindPacked(field);
+    if (off == SIZE_MAX) return false;
+    const uint8_t* p = buf_.data() + off;
+    const size_t flen = packed::Skip(p);
+    const size_t vlen = packed::Skip(p + flen);
+    data_bytes_ -= packed::At(p).size() + packed::At(p + flen).size();
+    buf_.Splice(off, flen + vlen, 0);
+    --packed_count_;
+    return true;
+  }
+  uint8_t* e = table_.Erase(field);
+  if (e == nullptr) return false;
+  data_bytes_ -= EntryField(e).size() + EntryValue(e).size();
+  entry_bytes_ -= malloc_usable_size(e);
+  std::free(e);
+  return true;
+}
+
+std::pair<Elem, Elem> HashValue::Random(uint64_t r) const {
+  if (packed_) {
+    const uint8_t* p = buf_.data();
+    for (uint64_t k = r % packed_count_; k > 0; --k) {
+      p += packed::Skip(p);
+      p += packed::Skip(p);
+    }
+    return {packed::At(p), packed::At(p + packed::Skip(p))};
+  }
+  const uint8_t* e = table_.Random(r);
+  return {Elem::View(EntryField(e)), Elem::View(EntryValue(e))};
+}
+
+void HashValue::ConvertToTable() {
+  // Build the table aside so a failed allocation leaves the packed hash intact.
+  Table table;
+  size_t bytes = 0;
+  try {
+    ForEach([&](std::string_view f, std::string_view v) {
+      uint8_t* e = NewEntry(f, v);
+      try {
+        table.Insert(e, Table::Hash(f));
+      } catch (...) {
+        std::free(e);
+        throw;
+      }
+      bytes += malloc_usable_size(e);
+    });
+  } catch (...) {
+    table.ForEach([](uint8_t* e) { std::free(e); });
+    throw;
+  }
+  table_ = std::move(table);
+  entry_bytes_ = bytes;
+  buf_.Clear();
+  packed_count_ = 0;
+  packed_ = false;
+}
+
+size_t HashValue::AllocatedBytes() const {
+  return malloc_usable_size(const_cast<HashValue*>(this)) + buf_.allocated() +
+         table_.AllocatedBytes() + entry_bytes_;
+}
+
+size_t HashValue::RecountAllocatedBytes() const {
+  size_t entries = 0;
+  table_.ForEach([&](const uint8_t* e) { entries += malloc_usable_size(const_cast<uint8_t*>(e)); });
+  return malloc_usable_size(const_cast<HashValue*>(this)) + buf_.allocated() +
+         table_.AllocatedBytes() + entries;
+}
+
+}  // namespace kvd

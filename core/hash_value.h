@@ -1,0 +1,112 @@
+#pragma once
+// A hash (field -> value), in one of Redis's two encodings:
+//   packed ("listpack"): fields and values alternate as packed elements in one buffer, up to
+//     128 fields of at most 64 bytes each (hash-max-listpack-entries / -value); O(n) access,
+//     which the bound keeps small;
+//   table ("hashtable"): each field and its value in one allocation
+//     [varint field length][field][varint value length][value], indexed by a BlobTable;
+//     O(1) access.
+// A packed hash converts to a table when it outgrows either bound and, as in Redis, never
+// converts back.
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string_view>
+
+#include "core/blob_table.h"
+#include "core/packed.h"
+#include "core/value_type.h"
+
+namespace kvd {
+
+class HashValue : public MallocObject {
+ public:
+  static constexpr ValueType kType = ValueType::kHash;
+  static constexpr size_t kMaxPackedEntries = 128;
+  static constexpr size_t kMaxPackedValue = 64;
+
+  static std::unique_ptr<HashValue> Create() { return std::unique_ptr<HashValue>(new HashValue); }
+  ~HashValue();
+  HashValue(const HashValue&) = delete;
+  HashValue& operator=(const HashValue&) = delete;
+  // A deep copy (COPY).
+  std::unique_ptr<HashValue> Clone() const;
+
+  size_t size() const { return packed_ ? packed_count_ : table_.size(); }
+  bool empty() const { return size() == 0; }
+  bool is_packed() const { return packed_; }
+  // What OBJECT ENCODING reports.
+  std::string_view EncodingName() const { return packed_ ? "listpack" : "hashtable"; }
+
+  std::optional<Elem> Get(std::string_view field) const;
+  bool Contains(std::string_view field) const { return Get(field).has_value(); }
+  // Sets field to value; true when the field is new.
+  bool Set(std::string_view field, std::string_view value);
+  // Removes field; true when it was there.
+  bool Delete(std::string_view field);
+
+  // A field and its value picked at random by `r` (any 64-bit random number). Not empty.
+  std::pair<Elem, Elem> Random(uint64_t r) const;
+
+  // f(std::string_view field, std::string_view value) for every field. f must not write.
+  template <class F>
+  void ForEach(F&& f) const {
+    if (packed_) {
+      const uint8_t* p = buf_.data();
+      const uint8_t* end = p + buf_.size();
+      while (p < end) {
+        Elem field, value;
+        p += packed::Decode(p, &field);
+        p += packed::Decode(p, &value);
+        f(field.view(), value.view());
+      }
+      return;
+    }
+    table_.ForEach([&](const uint8_t* e) { f(EntryField(e), EntryValue(e)); });
+  }
+  // HSCAN: visits some fields, returns the next cursor (0: done). A packed hash is visited
+  // whole in one call, as Redis does for listpacks.
+  template <class F>
+  uint64_t Scan(uint64_t cursor, F&& f) const {
+    if (packed_) {
+      ForEach(f);
+      return 0;
+    }
+    return table_.Scan(cursor, [&](const uint8_t* e) { f(EntryField(e), EntryValue(e)); });
+  }
+
+  // Exact heap bytes of this object and everything it owns.
+  size_t AllocatedBytes() const;
+  // AllocatedBytes() recounted by walking everything, O(n): checks the O(1) counter.
+  size_t RecountAllocatedBytes() const;
+  // Allocations freeing this takes (lazyfree's measure).
+  size_t FreeEffort() const { return packed_ ? 1 : table_.size(); }
+  // Bytes of the fields and values (as strings).
+  size_t DataBytes() const { return data_bytes_; }
+
+ private:
+  struct EntryKey {
+    std::string_view operator()(const uint8_t* e) const { return EntryField(e); }
+  };
+  using Table = BlobTable<uint8_t, EntryKey>;
+
+  HashValue() = default;
+  static std::string_view EntryField(const uint8_t* e);
+  static std::string_view EntryValue(const uint8_t* e);
+  static uint8_t* NewEntry(std::string_view field, std::string_view value);
+
+  // Offset of the packed field equal to `field`, or SIZE_MAX.
+  size_t FindPacked(std::string_view field) const;
+  void ConvertToTable();
+  void InsertEntry(uint8_t* e);
+
+  bool packed_ = true;
+  uint32_t packed_count_ = 0;
+  ByteBuf buf_;
+  Table table_;
+  size_t entry_bytes_ = 0;  // allocation sizes of the table's entries
+  size_t data_bytes_ = 0;
+};
+
+}  // namespace kvd

@@ -1,0 +1,117 @@
+#pragma once
+// A set of strings, in one of Redis 7.2's three encodings:
+//   intset: sorted integers of one width (2, 4 or 8 bytes, widened as needed), while every
+//     member is the canonical text of an int64 and there are at most 512
+//     (set-max-intset-entries); O(log n) lookup;
+//   packed ("listpack"): packed elements in insertion order, at most 128 members of at most
+//     64 bytes (set-max-listpack-entries / -value); O(n) lookup;
+//   table ("hashtable"): each member in its own allocation [varint length][bytes], indexed by
+//     a BlobTable; O(1) lookup.
+// Conversions go one way (intset -> packed -> table, or intset -> table), as in Redis.
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "core/blob_table.h"
+#include "core/packed.h"
+#include "core/value_type.h"
+
+namespace kvd {
+
+class SetValue : public MallocObject {
+ public:
+  static constexpr ValueType kType = ValueType::kSet;
+  static constexpr size_t kMaxIntsetEntries = 512;
+  static constexpr size_t kMaxPackedEntries = 128;
+  static constexpr size_t kMaxPackedValue = 64;
+  enum class Encoding : uint8_t { kIntset, kPacked, kTable };
+
+  static std::unique_ptr<SetValue> Create() { return std::unique_ptr<SetValue>(new SetValue); }
+  ~SetValue();
+  SetValue(const SetValue&) = delete;
+  SetValue& operator=(const SetValue&) = delete;
+  std::unique_ptr<SetValue> Clone() const;
+
+  size_t size() const;
+  bool empty() const { return size() == 0; }
+  Encoding encoding() const { return encoding_; }
+  std::string_view EncodingName() const;
+
+  bool Contains(std::string_view member) const;
+  // True when added (was absent).
+  bool Add(std::string_view member);
+  // True when removed (was present).
+  bool Remove(std::string_view member);
+  // A member picked by `r` (any 64-bit random number). Not empty.
+  Elem Random(uint64_t r) const;
+  // Removes and returns a member picked by `r` (SPOP). Not empty.
+  std::string PopRandom(uint64_t r);
+
+  // f(std::string_view member) for every member. f must not write to the set.
+  template <class F>
+  void ForEach(F&& f) const {
+    switch (encoding_) {
+      case Encoding::kIntset:
+        for (size_t i = 0, n = size(); i < n; ++i) f(Elem::Int(IntAt(i)).view());
+        return;
+      case Encoding::kPacked:
+        for (const uint8_t* p = buf_.data(), *end = p + buf_.size(); p < end;) {
+          Elem e;
+          p += packed::Decode(p, &e);
+          f(e.view());
+        }
+        return;
+      case Encoding::kTable:
+        table_.ForEach([&](const uint8_t* m) { f(MemberOf(m)); });
+        return;
+    }
+  }
+  // SSCAN: visits some members, returns the next cursor (0: done). The compact encodings
+  // are visited whole in one call.
+  template <class F>
+  uint64_t Scan(uint64_t cursor, F&& f) const {
+    if (encoding_ != Encoding::kTable) {
+      ForEach(f);
+      return 0;
+    }
+    return table_.Scan(cursor, [&](const uint8_t* m) { f(MemberOf(m)); });
+  }
+
+  size_t AllocatedBytes() const;
+  // AllocatedBytes() recounted by walking everything, O(n): checks the O(1) counter.
+  size_t RecountAllocatedBytes() const;
+  // Allocations freeing this takes (lazyfree's measure).
+  size_t FreeEffort() const { return encoding_ == Encoding::kTable ? table_.size() : 1; }
+  // Bytes of the members (as strings).
+  size_t DataBytes() const { return data_bytes_; }
+
+ private:
+  struct MemberKey {
+    std::string_view operator()(const uint8_t* m) const { return MemberOf(m); }
+  };
+  using Table = BlobTable<uint8_t, MemberKey>;
+
+  SetValue() = default;
+  static std::string_view MemberOf(const uint8_t* m);
+
+  int64_t IntAt(size_t i) const;
+  // Index of v in the intset, or where it would go (*found tells which).
+  size_t IntSearch(int64_t v, bool* found) const;
+  bool IntAdd(int64_t v);
+  size_t FindPacked(std::string_view member) const;  // offset or SIZE_MAX
+  void ConvertToPacked();
+  void ConvertToTable();
+  void TableAdd(Table& table, size_t& bytes, std::string_view member);
+
+  Encoding encoding_ = Encoding::kIntset;
+  uint8_t width_ = 2;           // intset element width in bytes
+  uint32_t packed_count_ = 0;   // members of a packed set
+  ByteBuf buf_;                 // intset or packed members
+  Table table_;
+  size_t member_bytes_ = 0;     // allocation sizes of the table's members
+  size_t data_bytes_ = 0;
+};
+
+}  // namespace kvd

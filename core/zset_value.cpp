@@ -1,0 +1,550 @@
+#include "core/zset_value.h"
+
+#include <malloc.h>
+
+#include <cmath>
+#include <cstdlib>
+#include <new>
+
+namespace kvd {
+namespace {
+
+constexpr double kMaxExactInt = 9007199254740992.0;  // 2^53
+
+// (a_score, a_member) < (b_score, b_member): Redis's order.
+bool Before(double as, std::string_view am, double bs, std::string_view bm) {
+  return as < bs || (as == bs && am < bm);
+}
+
+// Writes a score as a packed element (see the header); returns its size (<= 10).
+size_t EncodeScore(double d, uint8_t* out) {
+  if (d == std::trunc(d) && std::fabs(d) <= kMaxExactInt && !(d == 0 && std::signbit(d))) {
+    return packed::WriteVarint(out, (packed::ZigZag(static_cast<int64_t>(d)) << 1) | 1);
+  }
+  const auto f = static_cast<float>(d);
+  if (static_cast<double>(f) == d) {
+    out[0] = 4 << 1;
+    std::memcpy(out + 1, &f, 4);
+    return 5;
+  }
+  out[0] = 8 << 1;
+  std::memcpy(out + 1, &d, 8);
+  return 9;
+}
+
+size_t DecodeScore(const uint8_t* p, double* d) {
+  uint64_t h;
+  const size_t n = packed::ReadVarint(p, &h);
+  if (h & 1) {
+    *d = static_cast<double>(packed::UnZigZag(h >> 1));
+    return n;
+  }
+  if ((h >> 1) == 4) {
+    float f;
+    std::memcpy(&f, p + n, 4);
+    *d = f;
+    return n + 4;
+  }
+  std::memcpy(d, p + n, 8);
+  return n + 8;
+}
+
+int RandomLevel() {
+  // Redis's zslRandomLevel: each further level with probability 1/4.
+  thread_local uint64_t state = 0x9e3779b97f4a7c15ull ^ reinterpret_cast<uintptr_t>(&state);
+  int level = 1;
+  for (;;) {
+    state ^= state << 13;
+    state ^= state >> 7;
+    state ^= state << 17;
+    if ((state & 3) != 0 || level >= 32) return level;
+    ++level;
+  }
+}
+
+}  // namespace
+
+ZSetValue::~ZSetValue() {
+  if (header_ == nullptr) return;
+  for (Node* x = header_->levels()[0].forward; x != nullptr;) {
+    Node* next = x->levels()[0].forward;
+    std::free(x);
+    x = next;
+  }
+  std::free(header_);
+}
+
+std::unique_ptr<ZSetValue> ZSetValue::Clone() const {
+  std::unique_ptr<ZSetValue> out = Create();
+  if (packed_) {
+    out->buf_ = ByteBuf(buf_);
+    out->packed_count_ = packed_count_;
+  } else {
+    out->packed_ = false;
+    out->SkipInit();
+    for (const Node* x = header_->levels()[0].forward; x != nullptr; x = x->levels()[0].forward) {
+      out->table_.ReserveOne();
+      Node* n = out->SkipInsert(x->score, x->member());
+      out->table_.Insert(n, Table::Hash(n->member()));
+    }
+  }
+  out->data_bytes_ = data_bytes_;
+  return out;
+}
+
+// ---- Packed ----
+
+size_t ZSetValue::PackedOffsets(uint32_t* out) const {
+  const uint8_t* d = buf_.data();
+  size_t n = 0;
+  for (size_t off = 0; off < buf_.size();) {
+    out[n++] = static_cast<uint32_t>(off);
+    off += packed::Skip(d + off);
+    double s;
+    off += DecodeScore(d + off, &s);
+  }
+  out[n] = static_cast<uint32_t>(buf_.size());
+  return n;
+}
+
+size_t ZSetValue::FindPacked(std::string_view member, double* score) const {
+  const packed::Probe probe(member);
+  const uint8_t* d = buf_.data();
+  for (size_t off = 0; off < buf_.size();) {
+    const size_t start = off;
+    const bool hit = probe.Matches(d + off);
+    off += packed::Skip(d + off);
+    off += DecodeScore(d + off, score);
+    if (hit) return start;
+  }
+  return SIZE_MAX;
+}
+
+void ZSetValue::PackedInsert(std::string_view member, double score) {
+  const uint8_t* d = buf_.data();
+  size_t off = 0;
+  while (off < buf_.size()) {
+    Elem m;
+    const size_t mlen = packed::Decode(d + off, &m);
+    double s;
+    const size_t slen = DecodeScore(d + off + mlen, &s);
+    if (Before(score, member, s, m.view())) break;
+    off += mlen + slen;
+  }
+  const packed::Probe p(member);
+  uint8_t score_bytes[10];
+  const size_t slen = EncodeScore(score, score_bytes);
+  uint8_t* dst = buf_.Splice(off, 0, p.size() + slen);
+  p.Write(dst);
+  std::memcpy(dst + p.size(), score_bytes, slen);
+  ++packed_count_;
+}
+
+void ZSetValue::PackedErase(size_t off) {
+  const uint8_t* d = buf_.data();
+  const size_t mlen = packed::Skip(d + off);
+  double s;
+  const size_t slen = DecodeScore(d + off + mlen, &s);
+  buf_.Splice(off, mlen + slen, 0);
+  --packed_count_;
+}
+
+void ZSetValue::ConvertToSkiplist() {
+  std::unique_ptr<ZSetValue> tmp = Create();
+  tmp->packed_ = false;
+  tmp->SkipInit();
+  ForEach([&](std::string_view m, double s) {
+    tmp->table_.ReserveOne();
+    Node* n = tmp->SkipInsert(s, m);
+    tmp->table_.Insert(n, Table::Hash(n->member()));
+  });
+  std::swap(header_, tmp->header_);
+  std::swap(tail_, tmp->tail_);
+  std::swap(level_, tmp->level_);
+  std::swap(table_, tmp->table_);
+  std::swap(node_bytes_, tmp->node_bytes_);
+  std::swap(skip_len_, tmp->skip_len_);
+  buf_.Clear();
+  packed_count_ = 0;
+  packed_ = false;
+}
+
+// ---- Skiplist (after Redis's t_zset.c) ----
+
+void ZSetValue::SkipInit() {
+  header_ = NewNode(kMaxLevel, 0, {});
+  for (int i = 0; i < kMaxLevel; ++i) header_->levels()[i] = {nullptr, 0};
+  header_->backward = nullptr;
+  tail_ = nullptr;
+  level_ = 1;
+  skip_len_ = 0;
+}
+
+ZSetValue::Node* ZSetValue::NewNode(int level, double score, std::string_view member) {
+  const size_t need = sizeof(Node) + level * sizeof(Level) + member.size();
+  auto* n = static_cast<Node*>(std::malloc(need));
+  if (n == nullptr) throw std::bad_alloc();
+  n->score = score;
+  n->backward = nullptr;
+  n->len = static_cast<uint32_t>(member.size());
+  n->level = static_cast<uint8_t>(level);
+  if (!member.empty()) std::memcpy(n->levels() + level, member.data(), member.size());
+  node_bytes_ += malloc_usable_size(n);
+  return n;
+}
+
+void ZSetValue::FreeNode(Node* n) {
+  node_bytes_ -= malloc_usable_size(n);
+  std::free(n);
+}
+
+ZSetValue::Node* ZSetValue::SkipInsert(double score, std::string_view member) {
+  Node* update[kMaxLevel];
+  size_t rank[kMaxLevel];
+  Node* x = header_;
+  for (int i = level_ - 1; i >= 0; --i) {
+    rank[i] = i == level_ - 1 ? 0 : rank[i + 1];
+    for (Node* f; (f = x->levels()[i].forward) != nullptr &&
+                  Before(f->score, f->member(), score, member);) {
+      rank[i] += x->levels()[i].span;
+      x = f;
+    }
+    update[i] = x;
+  }
+  const int level = RandomLevel();
+  Node* n = NewNode(level, score, member);
+  if (level > level_) {
+    for (int i = level_; i < level; ++i) {
+      rank[i] = 0;
+      update[i] = header_;
+      header_->levels()[i].span = skip_len_;
+    }
+    level_ = level;
+  }
+  for (int i = 0; i < level; ++i) {
+    n->levels()[i].forward = update[i]->levels()[i].forward;
+    update[i]->levels()[i].forward = n;
+    n->levels()[i].span = update[i]->levels()[i].span - (rank[0] - rank[i]);
+    update[i]->levels()[i].span = (rank[0] - rank[i]) + 1;
+  }
+  for (int i = level; i < level_; ++i) ++update[i]->levels()[i].span;
+  ++skip_len_;
+  n->backward = update[0] == header_ ? nullptr : update[0];
+  if (Node* f = n->levels()[0].forward) {
+    f->backward = n;
+  } else {
+    tail_ = n;
+  }
+  return n;
+}
+
+void ZSetValue::SkipUnlink(Node* x, Node** update) {
+  for (int i = 0; i < level_; ++i) {
+    if (update[i]->levels()[i].forward == x) {
+      update[i]->levels()[i].span += x->levels()[i].span - 1;
+      update[i]->levels()[i].forward = x->levels()[i].forward;
+    } else {
+      --update[i]->levels()[i].span;
+    }
+  }
+  if (Node* f = x->levels()[0].forward) {
+    f->backward = x->backward;
+  } else {
+    tail_ = x->backward;
+  }
+  while (level_ > 1 && header_->levels()[level_ - 1].forward == nullptr) --level_;
+  --skip_len_;
+}
+
+void ZSetValue::SkipDelete(double score, std::string_view member) {
+  Node* update[kMaxLevel];
+  Node* x = header_;
+  for (int i = level_ - 1; i >= 0; --i) {
+    for (Node* f; (f = x->levels()[i].forward) != nullptr &&
+                  Before(f->score, f->member(), score, member);) {
+      x = f;
+    }
+    update[i] = x;
+  }
+  x = x->levels()[0].forward;  // the node itself: the caller knows it exists
+  SkipUnlink(x, update);
+  FreeNode(x);
+}
+
+ZSetValue::Node* ZSetValue::SkipByRank(size_t rank) const {
+  const size_t target = rank + 1;
+  size_t traversed = 0;
+  Node* x = header_;
+  for (int i = level_ - 1; i >= 0; --i) {
+    while (x->levels()[i].forward != nullptr && traversed + x->levels()[i].span <= target) {
+      traversed += x->levels()[i].span;
+      x = x->levels()[i].forward;
+    }
+    if (traversed == target) return x;
+  }
+  return nullptr;
+}
+
+size_t ZSetValue::SkipRank(double score, std::string_view member) const {
+  size_t rank = 0;
+  const Node* x = header_;
+  for (int i = level_ - 1; i >= 0; --i) {
+    for (const Node* f; (f = x->levels()[i].forward) != nullptr &&
+                        (f->score < score || (f->score == score && f->member() <= member));) {
+      rank += x->levels()[i].span;
+      x = f;
+    }
+  }
+  return rank - 1;
+}
+
+size_t ZSetValue::CountBelow(double s, bool inclusive) const {
+  size_t rank = 0;
+  const Node* x = header_;
+  for (int i = level_ - 1; i >= 0; --i) {
+    for (const Node* f; (f = x->levels()[i].forward) != nullptr &&
+                        (inclusive ? f->score <= s : f->score < s);) {
+      rank += x->levels()[i].span;
+      x = f;
+    }
+  }
+  return rank;
+}
+
+size_t ZSetValue::CountBelowLex(std::string_view s, bool inclusive) const {
+  size_t rank = 0;
+  const Node* x = header_;
+  for (int i = level_ - 1; i >= 0; --i) {
+    for (const Node* f; (f = x->levels()[i].forward) != nullptr &&
+                        (inclusive ? f->member() <= s : f->member() < s);) {
+      rank += x->levels()[i].span;
+      x = f;
+    }
+  }
+  return rank;
+}
+
+// ---- Public operations ----
+
+std::optional<double> ZSetValue::Score(std::string_view member) const {
+  if (packed_) {
+    double s;
+    if (FindPacked(member, &s) == SIZE_MAX) return std::nullopt;
+    return s;
+  }
+  const Node* n = table_.Find(member);
+  if (n == nullptr) return std::nullopt;
+  return n->score;
+}
+
+bool ZSetValue::Add(std::string_view member, double score) {
+  if (packed_) {
+    double old;
+    const size_t off = FindPacked(member, &old);
+    if (off != SIZE_MAX) {
+      if (old == score && std::signbit(old) == std::signbit(score)) return false;
+      PackedErase(off);
+      PackedInsert(member, score);
+      return false;
+    }
+    if (packed_count_ + 1 <= kMaxPackedEntries && member.size() <= kMaxPackedValue) {
+      PackedInsert(member, score);
+      data_bytes_ += member.size() + sizeof(double);
+      return true;
+    }
+    ConvertToSkiplist();
+  }
+  const uint64_t hash = Table::Hash(member);
+  const size_t i = table_.FindIndex(member, hash);
+  if (i != Table::kNotFound) {
+    Node* n = table_.At(i);
+    if (n->score == score) return false;
+    const Node* prev = n->backward;
+    const Node* next = n->levels()[0].forward;
+    if ((prev == nullptr || prev->score < score) && (next == nullptr || next->score > score)) {
+      n->score = score;  // stays in place (Redis's zslUpdateScore shortcut)
+      return false;
+    }
+    const std::string m(member);  // the node's bytes go with it
+    SkipDelete(n->score, m);
+    table_.Replace(i, SkipInsert(score, m));
+    return false;
+  }
+  table_.ReserveOne();
+  Node* n = SkipInsert(score, member);
+  table_.Insert(n, hash);
+  data_bytes_ += member.size() + sizeof(double);
+  return true;
+}
+
+bool ZSetValue::Remove(std::string_view member) {
+  if (packed_) {
+    double s;
+    const size_t off = FindPacked(member, &s);
+    if (off == SIZE_MAX) return false;
+    PackedErase(off);
+  } else {
+    Node* n = table_.Erase(member);
+    if (n == nullptr) return false;
+    SkipDelete(n->score, n->member());
+  }
+  data_bytes_ -= member.size() + sizeof(double);
+  return true;
+}
+
+std::optional<size_t> ZSetValue::Rank(std::string_view member, bool reverse) const {
+  size_t rank;
+  if (packed_) {
+    const packed::Probe probe(member);
+    const uint8_t* d = buf_.data();
+    rank = 0;
+    size_t off = 0;
+    for (; off < buf_.size(); ++rank) {
+      if (probe.Matches(d + off)) break;
+      off += packed::Skip(d + off);
+      double s;
+      off += DecodeScore(d + off, &s);
+    }
+    if (off >= buf_.size()) return std::nullopt;
+  } else {
+    const Node* n = table_.Find(member);
+    if (n == nullptr) return std::nullopt;
+    rank = SkipRank(n->score, n->member());
+  }
+  return reverse ? size() - 1 - rank : rank;
+}
+
+RankSpan ZSetValue::Span(const ScoreRange& r) const {
+  RankSpan out;
+  if (packed_) {
+    const uint8_t* d = buf_.data();
+    for (size_t off = 0; off < buf_.size();) {
+      off += packed::Skip(d + off);
+      double s;
+      off += DecodeScore(d + off, &s);
+      if (r.min_exclusive ? s <= r.min : s < r.min) ++out.first;
+      if (r.max_exclusive ? s < r.max : s <= r.max) ++out.last;
+    }
+  } else {
+    out.first = CountBelow(r.min, r.min_exclusive);
+    out.last = CountBelow(r.max, !r.max_exclusive);
+  }
+  if (out.last < out.first) out.last = out.first;
+  return out;
+}
+
+RankSpan ZSetValue::Span(const LexRange& r) const {
+  // Ranks below a bound: members < v, or <= v.
+  auto below = [&](std::string_view v, bool inclusive) {
+    if (!packed_) return CountBelowLex(v, inclusive);
+    size_t n = 0;
+    const uint8_t* d = buf_.data();
+    for (size_t off = 0; off < buf_.size();) {
+      Elem m;
+      off += packed::Decode(d + off, &m);
+      double s;
+      off += DecodeScore(d + off, &s);
+      if (inclusive ? m.view() <= v : m.view() < v) ++n;
+    }
+    return n;
+  };
+  auto position = [&](const LexBound& b, bool is_max) -> size_t {
+    switch (b.kind) {
+      case LexBound::kNegInf: return 0;
+      case LexBound::kPosInf: return size();
+      case LexBound::kInclusive: return below(b.value, is_max);
+      case LexBound::kExclusive: return below(b.value, !is_max);
+    }
+    return 0;
+  };
+  RankSpan out{position(r.min, false), position(r.max, true)};
+  if (out.last < out.first) out.last = out.first;
+  return out;
+}
+
+void ZSetValue::VisitImpl(RankSpan span, bool reverse, void* ctx, VisitFn fn) const {
+  span.last = std::min(span.last, size());
+  if (span.size() == 0) return;
+  if (packed_) {
+    uint32_t offs[kMaxPackedEntries + 2];
+    PackedOffsets(offs);
+    const uint8_t* d = buf_.data();
+    for (size_t k = 0; k < span.size(); ++k) {
+      const size_t rank = reverse ? span.last - 1 - k : span.first + k;
+      Elem m;
+      const size_t mlen = packed::Decode(d + offs[rank], &m);
+      double s;
+      DecodeScore(d + offs[rank] + mlen, &s);
+      fn(ctx, m.view(), s);
+    }
+    return;
+  }
+  const Node* x = SkipByRank(reverse ? span.last - 1 : span.first);
+  for (size_t k = 0; k < span.size(); ++k) {
+    fn(ctx, x->member(), x->score);
+    x = reverse ? x->backward : x->levels()[0].forward;
+  }
+}
+
+std::pair<std::string, double> ZSetValue::At(size_t rank) const {
+  std::pair<std::string, double> out;
+  VisitRanks(RankSpan{rank, rank + 1}, false, [&](std::string_view m, double s) {
+    out = {std::string(m), s};
+  });
+  return out;
+}
+
+size_t ZSetValue::EraseRanks(RankSpan span) {
+  span.last = std::min(span.last, size());
+  const size_t n = span.size();
+  if (n == 0) return 0;
+  if (packed_) {
+    uint32_t offs[kMaxPackedEntries + 2];
+    PackedOffsets(offs);
+    size_t text = 0;
+    for (size_t k = span.first; k < span.last; ++k) {
+      text += packed::At(buf_.data() + offs[k]).size();
+    }
+    buf_.Splice(offs[span.first], offs[span.last] - offs[span.first], 0);
+    packed_count_ -= static_cast<uint32_t>(n);
+    data_bytes_ -= text + n * sizeof(double);
+    return n;
+  }
+  // Redis's zslDeleteRangeByRank: one descent, then unlink node after node.
+  Node* update[kMaxLevel];
+  size_t traversed = 0;
+  Node* x = header_;
+  for (int i = level_ - 1; i >= 0; --i) {
+    while (x->levels()[i].forward != nullptr && traversed + x->levels()[i].span <= span.first) {
+      traversed += x->levels()[i].span;
+      x = x->levels()[i].forward;
+    }
+    update[i] = x;
+  }
+  x = x->levels()[0].forward;
+  for (size_t k = 0; k < n; ++k) {
+    Node* next = x->levels()[0].forward;
+    SkipUnlink(x, update);
+    table_.Erase(x->member());
+    data_bytes_ -= x->len + sizeof(double);
+    FreeNode(x);
+    x = next;
+  }
+  return n;
+}
+
+size_t ZSetValue::AllocatedBytes() const {
+  return malloc_usable_size(const_cast<ZSetValue*>(this)) + buf_.allocated() +
+         table_.AllocatedBytes() + node_bytes_;
+}
+
+size_t ZSetValue::RecountAllocatedBytes() const {
+  size_t n = malloc_usable_size(const_cast<ZSetValue*>(this)) + buf_.allocated() +
+             table_.AllocatedBytes();
+  if (header_ != nullptr) {
+    for (Node* x = header_; x != nullptr; x = x->levels()[0].forward) n += malloc_usable_size(x);
+  }
+  return n;
+}
+
+}  // namespace kvd

@@ -1,0 +1,178 @@
+#pragma once
+// A sorted set: members with double scores, ordered by (score, member bytes) as in Redis.
+// Two encodings:
+//   packed ("listpack"): [member][score] pairs in order in one buffer, at most 128 members
+//     of at most 64 bytes (zset-max-listpack-entries / -value). A score is a packed integer
+//     when it is one (|s| <= 2^53), else 4 raw bytes when a float holds it exactly, else 8.
+//     Every operation is O(n) over at most 128 pairs.
+//   skiplist: Redis's skiplist with spans (rank queries in O(log n)) whose nodes also carry
+//     the member, plus a BlobTable from member to node for O(1) score lookup.
+// Ranks are 0-based in ascending order. Range queries are expressed as half-open spans of
+// ranks: RankSpan() turns a score or lex range into one in O(log n), and VisitRanks() walks
+// a span in either direction in O(log n + m).
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <type_traits>
+#include <utility>
+
+#include "core/blob_table.h"
+#include "core/packed.h"
+#include "core/value_type.h"
+
+namespace kvd {
+
+// A score interval, as ZRANGEBYSCORE's "(1 5" etc.
+struct ScoreRange {
+  double min;
+  double max;
+  bool min_exclusive = false;
+  bool max_exclusive = false;
+};
+
+// One end of a lex interval: "-", "+", "[x" or "(x".
+struct LexBound {
+  enum Kind : uint8_t { kInclusive, kExclusive, kNegInf, kPosInf };
+  Kind kind = kInclusive;
+  std::string_view value;
+};
+struct LexRange {
+  LexBound min;
+  LexBound max;
+};
+
+// A contiguous run of ranks [first, last).
+struct RankSpan {
+  size_t first = 0;
+  size_t last = 0;
+  size_t size() const { return last > first ? last - first : 0; }
+};
+
+class ZSetValue : public MallocObject {
+ public:
+  static constexpr ValueType kType = ValueType::kZSet;
+  static constexpr size_t kMaxPackedEntries = 128;
+  static constexpr size_t kMaxPackedValue = 64;
+
+  static std::unique_ptr<ZSetValue> Create() { return std::unique_ptr<ZSetValue>(new ZSetValue); }
+  ~ZSetValue();
+  ZSetValue(const ZSetValue&) = delete;
+  ZSetValue& operator=(const ZSetValue&) = delete;
+  std::unique_ptr<ZSetValue> Clone() const;
+
+  size_t size() const { return packed_ ? packed_count_ : table_.size(); }
+  bool empty() const { return size() == 0; }
+  bool is_packed() const { return packed_; }
+  std::string_view EncodingName() const { return packed_ ? "listpack" : "skiplist"; }
+
+  std::optional<double> Score(std::string_view member) const;
+  // Adds member with score or moves it to score; true when it was added. score is not NaN.
+  bool Add(std::string_view member, double score);
+  bool Remove(std::string_view member);
+  // 0-based rank in ascending order (or descending when `reverse`).
+  std::optional<size_t> Rank(std::string_view member, bool reverse = false) const;
+
+  RankSpan Span(const ScoreRange& range) const;
+  // Meaningful when all scores are equal, as in Redis.
+  RankSpan Span(const LexRange& range) const;
+  // Calls f(std::string_view member, double score) for ranks [span.first, span.last), in
+  // ascending order, or descending from span.last - 1 when `reverse`.
+  template <class F>
+  void VisitRanks(RankSpan span, bool reverse, F&& f) const {
+    if (span.size() == 0) return;
+    VisitImpl(span, reverse, const_cast<void*>(static_cast<const void*>(&f)),
+              [](void* ctx, std::string_view m, double s) {
+      (*static_cast<std::remove_reference_t<F>*>(ctx))(m, s);
+    });
+  }
+  template <class F>
+  void ForEach(F&& f) const {
+    VisitRanks(RankSpan{0, size()}, false, f);
+  }
+  // Removes the ranks of span (ZREMRANGEBY*, ZPOPMIN/MAX); returns how many.
+  size_t EraseRanks(RankSpan span);
+  // Member and score at a rank (< size()).
+  std::pair<std::string, double> At(size_t rank) const;
+  // A member and its score picked by `r` (any 64-bit random number). Not empty.
+  std::pair<std::string, double> Random(uint64_t r) const { return At(r % size()); }
+  // ZSCAN: a packed set in one call; a skiplist through its member table.
+  template <class F>
+  uint64_t Scan(uint64_t cursor, F&& f) const {
+    if (packed_) {
+      ForEach(f);
+      return 0;
+    }
+    return table_.Scan(cursor, [&](const Node* n) { f(n->member(), n->score); });
+  }
+
+  size_t AllocatedBytes() const;
+  size_t RecountAllocatedBytes() const;
+  // Members' bytes plus 8 per score.
+  size_t DataBytes() const { return data_bytes_; }
+  size_t FreeEffort() const { return packed_ ? 1 : table_.size(); }
+
+ private:
+  static constexpr int kMaxLevel = 32;
+  struct Node;
+  struct Level {
+    Node* forward;
+    size_t span;
+  };
+  // One allocation: the node, its levels, then the member bytes.
+  struct Node {
+    double score;
+    Node* backward;
+    uint32_t len;
+    uint8_t level;
+    Level* levels() { return reinterpret_cast<Level*>(this + 1); }
+    const Level* levels() const { return reinterpret_cast<const Level*>(this + 1); }
+    std::string_view member() const {
+      return {reinterpret_cast<const char*>(levels() + level), len};
+    }
+  };
+  struct NodeKey {
+    std::string_view operator()(const Node* n) const { return n->member(); }
+  };
+  using Table = BlobTable<Node, NodeKey>;
+  using VisitFn = void (*)(void*, std::string_view, double);
+
+  ZSetValue() = default;
+  void VisitImpl(RankSpan span, bool reverse, void* ctx, VisitFn fn) const;
+
+  // Packed helpers: offsets of the pairs (at most kMaxPackedEntries + 1 of them).
+  size_t PackedOffsets(uint32_t* out) const;
+  size_t FindPacked(std::string_view member, double* score) const;  // offset or SIZE_MAX
+  void PackedInsert(std::string_view member, double score);
+  void PackedErase(size_t off);
+  void ConvertToSkiplist();
+
+  // Skiplist helpers.
+  Node* NewNode(int level, double score, std::string_view member);
+  void FreeNode(Node* n);
+  Node* SkipInsert(double score, std::string_view member);
+  void SkipUnlink(Node* x, Node** update);
+  void SkipDelete(double score, std::string_view member);
+  Node* SkipByRank(size_t rank) const;  // 0-based
+  // Elements ordered before the bound: count of (score < s), or (score <= s) when
+  // `inclusive`.
+  size_t CountBelow(double s, bool inclusive) const;
+  size_t CountBelowLex(std::string_view s, bool inclusive) const;
+  size_t SkipRank(double score, std::string_view member) const;  // 0-based, must exist
+  void SkipInit();
+
+  bool packed_ = true;
+  uint32_t packed_count_ = 0;
+  int level_ = 1;
+  size_t skip_len_ = 0;  // nodes in the skiplist (the table can briefly disagree)
+  ByteBuf buf_;
+  Node* header_ = nullptr;
+  Node* tail_ = nullptr;
+  Table table_;
+  size_t node_bytes_ = 0;  // allocation sizes of the nodes, header included
+  size_t data_bytes_ = 0;
+};
+
+}  // namespace kvd
