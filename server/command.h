@@ -93,6 +93,10 @@ class CommandTable {
   std::vector<std::pair<std::string, size_t>> index_;  // sorted by name
 };
 
+// The subcommand of a container command by its name as sent ("list" for CLIENT LIST),
+// case-insensitive; null when there is none.
+const CommandSpec* FindSubcommand(const CommandSpec& container, std::string_view sub);
+
 // One registration function per family file (server/commands/<family>.cpp), called
 // explicitly from RegisterAllCommands (no static registration objects).
 void RegisterConnectionFamily(CommandTable& t);

@@ -61,8 +61,15 @@ class Config {
   // Called after a successful CONFIG SET with the names it changed (hz, loglevel...).
   void OnChange(std::function<void(std::string_view name)> fn);
 
+ public:
+  struct Param;  // defined in config.cpp
+
  private:
-  struct Param;
+  Param* FindParam(std::string_view name) const;
+  // Parses and stores one directive; returns "" or the bare reason. `append`: a repeated
+  // directive adds to the previous one (save lines in a file).
+  std::string Apply(std::string_view name, std::span<const std::string_view> values, bool append);
+
   ConfigValues values_;
   std::string config_file_;
   std::vector<std::unique_ptr<Param>> params_;

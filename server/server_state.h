@@ -2,6 +2,7 @@
 // Server-wide state the commands see: configuration, statistics, the client registry and
 // hooks into the network layer (which the commands must not include). Touched on the store
 // strand only.
+#include <array>
 #include <cstdint>
 #include <functional>
 #include <map>
@@ -49,6 +50,7 @@ class ServerState {
   std::string executable;       // argv[0], absolute
   int64_t last_save_time = 0;   // Unix seconds (LASTSAVE, INFO persistence)
   bool loading = false;
+  size_t used_memory_peak = 0;  // INFO memory: the most used_memory has been when measured
 
   // Client registry: every connected client, by id (CLIENT LIST, KILL, INFO clients).
   std::map<uint64_t, ClientState*> clients;
@@ -68,8 +70,13 @@ class ServerState {
   void ResetStats();
 
  private:
+  // instantaneous_ops_per_sec as Redis computes it: the mean rate over the last 16 samples,
+  // one sample per 100 ms.
+  static constexpr size_t kOpsSamples = 16;
   int64_t ops_sample_ms_ = 0;
   uint64_t ops_sample_count_ = 0;
+  std::array<double, kOpsSamples> ops_samples_{};
+  size_t ops_sample_index_ = 0;
 };
 
 }  // namespace kvd

@@ -1,0 +1,53 @@
+#include "core/rdb_format.h"
+
+namespace kvd::rdb {
+
+TypeDescription DescribeType(uint8_t type) {
+  // RDB_TYPE_* of Redis 7.2 (rdb.h); 8 was never used.
+  switch (type) {
+    case 0: return {"string", "raw"};
+    case 1: return {"list", "linkedlist"};
+    case 2: return {"set", "hashtable"};
+    case 3: return {"zset", "skiplist"};
+    case 4: return {"hash", "hashtable"};
+    case 5: return {"zset", "skiplist"};  // ZSET_2: binary scores
+    case 6: return {"module", "pre-GA module"};
+    case 7: return {"module", "module"};
+    case 9: return {"hash", "zipmap"};
+    case 10: return {"list", "ziplist"};
+    case 11: return {"set", "intset"};
+    case 12: return {"zset", "ziplist"};
+    case 13: return {"hash", "ziplist"};
+    case 14: return {"list", "quicklist"};
+    case 15: return {"stream", "listpacks"};
+    case 16: return {"hash", "listpack"};
+    case 17: return {"zset", "listpack"};
+    case 18: return {"list", "quicklist"};  // QUICKLIST_2: listpack nodes
+    case 19: return {"stream", "listpacks"};
+    case 20: return {"set", "listpack"};
+    case 21: return {"stream", "listpacks"};
+    default: return {};
+  }
+}
+
+std::string Printable(std::string_view s) {
+  constexpr size_t kMaxShown = 64;
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string out;
+  for (unsigned char c : s.substr(0, kMaxShown)) {
+    if (c == '\\' || c == '\'') {
+      out += '\\';
+      out += static_cast<char>(c);
+    } else if (c >= 0x20 && c < 0x7f) {
+      out += static_cast<char>(c);
+    } else {
+      out += "\\x";
+      out += kHex[c >> 4];
+      out += kHex[c & 0xf];
+    }
+  }
+  if (s.size() > kMaxShown) out += "...";
+  return out;
+}
+
+}  // namespace kvd::rdb

@@ -1,0 +1,34 @@
+#pragma once
+// Loads a Redis RDB file (versions 9 to 11: Redis 5.0 to 7.2) into a store.
+//
+// Every value type kvd supports loads (strings, in every encoding Redis writes them); any
+// other value type, module data or functions stop the load with a message naming them.
+// Every read is bounds-checked; truncated or damaged input gives an error with the offset;
+// the checksum is verified unless the file was written without one (0). The load goes to a
+// fresh store that replaces `into` only on success: a failed load leaves `into` untouched.
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "core/store.h"
+
+namespace kvd {
+
+struct RdbLoadInfo {
+  int version = 0;            // the file's RDB version
+  std::string redis_version;  // its AUX redis-ver, when present
+  uint64_t keys_loaded = 0;
+  uint64_t keys_expired = 0;  // already expired at load: dropped (not counted as expiries)
+  bool checksum_verified = false;  // false when the file carries no checksum (0)
+};
+
+// True when `data` starts like an RDB file ("REDIS").
+bool IsRdb(std::string_view data);
+
+// Returns "" or an error starting "RDB: ". On success `into` is move-assigned from the
+// loaded store (references to its Keyspaces taken before no longer see the data) and
+// *info, when given, describes the file.
+std::string LoadRdb(std::string_view data, int64_t now_ms, Store& into,
+                    RdbLoadInfo* info = nullptr);
+
+}  // namespace kvd

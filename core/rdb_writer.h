@@ -1,0 +1,79 @@
+#pragma once
+// Writes the store as a Redis RDB file (version 9), byte for byte as Redis 7.2 would for
+// the same data: AUX fields, SELECTDB and RESIZEDB per non-empty database, expiry in
+// milliseconds, strings with Redis's integer encodings and LZF compression, EOF and the
+// CRC-64 checksum. Expired keys are left out.
+//
+// RdbWriter produces the file piece by piece into its own buffer, which the caller may take
+// at any point (TakePending) to write it out while encoding goes on: a save can stream the
+// file in blocks, and a background save can encode a few keys at a time between commands.
+// EncodeRdb is the one-shot form.
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "core/record.h"
+#include "core/store.h"
+
+namespace kvd {
+
+struct RdbOptions {
+  bool compression = true;  // rdbcompression: LZF for strings over 20 bytes when it pays
+  bool checksum = true;     // rdbchecksum: the CRC-64 trailer; 0 when off (Redis skips it)
+  std::string_view redis_version = "7.2.4";  // AUX redis-ver: the behaviour kvd follows
+  // AUX used-mem; the store's allocated bytes when not given.
+  std::optional<uint64_t> used_memory;
+};
+
+class RdbWriter {
+ public:
+  explicit RdbWriter(const RdbOptions& options) : options_(options) {}
+
+  // "REDIS0009" and the AUX fields Redis writes: redis-ver, redis-bits, ctime (now_ms in
+  // seconds), used-mem, aof-base.
+  void WriteHeader(int64_t now_ms, uint64_t used_memory);
+  // SELECTDB db, RESIZEDB keys keys_with_expiry (sizes are hints for the loader).
+  void WriteSelectDb(uint64_t db, uint64_t keys, uint64_t keys_with_expiry);
+  // One key with its value and expiry. Returns "" or an error naming the key when its
+  // value type has no encoder yet.
+  std::string WriteRecord(const Record& r);
+  void WriteString(std::string_view key, std::string_view value, int64_t expire_at_ms);
+  // EOF and the checksum. Nothing may be written after it.
+  void WriteEof();
+
+  // Bytes produced and not taken yet.
+  size_t pending() const { return buffer_.size(); }
+  // Appends the bytes produced since the last call to `out` (the checksum already covers
+  // them) and empties the writer's buffer, keeping its capacity.
+  void TakePending(std::string& out);
+
+ private:
+  void Length(uint64_t len);
+  void Str(std::string_view s);  // rdbSaveRawString: integer, LZF or verbatim
+  void Byte(uint8_t b) { buffer_.push_back(static_cast<char>(b)); }
+  void Le(uint64_t v, int n);
+  void ChecksumPending();
+
+  RdbOptions options_;
+  std::string buffer_;
+  size_t checksummed_ = 0;  // bytes of buffer_ already in crc_
+  uint64_t crc_ = 0;
+  std::string scratch_;  // LZF output
+};
+
+// The whole store as an RDB file. Returns "" and sets *error (when given) if a value type
+// cannot be encoded; an RDB file is never empty.
+std::string EncodeRdb(const Store& store, int64_t now_ms, const RdbOptions& options,
+                      std::string* error = nullptr);
+
+// As EncodeRdb, handing the file to `sink` in pieces of about `block_size` bytes, so the
+// whole file never sits in memory. A sink returning false stops the write. Returns "" or
+// an error: a value type that cannot be encoded, or "RDB: the write failed" after the
+// sink said so (the caller knows why).
+std::string WriteRdb(const Store& store, int64_t now_ms, const RdbOptions& options,
+                     const std::function<bool(std::string_view)>& sink,
+                     size_t block_size = size_t{1} << 20);
+
+}  // namespace kvd

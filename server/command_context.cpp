@@ -1,0 +1,17 @@
+#include "server/client_state.h"
+#include "server/command.h"
+#include "server/server_state.h"
+
+namespace kvd {
+
+Keyspace& CommandContext::db() { return store.Db(client.db); }
+
+void CommandContext::Error(std::string_view message) {
+  reply.Error(message);
+  server.CountError(message);
+  failed = true;
+}
+
+void CommandContext::AddDirty(uint64_t n) { server.stats.dirty += n; }
+
+}  // namespace kvd

@@ -1,0 +1,338 @@
+// CLIENT ID|SETNAME|GETNAME|SETINFO|INFO|LIST|KILL|HELP.
+#include "server/commands/client_commands.h"
+
+#include <algorithm>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/numeric.h"
+#include "core/text.h"
+#include "server/client_state.h"
+#include "server/command.h"
+#include "server/commands/key_spec.h"
+#include "server/commands/subcommand_help.h"
+#include "server/errors.h"
+#include "server/server_state.h"
+
+namespace kvd {
+
+bool IsValidClientAttr(std::string_view s) {
+  return std::all_of(s.begin(), s.end(), [](char ch) { return ch >= '!' && ch <= '~'; });
+}
+
+namespace {
+
+// Redis's client types. Every kvd client is a normal one: there are no replicas, masters or
+// pub/sub clients yet.
+enum class ClientType { kNormal, kReplica, kPubSub, kMaster };
+
+std::optional<ClientType> ParseClientType(std::string_view name) {
+  if (EqualsIgnoreCase(name, "normal")) return ClientType::kNormal;
+  if (EqualsIgnoreCase(name, "slave") || EqualsIgnoreCase(name, "replica")) {
+    return ClientType::kReplica;
+  }
+  if (EqualsIgnoreCase(name, "pubsub")) return ClientType::kPubSub;
+  if (EqualsIgnoreCase(name, "master")) return ClientType::kMaster;
+  return std::nullopt;
+}
+
+std::string UnknownTypeError(std::string_view name) {
+  return "ERR Unknown client type '" + std::string(name) + "'";
+}
+
+void AppendField(std::string& out, std::string_view key, std::string_view value) {
+  if (!out.empty()) out += ' ';
+  out.append(key).append("=").append(value);
+}
+
+void AppendField(std::string& out, std::string_view key, int64_t value) {
+  AppendField(out, key, std::string_view(std::to_string(value)));
+}
+
+// One CLIENT LIST line (without the newline), with Redis 7.2's fields in Redis's order.
+// Fields kvd has no counterpart for (pub/sub, MULTI, reply buffer blocks) report what is
+// true of it: nothing subscribed, no transaction, no blocks.
+std::string ClientInfoLine(const ClientState& c, const CommandContext& ctx) {
+  const bool self = &c == &ctx.client;
+  int64_t argv_mem = 0;
+  if (self) {
+    for (std::string_view a : ctx.args) argv_mem += static_cast<int64_t>(a.size());
+  }
+  const auto qbuf = static_cast<int64_t>(c.query_buffer_bytes.load(std::memory_order_relaxed));
+  const auto omem = static_cast<int64_t>(c.output_buffer_bytes.load(std::memory_order_relaxed));
+  const int64_t tot_mem = static_cast<int64_t>(sizeof(ClientState) + c.name.capacity() +
+                                               c.lib_name.capacity() + c.lib_ver.capacity()) +
+                          qbuf + omem + argv_mem;
+  const int64_t age = std::max<int64_t>(0, (ctx.now_ms - c.created_ms) / 1000);
+  const int64_t idle = self ? 0 : std::max<int64_t>(0, (ctx.now_ms - c.last_interaction_ms) / 1000);
+  std::string cmd = self ? ctx.spec.name : c.last_command;
+  if (cmd.empty()) cmd = "NULL";
+
+  std::string out;
+  AppendField(out, "id", static_cast<int64_t>(c.id));
+  AppendField(out, "addr", c.addr);
+  AppendField(out, "laddr", c.laddr);
+  AppendField(out, "fd", c.fd);
+  AppendField(out, "name", c.name);
+  AppendField(out, "age", age);
+  AppendField(out, "idle", idle);
+  AppendField(out, "flags", "N");
+  AppendField(out, "db", static_cast<int64_t>(c.db));
+  AppendField(out, "sub", 0);
+  AppendField(out, "psub", 0);
+  AppendField(out, "ssub", 0);
+  AppendField(out, "multi", -1);
+  AppendField(out, "qbuf", qbuf);
+  AppendField(out, "qbuf-free", 0);
+  AppendField(out, "argv-mem", argv_mem);
+  AppendField(out, "multi-mem", 0);
+  AppendField(out, "rbs", 0);
+  AppendField(out, "rbp", 0);
+  AppendField(out, "obl", 0);
+  AppendField(out, "oll", 0);
+  AppendField(out, "omem", omem);
+  AppendField(out, "tot-mem", tot_mem);
+  AppendField(out, "events", "r");
+  AppendField(out, "cmd", cmd);
+  AppendField(out, "user", c.user);
+  AppendField(out, "redir", -1);
+  AppendField(out, "resp", c.resp);
+  AppendField(out, "lib-name", c.lib_name);
+  AppendField(out, "lib-ver", c.lib_ver);
+  return out;
+}
+
+void CmdClientId(CommandContext& ctx) { ctx.reply.Integer(static_cast<int64_t>(ctx.client.id)); }
+
+void CmdClientSetName(CommandContext& ctx) {
+  std::string_view name = ctx.args[2];
+  if (!IsValidClientAttr(name)) return ctx.Error(kClientNameErr);
+  ctx.client.name = name;  // an empty name clears it
+  ctx.reply.Ok();
+}
+
+void CmdClientGetName(CommandContext& ctx) {
+  if (ctx.client.name.empty()) return ctx.reply.Null();
+  ctx.reply.Bulk(ctx.client.name);
+}
+
+void CmdClientSetInfo(CommandContext& ctx) {
+  std::string_view attr = ctx.args[2];
+  std::string_view value = ctx.args[3];
+  std::string* dest = nullptr;
+  if (EqualsIgnoreCase(attr, "lib-name")) {
+    dest = &ctx.client.lib_name;
+  } else if (EqualsIgnoreCase(attr, "lib-ver")) {
+    dest = &ctx.client.lib_ver;
+  } else {
+    return ctx.Error("ERR Unrecognized option '" + std::string(attr) + "'");
+  }
+  if (!IsValidClientAttr(value)) {
+    return ctx.Error("ERR " + std::string(attr) +
+                     " cannot contain spaces, newlines or special characters.");
+  }
+  dest->assign(value);
+  ctx.reply.Ok();
+}
+
+void CmdClientInfo(CommandContext& ctx) {
+  std::string line = ClientInfoLine(ctx.client, ctx);
+  line += '\n';
+  ctx.reply.Verbatim("txt", line);
+}
+
+void CmdClientList(CommandContext& ctx) {
+  auto args = ctx.args;
+  std::vector<const ClientState*> selected;
+  if (args.size() == 4 && EqualsIgnoreCase(args[2], "type")) {
+    std::optional<ClientType> type = ParseClientType(args[3]);
+    if (!type) return ctx.Error(UnknownTypeError(args[3]));
+    if (*type == ClientType::kNormal) {
+      for (const auto& [id, c] : ctx.server.clients) selected.push_back(c);
+    }
+  } else if (args.size() > 3 && EqualsIgnoreCase(args[2], "id")) {
+    for (size_t j = 3; j < args.size(); ++j) {
+      std::optional<int64_t> id = ParseInt64(args[j]);
+      if (!id) return ctx.Error("ERR Invalid client ID");
+      auto it = ctx.server.clients.find(static_cast<uint64_t>(*id));
+      if (*id > 0 && it != ctx.server.clients.end()) selected.push_back(it->second);
+    }
+  } else if (args.size() != 2) {
+    return ctx.Error(kSyntaxErr);
+  } else {
+    for (const auto& [id, c] : ctx.server.clients) selected.push_back(c);
+  }
+  std::string text;
+  for (const ClientState* c : selected) {
+    text += ClientInfoLine(*c, ctx);
+    text += '\n';
+  }
+  ctx.reply.Verbatim("txt", text);
+}
+
+struct KillFilter {
+  std::optional<std::string_view> addr, laddr;
+  std::optional<ClientType> type;
+  uint64_t id = 0;
+  bool by_user = false;  // only "default" exists, and every client is it
+  bool skip_me = true;
+
+  bool Matches(const ClientState& c) const {
+    if (addr && c.addr != *addr) return false;
+    if (laddr && c.laddr != *laddr) return false;
+    if (type && *type != ClientType::kNormal) return false;
+    if (id != 0 && c.id != id) return false;
+    if (by_user && c.user != "default") return false;
+    return true;
+  }
+};
+
+// Parses CLIENT KILL's filters (new form); returns an error text or nullopt.
+std::optional<std::string> ParseKillFilter(std::span<const std::string_view> args, KillFilter& f) {
+  for (size_t i = 2; i < args.size(); i += 2) {
+    if (i + 1 >= args.size()) return std::string(kSyntaxErr);
+    std::string_view opt = args[i];
+    std::string_view val = args[i + 1];
+    if (EqualsIgnoreCase(opt, "id")) {
+      std::optional<int64_t> id = ParseInt64(val);
+      if (!id || *id < 1) return "ERR client-id should be greater than 0";
+      f.id = static_cast<uint64_t>(*id);
+    } else if (EqualsIgnoreCase(opt, "type")) {
+      f.type = ParseClientType(val);
+      if (!f.type) return UnknownTypeError(val);
+    } else if (EqualsIgnoreCase(opt, "addr")) {
+      f.addr = val;
+    } else if (EqualsIgnoreCase(opt, "laddr")) {
+      f.laddr = val;
+    } else if (EqualsIgnoreCase(opt, "user")) {
+      if (val != "default") return "ERR No such user '" + std::string(val) + "'";
+      f.by_user = true;
+    } else if (EqualsIgnoreCase(opt, "skipme")) {
+      if (EqualsIgnoreCase(val, "yes")) {
+        f.skip_me = true;
+      } else if (EqualsIgnoreCase(val, "no")) {
+        f.skip_me = false;
+      } else {
+        return std::string(kSyntaxErr);
+      }
+    } else {
+      return std::string(kSyntaxErr);
+    }
+  }
+  return std::nullopt;
+}
+
+// CLIENT KILL addr (old form: +OK or "No such client", may kill the caller) and
+// CLIENT KILL <filter> <value> ... (new form: the number killed; skips the caller unless
+// SKIPME no). The caller is closed after its reply; others through their kill hook.
+void CmdClientKill(CommandContext& ctx) {
+  auto args = ctx.args;
+  const bool old_form = args.size() == 3;
+  KillFilter filter;
+  if (old_form) {
+    filter.addr = args[2];
+    filter.skip_me = false;
+  } else if (auto err = ParseKillFilter(args, filter)) {
+    return ctx.Error(*err);
+  }
+  // Collect first: a kill hook may unregister its client while we iterate.
+  std::vector<ClientState*> victims;
+  for (const auto& [id, c] : ctx.server.clients) {
+    if (!filter.Matches(*c)) continue;
+    if (c == &ctx.client && filter.skip_me) continue;
+    victims.push_back(c);
+  }
+  int64_t killed = 0;
+  for (ClientState* c : victims) {
+    if (c == &ctx.client) {
+      ctx.client.close_after_reply = true;
+    } else if (c->kill) {
+      c->kill();
+    } else {
+      continue;  // a connection without a hook cannot be closed from here
+    }
+    ++killed;
+  }
+  if (!old_form) return ctx.reply.Integer(killed);
+  if (killed == 0) return ctx.Error("ERR No such client");
+  ctx.reply.Ok();
+}
+
+void CmdClientHelp(CommandContext& ctx) {
+  ReplySubcommandHelp(ctx.reply, "CLIENT",
+                      {"GETNAME",
+                       "    Return the name of the current connection.",
+                       "ID",
+                       "    Return the ID of the current connection.",
+                       "INFO",
+                       "    Return information about the current client connection.",
+                       "KILL <ip:port>",
+                       "    Kill connection made from <ip:port>.",
+                       "KILL <option> <value> [<option> <value> [...]]",
+                       "    Kill connections. Options are:",
+                       "    * ADDR (<ip:port>|<unixsocket>:0)",
+                       "      Kill connections made from the specified address",
+                       "    * LADDR (<ip:port>|<unixsocket>:0)",
+                       "      Kill connections made to specified local address",
+                       "    * TYPE (NORMAL|MASTER|REPLICA|PUBSUB)",
+                       "      Kill connections by type.",
+                       "    * USER <username>",
+                       "      Kill connections authenticated by <username>.",
+                       "    * SKIPME (YES|NO)",
+                       "      Skip killing current connection (default: yes).",
+                       "    * ID <client-id>",
+                       "      Kill connections by client id.",
+                       "LIST [options ...]",
+                       "    Return information about client connections. Options:",
+                       "    * TYPE (NORMAL|MASTER|REPLICA|PUBSUB)",
+                       "      Return clients of specified type.",
+                       "SETNAME <name>",
+                       "    Assign the name <name> to the current connection.",
+                       "SETINFO <option> <value>",
+                       "    Set client meta attr. Options are:",
+                       "    * LIB-NAME: the client lib name.",
+                       "    * LIB-VER: the client lib version."});
+}
+
+constexpr uint32_t kClientFlags = kNoScript | kLoading | kStale;
+constexpr std::string_view kConnCats = "@slow @connection";
+constexpr std::string_view kAdminCats = "@admin @slow @dangerous @connection";
+
+}  // namespace
+
+CommandSpec ClientCommandSpec() {
+  CommandSpec client =
+      MakeSpec("client", -2, 0, {}, nullptr,
+               {"@slow", "connection", "2.4.0", "A container for client connection commands.",
+                "Depends on subcommand."});
+  client.subcommands = {
+      MakeSpec("client|id", 2, kClientFlags, {}, CmdClientId,
+               {kConnCats, "connection", "5.0.0", "Returns the unique client ID of the connection.",
+                "O(1)"}),
+      MakeSpec("client|setname", 3, kClientFlags, {}, CmdClientSetName,
+               {kConnCats, "connection", "2.6.9", "Sets the connection name.", "O(1)"}),
+      MakeSpec("client|getname", 2, kClientFlags, {}, CmdClientGetName,
+               {kConnCats, "connection", "2.6.9", "Returns the name of the connection.", "O(1)"}),
+      MakeSpec("client|setinfo", 4, kClientFlags, {}, CmdClientSetInfo,
+               {kConnCats, "connection", "7.2.0",
+                "Sets information specific to the client or connection.", "O(1)"}),
+      MakeSpec(
+          "client|info", 2, kClientFlags, {}, CmdClientInfo,
+          {kConnCats, "connection", "6.2.0", "Returns information about the connection.", "O(1)"}),
+      MakeSpec("client|list", -2, kAdmin | kClientFlags, {}, CmdClientList,
+               {kAdminCats, "connection", "2.4.0", "Lists open connections.",
+                "O(N) where N is the number of client connections"}),
+      MakeSpec("client|kill", -3, kAdmin | kClientFlags, {}, CmdClientKill,
+               {kAdminCats, "connection", "2.4.0", "Terminates open connections.",
+                "O(N) where N is the number of client connections"}),
+      MakeSpec("client|help", 2, kLoading | kStale, {}, CmdClientHelp,
+               {kConnCats, "connection", "5.0.0",
+                "Returns helpful text about the different subcommands.", "O(1)"}),
+  };
+  return client;
+}
+
+}  // namespace kvd

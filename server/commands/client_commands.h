@@ -1,0 +1,18 @@
+#pragma once
+// CLIENT (server/commands/client_commands.cpp) and what HELLO and RESET share with it.
+#include <string_view>
+
+#include "server/command.h"
+
+namespace kvd {
+
+// The CLIENT container with its subcommands, registered by RegisterConnectionFamily.
+CommandSpec ClientCommandSpec();
+
+// Redis's rule for client names and CLIENT SETINFO values: printable ASCII, no spaces.
+bool IsValidClientAttr(std::string_view s);
+
+inline constexpr std::string_view kClientNameErr =
+    "ERR Client names cannot contain spaces, newlines or special characters.";
+
+}  // namespace kvd

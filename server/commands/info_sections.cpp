@@ -1,0 +1,309 @@
+// INFO's sections, with Redis 7.2's field names. A field Redis has and kvd lacks the
+// feature for (replication, AOF, pub/sub...) reports what is true of kvd: off, none, zero.
+// Fields kvd cannot measure honestly (allocator internals, latency percentiles) are left out.
+#include "server/commands/info_sections.h"
+
+#include <sys/resource.h>
+#include <sys/utsname.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cinttypes>
+#include <cmath>
+#include <cstdio>
+#include <fstream>
+#include <random>
+#include <string>
+#include <string_view>
+
+#include "core/keyspace.h"
+#include "core/store.h"
+#include "server/client_state.h"
+#include "server/command.h"
+#include "server/commands/redis_compat.h"
+#include "server/config.h"
+#include "server/server_state.h"
+
+namespace kvd {
+namespace {
+
+void Field(std::string& out, std::string_view name, std::string_view value) {
+  out.append(name).append(":").append(value).append("\r\n");
+}
+
+void Field(std::string& out, std::string_view name, long long value) {
+  Field(out, name, std::string_view(std::to_string(value)));
+}
+
+void FieldF(std::string& out, std::string_view name, const char* format, double value) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, format, value);
+  Field(out, name, std::string_view(buf));
+}
+
+template <class T>
+long long LL(T v) {
+  return static_cast<long long>(v);
+}
+
+// 40 random hex digits, as Redis's run_id and replication id.
+std::string RandomHexId() {
+  std::random_device rd;
+  std::mt19937_64 gen((static_cast<uint64_t>(rd()) << 32) ^ rd());
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string id(40, '0');
+  for (char& ch : id) ch = kHex[gen() & 15];
+  return id;
+}
+
+// Both identify this process's lifetime, as in Redis: new at every start.
+const std::string& RunId() {
+  static const std::string id = RandomHexId();
+  return id;
+}
+const std::string& ReplicationId() {
+  static const std::string id = RandomHexId();
+  return id;
+}
+
+std::string OsName() {
+  struct utsname u;
+  if (uname(&u) != 0) return "unknown";
+  return std::string(u.sysname) + " " + u.release + " " + u.machine;
+}
+
+// Resident set size from /proc/self/statm (pages), as Redis's zmalloc_get_rss.
+size_t ResidentBytes() {
+  std::ifstream statm("/proc/self/statm");
+  size_t total_pages = 0, resident_pages = 0;
+  if (!(statm >> total_pages >> resident_pages)) return 0;
+  return resident_pages * static_cast<size_t>(sysconf(_SC_PAGESIZE));
+}
+
+size_t SystemMemoryBytes() {
+  long pages = sysconf(_SC_PHYS_PAGES);
+  long page_size = sysconf(_SC_PAGESIZE);
+  return pages > 0 && page_size > 0 ? static_cast<size_t>(pages) * page_size : 0;
+}
+
+std::string CpuSeconds(const timeval& tv) {
+  char buf[48];
+  std::snprintf(buf, sizeof buf, "%ld.%06ld", static_cast<long>(tv.tv_sec),
+                static_cast<long>(tv.tv_usec));
+  return buf;
+}
+
+void AppendServer(CommandContext& ctx, std::string& out) {
+  ServerState& s = ctx.server;
+  const ConfigValues& cfg = s.config.values();
+  const int64_t uptime = (ctx.now_ms - s.start_time_ms) / 1000;
+  Field(out, "redis_version", kRedisCompatVersion);
+  Field(out, "redis_git_sha1", "00000000");
+  Field(out, "redis_git_dirty", 0);
+  Field(out, "kvd_version", KVD_VERSION);
+  Field(out, "redis_mode", "standalone");
+  Field(out, "os", OsName());
+  Field(out, "arch_bits", LL(sizeof(void*) * 8));
+  Field(out, "monotonic_clock", "POSIX clock_gettime");
+  Field(out, "multiplexing_api", "epoll");
+#if defined(__GNUC__) && !defined(__clang__)
+  Field(out, "gcc_version",
+        std::to_string(__GNUC__) + "." + std::to_string(__GNUC_MINOR__) + "." +
+            std::to_string(__GNUC_PATCHLEVEL__));
+#else
+  Field(out, "gcc_version", "0.0.0");
+#endif
+  Field(out, "process_id", LL(getpid()));
+  Field(out, "process_supervised", "no");
+  Field(out, "run_id", RunId());
+  Field(out, "tcp_port", LL(s.tcp_port));
+  Field(out, "server_time_usec", LL(s.clock.NowUs()));
+  Field(out, "uptime_in_seconds", LL(uptime));
+  Field(out, "uptime_in_days", LL(uptime / 86400));
+  Field(out, "hz", LL(cfg.hz));
+  Field(out, "configured_hz", LL(cfg.hz));
+  Field(out, "executable", s.executable);
+  Field(out, "config_file", s.config.config_file());
+  Field(out, "io_threads_active", 0);
+  std::string listener = "name=tcp";
+  for (const std::string& addr : cfg.bind) listener += ",bind=" + addr;
+  listener += ",port=" + std::to_string(s.tcp_port);
+  Field(out, "listener0", listener);
+}
+
+void AppendClients(CommandContext& ctx, std::string& out) {
+  ServerState& s = ctx.server;
+  size_t max_in = 0, max_out = 0;
+  for (const auto& [id, c] : s.clients) {
+    max_in = std::max(max_in, c->query_buffer_bytes.load(std::memory_order_relaxed));
+    max_out = std::max(max_out, c->output_buffer_bytes.load(std::memory_order_relaxed));
+  }
+  Field(out, "connected_clients", LL(s.clients.size()));
+  Field(out, "cluster_connections", 0);
+  Field(out, "maxclients", LL(s.config.values().maxclients));
+  Field(out, "client_recent_max_input_buffer", LL(max_in));
+  Field(out, "client_recent_max_output_buffer", LL(max_out));
+  Field(out, "blocked_clients", 0);
+  Field(out, "tracking_clients", 0);
+  Field(out, "clients_in_timeout_table", 0);
+  Field(out, "total_blocking_keys", 0);
+  Field(out, "total_blocking_keys_on_nokey", 0);
+}
+
+void AppendMemory(CommandContext& ctx, std::string& out) {
+  ServerState& s = ctx.server;
+  const ConfigValues& cfg = s.config.values();
+  const size_t used = UsedMemory(s);
+  const size_t peak = s.used_memory_peak;
+  const size_t rss = ResidentBytes();
+  const size_t system = SystemMemoryBytes();
+  Field(out, "used_memory", LL(used));
+  Field(out, "used_memory_human", BytesToHuman(used));
+  Field(out, "used_memory_rss", LL(rss));
+  Field(out, "used_memory_rss_human", BytesToHuman(rss));
+  Field(out, "used_memory_peak", LL(peak));
+  Field(out, "used_memory_peak_human", BytesToHuman(peak));
+  FieldF(out, "used_memory_peak_perc", "%.2f%%", peak ? 100.0 * used / peak : 0.0);
+  Field(out, "used_memory_dataset", LL(s.store.DataBytes()));
+  Field(out, "total_system_memory", LL(system));
+  Field(out, "total_system_memory_human", BytesToHuman(system));
+  Field(out, "maxmemory", LL(cfg.maxmemory));
+  Field(out, "maxmemory_human", BytesToHuman(static_cast<uint64_t>(cfg.maxmemory)));
+  Field(out, "maxmemory_policy", cfg.maxmemory_policy);
+  FieldF(out, "mem_fragmentation_ratio", "%.2f", used ? static_cast<double>(rss) / used : 0.0);
+  Field(out, "mem_fragmentation_bytes", LL(static_cast<long long>(rss) - LL(used)));
+  Field(out, "mem_allocator", "libc");
+  Field(out, "lazyfree_pending_objects", 0);
+}
+
+void AppendPersistence(CommandContext& ctx, std::string& out) {
+  ServerState& s = ctx.server;
+  Field(out, "loading", s.loading ? 1 : 0);
+  Field(out, "async_loading", 0);
+  Field(out, "rdb_changes_since_last_save", LL(s.stats.dirty));
+  Field(out, "rdb_bgsave_in_progress", 0);
+  Field(out, "rdb_last_save_time", LL(s.last_save_time));
+  Field(out, "rdb_last_bgsave_status", "ok");
+  Field(out, "rdb_last_bgsave_time_sec", -1);
+  Field(out, "rdb_current_bgsave_time_sec", -1);
+  Field(out, "aof_enabled", 0);
+  Field(out, "aof_rewrite_in_progress", 0);
+  Field(out, "aof_rewrite_scheduled", 0);
+  Field(out, "aof_last_rewrite_time_sec", -1);
+  Field(out, "aof_current_rewrite_time_sec", -1);
+  Field(out, "aof_last_bgrewrite_status", "ok");
+  Field(out, "aof_last_write_status", "ok");
+}
+
+void AppendStats(CommandContext& ctx, std::string& out) {
+  const ServerStats& st = ctx.server.stats;
+  Field(out, "total_connections_received", LL(st.total_connections_received));
+  Field(out, "total_commands_processed", LL(st.total_commands_processed));
+  Field(out, "instantaneous_ops_per_sec", std::llround(st.instantaneous_ops_per_sec));
+  Field(out, "total_net_input_bytes", LL(st.total_net_input_bytes));
+  Field(out, "total_net_output_bytes", LL(st.total_net_output_bytes));
+  Field(out, "rejected_connections", LL(st.rejected_connections));
+  Field(out, "sync_full", 0);
+  Field(out, "sync_partial_ok", 0);
+  Field(out, "sync_partial_err", 0);
+  Field(out, "expired_keys", LL(ctx.store.ExpiredKeys()));
+  Field(out, "evicted_keys", 0);
+  Field(out, "evicted_clients", 0);
+  Field(out, "keyspace_hits", LL(st.keyspace_hits));
+  Field(out, "keyspace_misses", LL(st.keyspace_misses));
+  Field(out, "pubsub_channels", 0);
+  Field(out, "pubsub_patterns", 0);
+  Field(out, "pubsubshard_channels", 0);
+  Field(out, "total_forks", 0);
+  Field(out, "total_error_replies", LL(st.total_error_replies));
+}
+
+void AppendReplication(CommandContext& ctx, std::string& out) {
+  Field(out, "role", "master");
+  Field(out, "connected_slaves", 0);
+  Field(out, "master_failover_state", "no-failover");
+  Field(out, "master_replid", ReplicationId());
+  Field(out, "master_replid2", std::string(40, '0'));
+  Field(out, "master_repl_offset", 0);
+  Field(out, "second_repl_offset", -1);
+  Field(out, "repl_backlog_active", 0);
+  Field(out, "repl_backlog_size", 1048576);
+  Field(out, "repl_backlog_first_byte_offset", 0);
+  Field(out, "repl_backlog_histlen", 0);
+}
+
+void AppendCpu(CommandContext& ctx, std::string& out) {
+  struct rusage self {
+  }, children{}, thread{};
+  getrusage(RUSAGE_SELF, &self);
+  getrusage(RUSAGE_CHILDREN, &children);
+  getrusage(RUSAGE_THREAD, &thread);  // the thread running commands
+  Field(out, "used_cpu_sys", CpuSeconds(self.ru_stime));
+  Field(out, "used_cpu_user", CpuSeconds(self.ru_utime));
+  Field(out, "used_cpu_sys_children", CpuSeconds(children.ru_stime));
+  Field(out, "used_cpu_user_children", CpuSeconds(children.ru_utime));
+  Field(out, "used_cpu_sys_main_thread", CpuSeconds(thread.ru_stime));
+  Field(out, "used_cpu_user_main_thread", CpuSeconds(thread.ru_utime));
+}
+
+void AppendModules(CommandContext&, std::string&) {}  // kvd loads no modules
+
+void AppendCommandStat(const CommandSpec& spec, std::string& out) {
+  if (spec.calls == 0 && spec.failed_calls == 0 && spec.rejected_calls == 0) return;
+  char buf[160];
+  std::snprintf(buf, sizeof buf,
+                "calls=%" PRIu64 ",usec=%" PRIu64 ",usec_per_call=%.2f,rejected_calls=%" PRIu64
+                ",failed_calls=%" PRIu64,
+                spec.calls, spec.usec,
+                spec.calls ? static_cast<double>(spec.usec) / spec.calls : 0.0, spec.rejected_calls,
+                spec.failed_calls);
+  Field(out, "cmdstat_" + spec.name, std::string_view(buf));
+}
+
+void AppendCommandStats(CommandContext& ctx, std::string& out) {
+  for (const CommandSpec& spec : ctx.server.commands.All()) {
+    AppendCommandStat(spec, out);
+    for (const CommandSpec& sub : spec.subcommands) AppendCommandStat(sub, out);
+  }
+}
+
+void AppendErrorStats(CommandContext& ctx, std::string& out) {
+  for (const auto& [kind, count] : ctx.server.stats.error_counts) {
+    Field(out, "errorstat_" + kind, "count=" + std::to_string(count));
+  }
+}
+
+void AppendCluster(CommandContext&, std::string& out) { Field(out, "cluster_enabled", 0); }
+
+// One line per non-empty database, as Redis.
+void AppendKeyspace(CommandContext& ctx, std::string& out) {
+  for (size_t i = 0; i < ctx.store.DatabaseCount(); ++i) {
+    Keyspace& db = ctx.store.Db(i);
+    const size_t keys = db.Count(ctx.now_ms);  // reclaims expired keys first
+    if (keys == 0) continue;
+    Field(out, "db" + std::to_string(i),
+          "keys=" + std::to_string(keys) + ",expires=" + std::to_string(db.KeysWithExpiry()) +
+              ",avg_ttl=" + std::to_string(db.AvgTtlMs(ctx.now_ms)));
+  }
+}
+
+constexpr InfoSection kSections[] = {
+    {"server", "Server", true, AppendServer},
+    {"clients", "Clients", true, AppendClients},
+    {"memory", "Memory", true, AppendMemory},
+    {"persistence", "Persistence", true, AppendPersistence},
+    {"stats", "Stats", true, AppendStats},
+    {"replication", "Replication", true, AppendReplication},
+    {"cpu", "CPU", true, AppendCpu},
+    {"modules", "Modules", true, AppendModules},
+    {"commandstats", "Commandstats", false, AppendCommandStats},
+    {"errorstats", "Errorstats", true, AppendErrorStats},
+    {"cluster", "Cluster", true, AppendCluster},
+    {"keyspace", "Keyspace", true, AppendKeyspace},
+};
+
+}  // namespace
+
+std::span<const InfoSection> InfoSections() { return kSections; }
+
+}  // namespace kvd

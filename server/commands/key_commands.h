@@ -1,0 +1,36 @@
+#pragma once
+// Handlers of the generic (key) family, registered by RegisterKeyFamily (key_family.cpp).
+#include "server/command.h"
+
+namespace kvd::key_commands {
+
+// key_basic.cpp
+void Del(CommandContext& ctx);  // also UNLINK: memory is freed at once either way
+void Exists(CommandContext& ctx);
+void Type(CommandContext& ctx);
+void Keys(CommandContext& ctx);
+void RandomKey(CommandContext& ctx);
+void Touch(CommandContext& ctx);
+
+// key_move.cpp
+void Rename(CommandContext& ctx);
+void RenameNx(CommandContext& ctx);
+void Copy(CommandContext& ctx);
+void Move(CommandContext& ctx);
+void SwapDb(CommandContext& ctx);
+
+// expire_commands.cpp
+void Expire(CommandContext& ctx);
+void PExpire(CommandContext& ctx);
+void ExpireAt(CommandContext& ctx);
+void PExpireAt(CommandContext& ctx);
+void Ttl(CommandContext& ctx);
+void PTtl(CommandContext& ctx);
+void ExpireTime(CommandContext& ctx);
+void PExpireTime(CommandContext& ctx);
+void Persist(CommandContext& ctx);
+
+// scan_command.cpp
+void Scan(CommandContext& ctx);
+
+}  // namespace kvd::key_commands

@@ -1,0 +1,107 @@
+// The generic (key) family's table: every command with Redis 7.2's arity, flags, key
+// positions, ACL categories and documentation. Handlers live in key_basic.cpp,
+// key_move.cpp, expire_commands.cpp and scan_command.cpp.
+#include "server/command.h"
+#include "server/commands/key_commands.h"
+#include "server/commands/key_spec.h"
+
+namespace kvd {
+namespace {
+
+constexpr KeyRange kNoKeys{0, 0, 0};
+constexpr KeyRange kOneKey{1, 1, 1};
+constexpr KeyRange kAllKeys{1, -1, 1};
+constexpr KeyRange kTwoKeys{1, 2, 1};
+constexpr std::string_view kReadFast = "@keyspace @read @fast";
+constexpr std::string_view kReadSlow = "@keyspace @read @slow";
+constexpr std::string_view kWriteFast = "@keyspace @write @fast";
+constexpr std::string_view kWriteSlow = "@keyspace @write @slow";
+constexpr std::string_view kGroup = "generic";
+constexpr std::string_view kO1 = "O(1)";
+
+}  // namespace
+
+void RegisterKeyFamily(CommandTable& t) {
+  namespace kc = key_commands;
+  t.Add(MakeSpec("del", -2, kWrite, kAllKeys, kc::Del,
+                 {kWriteSlow, kGroup, "1.0.0", "Deletes one or more keys.",
+                  "O(N) where N is the number of keys that will be removed. When a key to "
+                  "remove holds a value other than a string, the individual complexity for "
+                  "this key is O(M) where M is the number of elements in the list, set, sorted "
+                  "set or hash. Removing a single key that holds a string value is O(1)."}));
+  t.Add(MakeSpec("unlink", -2, kWrite | kFast, kAllKeys, kc::Del,
+                 {kWriteFast, kGroup, "4.0.0", "Asynchronously deletes one or more keys.",
+                  "O(1) for each key removed regardless of its size. Then the command does O(N) "
+                  "work in a different thread in order to reclaim memory, where N is the number "
+                  "of allocations the deleted objects where composed of."}));
+  t.Add(MakeSpec("exists", -2, kReadOnly | kFast, kAllKeys, kc::Exists,
+                 {kReadFast, kGroup, "1.0.0", "Determines whether one or more keys exist.",
+                  "O(N) where N is the number of keys to check."}));
+  t.Add(
+      MakeSpec("type", 2, kReadOnly | kFast, kOneKey, kc::Type,
+               {kReadFast, kGroup, "1.0.0", "Determines the type of value stored at a key.", kO1}));
+  t.Add(MakeSpec("keys", 2, kReadOnly, kNoKeys, kc::Keys,
+                 {"@keyspace @read @slow @dangerous", kGroup, "1.0.0",
+                  "Returns all key names that match a pattern.",
+                  "O(N) with N being the number of keys in the database, under the assumption "
+                  "that the key names in the database and the given pattern have limited "
+                  "length."}));
+  t.Add(MakeSpec("scan", -2, kReadOnly, kNoKeys, kc::Scan,
+                 {kReadSlow, kGroup, "2.8.0", "Iterates over the key names in the database.",
+                  "O(1) for every call. O(N) for a complete iteration, including enough command "
+                  "calls for the cursor to return back to 0. N is the number of elements inside "
+                  "the collection."}));
+  t.Add(
+      MakeSpec("randomkey", 1, kReadOnly, kNoKeys, kc::RandomKey,
+               {kReadSlow, kGroup, "1.0.0", "Returns a random key name from the database.", kO1}));
+  t.Add(MakeSpec(
+      "rename", 3, kWrite, kTwoKeys, kc::Rename,
+      {kWriteSlow, kGroup, "1.0.0", "Renames a key and overwrites the destination.", kO1}));
+  t.Add(MakeSpec("renamenx", 3, kWrite | kFast, kTwoKeys, kc::RenameNx,
+                 {kWriteFast, kGroup, "1.0.0",
+                  "Renames a key only when the target key name doesn't exist.", kO1}));
+  t.Add(MakeSpec("copy", -3, kWrite | kDenyOom, kTwoKeys, kc::Copy,
+                 {kWriteSlow, kGroup, "6.2.0", "Copies the value of a key to a new key.",
+                  "O(N) worst case for collections, where N is the number of nested items. "
+                  "O(1) for string values."}));
+  t.Add(MakeSpec("move", 3, kWrite | kFast, kOneKey, kc::Move,
+                 {kWriteFast, kGroup, "1.0.0", "Moves a key to another database.", kO1}));
+  t.Add(MakeSpec(
+      "swapdb", 3, kWrite | kFast, kNoKeys, kc::SwapDb,
+      {"@keyspace @write @fast @dangerous", "server", "4.0.0", "Swaps two Redis databases.",
+       "O(N) where N is the count of clients watching or blocking on keys from both "
+       "databases."}));
+  t.Add(MakeSpec("touch", -2, kReadOnly | kFast, kAllKeys, kc::Touch,
+                 {kReadFast, kGroup, "3.2.1",
+                  "Returns the number of existing keys out of those specified after updating "
+                  "the time they were last accessed.",
+                  "O(N) where N is the number of keys that will be touched."}));
+  t.Add(MakeSpec(
+      "expire", -3, kWrite | kFast, kOneKey, kc::Expire,
+      {kWriteFast, kGroup, "1.0.0", "Sets the expiration time of a key in seconds.", kO1}));
+  t.Add(MakeSpec(
+      "pexpire", -3, kWrite | kFast, kOneKey, kc::PExpire,
+      {kWriteFast, kGroup, "2.6.0", "Sets the expiration time of a key in milliseconds.", kO1}));
+  t.Add(MakeSpec("expireat", -3, kWrite | kFast, kOneKey, kc::ExpireAt,
+                 {kWriteFast, kGroup, "1.2.0",
+                  "Sets the expiration time of a key to a Unix timestamp.", kO1}));
+  t.Add(MakeSpec("pexpireat", -3, kWrite | kFast, kOneKey, kc::PExpireAt,
+                 {kWriteFast, kGroup, "2.6.0",
+                  "Sets the expiration time of a key to a Unix milliseconds timestamp.", kO1}));
+  t.Add(MakeSpec(
+      "ttl", 2, kReadOnly | kFast, kOneKey, kc::Ttl,
+      {kReadFast, kGroup, "1.0.0", "Returns the expiration time in seconds of a key.", kO1}));
+  t.Add(MakeSpec(
+      "pttl", 2, kReadOnly | kFast, kOneKey, kc::PTtl,
+      {kReadFast, kGroup, "2.6.0", "Returns the expiration time in milliseconds of a key.", kO1}));
+  t.Add(MakeSpec("expiretime", 2, kReadOnly | kFast, kOneKey, kc::ExpireTime,
+                 {kReadFast, kGroup, "7.0.0",
+                  "Returns the expiration time of a key as a Unix timestamp.", kO1}));
+  t.Add(MakeSpec("pexpiretime", 2, kReadOnly | kFast, kOneKey, kc::PExpireTime,
+                 {kReadFast, kGroup, "7.0.0",
+                  "Returns the expiration time of a key as a Unix milliseconds timestamp.", kO1}));
+  t.Add(MakeSpec("persist", 2, kWrite | kFast, kOneKey, kc::Persist,
+                 {kWriteFast, kGroup, "2.2.0", "Removes the expiration time of a key.", kO1}));
+}
+
+}  // namespace kvd

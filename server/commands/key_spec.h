@@ -1,0 +1,40 @@
+#pragma once
+// A compact way to fill a CommandSpec for the key and string families: the values are
+// Redis 7.2's (COMMAND INFO and COMMAND DOCS).
+#include <string_view>
+
+#include "server/command.h"
+
+namespace kvd {
+
+struct KeyRange {
+  int first = 0, last = 0, step = 0;  // {0, 0, 0}: no keys
+};
+
+struct SpecDocs {
+  std::string_view acl_categories;
+  std::string_view group;
+  std::string_view since;
+  std::string_view summary;
+  std::string_view complexity;
+};
+
+inline CommandSpec MakeSpec(std::string_view name, int arity, uint32_t flags, KeyRange keys,
+                            CommandHandler handler, const SpecDocs& docs) {
+  CommandSpec s;
+  s.name = std::string(name);
+  s.arity = arity;
+  s.flags = flags;
+  s.first_key = keys.first;
+  s.last_key = keys.last;
+  s.key_step = keys.step;
+  s.handler = handler;
+  s.acl_categories = docs.acl_categories;
+  s.group = docs.group;
+  s.since = docs.since;
+  s.summary = docs.summary;
+  s.complexity = docs.complexity;
+  return s;
+}
+
+}  // namespace kvd

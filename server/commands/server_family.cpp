@@ -1,0 +1,217 @@
+// Server commands: INFO (info_command.cpp), DBSIZE, FLUSHDB, FLUSHALL, TIME,
+// CONFIG GET|SET|RESETSTAT|HELP, MEMORY USAGE|HELP, SHUTDOWN.
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "core/keyspace.h"
+#include "core/store.h"
+#include "core/text.h"
+#include "server/arg_cursor.h"
+#include "server/command.h"
+#include "server/commands/info_sections.h"
+#include "server/commands/key_spec.h"
+#include "server/commands/subcommand_help.h"
+#include "server/config.h"
+#include "server/errors.h"
+#include "server/server_state.h"
+
+namespace kvd {
+namespace {
+
+void CmdDbSize(CommandContext& ctx) {
+  ctx.reply.Integer(static_cast<int64_t>(ctx.db().Count(ctx.now_ms)));
+}
+
+// FLUSHDB/FLUSHALL take at most one of ASYNC or SYNC. Both free memory synchronously
+// here; the keys are gone either way when the reply is sent.
+bool ValidFlushArgs(std::span<const std::string_view> args) {
+  if (args.size() > 2) return false;
+  return args.size() == 1 || EqualsIgnoreCase(args[1], "sync") ||
+         EqualsIgnoreCase(args[1], "async");
+}
+
+void CmdFlushDb(CommandContext& ctx) {
+  if (!ValidFlushArgs(ctx.args)) return ctx.Error(kSyntaxErr);
+  Keyspace& db = ctx.db();
+  ctx.AddDirty(db.Count(ctx.now_ms));  // as Redis: one change per key removed
+  db.Clear();
+  ctx.reply.Ok();
+}
+
+void CmdFlushAll(CommandContext& ctx) {
+  if (!ValidFlushArgs(ctx.args)) return ctx.Error(kSyntaxErr);
+  size_t removed = 0;
+  for (size_t i = 0; i < ctx.store.DatabaseCount(); ++i) {
+    removed += ctx.store.Db(i).Count(ctx.now_ms);
+  }
+  ctx.store.FlushAll();
+  ctx.AddDirty(removed + 1);  // Redis counts FLUSHALL itself as a change too
+  ctx.reply.Ok();
+}
+
+void CmdTime(CommandContext& ctx) {
+  int64_t us = ctx.server.clock.NowUs();
+  ctx.reply.ArrayHeader(2);
+  ctx.reply.BulkInteger(us / 1'000'000);
+  ctx.reply.BulkInteger(us % 1'000'000);
+}
+
+void CmdConfigGet(CommandContext& ctx) {
+  auto pairs = ctx.server.config.Get(ctx.args.subspan(2));
+  ctx.reply.MapHeader(pairs.size());
+  for (const auto& [name, value] : pairs) {
+    ctx.reply.Bulk(name);
+    ctx.reply.Bulk(value);
+  }
+}
+
+void CmdConfigSet(CommandContext& ctx) {
+  // name value pairs only: an odd count is a syntax error, as in Redis.
+  if (ctx.args.size() % 2 != 0) return ctx.Error(kSyntaxErr);
+  std::string err = ctx.server.config.Set(ctx.args.subspan(2));
+  if (!err.empty()) return ctx.Error(err);
+  ctx.reply.Ok();
+}
+
+void CmdConfigResetStat(CommandContext& ctx) {
+  ctx.server.ResetStats();
+  ctx.reply.Ok();
+}
+
+void CmdConfigHelp(CommandContext& ctx) {
+  ReplySubcommandHelp(
+      ctx.reply, "CONFIG",
+      {"GET <pattern>", "    Return parameters matching the glob-like <pattern> and their values.",
+       "SET <directive> <value>", "    Set the configuration <directive> to <value>.", "RESETSTAT",
+       "    Reset statistics reported by the INFO command."});
+}
+
+// MEMORY USAGE key [SAMPLES count]. kvd's values are strings, so SAMPLES is validated and
+// has nothing to sample.
+void CmdMemoryUsage(CommandContext& ctx) {
+  ArgCursor in(ctx.args.subspan(3));
+  while (!in.Done()) {
+    if (in.Eat("SAMPLES")) {
+      int64_t samples = in.TakeInt();
+      if (samples < 0) in.Fail(kSyntaxErr);
+    } else {
+      in.Fail(kSyntaxErr);
+    }
+  }
+  if (auto err = in.error()) return ctx.Error(*err);
+  Keyspace& db = ctx.db();
+  const Record* record = db.Find(ctx.args[2], ctx.now_ms);
+  if (record == nullptr) return ctx.reply.Null();
+  ctx.reply.Integer(static_cast<int64_t>(db.MemoryUsage(*record)));
+}
+
+void CmdMemoryHelp(CommandContext& ctx) {
+  ReplySubcommandHelp(ctx.reply, "MEMORY",
+                      {"USAGE <key> [SAMPLES <count>]",
+                       "    Return memory in bytes used by <key> and its value. Nested values are",
+                       "    sampled up to <count> times (default: 5, 0 means sample all)."});
+}
+
+// SHUTDOWN [NOSAVE|SAVE] [NOW] [FORCE] [ABORT]. On success there is no reply: the network
+// layer saves (per the mode), closes every connection and exits.
+void CmdShutdown(CommandContext& ctx) {
+  bool nosave = false, save = false, now = false, force = false, abort = false;
+  for (size_t i = 1; i < ctx.args.size(); ++i) {
+    std::string_view a = ctx.args[i];
+    if (EqualsIgnoreCase(a, "nosave")) {
+      nosave = true;
+    } else if (EqualsIgnoreCase(a, "save")) {
+      save = true;
+    } else if (EqualsIgnoreCase(a, "now")) {
+      now = true;  // nothing to wait for: kvd has no replicas
+    } else if (EqualsIgnoreCase(a, "force")) {
+      force = true;
+    } else if (EqualsIgnoreCase(a, "abort")) {
+      abort = true;
+    } else {
+      return ctx.Error(kSyntaxErr);
+    }
+  }
+  if ((abort && (nosave || save || now || force)) || (nosave && save)) {
+    return ctx.Error(kSyntaxErr);
+  }
+  // A shutdown never waits in kvd, so there is never one to abort.
+  if (abort) return ctx.Error("ERR No shutdown in progress.");
+  if (!ctx.server.request_shutdown) return ctx.Error("ERR Errors trying to SHUTDOWN. Check logs.");
+  ctx.server.request_shutdown(nosave ? ShutdownMode::kNoSave
+                              : save ? ShutdownMode::kSave
+                                     : ShutdownMode::kDefault);
+}
+
+constexpr uint32_t kAdminCmd = kAdmin | kNoScript | kLoading | kStale;
+constexpr std::string_view kAdminCats = "@admin @slow @dangerous";
+
+CommandSpec ConfigSpec() {
+  CommandSpec config =
+      MakeSpec("config", -2, 0, {}, nullptr,
+               {"@slow", "server", "2.0.0", "A container for server configuration commands.",
+                "Depends on subcommand."});
+  config.subcommands = {
+      MakeSpec("config|get", -3, kAdminCmd, {}, CmdConfigGet,
+               {kAdminCats, "server", "2.0.0",
+                "Returns the effective values of configuration parameters.",
+                "O(N) when N is the number of configuration parameters provided"}),
+      MakeSpec("config|set", -4, kAdminCmd, {}, CmdConfigSet,
+               {kAdminCats, "server", "2.0.0", "Sets configuration parameters in-flight.",
+                "O(N) when N is the number of configuration parameters provided"}),
+      MakeSpec("config|resetstat", 2, kAdminCmd, {}, CmdConfigResetStat,
+               {kAdminCats, "server", "2.0.0", "Resets the server's statistics.", "O(1)"}),
+      MakeSpec("config|help", 2, kLoading | kStale, {}, CmdConfigHelp,
+               {"@slow", "server", "5.0.0", "Returns helpful text about the different subcommands.",
+                "O(1)"}),
+  };
+  return config;
+}
+
+CommandSpec MemorySpec() {
+  CommandSpec memory =
+      MakeSpec("memory", -2, 0, {}, nullptr,
+               {"@slow", "server", "4.0.0", "A container for memory diagnostics commands.",
+                "Depends on subcommand."});
+  memory.subcommands = {
+      MakeSpec("memory|usage", -3, kReadOnly, {2, 2, 1}, CmdMemoryUsage,
+               {"@read @slow", "server", "4.0.0", "Estimates the memory usage of a key.",
+                "O(N) where N is the number of samples."}),
+      MakeSpec("memory|help", 2, kLoading | kStale, {}, CmdMemoryHelp,
+               {"@slow", "server", "4.0.0", "Returns helpful text about the different subcommands.",
+                "O(1)"}),
+  };
+  return memory;
+}
+
+}  // namespace
+
+void RegisterServerFamily(CommandTable& t) {
+  t.Add(MakeSpec("info", -1, kLoading | kStale, {}, CmdInfo,
+                 {"@slow @dangerous", "server", "1.0.0",
+                  "Returns information and statistics about the server.", "O(1)"}));
+  t.Add(MakeSpec("dbsize", 1, kReadOnly | kFast, {}, CmdDbSize,
+                 {"@keyspace @read @fast", "server", "1.0.0",
+                  "Returns the number of keys in the database.", "O(1)"}));
+  t.Add(MakeSpec("flushdb", -1, kWrite, {}, CmdFlushDb,
+                 {"@keyspace @write @slow @dangerous", "server", "1.0.0",
+                  "Remove all keys from the current database.",
+                  "O(N) where N is the number of keys in the selected database"}));
+  t.Add(MakeSpec("flushall", -1, kWrite, {}, CmdFlushAll,
+                 {"@keyspace @write @slow @dangerous", "server", "1.0.0",
+                  "Removes all keys from all databases.",
+                  "O(N) where N is the total number of keys in all databases"}));
+  t.Add(MakeSpec("time", 1, kLoading | kStale | kFast, {}, CmdTime,
+                 {"@fast", "server", "2.6.0", "Returns the server time.", "O(1)"}));
+  t.Add(MakeSpec("shutdown", -1, kAdmin | kNoScript | kLoading | kStale | kNoMulti | kAllowBusy, {},
+                 CmdShutdown,
+                 {kAdminCats, "server", "1.0.0",
+                  "Synchronously saves the database(s) to disk and shuts down the Redis server.",
+                  "O(N) when saving, where N is the total number of keys in all databases when "
+                  "saving data, otherwise O(1)"}));
+  t.Add(ConfigSpec());
+  t.Add(MemorySpec());
+}
+
+}  // namespace kvd

@@ -1,0 +1,410 @@
+#include "server/config.h"
+
+#include <algorithm>
+#include <cerrno>
+#include <climits>
+#include <cstdlib>
+#include <cstring>
+#include <deque>
+#include <fstream>
+#include <optional>
+
+#include <sys/stat.h>
+
+#include "core/numeric.h"
+#include "core/text.h"
+#include "protocol/resp_parser.h"
+
+namespace kvd {
+namespace {
+
+using Values = std::span<const std::string_view>;
+
+// Redis's memtoull: digits with an optional unit b, k (1000), kb (1024), m, mb, g, gb.
+std::optional<int64_t> ParseMemory(std::string_view s) {
+  size_t digits = 0;
+  while (digits < s.size() && s[digits] >= '0' && s[digits] <= '9') ++digits;
+  if (digits == 0 || digits > 19) return std::nullopt;
+  std::string_view unit = s.substr(digits);
+  int64_t mul;
+  if (unit.empty() || EqualsIgnoreCase(unit, "b")) mul = 1;
+  else if (EqualsIgnoreCase(unit, "k")) mul = 1000;
+  else if (EqualsIgnoreCase(unit, "kb")) mul = 1024;
+  else if (EqualsIgnoreCase(unit, "m")) mul = 1000 * 1000;
+  else if (EqualsIgnoreCase(unit, "mb")) mul = 1024 * 1024;
+  else if (EqualsIgnoreCase(unit, "g")) mul = 1000LL * 1000 * 1000;
+  else if (EqualsIgnoreCase(unit, "gb")) mul = 1024LL * 1024 * 1024;
+  else return std::nullopt;
+  unsigned long long v = std::strtoull(std::string(s.substr(0, digits)).c_str(), nullptr, 10);
+  if (v > static_cast<unsigned long long>(INT64_MAX) / mul) return std::nullopt;
+  return static_cast<int64_t>(v) * mul;
+}
+
+std::string RangeError(int64_t min, int64_t max) {
+  return "argument must be between " + std::to_string(min) + " and " + std::to_string(max) +
+         " inclusive";
+}
+
+std::string Join(Values values) {
+  std::string out;
+  for (std::string_view v : values) {
+    if (!out.empty()) out += ' ';
+    out.append(v);
+  }
+  return out;
+}
+
+// CONFIG SET passes a multi-word parameter (save, bind) as one space-separated argument.
+std::vector<std::string_view> SplitWords(std::string_view s) {
+  std::vector<std::string_view> words;
+  size_t i = 0;
+  while (i < s.size()) {
+    if (s[i] == ' ') { ++i; continue; }
+    size_t end = s.find(' ', i);
+    if (end == std::string_view::npos) end = s.size();
+    words.push_back(s.substr(i, end - i));
+    i = end;
+  }
+  return words;
+}
+
+// Absolute form of an existing directory (CONFIG GET dir answers an absolute path, as Redis).
+std::string ResolveDir(std::string_view dir, std::string* error) {
+  std::string path(dir.empty() ? "." : dir);
+  char* real = realpath(path.c_str(), nullptr);
+  if (!real) {
+    *error = std::strerror(errno);
+    return {};
+  }
+  std::string out(real);
+  std::free(real);
+  struct stat st {};
+  if (stat(out.c_str(), &st) != 0 || !S_ISDIR(st.st_mode)) {
+    *error = std::strerror(ENOTDIR);
+    return {};
+  }
+  return out;
+}
+
+constexpr std::string_view kBadDirective = "Bad directive or wrong number of arguments";
+
+}  // namespace
+
+// One parameter: how to parse it into ConfigValues and how CONFIG GET shows it.
+struct Config::Param {
+  std::string_view name;
+  bool runtime = true;  // CONFIG SET may change it
+  bool multi = false;   // takes several words (bind, save)
+  // Redis's PROTECTED_CONFIG (dir, dbfilename): CONFIG SET refuses it, since Redis's
+  // enable-protected-configs defaults to no.
+  bool is_protected = false;
+  // Stores `values` into `v`; returns "" or Redis's reason text. `append`: a repeated
+  // directive in the config file adds to the previous one (save).
+  std::function<std::string(ConfigValues& v, Values values, bool append)> set;
+  std::function<std::string(const ConfigValues& v)> get;
+};
+
+namespace {
+
+using Param = std::unique_ptr<Config::Param>;
+
+template <class T>
+Param MakeParam(std::string_view name, bool runtime, bool multi, T set,
+                std::function<std::string(const ConfigValues&)> get) {
+  auto p = std::make_unique<Config::Param>();
+  p->name = name;
+  p->runtime = runtime;
+  p->multi = multi;
+  p->set = std::move(set);
+  p->get = std::move(get);
+  return p;
+}
+
+template <class Int>
+Param IntParam(std::string_view name, bool runtime, Int ConfigValues::*field, int64_t min,
+               int64_t max, int64_t clamp_min = INT64_MIN, int64_t clamp_max = INT64_MAX) {
+  return MakeParam(
+      name, runtime, false,
+      [=](ConfigValues& v, Values in, bool) -> std::string {
+        auto n = ParseInt64(in[0]);
+        if (!n) return "argument couldn't be parsed into an integer";
+        if (*n < min || *n > max) return RangeError(min, max);
+        v.*field = static_cast<Int>(std::clamp(*n, clamp_min, clamp_max));
+        return "";
+      },
+      [=](const ConfigValues& v) { return std::to_string(v.*field); });
+}
+
+Param MemoryParam(std::string_view name, bool runtime, int64_t ConfigValues::*field,
+                  int64_t min) {
+  return MakeParam(
+      name, runtime, false,
+      [=](ConfigValues& v, Values in, bool) -> std::string {
+        auto n = ParseMemory(in[0]);
+        if (!n) return "argument must be a memory value";
+        if (*n < min) return RangeError(min, INT64_MAX);
+        v.*field = *n;
+        return "";
+      },
+      [=](const ConfigValues& v) { return std::to_string(v.*field); });
+}
+
+Param StringParam(std::string_view name, bool runtime, std::string ConfigValues::*field,
+                  std::function<std::string(std::string&)> check = nullptr) {
+  return MakeParam(
+      name, runtime, false,
+      [=](ConfigValues& v, Values in, bool) -> std::string {
+        std::string s(in[0]);
+        if (check) {
+          if (std::string err = check(s); !err.empty()) return err;
+        }
+        v.*field = std::move(s);
+        return "";
+      },
+      [=](const ConfigValues& v) { return v.*field; });
+}
+
+Param EnumParam(std::string_view name, std::string ConfigValues::*field,
+                std::vector<std::string_view> choices) {
+  return MakeParam(
+      name, true, false,
+      [=](ConfigValues& v, Values in, bool) -> std::string {
+        for (std::string_view c : choices) {
+          if (EqualsIgnoreCase(c, in[0])) {
+            v.*field = std::string(c);
+            return "";
+          }
+        }
+        std::string err = "argument(s) must be one of the following: ";
+        for (size_t i = 0; i < choices.size(); ++i) {
+          if (i) err += ", ";
+          err.append(choices[i]);
+        }
+        return err;
+      },
+      [=](const ConfigValues& v) { return v.*field; });
+}
+
+// Redis's save rules: "<seconds> <changes>" pairs, seconds >= 1, changes >= 0; "" = none.
+std::string SetSave(ConfigValues& v, Values in, bool append) {
+  std::vector<std::string_view> words(in.begin(), in.end());
+  if (words.size() == 1 && words[0].empty()) words.clear();
+  if (words.size() % 2 != 0) return "Invalid save parameters";
+  for (size_t i = 0; i < words.size(); ++i) {
+    auto n = ParseInt64(words[i]);
+    if (!n || *n < (i % 2 == 0 ? 1 : 0)) return "Invalid save parameters";
+  }
+  std::string rules = Join(words);
+  if (append && !v.save.empty() && !rules.empty()) rules = v.save + " " + rules;
+  v.save = rules;
+  return "";
+}
+
+std::string SetBind(ConfigValues& v, Values in, bool) {
+  std::vector<std::string> addrs;
+  for (std::string_view a : in) {
+    if (!a.empty()) addrs.emplace_back(a);
+  }
+  if (addrs.size() > 16) return "Too many bind addresses specified.";
+  v.bind = std::move(addrs);
+  return "";
+}
+
+std::vector<Param> AllParams() {
+  std::vector<Param> p;
+  p.push_back(IntParam("port", false, &ConfigValues::port, 0, 65535));
+  p.push_back(MakeParam(
+      "bind", false, true, SetBind, [](const ConfigValues& v) {
+        std::vector<std::string_view> views(v.bind.begin(), v.bind.end());
+        return Join(views);
+      }));
+  p.push_back(IntParam("tcp-backlog", false, &ConfigValues::tcp_backlog, 0, INT_MAX));
+  p.push_back(IntParam("tcp-keepalive", true, &ConfigValues::tcp_keepalive, 0, INT_MAX));
+  p.push_back(StringParam("dir", true, &ConfigValues::dir, [](std::string& s) {
+    std::string err;
+    s = ResolveDir(s, &err);
+    return err;
+  }));
+  p.back()->is_protected = true;
+  p.push_back(StringParam("dbfilename", true, &ConfigValues::dbfilename, [](std::string& s) {
+    if (s.empty() || s.find('/') != std::string::npos) {
+      return std::string("dbfilename can't be a path, just a filename");
+    }
+    return std::string();
+  }));
+  p.back()->is_protected = true;
+  p.push_back(MakeParam("save", true, true, SetSave,
+                        [](const ConfigValues& v) { return v.save; }));
+  p.push_back(EnumParam("loglevel", &ConfigValues::loglevel,
+                        {"debug", "verbose", "notice", "warning", "nothing"}));
+  p.push_back(StringParam("logfile", false, &ConfigValues::logfile));
+  p.push_back(StringParam("pidfile", false, &ConfigValues::pidfile));
+  p.push_back(IntParam("databases", false, &ConfigValues::databases, 1, INT_MAX));
+  p.push_back(IntParam("maxclients", true, &ConfigValues::maxclients, 1, INT_MAX));
+  p.push_back(IntParam("timeout", true, &ConfigValues::timeout, 0, INT_MAX));
+  // Redis accepts any non-negative hz and clamps it to 1..500.
+  p.push_back(IntParam("hz", true, &ConfigValues::hz, 0, INT_MAX, 1, 500));
+  p.push_back(StringParam("requirepass", true, &ConfigValues::requirepass));
+  p.push_back(MemoryParam("proto-max-bulk-len", true, &ConfigValues::proto_max_bulk_len,
+                          1024 * 1024));
+  p.push_back(MemoryParam("client-query-buffer-limit", true,
+                          &ConfigValues::client_query_buffer_limit, 1024 * 1024));
+  p.push_back(IntParam("io-threads", false, &ConfigValues::io_threads, 1, 128));
+  p.push_back(MemoryParam("maxmemory", true, &ConfigValues::maxmemory, 0));
+  // kvd never evicts: with maxmemory set, writes are refused as under Redis's noeviction.
+  p.push_back(EnumParam("maxmemory-policy", &ConfigValues::maxmemory_policy, {"noeviction"}));
+  // kvd stays in the foreground (use a service manager); accepted so redis.conf files load.
+  p.push_back(MakeParam(
+      "daemonize", false, false,
+      [](ConfigValues&, Values in, bool) -> std::string {
+        if (EqualsIgnoreCase(in[0], "no")) return "";
+        if (EqualsIgnoreCase(in[0], "yes")) {
+          return "daemonize yes is not supported: kvd runs in the foreground (use a service "
+                 "manager such as systemd)";
+        }
+        return "argument must be 'yes' or 'no'";
+      },
+      [](const ConfigValues&) { return std::string("no"); }));
+  return p;
+}
+
+}  // namespace
+
+Config::Config() : params_(AllParams()) {
+  std::string err;
+  std::string dir = ResolveDir(values_.dir, &err);
+  if (err.empty()) values_.dir = dir;
+}
+
+Config::~Config() = default;
+
+Config::Param* Config::FindParam(std::string_view name) const {
+  for (const auto& p : params_) {
+    if (EqualsIgnoreCase(p->name, name)) return p.get();
+  }
+  return nullptr;
+}
+
+std::string Config::Apply(std::string_view name, Values values, bool append) {
+  Param* p = FindParam(name);
+  if (!p) return std::string(kBadDirective);
+  if (p->multi ? values.empty() : values.size() != 1) return std::string(kBadDirective);
+  return p->set(values_, values, append);
+}
+
+std::string Config::ApplyStartup(std::string_view name, Values values) {
+  std::string err = Apply(name, values, false);
+  if (err.empty()) return "";
+  std::string shown = "'" + ToLower(name);
+  for (std::string_view v : values) {
+    shown += " ";
+    shown.append(v);
+  }
+  shown += "'";
+  return "Bad config option " + shown + ": " + err;
+}
+
+std::string Config::LoadFile(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) {
+    return "Fatal error, can't open config file '" + path + "': " + std::strerror(errno);
+  }
+  char* real = realpath(path.c_str(), nullptr);
+  config_file_ = real ? real : path;
+  std::free(real);
+
+  std::string line;
+  int line_no = 0;
+  bool save_seen = false;
+  while (std::getline(in, line)) {
+    ++line_no;
+    std::string_view s = line;
+    while (!s.empty() && std::strchr(" \t\r\n", s.front())) s.remove_prefix(1);
+    while (!s.empty() && std::strchr(" \t\r\n", s.back())) s.remove_suffix(1);
+    if (s.empty() || s.front() == '#') continue;
+
+    std::vector<std::string_view> args;
+    std::deque<std::string> storage;
+    std::string err;
+    if (!SplitInlineArgs(s, args, storage)) {
+      err = "Unbalanced quotes in configuration line";
+    } else if (!args.empty()) {
+      // Repeated save lines add rules; the first one replaces the defaults (as Redis).
+      bool is_save = EqualsIgnoreCase(args[0], "save");
+      err = Apply(args[0], Values(args).subspan(1), is_save && save_seen);
+      if (is_save) save_seen = true;
+    }
+    if (!err.empty()) {
+      return "\n*** FATAL CONFIG FILE ERROR (kvd " KVD_VERSION ") ***\n"
+             "Reading the configuration file " + config_file_ + ", at line " +
+             std::to_string(line_no) + "\n>>> '" + std::string(s) + "'\n" + err;
+    }
+  }
+  return "";
+}
+
+std::vector<std::pair<std::string, std::string>> Config::Get(Values patterns) const {
+  std::vector<std::pair<std::string, std::string>> out;
+  for (const auto& p : params_) {
+    for (std::string_view pattern : patterns) {
+      if (GlobMatch(pattern, p->name, /*nocase=*/true)) {
+        out.emplace_back(std::string(p->name), p->get(values_));
+        break;
+      }
+    }
+  }
+  return out;
+}
+
+std::string Config::Set(Values pairs) {
+  if (pairs.empty() || pairs.size() % 2 != 0) return "ERR syntax error";
+  // As Redis's configSetCommand: unknown names first, then immutable or repeated ones, then
+  // the values; nothing changes unless every pair is valid.
+  for (size_t i = 0; i < pairs.size(); i += 2) {
+    if (!FindParam(pairs[i])) {
+      return "ERR Unknown option or number of arguments for CONFIG SET - '" +
+             std::string(pairs[i]) + "'";
+    }
+  }
+  std::vector<Param*> chosen;
+  for (size_t i = 0; i < pairs.size(); i += 2) {
+    Param* p = FindParam(pairs[i]);
+    std::string reason;
+    if (!p->runtime) reason = "can't set immutable config";
+    else if (p->is_protected) reason = "can't set protected config";
+    for (Param* q : chosen) {
+      if (q == p && reason.empty()) reason = "duplicate parameter";
+    }
+    if (!reason.empty()) {
+      return "ERR CONFIG SET failed (possibly related to argument '" + std::string(pairs[i]) +
+             "') - " + reason;
+    }
+    chosen.push_back(p);
+  }
+  ConfigValues next = values_;
+  for (size_t i = 0; i < chosen.size(); ++i) {
+    std::string_view value = pairs[2 * i + 1];
+    std::vector<std::string_view> words;
+    if (chosen[i]->multi) {
+      words = SplitWords(value);
+      if (words.empty()) words.push_back("");
+    } else {
+      words.push_back(value);
+    }
+    if (std::string reason = chosen[i]->set(next, words, false); !reason.empty()) {
+      return "ERR CONFIG SET failed (possibly related to argument '" +
+             std::string(chosen[i]->name) + "') - " + reason;
+    }
+  }
+  values_ = std::move(next);
+  for (Param* p : chosen) {
+    for (const auto& fn : on_change_) fn(p->name);
+  }
+  return "";
+}
+
+void Config::OnChange(std::function<void(std::string_view name)> fn) {
+  on_change_.push_back(std::move(fn));
+}
+
+}  // namespace kvd

@@ -1,0 +1,258 @@
+#include "server/net/connection.h"
+
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+
+#include <algorithm>
+#include <cstring>
+
+#include <spdlog/spdlog.h>
+
+namespace kvd::net {
+namespace {
+
+constexpr size_t kInitialReadBuffer = 16 * 1024;
+constexpr std::string_view kMaxClientsErr = "-ERR max number of clients reached\r\n";
+
+// Redis's anetFormatAddr: "1.2.3.4:5", "[::1]:5".
+std::string FormatEndpoint(const asio::ip::tcp::endpoint& ep) {
+  std::string ip = ep.address().to_string();
+  if (ep.address().is_v6()) ip = "[" + ip + "]";
+  return ip + ":" + std::to_string(ep.port());
+}
+
+}  // namespace
+
+Connection::Connection(asio::ip::tcp::socket socket, NetContext& net)
+    : socket_(std::move(socket)), net_(net) {}
+
+Connection::~Connection() = default;
+
+void Connection::Start() {
+  std::error_code ec;
+  socket_.set_option(asio::ip::tcp::no_delay(true), ec);
+  auto remote = socket_.remote_endpoint(ec);
+  if (!ec) client_.addr = FormatEndpoint(remote);
+  auto local = socket_.local_endpoint(ec);
+  if (!ec) client_.laddr = FormatEndpoint(local);
+  client_.fd = socket_.native_handle();
+  std::weak_ptr<Connection> weak = shared_from_this();
+  auto strand = socket_.get_executor();
+  client_.kill = [weak, strand] {
+    asio::post(strand, [weak] {
+      if (auto self = weak.lock()) self->Close();
+    });
+  };
+  asio::post(net_.store_strand, [self = shared_from_this()] { self->Register(); });
+}
+
+void Connection::Register() {
+  ServerState& server = net_.server;
+  const ConfigValues& cfg = server.config.values();
+  if (server.clients.size() >= static_cast<size_t>(cfg.maxclients)) {
+    server.stats.rejected_connections++;
+    spdlog::debug("Error registering fd event for the new client: max number of clients reached");
+    asio::post(socket_.get_executor(), [self = shared_from_this()] {
+      self->out_.assign(kMaxClientsErr);
+      self->closing_ = true;
+      self->MaybeWrite();
+    });
+    return;
+  }
+  if (cfg.tcp_keepalive > 0) {
+    // As Redis's anetKeepAlive: probes after `tcp-keepalive` idle seconds, a third of that
+    // between probes, 3 probes.
+    int fd = socket_.native_handle();
+    int yes = 1, idle = cfg.tcp_keepalive, intvl = std::max(1, cfg.tcp_keepalive / 3), cnt = 3;
+    setsockopt(fd, SOL_SOCKET, SO_KEEPALIVE, &yes, sizeof yes);
+    setsockopt(fd, IPPROTO_TCP, TCP_KEEPIDLE, &idle, sizeof idle);
+    setsockopt(fd, IPPROTO_TCP, TCP_KEEPINTVL, &intvl, sizeof intvl);
+    setsockopt(fd, IPPROTO_TCP, TCP_KEEPCNT, &cnt, sizeof cnt);
+  }
+  client_.created_ms = client_.last_interaction_ms = server.clock.NowMs();
+  client_.authenticated = cfg.requirepass.empty();
+  limits_.max_bulk_len = cfg.proto_max_bulk_len;
+  query_buffer_limit_ = static_cast<size_t>(cfg.client_query_buffer_limit);
+  server.AddClient(client_);
+  spdlog::debug("Accepted {}", client_.addr);
+  asio::post(socket_.get_executor(), [self = shared_from_this()] {
+    self->parser_.set_limits(self->limits_);
+    self->DoRead();
+  });
+}
+
+void Connection::EnsureReadSpace() {
+  if (in_used_ < in_capacity_) return;
+  size_t want = std::max({kInitialReadBuffer, in_capacity_ * 2, parser_.BytesWanted()});
+  auto bigger = std::make_unique_for_overwrite<char[]>(want);
+  if (in_used_) std::memcpy(bigger.get(), in_.get(), in_used_);
+  in_ = std::move(bigger);
+  in_capacity_ = want;
+}
+
+void Connection::DoRead() {
+  if (closed_ || closing_) return;
+  if (in_used_ >= query_buffer_limit_) {
+    spdlog::warn("Closing client that reached max query buffer length: addr={} qbuf={}",
+                 client_.addr, in_used_);
+    return Close();
+  }
+  EnsureReadSpace();
+  socket_.async_read_some(
+      asio::buffer(in_.get() + in_used_, in_capacity_ - in_used_),
+      [self = shared_from_this()](std::error_code ec, size_t n) { self->OnRead(ec, n); });
+}
+
+void Connection::OnRead(std::error_code ec, size_t n) {
+  if (ec) {
+    if (ec != asio::error::eof && ec != asio::error::operation_aborted) {
+      spdlog::debug("Reading from client {}: {}", client_.addr, ec.message());
+    }
+    return Close();
+  }
+  in_used_ += n;
+  unreported_input_ += n;
+  client_.query_buffer_bytes = in_used_;
+  ProcessInput();
+}
+
+void Connection::ProcessInput() {
+  if (closed_ || closing_ || executing_) return;
+  size_t pos = 0;
+  batch_size_ = 0;
+  while (batch_size_ < kMaxBatch) {
+    if (batch_.size() <= batch_size_) batch_.emplace_back();
+    std::vector<std::string_view>& args = batch_[batch_size_];
+    ParseResult r = parser_.Parse({in_.get() + pos, in_used_ - pos}, args);
+    if (r.status == ParseStatus::kNeedMore) break;
+    if (r.status == ParseStatus::kError) {
+      protocol_error_.assign(r.error);
+      spdlog::debug("Protocol error ({}) from client: addr={}", protocol_error_, client_.addr);
+      break;
+    }
+    pos += r.consumed;
+    if (!args.empty()) {  // empty requests are skipped, as Redis does
+      if (batch_ends_.size() <= batch_size_) batch_ends_.resize(batch_size_ + 1);
+      batch_ends_[batch_size_++] = pos;
+    }
+  }
+  if (batch_size_ == 0 && protocol_error_.empty()) {
+    // Only partial input (or empty requests): drop what was consumed and read more.
+    if (pos) {
+      std::memmove(in_.get(), in_.get() + pos, in_used_ - pos);
+      in_used_ -= pos;
+      client_.query_buffer_bytes = in_used_;
+    }
+    return DoRead();
+  }
+  batch_consumed_ = pos;
+  executing_ = true;
+  asio::post(net_.store_strand, [self = shared_from_this()] { self->ExecuteBatch(); });
+}
+
+void Connection::ExecuteBatch() {
+  ServerState& server = net_.server;
+  server.stats.total_net_input_bytes += unreported_input_;
+  unreported_input_ = 0;
+  batch_executed_ = 0;
+  while (batch_executed_ < batch_size_ && !client_.close_after_reply &&
+         batch_out_.size() < kOutputHighWater) {
+    net_.dispatcher.Execute(client_, batch_[batch_executed_++], batch_out_);
+  }
+  if (!protocol_error_.empty() && batch_executed_ == batch_size_ &&
+      !client_.close_after_reply) {
+    ReplyWriter(batch_out_, client_.resp).Error(protocol_error_);
+    server.CountError(protocol_error_);
+    client_.close_after_reply = true;
+  }
+  server.stats.total_net_output_bytes += batch_out_.size();
+  const ConfigValues& cfg = server.config.values();
+  limits_.max_bulk_len = cfg.proto_max_bulk_len;
+  query_buffer_limit_ = static_cast<size_t>(cfg.client_query_buffer_limit);
+  bool close = client_.close_after_reply;
+  asio::post(socket_.get_executor(), [self = shared_from_this(), close] {
+    self->closing_ = self->closing_ || close;
+    self->OnBatchDone();
+  });
+}
+
+void Connection::OnBatchDone() {
+  executing_ = false;
+  parser_.ReleaseInlineStorage();
+  if (batch_executed_ < batch_size_ && !closing_) {
+    // Stopped early (output past the high water): the rest of the input is parsed again
+    // later, from the first command not run, by a parser with no partial frame in progress.
+    batch_consumed_ = batch_executed_ ? batch_ends_[batch_executed_ - 1] : 0;
+    parser_ = RespParser(limits_);
+    protocol_error_.clear();
+  }
+  parser_.set_limits(limits_);
+  std::memmove(in_.get(), in_.get() + batch_consumed_, in_used_ - batch_consumed_);
+  in_used_ -= batch_consumed_;
+  batch_consumed_ = 0;
+  client_.query_buffer_bytes = in_used_;
+  if (in_capacity_ > 4 * kInitialReadBuffer && in_used_ < kInitialReadBuffer &&
+      parser_.BytesWanted() < kInitialReadBuffer) {
+    // A big bulk has gone through: give its buffer back.
+    auto smaller = std::make_unique_for_overwrite<char[]>(kInitialReadBuffer);
+    if (in_used_) std::memcpy(smaller.get(), in_.get(), in_used_);
+    in_ = std::move(smaller);
+    in_capacity_ = kInitialReadBuffer;
+  }
+  if (closed_) return;
+  if (out_.empty()) {
+    out_.swap(batch_out_);
+  } else {
+    out_.append(batch_out_);
+  }
+  batch_out_.clear();
+  MaybeWrite();
+  if (closing_ || closed_) return;
+  if (PendingOutput() >= kOutputHighWater) {
+    paused_ = true;  // OnWritten resumes once the output drains
+    return;
+  }
+  ProcessInput();  // more complete commands may be waiting past the batch limit
+}
+
+void Connection::MaybeWrite() {
+  client_.output_buffer_bytes = PendingOutput();
+  if (writing_ || closed_) return;
+  if (out_.empty()) {
+    if (closing_ && !executing_) Close();
+    return;
+  }
+  wire_.swap(out_);
+  out_.clear();
+  writing_ = true;
+  asio::async_write(socket_, asio::buffer(wire_),
+                    [self = shared_from_this()](std::error_code ec, size_t) {
+                      self->OnWritten(ec);
+                    });
+}
+
+void Connection::OnWritten(std::error_code ec) {
+  writing_ = false;
+  if (ec) return Close();
+  wire_.clear();
+  if (wire_.capacity() > kOutputHighWater) std::string().swap(wire_);
+  MaybeWrite();
+  if (paused_ && !closed_ && PendingOutput() < kOutputHighWater) {
+    paused_ = false;
+    ProcessInput();
+  }
+}
+
+void Connection::Close() {
+  if (closed_) return;
+  closed_ = true;
+  std::error_code ec;
+  socket_.shutdown(asio::ip::tcp::socket::shutdown_both, ec);
+  socket_.close(ec);
+  asio::post(net_.store_strand, [self = shared_from_this()] {
+    self->net_.server.RemoveClient(self->client_);
+    spdlog::debug("Client closed connection id={} addr={}", self->client_.id, self->client_.addr);
+  });
+}
+
+}  // namespace kvd::net

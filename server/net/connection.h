@@ -1,0 +1,80 @@
+#pragma once
+// One client connection. Runs on its own strand; hands each batch of parsed commands to the
+// store strand, where all commands run, and sends the batch's replies with one write.
+//
+// Buffers: the read buffer holds unparsed input (it grows to fit a big bulk in one step,
+// using RespParser::BytesWanted()); `batch_out_` receives replies on the store strand while
+// a batch runs; `out_` holds replies waiting to be sent; `wire_` the ones being sent (at most
+// one write in flight). Reading pauses while out_ + wire_ exceed kOutputHighWater.
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "protocol/resp_parser.h"
+#include "server/client_state.h"
+#include "server/net/net_context.h"
+
+namespace kvd::net {
+
+class Connection : public std::enable_shared_from_this<Connection> {
+ public:
+  // Replies waiting for the socket beyond this stop the connection from reading more input:
+  // a client that pipelines without reading cannot grow the server's memory without bound.
+  // 1 MB keeps a fast client streaming (a batch's replies are produced in one go) while
+  // bounding a slow one to about one batch of replies past it.
+  static constexpr size_t kOutputHighWater = 1 << 20;
+  // Commands handed to the store strand at once: bounds how long one client holds the store
+  // and how much output one batch makes before backpressure is checked again.
+  static constexpr size_t kMaxBatch = 1024;
+
+  Connection(asio::ip::tcp::socket socket, NetContext& net);
+  ~Connection();
+
+  // Registers the client on the store strand (or refuses it past maxclients), then reads.
+  void Start();
+
+ private:
+  void Register();       // store strand
+  void DoRead();         // connection strand from here on
+  void OnRead(std::error_code ec, size_t n);
+  void ProcessInput();
+  void ExecuteBatch();   // store strand
+  void OnBatchDone();
+  void MaybeWrite();
+  void OnWritten(std::error_code ec);
+  void Close();
+  void EnsureReadSpace();
+  size_t PendingOutput() const { return out_.size() + wire_.size(); }
+
+  asio::ip::tcp::socket socket_;
+  NetContext& net_;
+  ClientState client_;
+  RespParser parser_;
+
+  std::unique_ptr<char[]> in_;
+  size_t in_capacity_ = 0;
+  size_t in_used_ = 0;
+  size_t batch_consumed_ = 0;  // input bytes the batch being executed came from
+  std::vector<std::vector<std::string_view>> batch_;
+  std::vector<size_t> batch_ends_;  // input offset just past each command of the batch
+  size_t batch_size_ = 0;
+  size_t batch_executed_ = 0;  // a batch stops early once its replies pass the high water
+  std::string protocol_error_;  // the batch ends with this protocol error, then the close
+  uint64_t unreported_input_ = 0;
+
+  std::string batch_out_;
+  std::string out_;
+  std::string wire_;
+
+  // Limits from the config, refreshed on the store strand at every batch.
+  RespLimits limits_;
+  size_t query_buffer_limit_ = 0;
+
+  bool executing_ = false;
+  bool writing_ = false;
+  bool paused_ = false;   // backpressure: waiting for output to drain
+  bool closing_ = false;  // close once every reply is sent
+  bool closed_ = false;
+};
+
+}  // namespace kvd::net

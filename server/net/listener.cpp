@@ -1,0 +1,58 @@
+#include "server/net/listener.h"
+
+#include <spdlog/spdlog.h>
+
+#include "server/net/connection.h"
+
+namespace kvd::net {
+
+Listener::Listener(NetContext& net)
+    : net_(net), acceptor_(asio::make_strand(net.io)), retry_timer_(acceptor_.get_executor()) {}
+
+std::string Listener::Bind(const std::string& address, int port, int backlog) {
+  std::string host = address;
+  if (host == "*") host = "0.0.0.0";
+  if (host == "::*") host = "::";
+  std::error_code ec;
+  asio::ip::address ip = asio::ip::make_address(host, ec);
+  if (ec) return "Invalid bind address '" + address + "'";
+  asio::ip::tcp::endpoint endpoint(ip, static_cast<unsigned short>(port));
+  acceptor_.open(endpoint.protocol(), ec);
+  if (!ec) acceptor_.set_option(asio::socket_base::reuse_address(true), ec);
+  // "::" must not take the IPv4 addresses too, so that "*" and "::*" can both bind.
+  if (!ec && ip.is_v6()) acceptor_.set_option(asio::ip::v6_only(true), ec);
+  if (!ec) acceptor_.bind(endpoint, ec);
+  if (!ec) acceptor_.listen(backlog, ec);
+  if (ec) {
+    std::error_code ignored;
+    acceptor_.close(ignored);
+    return ec.message();
+  }
+  address_ = address;
+  port_ = acceptor_.local_endpoint(ec).port();
+  return "";
+}
+
+void Listener::StartAccepting() {
+  asio::post(acceptor_.get_executor(), [this] { Accept(); });
+}
+
+void Listener::Accept() {
+  acceptor_.async_accept(asio::make_strand(net_.io), [this](std::error_code ec,
+                                                             asio::ip::tcp::socket socket) {
+    if (ec == asio::error::operation_aborted) return;
+    if (ec) {
+      // Out of descriptors and the like: retry shortly instead of spinning.
+      spdlog::warn("Accepting client connection: {}", ec.message());
+      retry_timer_.expires_after(std::chrono::milliseconds(100));
+      retry_timer_.async_wait([this](std::error_code e) {
+        if (!e) Accept();
+      });
+      return;
+    }
+    std::make_shared<Connection>(std::move(socket), net_)->Start();
+    Accept();
+  });
+}
+
+}  // namespace kvd::net

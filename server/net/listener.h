@@ -1,0 +1,32 @@
+#pragma once
+// One listening socket: accepts connections, each on its own strand, and starts them.
+#include <memory>
+#include <string>
+
+#include "server/net/net_context.h"
+
+namespace kvd::net {
+
+class Listener {
+ public:
+  explicit Listener(NetContext& net);
+
+  // Binds `address` ("127.0.0.1", "::1", "*" for every IPv4 address, "::*" for every IPv6
+  // one) on `port` (0: any free port). Returns "" or the reason it failed.
+  std::string Bind(const std::string& address, int port, int backlog);
+  int port() const { return port_; }
+  const std::string& address() const { return address_; }
+
+  void StartAccepting();
+
+ private:
+  void Accept();
+
+  NetContext& net_;
+  asio::ip::tcp::acceptor acceptor_;
+  asio::steady_timer retry_timer_;
+  std::string address_;
+  int port_ = 0;
+};
+
+}  // namespace kvd::net

@@ -1,0 +1,67 @@
+#include "server/net/logging.h"
+
+#include <spdlog/pattern_formatter.h>
+#include <spdlog/sinks/basic_file_sink.h>
+#include <spdlog/sinks/stdout_sinks.h>
+#include <spdlog/spdlog.h>
+
+namespace kvd::net {
+namespace {
+
+// Redis's level marks: '.' debug, '-' verbose, '*' notice, '#' warning.
+class LevelMark final : public spdlog::custom_flag_formatter {
+ public:
+  void format(const spdlog::details::log_msg& msg, const std::tm&,
+              spdlog::memory_buf_t& dest) override {
+    char c = '#';
+    switch (msg.level) {
+      case spdlog::level::trace: c = '.'; break;
+      case spdlog::level::debug: c = '-'; break;
+      case spdlog::level::info: c = '*'; break;
+      default: break;
+    }
+    dest.push_back(c);
+  }
+  std::unique_ptr<custom_flag_formatter> clone() const override {
+    return std::make_unique<LevelMark>();
+  }
+};
+
+spdlog::level::level_enum ToSpdlog(std::string_view level) {
+  if (level == "debug") return spdlog::level::trace;
+  if (level == "verbose") return spdlog::level::debug;
+  if (level == "notice") return spdlog::level::info;
+  if (level == "warning") return spdlog::level::warn;
+  return spdlog::level::off;
+}
+
+}  // namespace
+
+std::string SetupLogging(const ConfigValues& config) {
+  spdlog::sink_ptr sink;
+  try {
+    if (config.logfile.empty()) {
+      sink = std::make_shared<spdlog::sinks::stdout_sink_mt>();
+    } else {
+      sink = std::make_shared<spdlog::sinks::basic_file_sink_mt>(config.logfile, false);
+    }
+  } catch (const spdlog::spdlog_ex& e) {
+    return std::string("Can't open the log file: ") + e.what();
+  }
+  auto logger = std::make_shared<spdlog::logger>("kvd", sink);
+  auto formatter = std::make_unique<spdlog::pattern_formatter>();
+  // The role is always 'M' (master): kvd has no replication.
+  formatter->add_flag<LevelMark>('q').set_pattern("%P:M %d %b %Y %H:%M:%S.%e %q %v");
+  logger->set_formatter(std::move(formatter));
+  logger->set_level(ToSpdlog(config.loglevel));
+  // Every line reaches the file (or pipe) at once: tests and operators wait for them.
+  logger->flush_on(spdlog::level::trace);
+  spdlog::set_default_logger(logger);
+  return "";
+}
+
+void SetLogLevel(std::string_view redis_level) {
+  spdlog::default_logger()->set_level(ToSpdlog(redis_level));
+}
+
+}  // namespace kvd::net

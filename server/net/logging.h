@@ -1,0 +1,18 @@
+#pragma once
+// spdlog set up to write Redis-style lines ("pid:M 25 Nov 2026 09:50:01.123 * message") to
+// standard output or the logfile. Redis's levels map to spdlog's: debug -> trace ('.'),
+// verbose -> debug ('-'), notice -> info ('*'), warning -> warn ('#'), nothing -> off.
+#include <string>
+#include <string_view>
+
+#include "server/config.h"
+
+namespace kvd::net {
+
+// Installs the default logger per `logfile` and `loglevel`. Returns "" or why the logfile
+// could not be opened.
+std::string SetupLogging(const ConfigValues& config);
+// Applies a Redis log level name (CONFIG SET loglevel).
+void SetLogLevel(std::string_view redis_level);
+
+}  // namespace kvd::net

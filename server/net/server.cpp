@@ -1,0 +1,192 @@
+#include "server/net/server.h"
+
+#include <unistd.h>
+
+#include <cstdio>
+#include <csignal>
+#include <fstream>
+#include <thread>
+#include <vector>
+
+#include <spdlog/spdlog.h>
+
+#include "core/clock.h"
+#include "core/store.h"
+#include "server/command.h"
+#include "server/dispatcher.h"
+#include "server/net/cron.h"
+#include "server/net/listener.h"
+#include "server/net/logging.h"
+#include "server/net/net_context.h"
+#include "server/persistence.h"
+#include "server/server_state.h"
+
+namespace kvd::net {
+
+// Members are destroyed in reverse order: the listeners, cron and signals first, then the
+// io_context (which destroys the connections its pending handlers hold), then the store.
+struct Server::Impl {
+  Impl(Config& cfg, std::string exe)
+      : config(cfg),
+        store(static_cast<size_t>(cfg.values().databases)),
+        state(config, store, table, clock),
+        dispatcher(state),
+        store_strand(asio::make_strand(io)),
+        net{io, store_strand, state, dispatcher},
+        cron(net),
+        signals(io, SIGINT, SIGTERM) {
+    state.executable = std::move(exe);
+  }
+
+  void WaitForSignal();
+  // On the store strand: saves when asked to, then stops the loop. A failed save keeps the
+  // server running, as Redis does, unless the shutdown is NOSAVE.
+  void Shutdown(ShutdownMode mode, std::string_view reason);
+  std::string WritePidFile();
+
+  Config& config;
+  SystemClock clock;
+  Store store;
+  CommandTable table;
+  ServerState state;
+  Dispatcher dispatcher;
+
+  asio::io_context io;
+  StoreStrand store_strand;
+  NetContext net;
+  std::vector<std::unique_ptr<Listener>> listeners;
+  Cron cron;
+  asio::signal_set signals;
+  bool pidfile_written = false;
+  bool stopping = false;
+};
+
+Server::Server(Config& config, std::string executable)
+    : impl_(std::make_unique<Impl>(config, std::move(executable))) {
+  RegisterAllCommands(impl_->table);
+  impl_->table.Freeze();
+}
+
+Server::~Server() = default;
+
+std::string Server::Impl::WritePidFile() {
+  const std::string& path = config.values().pidfile;
+  if (path.empty()) return "";
+  std::ofstream f(path, std::ios::trunc);
+  if (!f || !(f << getpid() << "\n") || !f.flush()) return "Failed to write PID file: " + path;
+  pidfile_written = true;
+  return "";
+}
+
+std::string Server::Start() {
+  Impl& s = *impl_;
+  const ConfigValues& cfg = s.config.values();
+
+  // Bind every address; with port 0 the first one picks a free port and the rest use it.
+  std::vector<std::string> binds = cfg.bind;
+  if (binds.empty()) binds = {"*", "-::*"};
+  int port = cfg.port;
+  for (const std::string& b : binds) {
+    bool optional = !b.empty() && b[0] == '-';
+    std::string address = optional ? b.substr(1) : b;
+    auto listener = std::make_unique<Listener>(s.net);
+    std::string err = listener->Bind(address, port, cfg.tcp_backlog);
+    if (!err.empty()) {
+      std::string msg = "Could not create server TCP listening socket " + address + ":" +
+                        std::to_string(port) + ": " + err;
+      if (optional) {
+        spdlog::warn("Warning: {}", msg);
+        continue;
+      }
+      return msg;
+    }
+    port = listener->port();
+    s.listeners.push_back(std::move(listener));
+  }
+  if (s.listeners.empty()) {
+    return "Failed listening on port " + std::to_string(cfg.port) + " (tcp), aborting.";
+  }
+  s.state.tcp_port = port;
+  spdlog::info("Running mode=standalone, port={}.", port);
+
+  if (std::string err = s.WritePidFile(); !err.empty()) spdlog::warn("{}", err);
+
+  // CONFIG SET runs on the store strand, where the cron's timer lives too.
+  s.config.OnChange([&s](std::string_view name) {
+    if (name == "loglevel") SetLogLevel(s.config.values().loglevel);
+    if (name == "hz") s.cron.Reschedule();
+  });
+  s.state.request_shutdown = [&s](ShutdownMode mode) {
+    // After the current batch (and its replies) on the store strand.
+    asio::post(s.store_strand, [&s, mode] { s.Shutdown(mode, "User requested shutdown..."); });
+  };
+
+  spdlog::info("Server initialized");
+  const int64_t start_ms = s.clock.NowMs();
+  s.state.loading = true;
+  bool found = false;
+  std::string err = LoadSnapshotFile(s.store, cfg.dir, cfg.dbfilename, start_ms, &found);
+  s.state.loading = false;
+  if (!err.empty()) return "Fatal error loading the DB: " + err + ". Exiting.";
+  if (found) {
+    spdlog::info("DB loaded from disk: {:.3f} seconds",
+                 static_cast<double>(s.clock.NowMs() - start_ms) / 1000.0);
+  }
+  s.state.last_save_time = s.clock.NowMs() / 1000;
+  return "";
+}
+
+void Server::Impl::WaitForSignal() {
+  signals.async_wait([this](std::error_code ec, int signo) {
+    if (ec) return;
+    const char* name = signo == SIGINT ? "SIGINT" : "SIGTERM";
+    spdlog::warn("Received {} scheduling shutdown...", name);
+    asio::post(store_strand, [this] { Shutdown(ShutdownMode::kDefault, ""); });
+    WaitForSignal();
+  });
+}
+
+void Server::Impl::Shutdown(ShutdownMode mode, std::string_view reason) {
+  if (stopping) return;
+  if (!reason.empty()) spdlog::warn("{}", reason);
+  const ConfigValues& cfg = config.values();
+  bool save = mode == ShutdownMode::kSave || (mode == ShutdownMode::kDefault && !cfg.save.empty());
+  if (save) {
+    spdlog::info("Saving the final RDB snapshot before exiting.");
+    std::string err = SaveSnapshotFile(store, cfg.dir, cfg.dbfilename, clock.NowMs());
+    if (!err.empty()) {
+      spdlog::warn("Error trying to save the DB: {}", err);
+      spdlog::warn("Errors trying to shut down the server. Check the logs for more information.");
+      return;
+    }
+    spdlog::info("DB saved on disk");
+    state.stats.dirty = 0;
+    state.last_save_time = clock.NowMs() / 1000;
+  }
+  if (pidfile_written) {
+    spdlog::info("Removing the pid file.");
+    std::remove(cfg.pidfile.c_str());
+  }
+  stopping = true;
+  spdlog::warn("kvd is now ready to exit, bye bye...");
+  // Stop serving: the loop returns, and the connections close as the Server is destroyed.
+  io.stop();
+}
+
+int Server::Run() {
+  Impl& s = *impl_;
+  std::signal(SIGPIPE, SIG_IGN);
+  s.WaitForSignal();
+  for (auto& l : s.listeners) l->StartAccepting();
+  s.cron.Start();
+  spdlog::info("Ready to accept connections tcp");
+
+  std::vector<std::thread> threads;
+  for (int i = 1; i < s.config.values().io_threads; ++i) threads.emplace_back([&s] { s.io.run(); });
+  s.io.run();
+  for (auto& t : threads) t.join();
+  spdlog::default_logger()->flush();
+  return 0;
+}
+
+}  // namespace kvd::net

@@ -1,0 +1,31 @@
+#pragma once
+// The snapshot file (dir/dbfilename, dump.rdb by default): the store saved as a Redis RDB
+// file (core/rdb_writer.h) and loaded from one (core/rdb_reader.h), so files move between
+// Redis and kvd by copying.
+#include <cstdint>
+#include <string>
+
+#include "core/rdb_reader.h"
+#include "core/rdb_writer.h"
+#include "core/store.h"
+
+namespace kvd {
+
+// Writes the store to dir/filename atomically: a temporary file in the same directory is
+// written, fsynced and renamed over the target, then the directory is fsynced. A crash at
+// any moment leaves either the old file or the new one, whole. Returns "" or an error text
+// naming the file; on error the old file is untouched and no temporary file is left.
+// `options`: rdbcompression, rdbchecksum.
+std::string SaveSnapshotFile(const Store& store, const std::string& dir,
+                             const std::string& filename, int64_t now_ms,
+                             const RdbOptions& options = {});
+
+// Loads dir/filename into `store` (replacing its contents only on success). A missing file
+// is not an error: *found = false and "" is returned. A file that cannot be read or decoded
+// returns an error naming the file; the caller must not start with an empty store then.
+// Keys already expired at now_ms are dropped. *info (when given) describes a loaded RDB file.
+// A file in kvd's earlier interim format (starting "KVDSNAP", core/snapshot.h) still loads.
+std::string LoadSnapshotFile(Store& store, const std::string& dir, const std::string& filename,
+                             int64_t now_ms, bool* found, RdbLoadInfo* info = nullptr);
+
+}  // namespace kvd

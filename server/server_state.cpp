@@ -1,0 +1,83 @@
+#include "server/server_state.h"
+
+#include <algorithm>
+
+namespace kvd {
+namespace {
+
+// Redis stops tracking new error kinds past this many (ERROR_STATS_NUMBER), so that a
+// client sending made-up error codes cannot grow INFO without bound.
+constexpr size_t kMaxErrorKinds = 128;
+
+}  // namespace
+
+ServerState::ServerState(Config& config, Store& store, CommandTable& commands,
+                         const Clock& clock)
+    : config(config), store(store), commands(commands), clock(clock) {
+  start_time_ms = clock.NowMs();
+  last_save_time = start_time_ms / 1000;
+}
+
+void ServerState::AddClient(ClientState& c) {
+  if (c.id == 0) c.id = next_client_id++;
+  clients[c.id] = &c;
+  stats.total_connections_received++;
+}
+
+void ServerState::RemoveClient(ClientState& c) {
+  auto it = clients.find(c.id);
+  if (it != clients.end() && it->second == &c) clients.erase(it);
+}
+
+void ServerState::CountError(std::string_view message) {
+  stats.total_error_replies++;
+  // The error kind is the first word, as Redis's afterErrorReply finds it: a space within
+  // the first 32 bytes of "-" + message, else "ERR".
+  std::string_view kind = "ERR";
+  size_t space = message.substr(0, 31).find(' ');
+  if (space != std::string_view::npos && space > 0) kind = message.substr(0, space);
+  auto it = stats.error_counts.find(kind);
+  if (it != stats.error_counts.end()) {
+    it->second++;
+  } else if (stats.error_counts.size() < kMaxErrorKinds) {
+    stats.error_counts.emplace(std::string(kind), 1);
+  }
+}
+
+void ServerState::Cron(int64_t now_ms) {
+  if (ops_sample_ms_ == 0) {
+    ops_sample_ms_ = now_ms;
+    ops_sample_count_ = stats.total_commands_processed;
+    return;
+  }
+  int64_t elapsed = now_ms - ops_sample_ms_;
+  if (elapsed < 100) return;
+  uint64_t ops = stats.total_commands_processed - ops_sample_count_;
+  ops_samples_[ops_sample_index_] =
+      static_cast<double>(ops) * 1000.0 / static_cast<double>(elapsed);
+  ops_sample_index_ = (ops_sample_index_ + 1) % kOpsSamples;
+  ops_sample_ms_ = now_ms;
+  ops_sample_count_ = stats.total_commands_processed;
+  double sum = 0;
+  for (double s : ops_samples_) sum += s;
+  stats.instantaneous_ops_per_sec = sum / kOpsSamples;
+}
+
+void ServerState::ResetStats() {
+  uint64_t dirty = stats.dirty;  // not a statistic: it drives saving
+  stats = ServerStats{};
+  stats.dirty = dirty;
+  used_memory_peak = 0;  // Redis resets stat_peak_memory too
+  ops_samples_.fill(0);
+  ops_sample_count_ = 0;
+  ops_sample_ms_ = 0;
+  for (const CommandSpec& spec : commands.All()) {
+    spec.calls = spec.usec = spec.rejected_calls = spec.failed_calls = 0;
+    for (const CommandSpec& sub : spec.subcommands) {
+      sub.calls = sub.usec = sub.rejected_calls = sub.failed_calls = 0;
+    }
+  }
+  for (size_t i = 0; i < store.DatabaseCount(); ++i) store.Db(i).ResetExpiredCount();
+}
+
+}  // namespace kvd
