@@ -1,0 +1,185 @@
+// Connection commands end to end: PING, ECHO, QUIT, SELECT, HELLO and RESP3, RESET, AUTH.
+#include <doctest/doctest.h>
+
+#include "e2e/harness.h"
+
+namespace kvd::e2e {
+namespace {
+
+TEST_CASE("PING, ECHO, QUIT") {
+  ServerProcess server;
+  RawClient c(server.port());
+  CHECK(c.Call({"PING"}) == "+PONG\r\n");
+  CHECK(c.Call({"PING", "hello world"}) == Bulk("hello world"));
+  CHECK(c.Call({"ping", "a", "b"}) == ArityErr("ping"));
+  CHECK(c.Call({"ECHO", "x\r\ny"}) == Bulk("x\r\ny"));
+  CHECK(c.Call({"ECHO"}) == ArityErr("echo"));
+  CHECK(c.Call({"ECHO", "a", "b"}) == ArityErr("echo"));
+  c.Send(Command({"QUIT"}));
+  CHECK(c.ReadUntilClosed() == kOk);
+  // The server is still there for others.
+  RawClient other(server.port());
+  CHECK(other.Call({"PING"}) == "+PONG\r\n");
+}
+
+TEST_CASE("SELECT switches the database of this connection only") {
+  ServerProcess server;
+  RawClient c(server.port());
+  RawClient other(server.port());
+  CHECK(c.Call({"SELECT", "15"}) == kOk);
+  CHECK(c.Call({"SET", "k", "in15"}) == kOk);
+  CHECK(c.Call({"DBSIZE"}) == Int(1));
+  CHECK(other.Call({"GET", "k"}) == kNil);
+  CHECK(other.Call({"DBSIZE"}) == Int(0));
+  CHECK(c.Call({"SELECT", "0"}) == kOk);
+  CHECK(c.Call({"GET", "k"}) == kNil);
+  CHECK(c.Call({"SELECT", "16"}) == Err("ERR DB index is out of range"));
+  CHECK(c.Call({"SELECT", "-1"}) == Err("ERR DB index is out of range"));
+  CHECK(c.Call({"SELECT", "abc"}) == kNotIntErr);
+  CHECK(c.Call({"SELECT"}) == ArityErr("select"));
+  CHECK(Contains(c.Exec({"CLIENT", "INFO"}).str, " db=0 "));  // unchanged by the errors
+}
+
+TEST_CASE("HELLO replies with the server map in RESP2 and RESP3") {
+  ServerProcess server;
+  RawClient c(server.port());
+  const int64_t id = c.Exec({"CLIENT", "ID"}).integer;
+
+  Reply hello = c.Exec({"HELLO"});
+  REQUIRE(hello.type == '*');
+  REQUIRE(hello.elements.size() == 14);
+  CHECK(hello.Field("server")->str == "redis");
+  CHECK(hello.Field("proto")->raw == Int(2));
+  CHECK(hello.Field("id")->raw == Int(id));
+  CHECK(hello.Field("mode")->str == "standalone");
+  CHECK(hello.Field("role")->str == "master");
+  CHECK(hello.Field("modules")->raw == "*0\r\n");
+  if (TestingKvd()) CHECK(hello.Field("version")->str.rfind("7.2.", 0) == 0);
+
+  hello = c.Exec({"HELLO", "3"});
+  REQUIRE(hello.type == '%');
+  REQUIRE(hello.elements.size() == 14);
+  CHECK(hello.raw.rfind("%7\r\n$6\r\nserver\r\n$5\r\nredis\r\n$7\r\nversion\r\n", 0) == 0);
+  CHECK(hello.Field("proto")->raw == Int(3));
+  CHECK(hello.Field("modules")->raw == "*0\r\n");
+
+  CHECK(c.Call({"HELLO", "4"}) == Err("NOPROTO unsupported protocol version"));
+  CHECK(c.Call({"HELLO", "1"}) == Err("NOPROTO unsupported protocol version"));
+  CHECK(c.Call({"HELLO", "abc"}) ==
+        Err("ERR Protocol version is not an integer or out of range"));
+  CHECK(c.Call({"HELLO", "3", "BOGUS"}) == Err("ERR Syntax error in HELLO option 'BOGUS'"));
+  CHECK(c.Call({"HELLO", "3", "SETNAME", "a b"}) ==
+        Err("ERR Client names cannot contain spaces, newlines or special characters."));
+  // A failed HELLO changes nothing: still RESP3.
+  CHECK(c.Call({"GET", "missing"}) == "_\r\n");
+
+  hello = c.Exec({"HELLO", "2", "SETNAME", "conn-a"});
+  CHECK(hello.type == '*');
+  CHECK(c.Call({"CLIENT", "GETNAME"}) == Bulk("conn-a"));
+  CHECK(c.Call({"GET", "missing"}) == kNil);
+}
+
+TEST_CASE("RESP3 reply types after HELLO 3, RESP2 again after HELLO 2") {
+  ServerProcess server;
+  RawClient c(server.port());
+  CHECK(c.Call({"SET", "a", "1"}) == kOk);
+  c.Exec({"HELLO", "3"});
+  CHECK(c.Call({"GET", "missing"}) == "_\r\n");
+  CHECK(c.Call({"GET", "a"}) == Bulk("1"));
+  CHECK(c.Call({"MGET", "a", "missing"}) == "*2\r\n$1\r\n1\r\n_\r\n");
+  CHECK(c.Call({"SET", "b", "2", "GET"}) == "_\r\n");
+  CHECK(c.Call({"EXISTS", "a", "b"}) == Int(2));
+  CHECK(c.Call({"CONFIG", "GET", "hz"}) == "%1\r\n$2\r\nhz\r\n$2\r\n10\r\n");
+  CHECK(c.Call({"INCRBYFLOAT", "f", "1.5"}) == Bulk("1.5"));  // a bulk string, even in RESP3
+  CHECK(c.Call({"RANDOMKEY", "x"}) == ArityErr("randomkey"));
+
+  Reply info = c.Exec({"CLIENT", "INFO"});
+  CHECK(info.type == '=');
+  CHECK(info.str.rfind("txt:id=", 0) == 0);
+  CHECK(Contains(info.Text(), " resp=3"));
+  info = c.Exec({"INFO", "server"});
+  CHECK(info.type == '=');
+  CHECK(Contains(info.Text(), "# Server"));
+
+  Reply docs = c.Exec({"COMMAND", "DOCS", "get"});
+  REQUIRE(docs.type == '%');
+  REQUIRE(docs.Field("get") != nullptr);
+  CHECK(docs.Field("get")->type == '%');
+
+  c.Exec({"HELLO", "2"});
+  CHECK(c.Call({"GET", "missing"}) == kNil);
+  CHECK(c.Call({"CONFIG", "GET", "hz"}) == Arr({Bulk("hz"), Bulk("10")}));
+  CHECK(c.Exec({"CLIENT", "INFO"}).type == '$');
+}
+
+TEST_CASE("RESET restores the connection's defaults") {
+  ServerProcess server;
+  RawClient c(server.port());
+  CHECK(c.Call({"SELECT", "3"}) == kOk);
+  CHECK(c.Call({"CLIENT", "SETNAME", "before"}) == kOk);
+  c.Exec({"HELLO", "3"});
+  CHECK(c.Call({"RESET"}) == "+RESET\r\n");
+  CHECK(c.Call({"CLIENT", "GETNAME"}) == kNil);
+  CHECK(c.Call({"GET", "missing"}) == kNil);  // RESP2 again
+  std::string info = c.Exec({"CLIENT", "INFO"}).str;
+  CHECK(Contains(info, " db=0 "));
+  CHECK(Contains(info, " resp=2"));
+  CHECK(c.Call({"RESET", "x"}) == ArityErr("reset"));
+}
+
+TEST_CASE("AUTH with requirepass") {
+  ServerProcess server({"--requirepass", "s3cret"});
+  RawClient c(server.port());
+  const std::string noauth = Err("NOAUTH Authentication required.");
+  const std::string wrongpass =
+      Err("WRONGPASS invalid username-password pair or user is disabled.");
+  CHECK(c.Call({"PING"}) == noauth);
+  CHECK(c.Call({"GET", "k"}) == noauth);
+  // Unknown commands are reported as such even before AUTH.
+  CHECK(c.Call({"NOSUCHCOMMAND"}) ==
+        Err("ERR unknown command 'NOSUCHCOMMAND', with args beginning with: "));
+  CHECK(c.Call({"AUTH", "wrong"}) == wrongpass);
+  CHECK(c.Call({"AUTH", "default", "wrong"}) == wrongpass);
+  CHECK(c.Call({"AUTH", "a", "b", "c"}) == kSyntaxErr);
+  // Redis 7.2 text ("HELLO <proto> AUTH"); 7.0 said "HELLO AUTH".
+  CHECK(c.Call({"HELLO", "3"}) ==
+        Err(std::string("NOAUTH HELLO must be called with the client already authenticated, "
+                        "otherwise the HELLO ") +
+            (Expects72() ? "<proto> " : "") +
+            "AUTH <user> <pass> option can be used to authenticate the client and select the "
+            "RESP protocol version at the same time"));
+  CHECK(c.Call({"HELLO", "3", "AUTH", "default", "wrong"}) == wrongpass);
+  CHECK(c.Call({"GET", "k"}) == noauth);
+  CHECK(c.Call({"AUTH", "s3cret"}) == kOk);
+  CHECK(c.Call({"SET", "k", "v"}) == kOk);
+  CHECK(c.Call({"GET", "k"}) == Bulk("v"));
+  // RESET logs the connection out again.
+  CHECK(c.Call({"RESET"}) == "+RESET\r\n");
+  CHECK(c.Call({"GET", "k"}) == noauth);
+  CHECK(c.Call({"AUTH", "default", "s3cret"}) == kOk);
+  CHECK(c.Call({"GET", "k"}) == Bulk("v"));
+
+  RawClient d(server.port());
+  Reply hello = d.Exec({"HELLO", "3", "AUTH", "default", "s3cret", "SETNAME", "d"});
+  CHECK(hello.type == '%');
+  CHECK(d.Call({"CLIENT", "GETNAME"}) == Bulk("d"));
+  CHECK(d.Call({"GET", "k"}) == Bulk("v"));
+
+  // QUIT needs no authentication.
+  RawClient e(server.port());
+  e.Send(Command({"QUIT"}));
+  CHECK(e.ReadUntilClosed() == kOk);
+}
+
+TEST_CASE("AUTH without requirepass") {
+  ServerProcess server;
+  RawClient c(server.port());
+  CHECK(c.Call({"AUTH", "x"}) ==
+        Err("ERR AUTH <password> called without any password configured for the default "
+            "user. Are you sure your configuration is correct?"));
+  CHECK(c.Call({"AUTH"}) == ArityErr("auth"));
+  CHECK(c.Call({"PING"}) == "+PONG\r\n");
+}
+
+}  // namespace
+}  // namespace kvd::e2e
