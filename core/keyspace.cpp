@@ -348,8 +348,8 @@ bool Keyspace::SetExpire(std::string_view key, int64_t expire_at_ms, int64_t now
   size_t i;
   if (FindLive(key, hash, now_ms, &i) == nullptr) return false;
   if (expire_at_ms <= now_ms) {
+    // A deletion by the caller, not an expiry: Redis counts it as DEL, not in expired_keys.
     Destroy(Unlink(i, hash));
-    ++expired_count_;
     ShrinkTables();
     return true;
   }

@@ -160,7 +160,8 @@ class Keyspace {
   // Expiry of a live key: kNoExpiry when persistent, nullopt when the key is missing.
   std::optional<int64_t> GetExpire(std::string_view key, int64_t now_ms);
   // Sets an absolute expiry on a live key; false when missing. An expiry <= now_ms deletes
-  // the key (counted as an expiry, as Redis does for EXPIRE with a past time).
+  // the key (a deletion, not counted in ExpiredCount(), as Redis does for EXPIRE with a
+  // past time).
   bool SetExpire(std::string_view key, int64_t expire_at_ms, int64_t now_ms);
   // Removes the TTL; true when the key existed and had one.
   bool Persist(std::string_view key, int64_t now_ms);

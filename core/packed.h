@@ -22,6 +22,8 @@
 #include <string>
 #include <string_view>
 
+#include "core/varint.h"
+
 #include "core/numeric.h"
 
 namespace kvd {
@@ -74,44 +76,11 @@ namespace packed {
 inline constexpr int64_t kMinInline = -(int64_t{1} << 62);
 inline constexpr int64_t kMaxInline = (int64_t{1} << 62) - 1;
 
-inline size_t VarintSize(uint64_t v) {
-  size_t n = 1;
-  while (v >= 0x80) {
-    v >>= 7;
-    ++n;
-  }
-  return n;
-}
-inline size_t WriteVarint(uint8_t* p, uint64_t v) {
-  size_t i = 0;
-  while (v >= 0x80) {
-    p[i++] = static_cast<uint8_t>(v) | 0x80;
-    v >>= 7;
-  }
-  p[i++] = static_cast<uint8_t>(v);
-  return i;
-}
-inline size_t ReadVarint(const uint8_t* p, uint64_t* v) {
-  if (p[0] < 0x80) {
-    *v = p[0];
-    return 1;
-  }
-  uint64_t out = 0;
-  size_t i = 0;
-  for (int shift = 0;; ++i, shift += 7) {
-    out |= static_cast<uint64_t>(p[i] & 0x7f) << shift;
-    if (p[i] < 0x80) break;
-  }
-  *v = out;
-  return i + 1;
-}
-
-inline uint64_t ZigZag(int64_t v) {
-  return (static_cast<uint64_t>(v) << 1) ^ static_cast<uint64_t>(v >> 63);
-}
-inline int64_t UnZigZag(uint64_t z) {
-  return static_cast<int64_t>(z >> 1) ^ -static_cast<int64_t>(z & 1);
-}
+using varint::UnZigZag;
+using varint::ZigZag;
+inline size_t VarintSize(uint64_t v) { return varint::Size(v); }
+inline size_t WriteVarint(uint8_t* p, uint64_t v) { return varint::Write(p, v); }
+inline size_t ReadVarint(const uint8_t* p, uint64_t* v) { return varint::Read(p, v); }
 
 // A string prepared for encoding or comparison: its header varint and payload.
 struct Probe {

@@ -38,6 +38,10 @@ inline constexpr uint8_t kOpEof = 255;
 
 // Value types.
 inline constexpr uint8_t kTypeString = 0;
+inline constexpr uint8_t kTypeSet = 2;
+inline constexpr uint8_t kTypeHash = 4;
+inline constexpr uint8_t kTypeZSet2 = 5;
+inline constexpr uint8_t kTypeListQuicklist = 14;
 
 // Length encoding.
 inline constexpr uint8_t kLen6Bit = 0;
@@ -64,8 +68,5 @@ struct TypeDescription {
   std::string_view encoding;
 };
 TypeDescription DescribeType(uint8_t type);
-
-// Bytes as error messages show them: printable ASCII as is, others as \xHH, cut short.
-std::string Printable(std::string_view s);
 
 }  // namespace kvd::rdb

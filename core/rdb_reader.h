@@ -1,8 +1,10 @@
 #pragma once
 // Loads a Redis RDB file (versions 9 to 11: Redis 5.0 to 7.2) into a store.
 //
-// Every value type kvd supports loads (strings, in every encoding Redis writes them); any
-// other value type, module data or functions stop the load with a message naming them.
+// Every value type kvd supports loads, in every encoding Redis 5 to 7.2 writes it: strings,
+// lists (quicklist of ziplists or listpacks, ziplist, plain), sets (intset, listpack, plain),
+// sorted sets (ziplist, listpack, plain) and hashes (ziplist, listpack, plain). Streams,
+// module data and functions stop the load with a message naming them and the key.
 // Every read is bounds-checked; truncated or damaged input gives an error with the offset;
 // the checksum is verified unless the file was written without one (0). The load goes to a
 // fresh store that replaces `into` only on success: a failed load leaves `into` untouched.

@@ -1,9 +1,18 @@
 #include "core/rdb_writer.h"
 
+#include <bit>
+#include <vector>
+
 #include "core/crc64.h"
+#include "core/hash_value.h"
+#include "core/list_value.h"
 #include "core/lzf.h"
 #include "core/numeric.h"
 #include "core/rdb_format.h"
+#include "core/rdb_packed.h"
+#include "core/set_value.h"
+#include "core/text.h"
+#include "core/zset_value.h"
 
 namespace kvd {
 namespace {
@@ -70,19 +79,87 @@ void RdbWriter::WriteSelectDb(uint64_t db, uint64_t keys, uint64_t keys_with_exp
 }
 
 std::string RdbWriter::WriteRecord(const Record& r) {
-  if (r.type() != ValueType::kString) {
-    return "RDB: cannot write value type '" + std::string(TypeName(r.type())) + "' of key '" +
-           rdb::Printable(r.key()) + "' yet";
+  switch (r.type()) {
+    case ValueType::kString:
+      WriteString(r.key(), r.string_value(), r.expire_at_ms());
+      return "";
+    case ValueType::kList:
+      WriteList(r.key(), *static_cast<const ListValue*>(r.object()), r.expire_at_ms());
+      return "";
+    case ValueType::kSet:
+      WriteSet(r.key(), *static_cast<const SetValue*>(r.object()), r.expire_at_ms());
+      return "";
+    case ValueType::kZSet:
+      WriteZSet(r.key(), *static_cast<const ZSetValue*>(r.object()), r.expire_at_ms());
+      return "";
+    case ValueType::kHash:
+      WriteHash(r.key(), *static_cast<const HashValue*>(r.object()), r.expire_at_ms());
+      return "";
   }
-  WriteString(r.key(), r.string_value(), r.expire_at_ms());
-  return "";
+  return "RDB: cannot write value type '" + std::string(TypeName(r.type())) + "' of key '" +
+         PrintableKey(r.key()) + "'";
 }
 
-void RdbWriter::WriteString(std::string_view key, std::string_view value, int64_t expire_at_ms) {
+void RdbWriter::WriteExpire(int64_t expire_at_ms) {
   if (expire_at_ms != kNoExpiry) {
     Byte(rdb::kOpExpireTimeMs);
     Le(static_cast<uint64_t>(expire_at_ms), 8);
   }
+}
+
+// RDB_TYPE_LIST_QUICKLIST with ziplist nodes of at most 8 KB, as Redis 5 and 6 write
+// lists (list-max-ziplist-size -2); every reader of version 9 files reads it.
+void RdbWriter::WriteList(std::string_view key, const ListValue& list, int64_t expire_at_ms) {
+  constexpr size_t kMaxNodeBytes = 8192;
+  std::vector<std::string> nodes;
+  rdb::ZiplistBuilder zl;
+  list.ForEach([&](std::string_view e) {
+    if (zl.count() > 0 && zl.bytes() + zl.EntrySize(e) > kMaxNodeBytes) {
+      nodes.push_back(zl.Finish());
+    }
+    zl.Push(e);
+  });
+  if (zl.count() > 0) nodes.push_back(zl.Finish());
+  WriteExpire(expire_at_ms);
+  Byte(rdb::kTypeListQuicklist);
+  Str(key);
+  Length(nodes.size());
+  for (const std::string& node : nodes) Str(node);
+}
+
+void RdbWriter::WriteSet(std::string_view key, const SetValue& set, int64_t expire_at_ms) {
+  WriteExpire(expire_at_ms);
+  Byte(rdb::kTypeSet);
+  Str(key);
+  Length(set.size());
+  set.ForEach([this](std::string_view m) { Str(m); });
+}
+
+// RDB_TYPE_ZSET_2: binary scores (8 bytes, little-endian IEEE 754).
+void RdbWriter::WriteZSet(std::string_view key, const ZSetValue& zset, int64_t expire_at_ms) {
+  WriteExpire(expire_at_ms);
+  Byte(rdb::kTypeZSet2);
+  Str(key);
+  Length(zset.size());
+  zset.ForEach([this](std::string_view member, double score) {
+    Str(member);
+    Le(std::bit_cast<uint64_t>(score), 8);
+  });
+}
+
+void RdbWriter::WriteHash(std::string_view key, const HashValue& hash, int64_t expire_at_ms) {
+  WriteExpire(expire_at_ms);
+  Byte(rdb::kTypeHash);
+  Str(key);
+  Length(hash.size());
+  hash.ForEach([this](std::string_view field, std::string_view value) {
+    Str(field);
+    Str(value);
+  });
+}
+
+void RdbWriter::WriteString(std::string_view key, std::string_view value, int64_t expire_at_ms) {
+  WriteExpire(expire_at_ms);
   Byte(rdb::kTypeString);
   Str(key);
   Str(value);

@@ -1,8 +1,8 @@
 #pragma once
 // Writes the store as a Redis RDB file (version 9), byte for byte as Redis 7.2 would for
 // the same data: AUX fields, SELECTDB and RESIZEDB per non-empty database, expiry in
-// milliseconds, strings with Redis's integer encodings and LZF compression, EOF and the
-// CRC-64 checksum. Expired keys are left out.
+// milliseconds, strings with Redis's integer encodings and LZF compression, the collections
+// in plain encodings (rdb_writer.cpp), EOF and the CRC-64 checksum. Expired keys are left out.
 //
 // RdbWriter produces the file piece by piece into its own buffer, which the caller may take
 // at any point (TakePending) to write it out while encoding goes on: a save can stream the
@@ -18,6 +18,11 @@
 #include "core/store.h"
 
 namespace kvd {
+
+class HashValue;
+class ListValue;
+class SetValue;
+class ZSetValue;
 
 struct RdbOptions {
   bool compression = true;  // rdbcompression: LZF for strings over 20 bytes when it pays
@@ -37,9 +42,15 @@ class RdbWriter {
   // SELECTDB db, RESIZEDB keys keys_with_expiry (sizes are hints for the loader).
   void WriteSelectDb(uint64_t db, uint64_t keys, uint64_t keys_with_expiry);
   // One key with its value and expiry. Returns "" or an error naming the key when its
-  // value type has no encoder yet.
+  // value type has no encoder.
   std::string WriteRecord(const Record& r);
   void WriteString(std::string_view key, std::string_view value, int64_t expire_at_ms);
+  // The collections in the plain encodings every reader of version 9 files knows: SET (2),
+  // ZSET_2 (5), HASH (4), and lists as a QUICKLIST (14) of ziplists.
+  void WriteList(std::string_view key, const ListValue& list, int64_t expire_at_ms);
+  void WriteSet(std::string_view key, const SetValue& set, int64_t expire_at_ms);
+  void WriteZSet(std::string_view key, const ZSetValue& zset, int64_t expire_at_ms);
+  void WriteHash(std::string_view key, const HashValue& hash, int64_t expire_at_ms);
   // EOF and the checksum. Nothing may be written after it.
   void WriteEof();
 
@@ -50,6 +61,7 @@ class RdbWriter {
   void TakePending(std::string& out);
 
  private:
+  void WriteExpire(int64_t expire_at_ms);
   void Length(uint64_t len);
   void Str(std::string_view s);  // rdbSaveRawString: integer, LZF or verbatim
   void Byte(uint8_t b) { buffer_.push_back(static_cast<char>(b)); }

@@ -22,15 +22,7 @@ uint8_t* Allocate(size_t n) {
   return static_cast<uint8_t*>(p);
 }
 
-size_t WriteVarint(uint8_t* p, uint64_t v) {
-  size_t i = 0;
-  while (v >= 0x80) {
-    p[i++] = static_cast<uint8_t>(v) | 0x80;
-    v >>= 7;
-  }
-  p[i++] = static_cast<uint8_t>(v);
-  return i;
-}
+size_t WriteVarint(uint8_t* p, uint64_t v) { return varint::Write(p, v); }
 
 size_t GreedySize(size_t need) { return need < kMaxPrealloc ? need * 2 : need + kMaxPrealloc; }
 

@@ -23,6 +23,7 @@
 #include <string_view>
 
 #include "core/value_type.h"
+#include "core/varint.h"
 
 namespace kvd {
 
@@ -94,30 +95,9 @@ class Record {
   static Record* SetExpiry(Record* r, int64_t expire_at_ms);
   static void Free(Record* r);
 
-  // LEB128 helpers, shared with the layout code.
-  static size_t VarintSize(uint64_t v) {
-    size_t n = 1;
-    while (v >= 0x80) {
-      v >>= 7;
-      ++n;
-    }
-    return n;
-  }
-  static size_t ReadVarint(const uint8_t* p, uint64_t* v) {
-    if (p[0] < 0x80) {
-      *v = p[0];
-      return 1;
-    }
-    uint64_t out = 0;
-    size_t i = 0;
-    int shift = 0;
-    for (;; ++i, shift += 7) {
-      out |= static_cast<uint64_t>(p[i] & 0x7f) << shift;
-      if (p[i] < 0x80) break;
-    }
-    *v = out;
-    return i + 1;
-  }
+  // LEB128 helpers (core/varint.h), shared with the layout code.
+  static size_t VarintSize(uint64_t v) { return varint::Size(v); }
+  static size_t ReadVarint(const uint8_t* p, uint64_t* v) { return varint::Read(p, v); }
 
  private:
   static constexpr uint8_t kTypeMask = 0x07;

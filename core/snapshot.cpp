@@ -13,6 +13,7 @@
 #include "core/list_value.h"
 #include "core/record.h"
 #include "core/set_value.h"
+#include "core/text.h"
 #include "core/zset_value.h"
 
 namespace kvd {
@@ -24,26 +25,6 @@ constexpr size_t kTrailerSize = 8;                         // the checksum
 constexpr size_t kEntryOverhead = 1 + 8 + 4 + 4;
 constexpr uint64_t kMaxLength = std::numeric_limits<uint32_t>::max();
 
-// A key as error messages show it: printable ASCII as is, other bytes as \xHH, cut short.
-std::string Repr(std::string_view s) {
-  constexpr size_t kMaxShown = 64;
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string out;
-  for (unsigned char c : s.substr(0, kMaxShown)) {
-    if (c == '\\' || c == '\'') {
-      out += '\\';
-      out += static_cast<char>(c);
-    } else if (c >= 0x20 && c < 0x7f) {
-      out += static_cast<char>(c);
-    } else {
-      out += "\\x";
-      out += kHex[c >> 4];
-      out += kHex[c & 0xf];
-    }
-  }
-  if (s.size() > kMaxShown) out += "...";
-  return out;
-}
 
 SnapshotError Error(std::string message) { return SnapshotError{std::move(message)}; }
 
@@ -52,7 +33,7 @@ SnapshotError Truncated(size_t offset) {
 }
 
 std::string KeyIn(std::string_view key, size_t db) {
-  return "key '" + Repr(key) + "' in db " + std::to_string(db);
+  return "key '" + PrintableKey(key) + "' in db " + std::to_string(db);
 }
 
 void PutString(ByteWriter& w, std::string_view s) {
@@ -170,7 +151,7 @@ SnapshotError DecodeEntries(ByteReader& in, uint64_t count, size_t db, int64_t n
     const std::string_view key = in.Bytes(in.U32());
     if (in.failed()) return {};
     if (type > static_cast<uint8_t>(ValueType::kHash)) {
-      return Error("unknown value type " + std::to_string(type) + " for key '" + Repr(key) +
+      return Error("unknown value type " + std::to_string(type) + " for key '" + PrintableKey(key) +
                    "' in db " + std::to_string(db));
     }
     const bool expired = expire_at_ms != kNoExpiry && expire_at_ms <= now_ms;  // while down

@@ -130,4 +130,24 @@ bool GlobMatch(std::string_view pattern, std::string_view str, bool nocase) {
   return MatchImpl(Pattern(pattern), 0, str, 0, nocase, &skip_longer, 0);
 }
 
+std::string PrintableKey(std::string_view s) {
+  constexpr size_t kMaxShown = 64;
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string out;
+  for (unsigned char c : s.substr(0, kMaxShown)) {
+    if (c == '\\' || c == '\'') {
+      out += '\\';
+      out += static_cast<char>(c);
+    } else if (c >= 0x20 && c < 0x7f) {
+      out += static_cast<char>(c);
+    } else {
+      out += "\\x";
+      out += kHex[c >> 4];
+      out += kHex[c & 0xf];
+    }
+  }
+  if (s.size() > kMaxShown) out += "...";
+  return out;
+}
+
 }  // namespace kvd

@@ -103,6 +103,11 @@ void RegisterConnectionFamily(CommandTable& t);
 void RegisterServerFamily(CommandTable& t);
 void RegisterKeyFamily(CommandTable& t);
 void RegisterStringFamily(CommandTable& t);
+void RegisterListFamily(CommandTable& t);
+void RegisterHashFamily(CommandTable& t);
+void RegisterSetFamily(CommandTable& t);
+void RegisterZSetFamily(CommandTable& t);
+void RegisterObjectFamily(CommandTable& t);  // OBJECT ENCODING, OBJECT HELP
 void RegisterAllCommands(CommandTable& t);
 
 }  // namespace kvd

@@ -64,7 +64,12 @@ void RegisterAllCommands(CommandTable& t) {
   RegisterConnectionFamily(t);
   RegisterServerFamily(t);
   RegisterKeyFamily(t);
+  RegisterObjectFamily(t);
   RegisterStringFamily(t);
+  RegisterHashFamily(t);
+  RegisterSetFamily(t);
+  RegisterListFamily(t);
+  RegisterZSetFamily(t);
 }
 
 }  // namespace kvd

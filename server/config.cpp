@@ -185,6 +185,23 @@ Param EnumParam(std::string_view name, std::string ConfigValues::*field,
       [=](const ConfigValues& v) { return v.*field; });
 }
 
+// Redis's bool parameters: yes or no, case-insensitive; CONFIG GET shows yes/no.
+Param BoolParam(std::string_view name, bool runtime, bool ConfigValues::*field) {
+  return MakeParam(
+      name, runtime, false,
+      [=](ConfigValues& v, Values in, bool) -> std::string {
+        if (EqualsIgnoreCase(in[0], "yes")) {
+          v.*field = true;
+        } else if (EqualsIgnoreCase(in[0], "no")) {
+          v.*field = false;
+        } else {
+          return "argument must be 'yes' or 'no'";
+        }
+        return "";
+      },
+      [=](const ConfigValues& v) { return std::string(v.*field ? "yes" : "no"); });
+}
+
 // Redis's save rules: "<seconds> <changes>" pairs, seconds >= 1, changes >= 0; "" = none.
 std::string SetSave(ConfigValues& v, Values in, bool append) {
   std::vector<std::string_view> words(in.begin(), in.end());
@@ -235,6 +252,8 @@ std::vector<Param> AllParams() {
   p.back()->is_protected = true;
   p.push_back(MakeParam("save", true, true, SetSave,
                         [](const ConfigValues& v) { return v.save; }));
+  p.push_back(BoolParam("rdbcompression", true, &ConfigValues::rdbcompression));
+  p.push_back(BoolParam("rdbchecksum", true, &ConfigValues::rdbchecksum));
   p.push_back(EnumParam("loglevel", &ConfigValues::loglevel,
                         {"debug", "verbose", "notice", "warning", "nothing"}));
   p.push_back(StringParam("logfile", false, &ConfigValues::logfile));

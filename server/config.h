@@ -21,6 +21,8 @@ struct ConfigValues {
   std::string dir = ".";
   std::string dbfilename = "dump.rdb";
   std::string save = "3600 1 300 100 60 10000";
+  bool rdbcompression = true;  // LZF for long strings in the RDB file
+  bool rdbchecksum = true;     // CRC-64 trailer in the RDB file (0 when off)
   std::string loglevel = "notice";  // debug, verbose, notice, warning, nothing
   std::string logfile = "";         // "" = standard output
   std::string pidfile = "";

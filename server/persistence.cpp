@@ -8,7 +8,11 @@
 #include <cerrno>
 #include <cstring>
 
+#include <spdlog/spdlog.h>
+
 #include "core/snapshot.h"  // files written by kvd before it wrote RDB
+#include "server/config.h"
+#include "server/server_state.h"
 
 namespace kvd {
 namespace {
@@ -145,6 +149,52 @@ std::string LoadSnapshotFile(Store& store, const std::string& dir, const std::st
   if (std::string err = LoadRdb(data, now_ms, store, info); !err.empty()) {
     return "Bad snapshot file '" + path + "': " + err;
   }
+  return "";
+}
+
+RdbOptions RdbOptionsFrom(const ConfigValues& cfg) {
+  RdbOptions options;
+  options.compression = cfg.rdbcompression;
+  options.checksum = cfg.rdbchecksum;
+  return options;
+}
+
+std::string SaveServerSnapshot(ServerState& state) {
+  const ConfigValues& cfg = state.config.values();
+  const int64_t now_ms = state.clock.NowMs();
+  std::string err =
+      SaveSnapshotFile(state.store, cfg.dir, cfg.dbfilename, now_ms, RdbOptionsFrom(cfg));
+  if (!err.empty()) {
+    spdlog::warn("{}", err);
+    return err;
+  }
+  spdlog::info("DB saved on disk");
+  state.stats.dirty = 0;
+  state.last_save_time = now_ms / 1000;
+  ++state.rdb_saves;
+  return "";
+}
+
+std::string LoadServerSnapshot(ServerState& state) {
+  const ConfigValues& cfg = state.config.values();
+  const int64_t start_us = state.clock.NowUs();
+  bool found = false;
+  RdbLoadInfo info;
+  state.loading = true;
+  std::string err = LoadSnapshotFile(state.store, cfg.dir, cfg.dbfilename, start_us / 1000,
+                                     &found, &info);
+  state.loading = false;
+  if (!err.empty() || !found) return err;
+  state.rdb_last_load_keys_loaded = info.keys_loaded;
+  state.rdb_last_load_keys_expired = info.keys_expired;
+  if (info.version != 0) {  // an RDB file (not kvd's interim format)
+    spdlog::info("Loading RDB produced by version {}",
+                 info.redis_version.empty() ? std::string("unknown") : info.redis_version);
+    spdlog::info("Done loading RDB, keys loaded: {}, keys expired: {}.", info.keys_loaded,
+                 info.keys_expired);
+  }
+  spdlog::info("DB loaded from disk: {:.3f} seconds",
+               static_cast<double>(state.clock.NowUs() - start_us) / 1e6);
   return "";
 }
 

@@ -11,6 +11,9 @@
 
 namespace kvd {
 
+struct ConfigValues;
+class ServerState;
+
 // Writes the store to dir/filename atomically: a temporary file in the same directory is
 // written, fsynced and renamed over the target, then the directory is fsynced. A crash at
 // any moment leaves either the old file or the new one, whole. Returns "" or an error text
@@ -27,5 +30,20 @@ std::string SaveSnapshotFile(const Store& store, const std::string& dir,
 // A file in kvd's earlier interim format (starting "KVDSNAP", core/snapshot.h) still loads.
 std::string LoadSnapshotFile(Store& store, const std::string& dir, const std::string& filename,
                              int64_t now_ms, bool* found, RdbLoadInfo* info = nullptr);
+
+// The RDB options the configuration asks for (rdbcompression, rdbchecksum).
+RdbOptions RdbOptionsFrom(const ConfigValues& cfg);
+
+// SAVE and the final save at shutdown: writes the store to the configured dir/dbfilename
+// with the configured options, blocking. On success logs "DB saved on disk", resets the
+// changes since the last save, sets the last save time and counts the save; on failure
+// logs the error, changes nothing else and returns it.
+std::string SaveServerSnapshot(ServerState& state);
+
+// Loading at startup: loads the configured dir/dbfilename into state.store, with
+// state.loading set meanwhile, logs what was loaded as Redis does ("DB loaded from disk:
+// 0.012 seconds", keys loaded and expired) and records it for INFO persistence. A missing
+// file is not an error. Returns "" or the error naming the file.
+std::string LoadServerSnapshot(ServerState& state);
 
 }  // namespace kvd

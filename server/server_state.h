@@ -49,6 +49,9 @@ class ServerState {
   int tcp_port = 0;             // the port actually bound
   std::string executable;       // argv[0], absolute
   int64_t last_save_time = 0;   // Unix seconds (LASTSAVE, INFO persistence)
+  uint64_t rdb_saves = 0;       // successful snapshot saves since startup (INFO rdb_saves)
+  uint64_t rdb_last_load_keys_loaded = 0;   // INFO: keys the startup load stored
+  uint64_t rdb_last_load_keys_expired = 0;  // INFO: keys it dropped as already expired
   bool loading = false;
   size_t used_memory_peak = 0;  // INFO memory: the most used_memory has been when measured
 

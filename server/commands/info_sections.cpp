@@ -186,6 +186,9 @@ void AppendPersistence(CommandContext& ctx, std::string& out) {
   Field(out, "rdb_last_bgsave_status", "ok");
   Field(out, "rdb_last_bgsave_time_sec", -1);
   Field(out, "rdb_current_bgsave_time_sec", -1);
+  Field(out, "rdb_saves", LL(s.rdb_saves));
+  Field(out, "rdb_last_load_keys_expired", LL(s.rdb_last_load_keys_expired));
+  Field(out, "rdb_last_load_keys_loaded", LL(s.rdb_last_load_keys_loaded));
   Field(out, "aof_enabled", 0);
   Field(out, "aof_rewrite_in_progress", 0);
   Field(out, "aof_rewrite_scheduled", 0);

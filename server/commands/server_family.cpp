@@ -1,5 +1,6 @@
 // Server commands: INFO (info_command.cpp), DBSIZE, FLUSHDB, FLUSHALL, TIME,
-// CONFIG GET|SET|RESETSTAT|HELP, MEMORY USAGE|HELP, SHUTDOWN.
+// CONFIG GET|SET|RESETSTAT|HELP, MEMORY USAGE|HELP, SHUTDOWN; SAVE and LASTSAVE
+// (persistence_commands.cpp).
 #include <optional>
 #include <string>
 #include <string_view>
@@ -11,6 +12,7 @@
 #include "server/command.h"
 #include "server/commands/info_sections.h"
 #include "server/commands/key_spec.h"
+#include "server/commands/persistence_commands.h"
 #include "server/commands/subcommand_help.h"
 #include "server/config.h"
 #include "server/errors.h"
@@ -212,6 +214,7 @@ void RegisterServerFamily(CommandTable& t) {
                   "saving data, otherwise O(1)"}));
   t.Add(ConfigSpec());
   t.Add(MemorySpec());
+  RegisterPersistenceCommands(t);
 }
 
 }  // namespace kvd

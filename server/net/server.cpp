@@ -122,15 +122,8 @@ std::string Server::Start() {
   };
 
   spdlog::info("Server initialized");
-  const int64_t start_ms = s.clock.NowMs();
-  s.state.loading = true;
-  bool found = false;
-  std::string err = LoadSnapshotFile(s.store, cfg.dir, cfg.dbfilename, start_ms, &found);
-  s.state.loading = false;
-  if (!err.empty()) return "Fatal error loading the DB: " + err + ". Exiting.";
-  if (found) {
-    spdlog::info("DB loaded from disk: {:.3f} seconds",
-                 static_cast<double>(s.clock.NowMs() - start_ms) / 1000.0);
+  if (std::string err = LoadServerSnapshot(s.state); !err.empty()) {
+    return "Fatal error loading the DB: " + err + ". Exiting.";
   }
   s.state.last_save_time = s.clock.NowMs() / 1000;
   return "";
@@ -153,15 +146,10 @@ void Server::Impl::Shutdown(ShutdownMode mode, std::string_view reason) {
   bool save = mode == ShutdownMode::kSave || (mode == ShutdownMode::kDefault && !cfg.save.empty());
   if (save) {
     spdlog::info("Saving the final RDB snapshot before exiting.");
-    std::string err = SaveSnapshotFile(store, cfg.dir, cfg.dbfilename, clock.NowMs());
-    if (!err.empty()) {
-      spdlog::warn("Error trying to save the DB: {}", err);
+    if (!SaveServerSnapshot(state).empty()) {
       spdlog::warn("Errors trying to shut down the server. Check the logs for more information.");
       return;
     }
-    spdlog::info("DB saved on disk");
-    state.stats.dirty = 0;
-    state.last_save_time = clock.NowMs() / 1000;
   }
   if (pidfile_written) {
     spdlog::info("Removing the pid file.");

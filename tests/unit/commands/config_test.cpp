@@ -59,7 +59,8 @@ TEST_CASE("every parameter has its redis.conf name and a default") {
       {"pidfile", ""}, {"databases", "16"}, {"maxclients", "10000"}, {"timeout", "0"},
       {"hz", "10"}, {"requirepass", ""}, {"proto-max-bulk-len", "536870912"},
       {"client-query-buffer-limit", "1073741824"}, {"io-threads", "1"}, {"maxmemory", "0"},
-      {"maxmemory-policy", "noeviction"}, {"daemonize", "no"}};
+      {"maxmemory-policy", "noeviction"}, {"daemonize", "no"}, {"rdbcompression", "yes"},
+      {"rdbchecksum", "yes"}};
   for (const auto& [k, v] : expected) {
     CAPTURE(k);
     REQUIRE(got.count(k) == 1);
@@ -198,6 +199,35 @@ TEST_CASE("save rules: pairs, \"\" for none; the command line replaces them") {
   CHECK(Startup(c, "save", {"60"}).find("Invalid save parameters") != std::string::npos);
   CHECK(Startup(c, "save", {"0", "1"}).find("Invalid save parameters") != std::string::npos);
   CHECK(Startup(c, "save", {"10", "-1"}).find("Invalid save parameters") != std::string::npos);
+}
+
+TEST_CASE("rdbcompression and rdbchecksum: yes or no, from the file, the command line and "
+          "CONFIG SET") {
+  Config c;
+  CHECK(c.values().rdbcompression);
+  CHECK(c.values().rdbchecksum);
+  CHECK(Startup(c, "rdbcompression", {"NO"}) == "");
+  CHECK_FALSE(c.values().rdbcompression);
+  CHECK(GetOne(c, "rdbcompression") == "no");
+  CHECK(Startup(c, "rdbchecksum", {"maybe"}).find("argument must be 'yes' or 'no'") !=
+        std::string::npos);
+  CHECK(c.values().rdbchecksum);  // a bad value changes nothing
+
+  TempFile f("rdbchecksum no\nrdbcompression yes\n");
+  Config from_file;
+  REQUIRE(from_file.LoadFile(f.path()) == "");
+  CHECK_FALSE(from_file.values().rdbchecksum);
+  CHECK(from_file.values().rdbcompression);
+
+  Harness h;
+  CHECK(h.Run({"CONFIG", "SET", "rdbchecksum", "no", "rdbcompression", "no"}) == "+OK\r\n");
+  CHECK_FALSE(h.config.values().rdbchecksum);
+  CHECK_FALSE(h.config.values().rdbcompression);
+  CHECK(h.Run({"CONFIG", "GET", "rdb*"}) ==
+        "*4\r\n$14\r\nrdbcompression\r\n$2\r\nno\r\n$11\r\nrdbchecksum\r\n$2\r\nno\r\n");
+  CHECK(h.Run({"CONFIG", "SET", "rdbchecksum", "1"}) ==
+        "-ERR CONFIG SET failed (possibly related to argument 'rdbchecksum') - argument must be "
+        "'yes' or 'no'\r\n");
 }
 
 TEST_CASE("CONFIG GET: glob patterns, case-insensitive, each parameter once") {

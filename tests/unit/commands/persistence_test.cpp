@@ -7,11 +7,14 @@
 #include <filesystem>
 #include <fstream>
 #include <iterator>
+#include <map>
+#include <span>
 #include <string>
 #include <vector>
 
 #include "core/crc64.h"
 #include "core/snapshot.h"
+#include "unit/commands/harness.h"
 
 namespace kvd {
 namespace {
@@ -182,8 +185,8 @@ TEST_CASE("snapshot file: damaged files are refused with the file named, store u
       {"flipped", flipped, "RDB: checksum mismatch"},
       {"empty", "", "RDB: unexpected end of file at offset 0 reading the header"},
       {"garbage", "hello world, not a snapshot", "RDB: not an RDB file"},
-      {"unsupported type", "REDIS0009\x04\x01h\x00\xff"s,
-       "RDB: value type 'hash' (encoding hashtable) of key 'h' is not supported yet"},
+      {"unsupported type", "REDIS0009\x0f\x01s\x00\xff"s,
+       "RDB: value type 'stream' (encoding listpacks) of key 's' is not supported yet"},
       {"damaged interim file", EncodeSnapshot(Sample(), kNow).substr(0, 20),
        "snapshot truncated at offset"},
   };
@@ -274,6 +277,127 @@ TEST_CASE("snapshot file: a failed save leaves the old state and no temporary fi
   CHECK(SaveSnapshotFile(Sample(), missing, "dump.rdb", kNow)
             .starts_with("Failed opening the temporary snapshot file '" + missing + "/temp-"));
   CHECK_FALSE(fs::exists(missing));
+}
+
+// INFO persistence as name -> value.
+std::map<std::string, std::string> InfoPersistence(testing::Harness& h) {
+  const std::string text = h.Run({"INFO", "persistence"});
+  std::map<std::string, std::string> fields;
+  size_t pos = text.find("\r\n") + 2;  // past the bulk header
+  while (pos < text.size()) {
+    const size_t end = text.find("\r\n", pos);
+    const std::string line = text.substr(pos, end - pos);
+    pos = end + 2;
+    const size_t colon = line.find(':');
+    if (colon != std::string::npos) fields[line.substr(0, colon)] = line.substr(colon + 1);
+  }
+  return fields;
+}
+
+void UseDir(testing::Harness& h, const TempDir& dir) {
+  const std::string_view path = dir.path();
+  REQUIRE(h.config.ApplyStartup("dir", std::span(&path, 1)) == "");
+}
+
+TEST_CASE("SAVE writes the configured file, resets the change count, sets LASTSAVE") {
+  TempDir dir;
+  testing::Harness h;
+  UseDir(h, dir);
+  h.server.last_save_time = h.clock.NowMs() / 1000;
+  const int64_t started = h.server.last_save_time;
+  CHECK(h.Run({"SET", "k", "v"}) == "+OK\r\n");
+  CHECK(h.Run({"SELECT", "3"}) == "+OK\r\n");
+  CHECK(h.Run({"SET", "long", std::string(100, 'a')}) == "+OK\r\n");
+  CHECK(InfoPersistence(h)["rdb_changes_since_last_save"] == "2");
+  CHECK(InfoPersistence(h)["rdb_saves"] == "0");
+
+  h.clock.Advance(5'000);
+  CHECK(h.Run({"SAVE"}) == "+OK\r\n");
+  CHECK(dir.List() == std::vector<std::string>{"dump.rdb"});
+  const std::string file = ReadFile(dir.File("dump.rdb"));
+  CHECK(file == EncodeRdb(h.store, h.clock.NowMs(), {}));
+  CHECK(h.Run({"LASTSAVE"}) == ":" + std::to_string(started + 5) + "\r\n");
+  auto info = InfoPersistence(h);
+  CHECK(info["rdb_changes_since_last_save"] == "0");
+  CHECK(info["rdb_last_save_time"] == std::to_string(started + 5));
+  CHECK(info["rdb_saves"] == "1");
+  CHECK(info["rdb_last_bgsave_status"] == "ok");
+  CHECK(info["rdb_bgsave_in_progress"] == "0");
+
+  // The saved file loads back with both databases.
+  Store loaded;
+  bool found = false;
+  REQUIRE(LoadSnapshotFile(loaded, dir.path(), "dump.rdb", h.clock.NowMs(), &found) == "");
+  CHECK(loaded.Db(0).Get("k", h.clock.NowMs()) == "v");
+  CHECK(loaded.Db(3).Get("long", h.clock.NowMs()) == std::string(100, 'a'));
+}
+
+TEST_CASE("SAVE follows rdbcompression and rdbchecksum as CONFIG SET changes them") {
+  TempDir dir;
+  testing::Harness h;
+  UseDir(h, dir);
+  CHECK(h.Run({"SET", "long", std::string(1000, 'x')}) == "+OK\r\n");
+  CHECK(h.Run({"CONFIG", "SET", "rdbcompression", "no", "rdbchecksum", "no"}) == "+OK\r\n");
+  CHECK(h.Run({"SAVE"}) == "+OK\r\n");
+  const std::string plain = ReadFile(dir.File("dump.rdb"));
+  CHECK(plain.find(std::string(1000, 'x')) != std::string::npos);
+  CHECK(plain.ends_with(std::string(8, '\0')));
+
+  CHECK(h.Run({"CONFIG", "SET", "rdbcompression", "yes", "rdbchecksum", "yes"}) == "+OK\r\n");
+  CHECK(h.Run({"SAVE"}) == "+OK\r\n");
+  const std::string packed = ReadFile(dir.File("dump.rdb"));
+  CHECK(packed.size() + 900 < plain.size());
+  CHECK(packed == EncodeRdb(h.store, h.clock.NowMs(), {}));
+}
+
+TEST_CASE("a failed SAVE replies -ERR and changes neither LASTSAVE nor the change count") {
+  TempDir dir;
+  testing::Harness h;
+  UseDir(h, dir);
+  h.server.last_save_time = 1234;
+  CHECK(h.Run({"SET", "k", "v"}) == "+OK\r\n");
+  // The target is a non-empty directory: the rename fails.
+  fs::create_directory(dir.File("dump.rdb"));
+  WriteFile(dir.File("dump.rdb") + "/inside", "x");
+  CHECK(h.Run({"SAVE"}) == "-ERR\r\n");
+  CHECK(h.Run({"LASTSAVE"}) == ":1234\r\n");
+  auto info = InfoPersistence(h);
+  CHECK(info["rdb_changes_since_last_save"] == "1");
+  CHECK(info["rdb_saves"] == "0");
+  CHECK(dir.List() == std::vector<std::string>{"dump.rdb"});
+}
+
+TEST_CASE("SAVE and LASTSAVE take no arguments") {
+  testing::Harness h;
+  CHECK(h.Run({"SAVE", "now"}) == "-ERR wrong number of arguments for 'save' command\r\n");
+  CHECK(h.Run({"LASTSAVE", "x"}) ==
+        "-ERR wrong number of arguments for 'lastsave' command\r\n");
+}
+
+TEST_CASE("loading at startup records keys loaded and expired for INFO persistence") {
+  TempDir dir;
+  testing::Harness h;
+  UseDir(h, dir);
+  Store s = Sample();
+  Set(s, 2, "short-lived", "x", kNow + 1'000);
+  REQUIRE(SaveSnapshotFile(s, dir.path(), "dump.rdb", kNow) == "");
+  h.clock.SetMs(kNow + 1'000);  // short-lived has expired while the server was down
+  REQUIRE(LoadServerSnapshot(h.server) == "");
+  CHECK_FALSE(h.server.loading);
+  CHECK(h.store.Db(0).Get("greeting", kNow + 1'000) == "hello");
+  CHECK(h.store.Db(2).Count(kNow + 1'000) == 0);
+  auto info = InfoPersistence(h);
+  CHECK(info["rdb_last_load_keys_loaded"] == "3");
+  CHECK(info["rdb_last_load_keys_expired"] == "1");
+
+  // A missing file loads nothing and is no error; a damaged one is an error naming it.
+  testing::Harness empty;
+  TempDir other;
+  UseDir(empty, other);
+  CHECK(LoadServerSnapshot(empty.server) == "");
+  CHECK(empty.store.Db(0).Count(kNow) == 0);
+  WriteFile(other.File("dump.rdb"), "REDIS0009\xff");
+  CHECK(LoadServerSnapshot(empty.server).find(other.File("dump.rdb")) != std::string::npos);
 }
 
 }  // namespace

@@ -91,29 +91,15 @@ TEST_CASE("rdb reader: every length and string encoding") {
                                          Line(0, "k6", "de"), Line(0, "k7", std::string(21, 'a'))});
 }
 
-TEST_CASE("rdb reader: other value types stop the load naming type, encoding and key") {
+TEST_CASE("rdb reader: streams, zipmaps and modules stop the load naming type and key") {
   struct Case {
     uint8_t type;
     std::string message;
   };
   const std::vector<Case> cases = {
-      {1, "value type 'list' (encoding linkedlist)"},
-      {2, "value type 'set' (encoding hashtable)"},
-      {3, "value type 'zset' (encoding skiplist)"},
-      {4, "value type 'hash' (encoding hashtable)"},
-      {5, "value type 'zset' (encoding skiplist)"},
       {9, "value type 'hash' (encoding zipmap)"},
-      {10, "value type 'list' (encoding ziplist)"},
-      {11, "value type 'set' (encoding intset)"},
-      {12, "value type 'zset' (encoding ziplist)"},
-      {13, "value type 'hash' (encoding ziplist)"},
-      {14, "value type 'list' (encoding quicklist)"},
       {15, "value type 'stream' (encoding listpacks)"},
-      {16, "value type 'hash' (encoding listpack)"},
-      {17, "value type 'zset' (encoding listpack)"},
-      {18, "value type 'list' (encoding quicklist)"},
       {19, "value type 'stream' (encoding listpacks)"},
-      {20, "value type 'set' (encoding listpack)"},
       {21, "value type 'stream' (encoding listpacks)"},
   };
   for (const Case& c : cases) {

@@ -3,17 +3,23 @@
 #include <doctest/doctest.h>
 
 #include <algorithm>
+#include <cstdio>
 #include <fstream>
 #include <iterator>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "core/crc64.h"
+#include "core/hash_value.h"
+#include "core/list_value.h"
 #include "core/rdb_reader.h"
 #include "core/rdb_writer.h"
 #include "core/record.h"
+#include "core/set_value.h"
 #include "core/store.h"
+#include "core/zset_value.h"
 
 namespace kvd::rdb_test {
 
@@ -24,17 +30,83 @@ inline void Set(Store& s, size_t db, std::string_view k, std::string_view v,
   s.Db(db).SetString(k, v, expire_at_ms, TtlMode::kClear, kNow);
 }
 
+// A value as text: a string as is; a collection as its type and elements, in order for a
+// list or a sorted set (member=score), sorted for a set or a hash (field=value).
+inline std::string Describe(const Record& r) {
+  std::vector<std::string> parts;
+  bool sort = true;
+  switch (r.type()) {
+    case ValueType::kString:
+      return std::string(r.string_value());
+    case ValueType::kList:
+      sort = false;
+      static_cast<const ListValue*>(r.object())->ForEach(
+          [&](std::string_view e) { parts.emplace_back(e); });
+      break;
+    case ValueType::kSet:
+      static_cast<const SetValue*>(r.object())->ForEach(
+          [&](std::string_view e) { parts.emplace_back(e); });
+      break;
+    case ValueType::kZSet:
+      sort = false;
+      static_cast<const ZSetValue*>(r.object())->ForEach([&](std::string_view m, double score) {
+        char t[32];
+        std::snprintf(t, sizeof t, "%.17g", score);
+        parts.push_back(std::string(m) + "=" + t);
+      });
+      break;
+    case ValueType::kHash:
+      static_cast<const HashValue*>(r.object())->ForEach(
+          [&](std::string_view f, std::string_view v) {
+            parts.push_back(std::string(f) + "=" + std::string(v));
+          });
+      break;
+  }
+  if (sort) std::sort(parts.begin(), parts.end());
+  std::string out = std::string(TypeName(r.type())) + "[";
+  for (size_t i = 0; i < parts.size(); ++i) out += (i ? "," : "") + parts[i];
+  return out + "]";
+}
+
 // Every live entry of every database as "db|key|value|expiry" lines, sorted.
 inline std::vector<std::string> Dump(const Store& s, int64_t now_ms) {
   std::vector<std::string> out;
   for (size_t db = 0; db < s.DatabaseCount(); ++db) {
     s.Db(db).ForEach(now_ms, [&](const Record& r) {
-      out.push_back(std::to_string(db) + "|" + std::string(r.key()) + "|" +
-                    std::string(r.string_value()) + "|" + std::to_string(r.expire_at_ms()));
+      out.push_back(std::to_string(db) + "|" + std::string(r.key()) + "|" + Describe(r) + "|" +
+                    std::to_string(r.expire_at_ms()));
     });
   }
   std::sort(out.begin(), out.end());
   return out;
+}
+
+// Collections built through the values' own API.
+inline void List(Store& s, size_t db, std::string_view key, const std::vector<std::string>& items,
+                 int64_t expire_at_ms = kNoExpiry) {
+  auto v = ListValue::Create();
+  for (const std::string& e : items) v->PushBack(e);
+  s.Db(db).StoreCollection(key, std::move(v), expire_at_ms, kNow);
+}
+inline void SetOf(Store& s, size_t db, std::string_view key,
+                  const std::vector<std::string>& members, int64_t expire_at_ms = kNoExpiry) {
+  auto v = SetValue::Create();
+  for (const std::string& m : members) v->Add(m);
+  s.Db(db).StoreCollection(key, std::move(v), expire_at_ms, kNow);
+}
+inline void ZSet(Store& s, size_t db, std::string_view key,
+                 const std::vector<std::pair<std::string, double>>& members,
+                 int64_t expire_at_ms = kNoExpiry) {
+  auto v = ZSetValue::Create();
+  for (const auto& [m, score] : members) v->Add(m, score);
+  s.Db(db).StoreCollection(key, std::move(v), expire_at_ms, kNow);
+}
+inline void Hash(Store& s, size_t db, std::string_view key,
+                 const std::vector<std::pair<std::string, std::string>>& fields,
+                 int64_t expire_at_ms = kNoExpiry) {
+  auto v = HashValue::Create();
+  for (const auto& [f, value] : fields) v->Set(f, value);
+  s.Db(db).StoreCollection(key, std::move(v), expire_at_ms, kNow);
 }
 
 // A store whose contents a failed load must leave alone.
