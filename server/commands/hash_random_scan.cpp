@@ -13,6 +13,7 @@
 #include "core/text.h"
 #include "server/commands/hash_commands.h"
 #include "server/commands/hash_set_common.h"
+#include "server/commands/scan_options.h"
 
 namespace kvd::hash_commands {
 namespace {
@@ -118,14 +119,16 @@ void HRandField(CommandContext& ctx) {
 // HSCAN key cursor [MATCH pattern] [COUNT count]. COUNT counts fields and values alike, as
 // in Redis; MATCH filters on fields.
 void HScan(CommandContext& ctx) {
-  std::optional<uint64_t> cursor = hash_set::ParseScanCursor(ctx.args[2]);
-  if (!cursor) return ctx.Error(hash_set::kInvalidCursorErr);
+  std::optional<uint64_t> cursor = ParseScanCursor(ctx.args[2]);
+  if (!cursor) return ctx.Error(kInvalidCursorErr);
   bool failed = false;
   const HashValue* hash = ReadTyped<HashValue>(ctx, ctx.args[1], &failed);
   if (failed) return;
   if (!hash) return hash_set::ReplyEmptyScan(ctx.reply);
-  hash_set::ScanOptions o;
-  if (auto err = hash_set::ParseScanOptions(ctx.args.subspan(3), o)) return ctx.Error(*err);
+  ScanOptions o;
+  if (auto err = ParseScanOptions(ctx.args.subspan(3), /*allow_type=*/false, o)) {
+    return ctx.Error(*err);
+  }
 
   // Copies: a compact hash hands out integers formatted into temporaries.
   std::vector<std::pair<std::string, std::string>> items;

@@ -52,45 +52,6 @@ inline uint64_t RandomU64() {
   return rng();
 }
 
-// Redis's parseScanCursorOrReply: strtoul over the whole argument, no leading space, no
-// overflow ("-1" wraps, as in Redis).
-inline std::optional<uint64_t> ParseScanCursor(std::string_view arg) {
-  const std::string text(arg);  // strtoull needs a terminated string
-  if (!text.empty() && std::isspace(static_cast<unsigned char>(text[0]))) return std::nullopt;
-  char* end = nullptr;
-  errno = 0;
-  const unsigned long long v = std::strtoull(text.c_str(), &end, 10);
-  if (*end != '\0' || errno == ERANGE) return std::nullopt;
-  return static_cast<uint64_t>(v);
-}
-
-inline constexpr std::string_view kInvalidCursorErr = "ERR invalid cursor";
-
-struct ScanOptions {
-  int64_t count = 10;
-  std::optional<std::string_view> pattern;  // unset when absent or "*"
-};
-
-// HSCAN/SSCAN's MATCH and COUNT (Redis's scanGenericCommand; TYPE is SCAN's alone). Returns
-// the error text, if any.
-inline std::optional<std::string_view> ParseScanOptions(std::span<const std::string_view> args,
-                                                        ScanOptions& o) {
-  for (size_t i = 0; i < args.size(); i += 2) {
-    const bool has_value = args.size() - i >= 2;
-    if (has_value && EqualsIgnoreCase(args[i], "COUNT")) {
-      std::optional<int64_t> n = ParseInt64(args[i + 1]);
-      if (!n) return kNotIntegerErr;
-      if (*n < 1) return kSyntaxErr;
-      o.count = *n;
-    } else if (has_value && EqualsIgnoreCase(args[i], "MATCH")) {
-      o.pattern = args[i + 1];
-      if (*o.pattern == "*") o.pattern.reset();
-    } else {
-      return kSyntaxErr;
-    }
-  }
-  return std::nullopt;
-}
 
 // Visits a collection's table as Redis's scan loop does: steps until `count` items were
 // gathered (items(): how many so far), the iteration ends, or 10 * count steps were taken.

@@ -14,61 +14,21 @@
 #include "core/text.h"
 #include "server/commands/key_commands.h"
 #include "server/commands/key_lookup.h"
+#include "server/commands/scan_options.h"
 
 namespace kvd::key_commands {
 namespace {
 
-constexpr int64_t kDefaultCount = 10;
-
-// Redis 7.2's parseScanCursorOrReply: strtoul over the whole argument, no leading space, no
-// overflow. Like Redis it takes "+5", and "-1" wraps to the largest cursor.
-std::optional<uint64_t> ParseCursor(std::string_view arg) {
-  const std::string text(arg);  // strtoul needs a terminated string
-  if (!text.empty() && std::isspace(static_cast<unsigned char>(text[0]))) return std::nullopt;
-  char* end = nullptr;
-  errno = 0;
-  const unsigned long long v = std::strtoull(text.c_str(), &end, 10);
-  if (*end != '\0' || errno == ERANGE) return std::nullopt;
-  return static_cast<uint64_t>(v);
-}
-
-struct ScanOptions {
-  int64_t count = kDefaultCount;
-  std::optional<std::string_view> pattern;  // unset, or "*": everything
-  std::optional<std::string_view> type;
-};
-
-// Returns the error text, if any; the first error wins.
-std::optional<std::string_view> ParseScanOptions(std::span<const std::string_view> args,
-                                                 ScanOptions& o) {
-  size_t i = 0;
-  while (i < args.size()) {
-    const bool has_value = args.size() - i >= 2;
-    if (has_value && EqualsIgnoreCase(args[i], "COUNT")) {
-      std::optional<int64_t> n = ParseInt64(args[i + 1]);
-      if (!n) return kNotIntegerErr;
-      if (*n < 1) return kSyntaxErr;
-      o.count = *n;
-    } else if (has_value && EqualsIgnoreCase(args[i], "MATCH")) {
-      o.pattern = args[i + 1];
-      if (*o.pattern == "*") o.pattern.reset();
-    } else if (has_value && EqualsIgnoreCase(args[i], "TYPE")) {
-      o.type = args[i + 1];
-    } else {
-      return kSyntaxErr;
-    }
-    i += 2;
-  }
-  return std::nullopt;
-}
 
 }  // namespace
 
 void Scan(CommandContext& ctx) {
-  std::optional<uint64_t> cursor = ParseCursor(ctx.args[1]);
+  std::optional<uint64_t> cursor = ParseScanCursor(ctx.args[1]);
   if (!cursor) return ctx.Error("ERR invalid cursor");
   ScanOptions o;
-  if (auto err = ParseScanOptions(ctx.args.subspan(2), o)) return ctx.Error(*err);
+  if (auto err = ParseScanOptions(ctx.args.subspan(2), /*allow_type=*/true, o)) {
+    return ctx.Error(*err);
+  }
 
   // As Redis: visit buckets until COUNT keys were seen (before filtering), the iteration
   // ends, or 10 * COUNT buckets were visited, so a sparse table can't stall the server.

@@ -11,6 +11,7 @@
 #include "core/set_value.h"
 #include "core/text.h"
 #include "server/commands/hash_set_common.h"
+#include "server/commands/scan_options.h"
 #include "server/commands/set_commands.h"
 
 namespace kvd::set_commands {
@@ -121,14 +122,16 @@ void SRandMember(CommandContext& ctx) {
 
 // SSCAN key cursor [MATCH pattern] [COUNT count]
 void SScan(CommandContext& ctx) {
-  std::optional<uint64_t> cursor = hash_set::ParseScanCursor(ctx.args[2]);
-  if (!cursor) return ctx.Error(hash_set::kInvalidCursorErr);
+  std::optional<uint64_t> cursor = ParseScanCursor(ctx.args[2]);
+  if (!cursor) return ctx.Error(kInvalidCursorErr);
   bool failed = false;
   const SetValue* set = ReadTyped<SetValue>(ctx, ctx.args[1], &failed);
   if (failed) return;
   if (!set) return hash_set::ReplyEmptyScan(ctx.reply);
-  hash_set::ScanOptions o;
-  if (auto err = hash_set::ParseScanOptions(ctx.args.subspan(3), o)) return ctx.Error(*err);
+  ScanOptions o;
+  if (auto err = ParseScanOptions(ctx.args.subspan(3), /*allow_type=*/false, o)) {
+    return ctx.Error(*err);
+  }
 
   // Copies: the compact encodings hand out integers formatted into temporaries.
   std::vector<std::string> members;

@@ -16,6 +16,7 @@
 #include "core/numeric.h"
 #include "core/text.h"
 #include "protocol/reply_writer.h"
+#include "server/commands/scan_options.h"
 #include "server/commands/zset_commands.h"
 #include "server/commands/zset_util.h"
 #include "server/errors.h"
@@ -91,16 +92,6 @@ void RandMemberWithCount(CommandContext& ctx, int64_t count, bool with_scores) {
   }
 }
 
-// Redis 7.2's parseScanCursorOrReply: strtoul over the whole argument, no leading space.
-std::optional<uint64_t> ParseCursor(std::string_view arg) {
-  const std::string text(arg);
-  if (!text.empty() && std::isspace(static_cast<unsigned char>(text[0]))) return std::nullopt;
-  char* end = nullptr;
-  errno = 0;
-  const unsigned long long v = std::strtoull(text.c_str(), &end, 10);
-  if (*end != '\0' || errno == ERANGE) return std::nullopt;
-  return static_cast<uint64_t>(v);
-}
 
 }  // namespace
 
@@ -192,8 +183,8 @@ void ZRandMember(CommandContext& ctx) {
 
 // ZSCAN key cursor [MATCH pattern] [COUNT count]
 void ZScan(CommandContext& ctx) {
-  std::optional<uint64_t> cursor = ParseCursor(ctx.args[2]);
-  if (!cursor) return ctx.Error("ERR invalid cursor");
+  std::optional<uint64_t> cursor = ParseScanCursor(ctx.args[2]);
+  if (!cursor) return ctx.Error(kInvalidCursorErr);
   bool failed;
   const ZSetValue* z = zset::ReadZSet(ctx, ctx.args[1], &failed);
   if (failed) return;
@@ -202,22 +193,12 @@ void ZScan(CommandContext& ctx) {
     ctx.reply.Bulk("0");
     return ctx.reply.ArrayHeader(0);
   }
-  int64_t count = 10;
-  std::optional<std::string_view> pattern;
-  for (size_t i = 3; i < ctx.args.size(); i += 2) {
-    const bool has_value = i + 1 < ctx.args.size();
-    if (has_value && EqualsIgnoreCase(ctx.args[i], "COUNT")) {
-      std::optional<int64_t> n = ParseInt64(ctx.args[i + 1]);
-      if (!n) return ctx.Error(kNotIntegerErr);
-      if (*n < 1) return ctx.Error(kSyntaxErr);
-      count = *n;
-    } else if (has_value && EqualsIgnoreCase(ctx.args[i], "MATCH")) {
-      pattern = ctx.args[i + 1];
-      if (*pattern == "*") pattern.reset();
-    } else {
-      return ctx.Error(kSyntaxErr);
-    }
+  ScanOptions o;
+  if (auto err = ParseScanOptions(ctx.args.subspan(3), /*allow_type=*/false, o)) {
+    return ctx.Error(*err);
   }
+  const int64_t count = o.count;
+  const std::optional<std::string_view>& pattern = o.pattern;
   std::vector<std::pair<std::string, double>> found;
   auto visit = [&](std::string_view m, double s) {
     if (!pattern || GlobMatch(*pattern, m)) found.emplace_back(std::string(m), s);
