@@ -8,7 +8,6 @@
 namespace kvd {
 namespace {
 
-constexpr KeyRange kOneKey{1, 1, 1};
 constexpr std::string_view kReadFast = "@read @hash @fast";
 constexpr std::string_view kReadSlow = "@read @hash @slow";
 constexpr std::string_view kWriteFast = "@write @hash @fast";

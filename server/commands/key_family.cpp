@@ -8,10 +8,6 @@
 namespace kvd {
 namespace {
 
-constexpr KeyRange kNoKeys{0, 0, 0};
-constexpr KeyRange kOneKey{1, 1, 1};
-constexpr KeyRange kAllKeys{1, -1, 1};
-constexpr KeyRange kTwoKeys{1, 2, 1};
 constexpr std::string_view kReadFast = "@keyspace @read @fast";
 constexpr std::string_view kReadSlow = "@keyspace @read @slow";
 constexpr std::string_view kWriteFast = "@keyspace @write @fast";

@@ -11,6 +11,12 @@ struct KeyRange {
   int first = 0, last = 0, step = 0;  // {0, 0, 0}: no keys
 };
 
+// The key positions most commands have, shared by every family table.
+inline constexpr KeyRange kNoKeys{0, 0, 0};
+inline constexpr KeyRange kOneKey{1, 1, 1};    // GET k
+inline constexpr KeyRange kTwoKeys{1, 2, 1};   // RENAME src dst
+inline constexpr KeyRange kAllKeys{1, -1, 1};  // DEL k [k ...]
+
 struct SpecDocs {
   std::string_view acl_categories;
   std::string_view group;

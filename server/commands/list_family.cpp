@@ -8,8 +8,6 @@
 namespace kvd {
 namespace {
 
-constexpr KeyRange kOneKey{1, 1, 1};
-constexpr KeyRange kTwoKeys{1, 2, 1};
 // LMPOP's keys follow a count (Redis reports 0 0 0 and "movablekeys").
 constexpr KeyRange kNumKeys{0, 0, 0};
 constexpr std::string_view kReadFast = "@read @list @fast";

@@ -8,8 +8,6 @@
 namespace kvd {
 namespace {
 
-constexpr KeyRange kOneKey{1, 1, 1};
-constexpr KeyRange kAllKeys{1, -1, 1};
 constexpr std::string_view kReadFast = "@read @set @fast";
 constexpr std::string_view kReadSlow = "@read @set @slow";
 constexpr std::string_view kWriteFast = "@write @set @fast";

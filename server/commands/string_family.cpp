@@ -7,7 +7,6 @@
 namespace kvd {
 namespace {
 
-constexpr KeyRange kOneKey{1, 1, 1};
 constexpr std::string_view kReadFast = "@read @string @fast";
 constexpr std::string_view kReadSlow = "@read @string @slow";
 constexpr std::string_view kWriteFast = "@write @string @fast";

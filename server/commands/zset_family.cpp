@@ -8,8 +8,6 @@
 namespace kvd {
 namespace {
 
-constexpr KeyRange kOneKey{1, 1, 1};
-constexpr KeyRange kDstSrc{1, 2, 1};
 // Movable keys (numkeys) are reported as no fixed key range, as Redis does.
 constexpr KeyRange kMovable{0, 0, 0};
 constexpr std::string_view kReadFast = "@read @sortedset @fast";
@@ -87,7 +85,7 @@ void RegisterZSetFamily(CommandTable& t) {
   t.Add(MakeSpec("zrange", -4, kReadOnly, kOneKey, zc::ZRange,
                  {kReadSlow, kGroup, "1.2.0", "Return a range of members in a sorted set",
                   kRangeCost}));
-  t.Add(MakeSpec("zrangestore", -5, kWriteOom, kDstSrc, zc::ZRangeStore,
+  t.Add(MakeSpec("zrangestore", -5, kWriteOom, kTwoKeys, zc::ZRangeStore,
                  {kWriteSlow, kGroup, "6.2.0",
                   "Store a range of members from sorted set into another key",
                   "O(log(N)+M) with N being the number of elements in the sorted set and M the "
