@@ -34,6 +34,22 @@ bool AsInteger(std::string_view s, int64_t* v) {
   return true;
 }
 
+// An entry's element once its encoding is read: `data` string bytes at `off` (advanced past
+// them), or the decoded integer as text in `text`. False when the string runs past `end`.
+bool TakeElement(std::string_view blob, size_t end, bool is_int, size_t data, int64_t iv,
+                 size_t& off, std::string& text, std::string_view& elem) {
+  if (is_int) {
+    text.clear();
+    AppendInt64(text, iv);
+    elem = text;
+    return true;
+  }
+  if (data > end - off) return false;
+  elem = blob.substr(off, data);
+  off += data;
+  return true;
+}
+
 }  // namespace
 
 std::string WalkZiplist(std::string_view blob, const ElementVisitor& visit) {
@@ -108,14 +124,8 @@ std::string WalkZiplist(std::string_view blob, const ElementVisitor& visit) {
         }
       }
     }
-    if (!is_int) {
-      if (data > size - 1 - off) return At("ziplist string runs past the end", start);
-      elem = blob.substr(off, data);
-      off += data;
-    } else {
-      text.clear();
-      AppendInt64(text, iv);
-      elem = text;
+    if (!TakeElement(blob, size - 1, is_int, data, iv, off, text, elem)) {
+      return At("ziplist string runs past the end", start);
     }
     prev_size = off - start;
     last_entry = start;
@@ -180,14 +190,8 @@ std::string WalkListpack(std::string_view blob, const ElementVisitor& visit) {
         off += static_cast<size_t>(n);
       }
     }
-    if (!is_int) {
-      if (data > size - 1 - off) return At("listpack string runs past the end", start);
-      elem = blob.substr(off, data);
-      off += data;
-    } else {
-      text.clear();
-      AppendInt64(text, iv);
-      elem = text;
+    if (!TakeElement(blob, size - 1, is_int, data, iv, off, text, elem)) {
+      return At("listpack string runs past the end", start);
     }
     // backlen: the entry's size in 7-bit groups, most significant group first.
     const size_t entry = off - start;
