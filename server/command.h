@@ -78,6 +78,15 @@ struct CommandContext {
   bool failed = false;
   // Set by write commands that changed data (rdb_changes_since_last_save).
   void AddDirty(uint64_t n = 1);
+  uint64_t dirty = 0;  // what this command added through AddDirty
+
+  // The append-only log. A command that called AddDirty is logged as it was sent, unless it
+  // names what to log instead, because replaying it as sent could give another result:
+  // EXPIRE logs PEXPIREAT (an absolute time), SPOP logs SREM of the members it popped,
+  // INCRBYFLOAT logs SET of the result. Each call adds one command, logged in call order in
+  // place of the original.
+  void Propagate(std::vector<std::string> command);
+  std::vector<std::vector<std::string>> propagated;
 };
 
 // The table: every command, by lower-case name.

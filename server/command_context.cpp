@@ -12,6 +12,13 @@ void CommandContext::Error(std::string_view message) {
   failed = true;
 }
 
-void CommandContext::AddDirty(uint64_t n) { server.stats.dirty += n; }
+void CommandContext::AddDirty(uint64_t n) {
+  server.stats.dirty += n;
+  dirty += n;
+}
+
+void CommandContext::Propagate(std::vector<std::string> command) {
+  propagated.push_back(std::move(command));
+}
 
 }  // namespace kvd

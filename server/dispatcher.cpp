@@ -1,6 +1,7 @@
 #include "server/dispatcher.h"
 
 #include <chrono>
+#include <vector>
 
 #include "server/errors.h"
 
@@ -16,6 +17,15 @@ bool ArityOk(const CommandSpec& spec, size_t argc) {
 }
 
 }  // namespace
+
+void Dispatcher::Propagate(const CommandContext& ctx) {
+  if (ctx.propagated.empty()) return server_.propagate(ctx.client.db, ctx.args);
+  std::vector<std::string_view> views;
+  for (const std::vector<std::string>& command : ctx.propagated) {
+    views.assign(command.begin(), command.end());
+    server_.propagate(ctx.client.db, views);
+  }
+}
 
 void Dispatcher::Execute(ClientState& client, std::span<const std::string_view> args,
                          std::string& out) {
@@ -62,6 +72,7 @@ void Dispatcher::Execute(ClientState& client, std::span<const std::string_view> 
   spec->calls++;
   spec->usec += std::chrono::duration_cast<std::chrono::microseconds>(elapsed).count();
   if (ctx.failed) spec->failed_calls++;
+  if (server_.propagate && ctx.dirty > 0) Propagate(ctx);
   client.commands++;
   server_.stats.total_commands_processed++;
 }

@@ -18,6 +18,9 @@ class Dispatcher {
   void Execute(ClientState& client, std::span<const std::string_view> args, std::string& out);
 
  private:
+  // Hands what the command changed to ServerState::propagate.
+  void Propagate(const CommandContext& ctx);
+
   ServerState& server_;
 };
 

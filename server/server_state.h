@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <functional>
 #include <map>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -63,6 +64,14 @@ class ServerState {
 
   // Hooks set by the network layer; commands call them.
   std::function<void(ShutdownMode)> request_shutdown;  // SHUTDOWN, after replies are sent
+  // Runs fn later on the store strand, after what is already queued there (background
+  // saves advance a slice at a time through it). Unset in unit tests that do not need it.
+  std::function<void(std::function<void()>)> post;
+
+  // Every write that changed data, in execution order, as the commands to replay it
+  // (CommandContext::Propagate), with the database it ran in. The append-only log hooks in
+  // here; unset when nothing listens.
+  std::function<void(size_t db, std::span<const std::string_view> command)> propagate;
 
   // Records an error reply for INFO errorstats (prefix is the first word: "ERR", "WRONGTYPE").
   void CountError(std::string_view message);
