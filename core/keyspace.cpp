@@ -45,7 +45,9 @@ Keyspace::Keyspace(Keyspace&& other) noexcept
       min_expire_bound_(std::exchange(other.min_expire_bound_, INT64_MAX)),
       expire_sum_(std::exchange(other.expire_sum_, 0)),
       expire_cursor_(std::exchange(other.expire_cursor_, 0)),
-      rng_state_(other.rng_state_) {}
+      rng_state_(other.rng_state_),
+      observer_(std::exchange(other.observer_, nullptr)),
+      mark_(other.mark_) {}
 
 Keyspace& Keyspace::operator=(Keyspace&& other) noexcept {
   if (this != &other) {
@@ -59,6 +61,8 @@ Keyspace& Keyspace::operator=(Keyspace&& other) noexcept {
     expire_sum_ = std::exchange(other.expire_sum_, 0);
     expire_cursor_ = std::exchange(other.expire_cursor_, 0);
     rng_state_ = other.rng_state_;
+    observer_ = std::exchange(other.observer_, nullptr);
+    mark_ = other.mark_;
   }
   return *this;
 }
@@ -95,6 +99,7 @@ Record* Keyspace::FindLive(std::string_view key, uint64_t hash, int64_t now_ms, 
 }
 
 void Keyspace::Link(Record* r, uint64_t hash) {
+  r->set_snapshot_mark(mark_);  // written after the snapshot began: not part of it
   main_.Insert(r, hash);
   if (r->has_expiry()) volatile_.Insert(r, hash);
   Account({}, FootprintOf(*r));
@@ -102,6 +107,7 @@ void Keyspace::Link(Record* r, uint64_t hash) {
 
 Record* Keyspace::Unlink(size_t index, uint64_t hash, size_t volatile_index) {
   Record* r = main_.At(index);
+  BeforeChange(r);
   if (r->has_expiry()) {
     if (volatile_index == RecordTable::kNotFound) {
       volatile_index = volatile_.FindIndex(r->key(), hash);
@@ -121,6 +127,7 @@ void Keyspace::ShrinkTables() noexcept {
 template <class Reshape>
 Record* Keyspace::Modify(size_t index, uint64_t hash, bool ttl_after, Reshape&& reshape) {
   Record* old = main_.At(index);
+  BeforeChange(old);
   const bool had_ttl = old->has_expiry();
   size_t volatile_index = RecordTable::kNotFound;
   if (had_ttl) {
@@ -494,7 +501,10 @@ Keyspace::ExpireSample Keyspace::ExpireSome(int64_t now_ms, size_t sample) {
 }
 
 void Keyspace::Clear() {
-  main_.ForEach([](Record* r) { Destroy(r); });
+  main_.ForEach([this](Record* r) {
+    BeforeChange(r);
+    Destroy(r);
+  });
   main_.Reset();
   volatile_.Reset();
   data_bytes_ = 0;
@@ -502,6 +512,36 @@ void Keyspace::Clear() {
   expire_sum_ = 0;
   min_expire_bound_ = INT64_MAX;
   expire_cursor_ = 0;
+}
+
+void Keyspace::BeginSnapshot(SnapshotObserver* observer) {
+  observer_ = observer;
+  mark_ = !mark_;  // every record present now is on the other side: pending
+}
+
+uint64_t Keyspace::SnapshotStep(uint64_t cursor,
+                                const std::function<void(const Record&)>& visit) {
+  if (main_.size() == 0) return 0;
+  const uint64_t mask = main_.capacity() - 1;
+  const size_t home = cursor & mask;
+  for (size_t i = home; main_.Occupied(i); i = (i + 1) & mask) {
+    Record* r = main_.At(i);
+    // A table that shrank and grew again may show a record twice: the mark skips it.
+    if (main_.HomeSlot(*r) == home && r->snapshot_mark() != mark_) {
+      visit(*r);
+      r->set_snapshot_mark(mark_);
+    }
+  }
+  cursor |= ~mask;
+  cursor = ReverseBits(cursor);
+  ++cursor;
+  return ReverseBits(cursor);
+}
+
+void Keyspace::EndSnapshot(bool walk_finished) {
+  observer_ = nullptr;
+  if (walk_finished) return;
+  main_.ForEach([this](Record* r) { r->set_snapshot_mark(mark_); });
 }
 
 size_t Keyspace::KeysWithExpiry() const { return volatile_.size(); }
@@ -532,7 +572,11 @@ Record* Keyspace::OpenCollection(std::string_view key, int64_t now_ms, ValueType
   Record* r = FindLive(key, hash, now_ms, nullptr);
   *wrong_type = r != nullptr && r->type() != type;
   *created = false;
-  if (r != nullptr) return *wrong_type ? nullptr : r;
+  if (r != nullptr) {
+    if (*wrong_type) return nullptr;
+    BeforeChange(r);  // the caller is about to change the collection
+    return r;
+  }
   if (make == nullptr) return nullptr;
   main_.ReserveOne();
   void* object = make();

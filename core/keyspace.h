@@ -240,6 +240,31 @@ class Keyspace {
   // Removes everything.
   void Clear();
 
+  // ---- Point-in-time snapshots (core/consistent_snapshot.h) ----
+
+  // Hears of a record that belongs to the running snapshot just before a write changes or
+  // removes it, so the snapshot can encode it as it was.
+  class SnapshotObserver {
+   public:
+    virtual void BeforeChange(const Record& r) = 0;
+
+   protected:
+    ~SnapshotObserver() = default;
+  };
+  // Starts a snapshot of this keyspace as it is now: every record present is pending until
+  // SnapshotStep visits it or a write hands it to `observer` first; records written from
+  // now on are not part of it. One snapshot at a time.
+  void BeginSnapshot(SnapshotObserver* observer);
+  // Visits the pending records of one home bucket (expired ones included: the snapshot
+  // decides) and marks them done. Start at cursor 0; returns the next cursor, 0 when every
+  // pending record has been visited or handed to the observer. Tolerates the table growing
+  // and shrinking between calls, as ScanStep. visit must not write to the keyspace.
+  uint64_t SnapshotStep(uint64_t cursor, const std::function<void(const Record&)>& visit);
+  // Ends the snapshot. `walk_finished`: SnapshotStep returned 0; otherwise every record is
+  // marked done here (a pass over the table) so the next snapshot starts clean.
+  void EndSnapshot(bool walk_finished);
+  SnapshotObserver* snapshot_observer() const { return observer_; }
+
   // INFO keyspace `expires`: keys with a TTL, including expired ones not reclaimed yet
   // (exact right after Count(now_ms), which reclaims them).
   size_t KeysWithExpiry() const;
@@ -279,6 +304,14 @@ class Keyspace {
 
   // The live record for key (index in main_ into *index); deletes it when expired.
   Record* FindLive(std::string_view key, uint64_t hash, int64_t now_ms, size_t* index);
+  // Hands r to the snapshot observer when r still belongs to the running snapshot; call
+  // before any write changes or removes r.
+  void BeforeChange(Record* r) {
+    if (observer_ != nullptr && r->snapshot_mark() != mark_) {
+      observer_->BeforeChange(*r);
+      r->set_snapshot_mark(mark_);
+    }
+  }
   // Adds a new record to both tables (reserve room first: this must not throw).
   void Link(Record* r, uint64_t hash);
   // Removes the record at main_ slot `index` from both tables without freeing it.
@@ -306,6 +339,8 @@ class Keyspace {
   __int128 expire_sum_ = 0;               // sum of expire_at_ms over volatile_, for avg_ttl
   size_t expire_cursor_ = 0;              // ExpireSome resumes here
   uint64_t rng_state_;
+  SnapshotObserver* observer_ = nullptr;  // set while a snapshot runs
+  bool mark_ = false;  // records marked otherwise still belong to the running snapshot
 };
 
 template <class T>

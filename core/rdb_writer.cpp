@@ -70,9 +70,13 @@ void RdbWriter::WriteHeader(int64_t now_ms, uint64_t used_memory) {
   aux_int("aof-base", 0);
 }
 
-void RdbWriter::WriteSelectDb(uint64_t db, uint64_t keys, uint64_t keys_with_expiry) {
+void RdbWriter::WriteSelectDb(uint64_t db) {
   Byte(rdb::kOpSelectDb);
   Length(db);
+}
+
+void RdbWriter::WriteSelectDb(uint64_t db, uint64_t keys, uint64_t keys_with_expiry) {
+  WriteSelectDb(db);
   Byte(rdb::kOpResizeDb);
   Length(keys);
   Length(keys_with_expiry);

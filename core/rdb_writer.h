@@ -41,6 +41,10 @@ class RdbWriter {
   void WriteHeader(int64_t now_ms, uint64_t used_memory);
   // SELECTDB db, RESIZEDB keys keys_with_expiry (sizes are hints for the loader).
   void WriteSelectDb(uint64_t db, uint64_t keys, uint64_t keys_with_expiry);
+  // SELECTDB alone, for keys of a database written out of its section (a background
+  // snapshot encodes a key about to change at once, whatever database it is in; Redis's
+  // loader takes SELECTDB anywhere).
+  void WriteSelectDb(uint64_t db);
   // One key with its value and expiry. Returns "" or an error naming the key when its
   // value type has no encoder.
   std::string WriteRecord(const Record& r);

@@ -3,7 +3,8 @@
 //
 //   [header][varint key length][key][value part][expire_at_ms: 8 bytes, only with a TTL]
 //
-// header:     bits 0-2 the ValueType, bit 3 set when the record has a TTL; 4-7 reserved.
+// header:     bits 0-2 the ValueType, bit 3 set when the record has a TTL, bit 4 the snapshot
+//             mark (core/consistent_snapshot.h); 5-7 reserved.
 // value part: a string is [varint length][bytes]; a collection keeps an 8-byte pointer to
 //             its heap object here instead.
 // Varints are LEB128 (7 bits per byte), so a short key or value costs one length byte:
@@ -68,6 +69,13 @@ class Record {
   // Points a collection record at another object (a deep copy made for COPY).
   void set_object(void* p) { std::memcpy(bytes() + ValueOffset(), &p, sizeof p); }
 
+  // Which side of a running point-in-time snapshot the record is on (Keyspace compares it
+  // with its own mark). Every reshape keeps it.
+  bool snapshot_mark() const { return (header_ & kSnapshotMark) != 0; }
+  void set_snapshot_mark(bool mark) {
+    header_ = static_cast<uint8_t>((header_ & ~kSnapshotMark) | (mark ? kSnapshotMark : 0));
+  }
+
   bool IsExpiredAt(int64_t now_ms) const { return has_expiry() && expire_at_ms() <= now_ms; }
 
   // Bytes of the layout above.
@@ -102,6 +110,7 @@ class Record {
  private:
   static constexpr uint8_t kTypeMask = 0x07;
   static constexpr uint8_t kHasExpiry = 0x08;
+  static constexpr uint8_t kSnapshotMark = 0x10;
 
   const uint8_t* bytes() const { return reinterpret_cast<const uint8_t*>(this); }
   uint8_t* bytes() { return reinterpret_cast<uint8_t*>(this); }
