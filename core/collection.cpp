@@ -62,4 +62,8 @@ size_t DetachedValue::FreeEffort() const {
   return Visit(type_, object_, size_t{0}, [](const auto& v) { return v.FreeEffort(); });
 }
 
+size_t DetachedValue::AllocatedBytes() const {
+  return Visit(type_, object_, size_t{0}, [](const auto& v) { return v.AllocatedBytes(); });
+}
+
 }  // namespace kvd

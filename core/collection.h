@@ -47,6 +47,8 @@ class DetachedValue {
   // Redis's lazyfreeGetFreeEffort: roughly the number of allocations freeing takes. Above
   // 64 (LAZYFREE_THRESHOLD) freeing belongs off the store strand.
   size_t FreeEffort() const;
+  // Exact heap bytes the object holds (0 when empty).
+  size_t AllocatedBytes() const;
   // Frees the object now.
   void Reset() {
     if (object_ != nullptr) DestroyObject(type_, std::exchange(object_, nullptr));

@@ -89,6 +89,7 @@ Record* Keyspace::FindLive(std::string_view key, uint64_t hash, int64_t now_ms, 
   if (i == RecordTable::kNotFound) return nullptr;
   Record* r = main_.At(i);
   if (r->IsExpiredAt(now_ms)) {
+    NotifyExpired(*r);
     Destroy(Unlink(i, hash));
     ++expired_count_;
     ShrinkTables();
@@ -172,6 +173,7 @@ void Keyspace::ReclaimExpired(int64_t now_ms) {
     Record* r = volatile_.At(i);
     const int64_t at = r->expire_at_ms();
     if (at <= now_ms) {
+      NotifyExpired(*r);
       const uint64_t hash = HashKey(r->key());
       Destroy(Unlink(main_.FindIndex(r->key(), hash), hash, i));
       ++expired_count_;
@@ -440,6 +442,7 @@ std::optional<std::string_view> Keyspace::RandomKey(int64_t now_ms) {
       out = r->key();
       break;
     }
+    NotifyExpired(*r);
     Destroy(Unlink(i, HashKey(r->key())));
     ++expired_count_;
   }
@@ -487,6 +490,7 @@ Keyspace::ExpireSample Keyspace::ExpireSome(int64_t now_ms, size_t sample) {
     Record* r = volatile_.At(i);
     ++out.sampled;
     if (r->IsExpiredAt(now_ms)) {
+      NotifyExpired(*r);
       const uint64_t hash = HashKey(r->key());
       Destroy(Unlink(main_.FindIndex(r->key(), hash), hash, i));
       ++expired_count_;
@@ -542,6 +546,19 @@ void Keyspace::EndSnapshot(bool walk_finished) {
   observer_ = nullptr;
   if (walk_finished) return;
   main_.ForEach([this](Record* r) { r->set_snapshot_mark(mark_); });
+}
+
+Keyspace Keyspace::DetachAll() {
+  // A running snapshot still needs the keys it has not encoded: it gets them now, and keeps
+  // watching this database (whose keys from now on are all new to it).
+  SnapshotObserver* observer = observer_;
+  if (observer != nullptr) main_.ForEach([this](Record* r) { BeforeChange(r); });
+  Keyspace out(std::move(*this));
+  out.observer_ = nullptr;
+  observer_ = observer;
+  // The moved-from tables are empty; the statistics belong to this database.
+  expired_count_ = std::exchange(out.expired_count_, 0);
+  return out;
 }
 
 size_t Keyspace::KeysWithExpiry() const { return volatile_.size(); }

@@ -239,6 +239,9 @@ class Keyspace {
 
   // Removes everything.
   void Clear();
+  // FLUSHALL ASYNC: moves every key into the returned keyspace (to be freed elsewhere, e.g.
+  // on another thread) and leaves this one empty, in O(1). ExpiredCount() stays here.
+  Keyspace DetachAll();
 
   // ---- Point-in-time snapshots (core/consistent_snapshot.h) ----
 
@@ -264,6 +267,12 @@ class Keyspace {
   // marked done here (a pass over the table) so the next snapshot starts clean.
   void EndSnapshot(bool walk_finished);
   SnapshotObserver* snapshot_observer() const { return observer_; }
+
+  // Told of every key that expires (found expired by a read or a write, or by the active
+  // cycle) just before it is deleted, so the append-only log can record a DEL, as Redis
+  // does. Belongs to the database slot: moving a keyspace's contents does not move it.
+  using ExpireListener = std::function<void(const Keyspace&, std::string_view key)>;
+  void set_expire_listener(const ExpireListener* listener) { expire_listener_ = listener; }
 
   // INFO keyspace `expires`: keys with a TTL, including expired ones not reclaimed yet
   // (exact right after Count(now_ms), which reclaims them).
@@ -312,6 +321,9 @@ class Keyspace {
       r->set_snapshot_mark(mark_);
     }
   }
+  void NotifyExpired(const Record& r) const {
+    if (expire_listener_ != nullptr) (*expire_listener_)(*this, r.key());
+  }
   // Adds a new record to both tables (reserve room first: this must not throw).
   void Link(Record* r, uint64_t hash);
   // Removes the record at main_ slot `index` from both tables without freeing it.
@@ -341,6 +353,7 @@ class Keyspace {
   uint64_t rng_state_;
   SnapshotObserver* observer_ = nullptr;  // set while a snapshot runs
   bool mark_ = false;  // records marked otherwise still belong to the running snapshot
+  const ExpireListener* expire_listener_ = nullptr;  // not moved with the contents
 };
 
 template <class T>

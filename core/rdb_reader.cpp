@@ -32,8 +32,23 @@ std::string ModuleName(uint64_t id) {
   return name;
 }
 
+// Reports progress after a key; false (and the input failed) when the callback cancels.
+bool Report(Input& in, const RdbLoadInfo& info, size_t total, const RdbProgressFn& progress) {
+  if (!progress) return true;
+  RdbLoadProgress p;
+  p.bytes_read = in.offset();
+  p.total_bytes = total;
+  p.keys_loaded = info.keys_loaded;
+  p.keys_expired = info.keys_expired;
+  p.used_mem = info.used_mem;
+  if (progress(p)) return true;
+  in.Fail(std::string(kRdbLoadCancelled.substr(5)));  // Fail adds the "RDB: " prefix
+  return false;
+}
+
 // Reads from after the header up to and including EOF into `fresh`.
-void LoadBody(Input& in, int64_t now_ms, Store& fresh, RdbLoadInfo& info) {
+void LoadBody(Input& in, int64_t now_ms, Store& fresh, RdbLoadInfo& info, size_t total,
+              const RdbProgressFn& progress) {
   std::string key_scratch, value_scratch;
   size_t db = 0;  // Redis starts in database 0 when a file has no SELECTDB
   int64_t expire_at_ms = kNoExpiry;
@@ -74,6 +89,9 @@ void LoadBody(Input& in, int64_t now_ms, Store& fresh, RdbLoadInfo& info) {
         const std::string_view name = in.String(key_scratch, "an AUX field name");
         const std::string_view value = in.String(value_scratch, "an AUX field value");
         if (in.ok() && name == "redis-ver") info.redis_version = value;
+        if (in.ok() && name == "used-mem") {
+          if (auto n = ParseInt64(value); n && *n > 0) info.used_mem = static_cast<uint64_t>(*n);
+        }
         continue;
       }
       case rdb::kOpModuleAux: {
@@ -108,6 +126,7 @@ void LoadBody(Input& in, int64_t now_ms, Store& fresh, RdbLoadInfo& info) {
       if (expired) {
         ++info.keys_expired;  // expired while the server was down (Redis's master: not loaded)
         expire_at_ms = kNoExpiry;
+        if (!Report(in, info, total, progress)) return;
         continue;
       }
       created = fresh.Db(db).SetString(key, value, expire_at_ms, TtlMode::kClear, now_ms);
@@ -117,6 +136,7 @@ void LoadBody(Input& in, int64_t now_ms, Store& fresh, RdbLoadInfo& info) {
       if (expired) {
         ++info.keys_expired;
         expire_at_ms = kNoExpiry;
+        if (!Report(in, info, total, progress)) return;
         continue;
       }
       // An empty collection is skipped, as Redis does: no key can hold one.
@@ -157,10 +177,12 @@ void LoadBody(Input& in, int64_t now_ms, Store& fresh, RdbLoadInfo& info) {
     }
     ++info.keys_loaded;
     expire_at_ms = kNoExpiry;
+    if (!Report(in, info, total, progress)) return;
   }
 }
 
-std::string LoadFile(std::string_view data, int64_t now_ms, Store& fresh, RdbLoadInfo& info) {
+std::string LoadFile(std::string_view data, int64_t now_ms, Store& fresh, RdbLoadInfo& info,
+                     const RdbProgressFn& progress) {
   const std::string_view magic = data.substr(0, rdb::kMagic.size());
   if (magic != rdb::kMagic.substr(0, magic.size())) {
     return "RDB: not an RDB file (it does not start with \"REDIS\")";
@@ -184,7 +206,7 @@ std::string LoadFile(std::string_view data, int64_t now_ms, Store& fresh, RdbLoa
 
   Input in(data);
   in.Bytes(rdb::kHeaderSize, "the header");
-  LoadBody(in, now_ms, fresh, info);
+  LoadBody(in, now_ms, fresh, info, data.size(), progress);
   if (!in.ok()) return in.error();
   const size_t body_end = in.offset();  // just past EOF: the checksum covers [0, body_end)
   const uint64_t stored = in.Le(rdb::kChecksumSize, "the checksum");
@@ -209,11 +231,20 @@ std::string LoadFile(std::string_view data, int64_t now_ms, Store& fresh, RdbLoa
 bool IsRdb(std::string_view data) { return data.starts_with(rdb::kMagic); }
 
 std::string LoadRdb(std::string_view data, int64_t now_ms, Store& into, RdbLoadInfo* info) {
+  return LoadRdb(data, now_ms, into, info, RdbProgressFn());
+}
+
+std::string LoadRdb(std::string_view data, int64_t now_ms, Store& into, RdbLoadInfo* info,
+                    const RdbProgressFn& progress) {
   RdbLoadInfo local;
   try {
     Store fresh(into.DatabaseCount());
-    if (std::string err = LoadFile(data, now_ms, fresh, local); !err.empty()) return err;
-    into = std::move(fresh);
+    if (std::string err = LoadFile(data, now_ms, fresh, local, progress); !err.empty()) {
+      return err;
+    }
+    // Database by database: `into` keeps what belongs to it rather than to the data (its
+    // expire listeners).
+    for (size_t db = 0; db < into.DatabaseCount(); ++db) into.Db(db) = std::move(fresh.Db(db));
   } catch (const std::bad_alloc&) {
     return "RDB: out of memory while loading";
   }

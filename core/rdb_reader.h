@@ -9,6 +9,7 @@
 // the checksum is verified unless the file was written without one (0). The load goes to a
 // fresh store that replaces `into` only on success: a failed load leaves `into` untouched.
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <string_view>
 
@@ -19,18 +20,35 @@ namespace kvd {
 struct RdbLoadInfo {
   int version = 0;            // the file's RDB version
   std::string redis_version;  // its AUX redis-ver, when present
+  uint64_t used_mem = 0;      // its AUX used-mem (the writer's memory use), when present
   uint64_t keys_loaded = 0;
   uint64_t keys_expired = 0;  // already expired at load: dropped (not counted as expiries)
   bool checksum_verified = false;  // false when the file carries no checksum (0)
 };
 
+// Where a load has got to, for progress reports (INFO loading_*, the log).
+struct RdbLoadProgress {
+  size_t bytes_read = 0;    // offset reached in the file
+  size_t total_bytes = 0;   // the file's size
+  uint64_t keys_loaded = 0;
+  uint64_t keys_expired = 0;
+  uint64_t used_mem = 0;  // the file's AUX used-mem, once read (0: not seen)
+};
+// Called after every key (keep it cheap); returning false stops the load, which then fails
+// with kRdbLoadCancelled and leaves `into` untouched.
+using RdbProgressFn = std::function<bool(const RdbLoadProgress&)>;
+inline constexpr std::string_view kRdbLoadCancelled = "RDB: the load was cancelled";
+
 // True when `data` starts like an RDB file ("REDIS").
 bool IsRdb(std::string_view data);
 
-// Returns "" or an error starting "RDB: ". On success `into` is move-assigned from the
-// loaded store (references to its Keyspaces taken before no longer see the data) and
-// *info, when given, describes the file.
+// Returns "" or an error starting "RDB: ". On success each database of `into` is
+// move-assigned from the loaded one (`into` keeps its own hooks, such as expire listeners)
+// and *info, when given, describes the file.
 std::string LoadRdb(std::string_view data, int64_t now_ms, Store& into,
                     RdbLoadInfo* info = nullptr);
+// The same, reporting progress to `progress` (may be empty) as it goes.
+std::string LoadRdb(std::string_view data, int64_t now_ms, Store& into, RdbLoadInfo* info,
+                    const RdbProgressFn& progress);
 
 }  // namespace kvd

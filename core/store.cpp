@@ -17,6 +17,14 @@ void Store::SwapDbs(size_t a, size_t b) {
   if (a != b) std::swap(dbs_[a], dbs_[b]);
 }
 
+void Store::SetExpireListener(std::function<void(size_t db, std::string_view key)> fn) {
+  expire_fn_ = std::move(fn);
+  expire_listener_ = [this](const Keyspace& ks, std::string_view key) {
+    expire_fn_(static_cast<size_t>(&ks - dbs_.data()), key);
+  };
+  for (Keyspace& db : dbs_) db.set_expire_listener(expire_fn_ ? &expire_listener_ : nullptr);
+}
+
 void Store::FlushAll() {
   for (Keyspace& db : dbs_) db.Clear();
 }

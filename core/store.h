@@ -3,6 +3,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <functional>
+#include <string_view>
 #include <vector>
 
 #include "core/keyspace.h"
@@ -18,6 +19,10 @@ class Store {
   const Keyspace& Db(size_t index) const { return dbs_[index]; }
 
   void SwapDbs(size_t a, size_t b);
+  // Calls fn(db index, key) for every key that expires in any database, just before it is
+  // deleted (Keyspace::set_expire_listener). An empty fn stops the calls. The store must not
+  // move while a listener is set (the databases point back at it).
+  void SetExpireListener(std::function<void(size_t db, std::string_view key)> fn);
   void FlushAll();
 
   // Redis's active expire cycle (activeExpireCycle, "slow" kind): for each database, sample
@@ -34,6 +39,8 @@ class Store {
 
  private:
   std::vector<Keyspace> dbs_;
+  std::function<void(size_t, std::string_view)> expire_fn_;
+  Keyspace::ExpireListener expire_listener_;  // finds the database index, calls expire_fn_
   size_t next_db_ = 0;  // the cycle resumes where the last one ran out of time
 };
 

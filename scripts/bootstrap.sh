@@ -5,7 +5,8 @@ set -euo pipefail
 packages=(
   g++ cmake make pkg-config
   libasio-dev libspdlog-dev libcli11-dev doctest-dev
-  redis-tools   # redis-cli, used by the end-to-end tests
+  redis-tools   # redis-cli and redis-check-rdb, used by the end-to-end tests
+  redis-server  # the real Redis: the RDB interchange tests and the benchmarks run it
 )
 
 missing=()

@@ -35,6 +35,20 @@ struct ClientState {
 
   // Closes the connection from any strand (CLIENT KILL). Set by the connection.
   std::function<void()> kill;
+
+  // The append-only file's loader (server/aof/aof_loader.h): its commands are a replay, not
+  // new writes, so they are never refused (maxmemory, disk errors) nor logged again.
+  bool replaying_aof = false;
+
+  // Blocking commands (BLPOP...). `blocked`: the client waits in ServerState::blocked, and
+  // its later commands wait with it. `deny_blocking`: inside MULTI/EXEC or a script, where a
+  // blocking command answers at once, as if it had timed out.
+  bool blocked = false;
+  bool deny_blocking = false;
+  // Sends the reply of the blocking command once it is served, times out or is unblocked,
+  // and lets the client's later commands run. Called on the store strand; set by the
+  // connection.
+  std::function<void(std::string reply)> resume;
 };
 
 }  // namespace kvd

@@ -84,7 +84,8 @@ struct CommandContext {
   // names what to log instead, because replaying it as sent could give another result:
   // EXPIRE logs PEXPIREAT (an absolute time), SPOP logs SREM of the members it popped,
   // INCRBYFLOAT logs SET of the result. Each call adds one command, logged in call order in
-  // place of the original.
+  // place of the original. A command that names what to log is logged even without
+  // AddDirty (FLUSHDB of an empty database, which Redis always propagates).
   void Propagate(std::vector<std::string> command);
   std::vector<std::vector<std::string>> propagated;
 };
@@ -117,6 +118,7 @@ void RegisterHashFamily(CommandTable& t);
 void RegisterSetFamily(CommandTable& t);
 void RegisterZSetFamily(CommandTable& t);
 void RegisterObjectFamily(CommandTable& t);  // OBJECT ENCODING, OBJECT HELP
+void RegisterAofCommands(CommandTable& t);  // BGREWRITEAOF (aof_commands.cpp)
 void RegisterAllCommands(CommandTable& t);
 
 }  // namespace kvd

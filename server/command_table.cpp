@@ -70,6 +70,7 @@ void RegisterAllCommands(CommandTable& t) {
   RegisterSetFamily(t);
   RegisterListFamily(t);
   RegisterZSetFamily(t);
+  RegisterAofCommands(t);
 }
 
 }  // namespace kvd

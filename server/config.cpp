@@ -86,6 +86,14 @@ std::string ResolveDir(std::string_view dir, std::string* error) {
   return out;
 }
 
+std::string CheckAofName(const std::string& s, std::string_view param, std::string_view kind) {
+  if (s.empty()) return std::string(param) + " can't be empty";
+  if (s.find('/') != std::string::npos || s.find('\\') != std::string::npos) {
+    return std::string(param) + " can't be a path, just a " + std::string(kind);
+  }
+  return "";
+}
+
 constexpr std::string_view kBadDirective = "Bad directive or wrong number of arguments";
 
 }  // namespace
@@ -254,6 +262,8 @@ std::vector<Param> AllParams() {
                         [](const ConfigValues& v) { return v.save; }));
   p.push_back(BoolParam("rdbcompression", true, &ConfigValues::rdbcompression));
   p.push_back(BoolParam("rdbchecksum", true, &ConfigValues::rdbchecksum));
+  p.push_back(BoolParam("stop-writes-on-bgsave-error", true,
+                        &ConfigValues::stop_writes_on_bgsave_error));
   p.push_back(EnumParam("loglevel", &ConfigValues::loglevel,
                         {"debug", "verbose", "notice", "warning", "nothing"}));
   p.push_back(StringParam("logfile", false, &ConfigValues::logfile));
@@ -272,6 +282,30 @@ std::vector<Param> AllParams() {
   p.push_back(MemoryParam("maxmemory", true, &ConfigValues::maxmemory, 0));
   // kvd never evicts: with maxmemory set, writes are refused as under Redis's noeviction.
   p.push_back(EnumParam("maxmemory-policy", &ConfigValues::maxmemory_policy, {"noeviction"}));
+  p.push_back(BoolParam("lazyfree-lazy-user-del", true, &ConfigValues::lazyfree_lazy_user_del));
+  p.push_back(
+      BoolParam("lazyfree-lazy-user-flush", true, &ConfigValues::lazyfree_lazy_user_flush));
+  p.push_back(IntParam("key-load-delay", true, &ConfigValues::key_load_delay, INT_MIN, INT_MAX));
+  p.push_back(BoolParam("appendonly", true, &ConfigValues::appendonly));
+  p.push_back(EnumParam("appendfsync", &ConfigValues::appendfsync,
+                        {"always", "everysec", "no"}));
+  // Both name files inside `dir`, so they cannot be paths (Redis's isValidAOFdirname and
+  // isValidAOFfilename); they only apply at startup.
+  p.push_back(StringParam("appenddirname", false, &ConfigValues::appenddirname,
+                          [](std::string& s) {
+                            return CheckAofName(s, "appenddirname", "dirname");
+                          }));
+  p.push_back(StringParam("appendfilename", false, &ConfigValues::appendfilename,
+                          [](std::string& s) {
+                            return CheckAofName(s, "appendfilename", "filename");
+                          }));
+  p.push_back(IntParam("auto-aof-rewrite-percentage", true,
+                       &ConfigValues::auto_aof_rewrite_percentage, 0, INT_MAX));
+  p.push_back(MemoryParam("auto-aof-rewrite-min-size", true,
+                          &ConfigValues::auto_aof_rewrite_min_size, 0));
+  p.push_back(BoolParam("aof-load-truncated", true, &ConfigValues::aof_load_truncated));
+  p.push_back(BoolParam("aof-use-rdb-preamble", true, &ConfigValues::aof_use_rdb_preamble));
+  p.push_back(BoolParam("aof-timestamp-enabled", true, &ConfigValues::aof_timestamp_enabled));
   // kvd stays in the foreground (use a service manager); accepted so redis.conf files load.
   p.push_back(MakeParam(
       "daemonize", false, false,

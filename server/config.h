@@ -23,6 +23,8 @@ struct ConfigValues {
   std::string save = "3600 1 300 100 60 10000";
   bool rdbcompression = true;  // LZF for long strings in the RDB file
   bool rdbchecksum = true;     // CRC-64 trailer in the RDB file (0 when off)
+  // Refuse writes (MISCONF) while the last background save failed and save rules are set.
+  bool stop_writes_on_bgsave_error = true;
   std::string loglevel = "notice";  // debug, verbose, notice, warning, nothing
   std::string logfile = "";         // "" = standard output
   std::string pidfile = "";
@@ -36,6 +38,22 @@ struct ConfigValues {
   int io_threads = 1;
   int64_t maxmemory = 0;
   std::string maxmemory_policy = "noeviction";
+  // Redis's lazyfree: DEL acts as UNLINK, FLUSHALL/FLUSHDB without SYNC as ASYNC.
+  bool lazyfree_lazy_user_del = false;
+  bool lazyfree_lazy_user_flush = false;
+  // Microseconds to pause after each key loaded at startup (testing the loading state, as
+  // Redis's key-load-delay; negative -N: 1 microsecond once every N keys on average).
+  int key_load_delay = 0;
+  // The append-only file (server/aof/aof.h).
+  bool appendonly = false;
+  std::string appendfsync = "everysec";          // always, everysec, no
+  std::string appenddirname = "appendonlydir";   // in dir
+  std::string appendfilename = "appendonly.aof"; // the files' common prefix
+  int auto_aof_rewrite_percentage = 100;         // growth over the last base; 0 = never
+  int64_t auto_aof_rewrite_min_size = 64LL * 1024 * 1024;
+  bool aof_load_truncated = true;     // load a log cut short by a crash, up to its last record
+  bool aof_use_rdb_preamble = true;   // the base is an RDB file (else commands)
+  bool aof_timestamp_enabled = false; // #TS annotations in the log
 };
 
 class Config {

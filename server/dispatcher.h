@@ -20,6 +20,17 @@ class Dispatcher {
  private:
   // Hands what the command changed to ServerState::propagate.
   void Propagate(const CommandContext& ctx);
+  // Runs a command that passed every check: the handler, then the statistics, propagation
+  // and serving of the clients blocked on keys it gave data to.
+  void Run(ClientState& client, const CommandSpec& spec, std::span<const std::string_view> args,
+           ReplyWriter& reply, int64_t now_ms);
+
+  // Blocked clients (dispatcher_blocking.cpp): serves the waiters of every ready key, first
+  // blocked first, by running their command again.
+  void ServeBlockedClients();
+  void ServeKey(size_t db, const std::string& key);
+  void RunAgain(ClientState& client);
+  bool serving_blocked_ = false;
 
   ServerState& server_;
 };

@@ -4,23 +4,18 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <atomic>
 #include <cerrno>
 #include <cstring>
 
 #include <spdlog/spdlog.h>
 
 #include "core/snapshot.h"  // files written by kvd before it wrote RDB
+#include "server/atomic_file.h"
 #include "server/config.h"
 #include "server/server_state.h"
 
 namespace kvd {
 namespace {
-
-std::string PathIn(const std::string& dir, const std::string& filename) {
-  if (dir.empty()) return filename;
-  return dir.back() == '/' ? dir + filename : dir + "/" + filename;
-}
 
 std::string SysError(std::string_view what, const std::string& path) {
   return std::string(what) + " '" + path + "': " + std::strerror(errno);
@@ -36,60 +31,10 @@ class Fd {
   Fd(const Fd&) = delete;
   Fd& operator=(const Fd&) = delete;
   int get() const { return fd_; }
-  // Closes now, reporting the result (close can report a deferred write error).
-  bool Close() {
-    const int rc = ::close(fd_);
-    fd_ = -1;
-    return rc == 0;
-  }
 
  private:
   int fd_;
 };
-
-bool WriteAll(int fd, std::string_view data) {
-  while (!data.empty()) {
-    const ssize_t n = ::write(fd, data.data(), data.size());
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      return false;
-    }
-    data.remove_prefix(static_cast<size_t>(n));
-  }
-  return true;
-}
-
-bool FsyncDir(const std::string& dir) {
-  Fd fd(::open(dir.empty() ? "." : dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
-  if (fd.get() < 0) return false;
-  return ::fsync(fd.get()) == 0 && fd.Close();
-}
-
-// Streams the store as an RDB file into a fresh temporary file, fsynced and closed. On
-// failure removes it and returns an error text.
-std::string WriteTemp(const std::string& tmp, const std::string& path, const Store& store,
-                      int64_t now_ms, const RdbOptions& options) {
-  Fd fd(::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666));
-  if (fd.get() < 0) return SysError("Failed opening the temporary snapshot file", tmp);
-  int write_errno = 0;
-  std::string err = WriteRdb(store, now_ms, options, [&](std::string_view block) {
-    if (WriteAll(fd.get(), block)) return true;
-    write_errno = errno;
-    return false;
-  });
-  if (write_errno != 0) {
-    errno = write_errno;
-    err = SysError("Failed writing the temporary snapshot file", tmp);
-  } else if (!err.empty()) {
-    err = "Failed saving the snapshot to '" + path + "': " + err;
-  } else if (::fsync(fd.get()) != 0) {
-    err = SysError("Failed fsyncing the temporary snapshot file", tmp);
-  } else if (!fd.Close()) {
-    err = SysError("Failed closing the temporary snapshot file", tmp);
-  }
-  if (!err.empty()) ::unlink(tmp.c_str());
-  return err;
-}
 
 bool ReadAll(int fd, std::string& out) {
   struct stat st;
@@ -111,24 +56,21 @@ bool ReadAll(int fd, std::string& out) {
 std::string SaveSnapshotFile(const Store& store, const std::string& dir,
                              const std::string& filename, int64_t now_ms,
                              const RdbOptions& options) {
-  const std::string path = PathIn(dir, filename);
-  // Unique per process and per save, in the target's directory so the rename is atomic.
-  static std::atomic<uint64_t> sequence{0};
-  const std::string tmp = PathIn(dir, "temp-" + std::to_string(::getpid()) + "-" +
-                                          std::to_string(sequence++) + "-" + filename);
-  if (std::string err = WriteTemp(tmp, path, store, now_ms, options); !err.empty()) return err;
-  if (::rename(tmp.c_str(), path.c_str()) != 0) {
-    std::string err = SysError("Failed renaming the temporary snapshot file to", path);
-    ::unlink(tmp.c_str());
-    return err;
-  }
-  // The rename itself is durable only once the directory entry is on disk.
-  if (!FsyncDir(dir)) return SysError("Failed fsyncing the directory of", path);
-  return "";
+  AtomicFile file(dir, filename, "snapshot");
+  if (std::string err = file.Open(); !err.empty()) return err;
+  std::string write_err;
+  std::string err = WriteRdb(store, now_ms, options, [&](std::string_view block) {
+    write_err = file.Write(block);
+    return write_err.empty();
+  });
+  if (!write_err.empty()) return write_err;
+  if (!err.empty()) return "Failed saving the snapshot to '" + file.target() + "': " + err;
+  return file.Commit();
 }
 
 std::string LoadSnapshotFile(Store& store, const std::string& dir, const std::string& filename,
-                             int64_t now_ms, bool* found, RdbLoadInfo* info) {
+                             int64_t now_ms, bool* found, RdbLoadInfo* info,
+                             const RdbProgressFn& progress) {
   const std::string path = PathIn(dir, filename);
   *found = false;
   Fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
@@ -146,7 +88,7 @@ std::string LoadSnapshotFile(Store& store, const std::string& dir, const std::st
     }
     return "";
   }
-  if (std::string err = LoadRdb(data, now_ms, store, info); !err.empty()) {
+  if (std::string err = LoadRdb(data, now_ms, store, info, progress); !err.empty()) {
     return "Bad snapshot file '" + path + "': " + err;
   }
   return "";
@@ -185,6 +127,11 @@ std::string LoadServerSnapshot(ServerState& state) {
                                      &found, &info);
   state.loading = false;
   if (!err.empty() || !found) return err;
+  RecordSnapshotLoad(state, info, static_cast<double>(state.clock.NowUs() - start_us) / 1e6);
+  return "";
+}
+
+void RecordSnapshotLoad(ServerState& state, const RdbLoadInfo& info, double seconds) {
   state.rdb_last_load_keys_loaded = info.keys_loaded;
   state.rdb_last_load_keys_expired = info.keys_expired;
   if (info.version != 0) {  // an RDB file (not kvd's interim format)
@@ -193,9 +140,7 @@ std::string LoadServerSnapshot(ServerState& state) {
     spdlog::info("Done loading RDB, keys loaded: {}, keys expired: {}.", info.keys_loaded,
                  info.keys_expired);
   }
-  spdlog::info("DB loaded from disk: {:.3f} seconds",
-               static_cast<double>(state.clock.NowUs() - start_us) / 1e6);
-  return "";
+  spdlog::info("DB loaded from disk: {:.3f} seconds", seconds);
 }
 
 }  // namespace kvd

@@ -28,8 +28,10 @@ std::string SaveSnapshotFile(const Store& store, const std::string& dir,
 // returns an error naming the file; the caller must not start with an empty store then.
 // Keys already expired at now_ms are dropped. *info (when given) describes a loaded RDB file.
 // A file in kvd's earlier interim format (starting "KVDSNAP", core/snapshot.h) still loads.
+// `progress` (may be empty) follows an RDB load key by key and can cancel it.
 std::string LoadSnapshotFile(Store& store, const std::string& dir, const std::string& filename,
-                             int64_t now_ms, bool* found, RdbLoadInfo* info = nullptr);
+                             int64_t now_ms, bool* found, RdbLoadInfo* info = nullptr,
+                             const RdbProgressFn& progress = {});
 
 // The RDB options the configuration asks for (rdbcompression, rdbchecksum).
 RdbOptions RdbOptionsFrom(const ConfigValues& cfg);
@@ -45,5 +47,9 @@ std::string SaveServerSnapshot(ServerState& state);
 // 0.012 seconds", keys loaded and expired) and records it for INFO persistence. A missing
 // file is not an error. Returns "" or the error naming the file.
 std::string LoadServerSnapshot(ServerState& state);
+
+// After a snapshot was loaded at startup: records it for INFO persistence
+// (rdb_last_load_keys_*) and logs it as Redis does.
+void RecordSnapshotLoad(ServerState& state, const RdbLoadInfo& info, double seconds);
 
 }  // namespace kvd

@@ -16,7 +16,16 @@ ServerState::ServerState(Config& config, Store& store, CommandTable& commands,
     : config(config), store(store), commands(commands), clock(clock) {
   start_time_ms = clock.NowMs();
   last_save_time = start_time_ms / 1000;
+  background_snapshot = std::make_unique<BackgroundSnapshot>(*this);
+  // Redis logs a DEL for every key that expires, so a replay never depends on when it runs.
+  store.SetExpireListener([this](size_t db, std::string_view key) {
+    if (!propagate || loading) return;
+    const std::string_view del[] = {"DEL", key};
+    propagate(db, del);
+  });
 }
+
+ServerState::~ServerState() { store.SetExpireListener(nullptr); }
 
 void ServerState::AddClient(ClientState& c) {
   if (c.id == 0) c.id = next_client_id++;
@@ -25,6 +34,7 @@ void ServerState::AddClient(ClientState& c) {
 }
 
 void ServerState::RemoveClient(ClientState& c) {
+  blocked.Unblock(c);
   auto it = clients.find(c.id);
   if (it != clients.end() && it->second == &c) clients.erase(it);
 }
@@ -68,6 +78,7 @@ void ServerState::ResetStats() {
   stats = ServerStats{};
   stats.dirty = dirty;
   used_memory_peak = 0;  // Redis resets stat_peak_memory too
+  lazyfree.ResetStats();  // lazyfreed_objects
   ops_samples_.fill(0);
   ops_sample_count_ = 0;
   ops_sample_ms_ = 0;

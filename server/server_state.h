@@ -3,9 +3,11 @@
 // hooks into the network layer (which the commands must not include). Touched on the store
 // strand only.
 #include <array>
+#include <atomic>
 #include <cstdint>
 #include <functional>
 #include <map>
+#include <memory>
 #include <span>
 #include <string>
 #include <string_view>
@@ -13,11 +15,16 @@
 
 #include "core/clock.h"
 #include "core/store.h"
+#include "server/blocked_clients.h"
+#include "server/background_snapshot.h"
 #include "server/client_state.h"
 #include "server/command.h"
 #include "server/config.h"
+#include "server/lazy_free.h"
 
 namespace kvd {
+
+class Aof;
 
 struct ServerStats {
   uint64_t total_connections_received = 0;
@@ -36,9 +43,21 @@ struct ServerStats {
 
 enum class ShutdownMode { kDefault, kSave, kNoSave };
 
+// The startup load while ServerState::loading is set (INFO loading_*): written by the
+// loading thread (server/startup_load.h), read on the store strand.
+struct LoadingProgress {
+  int64_t start_time = 0;  // Unix seconds
+  std::atomic<uint64_t> total_bytes{0};
+  std::atomic<uint64_t> loaded_bytes{0};
+  std::atomic<uint64_t> rdb_used_mem{0};  // the file's AUX used-mem, once read
+};
+
 class ServerState {
  public:
   ServerState(Config& config, Store& store, CommandTable& commands, const Clock& clock);
+  ~ServerState();
+  ServerState(const ServerState&) = delete;
+  ServerState& operator=(const ServerState&) = delete;
 
   Config& config;
   Store& store;
@@ -53,14 +72,28 @@ class ServerState {
   uint64_t rdb_saves = 0;       // successful snapshot saves since startup (INFO rdb_saves)
   uint64_t rdb_last_load_keys_loaded = 0;   // INFO: keys the startup load stored
   uint64_t rdb_last_load_keys_expired = 0;  // INFO: keys it dropped as already expired
-  bool loading = false;
+  bool loading = false;  // the startup load runs: commands without kLoading get -LOADING
+  LoadingProgress loading_progress;
+  // UNLINK and FLUSHALL/FLUSHDB ASYNC free large values on its thread (server/lazy_free.h).
+  LazyFree lazyfree;
+  // Background snapshots (BGSAVE, the AOF rewrite's base file): one runs at a time.
+  std::unique_ptr<BackgroundSnapshot> background_snapshot;
+  bool rdb_bgsave_in_progress = false;    // the running background snapshot is a BGSAVE
+  bool rdb_bgsave_scheduled = false;      // BGSAVE SCHEDULE: start once nothing else runs
+  bool rdb_last_bgsave_ok = true;         // INFO rdb_last_bgsave_status; MISCONF when not
+  int64_t rdb_last_bgsave_time_sec = -1;  // how long the last BGSAVE took
+  int64_t rdb_last_bgsave_try = 0;        // Unix seconds of the last BGSAVE attempt
+  uint64_t dirty_before_bgsave = 0;       // changes the running BGSAVE covers
   size_t used_memory_peak = 0;  // INFO memory: the most used_memory has been when measured
 
   // Client registry: every connected client, by id (CLIENT LIST, KILL, INFO clients).
   std::map<uint64_t, ClientState*> clients;
   uint64_t next_client_id = 1;
   void AddClient(ClientState& c);
-  void RemoveClient(ClientState& c);
+  void RemoveClient(ClientState& c);  // also ends a blocked client's wait, without reply
+
+  // Clients waiting in blocking commands (BLPOP...), by key (server/blocking.h).
+  BlockedClients blocked;
 
   // Hooks set by the network layer; commands call them.
   std::function<void(ShutdownMode)> request_shutdown;  // SHUTDOWN, after replies are sent
@@ -72,6 +105,9 @@ class ServerState {
   // (CommandContext::Propagate), with the database it ran in. The append-only log hooks in
   // here; unset when nothing listens.
   std::function<void(size_t db, std::span<const std::string_view> command)> propagate;
+  // The append-only file (server/aof/aof.h), owned by the server; null in unit tests that
+  // do without one.
+  Aof* aof = nullptr;
 
   // Records an error reply for INFO errorstats (prefix is the first word: "ERR", "WRONGTYPE").
   void CountError(std::string_view message);

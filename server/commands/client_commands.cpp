@@ -1,4 +1,4 @@
-// CLIENT ID|SETNAME|GETNAME|SETINFO|INFO|LIST|KILL|HELP.
+// CLIENT ID|SETNAME|GETNAME|SETINFO|INFO|LIST|KILL|UNBLOCK|HELP.
 #include "server/commands/client_commands.h"
 
 #include <algorithm>
@@ -10,6 +10,7 @@
 
 #include "core/numeric.h"
 #include "core/text.h"
+#include "server/blocking.h"
 #include "server/client_state.h"
 #include "server/command.h"
 #include "server/commands/key_spec.h"
@@ -79,7 +80,7 @@ std::string ClientInfoLine(const ClientState& c, const CommandContext& ctx) {
   AppendField(out, "name", c.name);
   AppendField(out, "age", age);
   AppendField(out, "idle", idle);
-  AppendField(out, "flags", "N");
+  AppendField(out, "flags", c.blocked ? "b" : "N");
   AppendField(out, "db", static_cast<int64_t>(c.db));
   AppendField(out, "sub", 0);
   AppendField(out, "psub", 0);
@@ -261,6 +262,29 @@ void CmdClientKill(CommandContext& ctx) {
   ctx.reply.Ok();
 }
 
+// CLIENT UNBLOCK id [TIMEOUT|ERROR]: ends another client's blocking command as a timeout
+// would (the default) or with an -UNBLOCKED error. 1 when the client was blocked, else 0.
+void CmdClientUnblock(CommandContext& ctx) {
+  if (ctx.args.size() > 4) {
+    return ctx.Error("ERR unknown subcommand or wrong number of arguments for '" +
+                     std::string(ctx.args[1]) + "'. Try CLIENT HELP.");
+  }
+  UnblockReply how = UnblockReply::kTimeout;
+  if (ctx.args.size() == 4) {
+    if (EqualsIgnoreCase(ctx.args[3], "error")) {
+      how = UnblockReply::kError;
+    } else if (!EqualsIgnoreCase(ctx.args[3], "timeout")) {
+      return ctx.Error("ERR CLIENT UNBLOCK reason should be TIMEOUT or ERROR");
+    }
+  }
+  std::optional<int64_t> id = ParseInt64(ctx.args[2]);
+  if (!id) return ctx.Error(kNotIntegerErr);
+  auto it = ctx.server.clients.find(static_cast<uint64_t>(*id));
+  const bool unblocked =
+      it != ctx.server.clients.end() && UnblockClient(ctx.server, *it->second, how);
+  ctx.reply.Integer(unblocked ? 1 : 0);
+}
+
 void CmdClientHelp(CommandContext& ctx) {
   ReplySubcommandHelp(ctx.reply, "CLIENT",
                       {"GETNAME",
@@ -294,7 +318,9 @@ void CmdClientHelp(CommandContext& ctx) {
                        "SETINFO <option> <value>",
                        "    Set client meta attr. Options are:",
                        "    * LIB-NAME: the client lib name.",
-                       "    * LIB-VER: the client lib version."});
+                       "    * LIB-VER: the client lib version.",
+                       "UNBLOCK <clientid> [TIMEOUT|ERROR]",
+                       "    Unblock the specified blocked client."});
 }
 
 constexpr uint32_t kClientFlags = kNoScript | kLoading | kStale;
@@ -328,6 +354,10 @@ CommandSpec ClientCommandSpec() {
       MakeSpec("client|kill", -3, kAdmin | kClientFlags, {}, CmdClientKill,
                {kAdminCats, "connection", "2.4.0", "Terminates open connections.",
                 "O(N) where N is the number of client connections"}),
+      MakeSpec("client|unblock", -3, kAdmin | kClientFlags, {}, CmdClientUnblock,
+               {kAdminCats, "connection", "5.0.0",
+                "Unblocks a client blocked by a blocking command from a different connection.",
+                "O(log N) where N is the number of client connections"}),
       MakeSpec("client|help", 2, kLoading | kStale, {}, CmdClientHelp,
                {kConnCats, "connection", "5.0.0",
                 "Returns helpful text about the different subcommands.", "O(1)"}),

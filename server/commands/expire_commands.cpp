@@ -4,6 +4,8 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 #include "core/numeric.h"
 #include "core/text.h"
@@ -81,6 +83,12 @@ void ExpireGeneric(CommandContext& ctx, int64_t base_ms, bool seconds) {
   db.SetExpire(key, at <= ctx.now_ms ? ctx.now_ms : at, ctx.now_ms);
   ctx.AddDirty();
   ctx.reply.Integer(1);
+  // Logged as DEL, or as PEXPIREAT with the absolute time and the conditions as sent, so a
+  // replay later neither extends nor revives the key (Redis's expireGenericCommand).
+  if (at <= ctx.now_ms) return ctx.Propagate({"DEL", std::string(key)});
+  std::vector<std::string> logged = {"PEXPIREAT", std::string(key), std::to_string(at)};
+  logged.insert(logged.end(), ctx.args.begin() + 3, ctx.args.end());
+  ctx.Propagate(std::move(logged));
 }
 
 // Redis's ttlGenericCommand: -2 missing, -1 no TTL; seconds are rounded to the nearest.

@@ -4,6 +4,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 
 #include "core/hash_value.h"
 #include "core/numeric.h"
@@ -66,11 +67,13 @@ void HIncrByFloat(CommandContext& ctx) {
   }
   value += *incr;
   if (std::isnan(value) || std::isinf(value)) return ctx.Error(kProducesNanErr);
-  const std::string text = FormatLongDouble(value);
+  std::string text = FormatLongDouble(value);
   hash->Set(ctx.args[2], text);
   hash.Commit();
   ctx.AddDirty();
   ctx.reply.Bulk(text);
+  // Logged as the result, so float precision or formatting cannot differ on replay.
+  ctx.Propagate({"HSET", std::string(ctx.args[1]), std::string(ctx.args[2]), std::move(text)});
 }
 
 }  // namespace kvd::hash_commands

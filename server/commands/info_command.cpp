@@ -14,7 +14,8 @@
 namespace kvd {
 
 size_t UsedMemory(ServerState& server) {
-  size_t used = server.store.AllocatedBytes();
+  // Values handed to the lazyfree thread count until they are freed, as in Redis.
+  size_t used = server.store.AllocatedBytes() + server.lazyfree.PendingBytes();
   for (const auto& [id, c] : server.clients) {
     used += sizeof(ClientState) + c->name.capacity() + c->lib_name.capacity() +
             c->lib_ver.capacity() + c->query_buffer_bytes.load(std::memory_order_relaxed) +

@@ -18,6 +18,7 @@
 
 #include "core/keyspace.h"
 #include "core/store.h"
+#include "server/aof/aof.h"
 #include "server/client_state.h"
 #include "server/command.h"
 #include "server/commands/redis_compat.h"
@@ -143,10 +144,10 @@ void AppendClients(CommandContext& ctx, std::string& out) {
   Field(out, "maxclients", LL(s.config.values().maxclients));
   Field(out, "client_recent_max_input_buffer", LL(max_in));
   Field(out, "client_recent_max_output_buffer", LL(max_out));
-  Field(out, "blocked_clients", 0);
+  Field(out, "blocked_clients", LL(s.blocked.size()));
   Field(out, "tracking_clients", 0);
-  Field(out, "clients_in_timeout_table", 0);
-  Field(out, "total_blocking_keys", 0);
+  Field(out, "clients_in_timeout_table", LL(s.blocked.TimeoutCount()));
+  Field(out, "total_blocking_keys", LL(s.blocked.KeyCount()));
   Field(out, "total_blocking_keys_on_nokey", 0);
 }
 
@@ -173,7 +174,34 @@ void AppendMemory(CommandContext& ctx, std::string& out) {
   FieldF(out, "mem_fragmentation_ratio", "%.2f", used ? static_cast<double>(rss) / used : 0.0);
   Field(out, "mem_fragmentation_bytes", LL(static_cast<long long>(rss) - LL(used)));
   Field(out, "mem_allocator", "libc");
-  Field(out, "lazyfree_pending_objects", 0);
+  Field(out, "lazyfree_pending_objects", LL(s.lazyfree.PendingObjects()));
+  Field(out, "lazyfreed_objects", LL(s.lazyfree.FreedObjects()));
+}
+
+// The startup load's progress, as Redis 7 computes it (INFO persistence while loading).
+void AppendLoadingProgress(const ServerState& s, int64_t now_ms, std::string& out) {
+  const LoadingProgress& p = s.loading_progress;
+  const uint64_t total = p.total_bytes.load(std::memory_order_relaxed);
+  const uint64_t loaded = p.loaded_bytes.load(std::memory_order_relaxed);
+  const uint64_t used_mem = p.rdb_used_mem.load(std::memory_order_relaxed);
+  double perc = 0;
+  uint64_t remaining = 1;
+  if (total > 0) {
+    perc = 100.0 * static_cast<double>(loaded) / static_cast<double>(total);
+    remaining = total > loaded ? total - loaded : 0;
+  } else if (used_mem > 0) {  // only an estimate of the file's size: stay below 100%
+    perc = std::min(99.99, 100.0 * static_cast<double>(loaded) / static_cast<double>(used_mem));
+    remaining = used_mem > loaded ? used_mem - loaded : 1;
+  }
+  const int64_t elapsed = now_ms / 1000 - p.start_time;
+  // Redis's figure: 1 second until there is something to extrapolate from.
+  const int64_t eta = elapsed <= 0 ? 1 : static_cast<int64_t>(elapsed * remaining / (loaded + 1));
+  Field(out, "loading_start_time", LL(p.start_time));
+  Field(out, "loading_total_bytes", LL(total));
+  Field(out, "loading_rdb_used_mem", LL(used_mem));
+  Field(out, "loading_loaded_bytes", LL(loaded));
+  FieldF(out, "loading_loaded_perc", "%.2f", perc);
+  Field(out, "loading_eta_seconds", LL(eta));
 }
 
 void AppendPersistence(CommandContext& ctx, std::string& out) {
@@ -181,21 +209,35 @@ void AppendPersistence(CommandContext& ctx, std::string& out) {
   Field(out, "loading", s.loading ? 1 : 0);
   Field(out, "async_loading", 0);
   Field(out, "rdb_changes_since_last_save", LL(s.stats.dirty));
-  Field(out, "rdb_bgsave_in_progress", 0);
+  Field(out, "rdb_bgsave_in_progress", s.rdb_bgsave_in_progress ? 1 : 0);
   Field(out, "rdb_last_save_time", LL(s.last_save_time));
-  Field(out, "rdb_last_bgsave_status", "ok");
-  Field(out, "rdb_last_bgsave_time_sec", -1);
-  Field(out, "rdb_current_bgsave_time_sec", -1);
+  Field(out, "rdb_last_bgsave_status", s.rdb_last_bgsave_ok ? "ok" : "err");
+  Field(out, "rdb_last_bgsave_time_sec", LL(s.rdb_last_bgsave_time_sec));
+  Field(out, "rdb_current_bgsave_time_sec",
+        s.rdb_bgsave_in_progress ? LL(s.background_snapshot->RunningForMs() / 1000) : -1);
   Field(out, "rdb_saves", LL(s.rdb_saves));
   Field(out, "rdb_last_load_keys_expired", LL(s.rdb_last_load_keys_expired));
   Field(out, "rdb_last_load_keys_loaded", LL(s.rdb_last_load_keys_loaded));
-  Field(out, "aof_enabled", 0);
-  Field(out, "aof_rewrite_in_progress", 0);
-  Field(out, "aof_rewrite_scheduled", 0);
-  Field(out, "aof_last_rewrite_time_sec", -1);
-  Field(out, "aof_current_rewrite_time_sec", -1);
-  Field(out, "aof_last_bgrewrite_status", "ok");
-  Field(out, "aof_last_write_status", "ok");
+  const AofInfo aof = s.aof ? s.aof->Info() : AofInfo{};
+  Field(out, "aof_enabled", aof.enabled ? 1 : 0);
+  Field(out, "aof_rewrite_in_progress", aof.rewrite_in_progress ? 1 : 0);
+  Field(out, "aof_rewrite_scheduled", aof.rewrite_scheduled ? 1 : 0);
+  Field(out, "aof_last_rewrite_time_sec", LL(aof.last_rewrite_time_sec));
+  Field(out, "aof_current_rewrite_time_sec", LL(aof.current_rewrite_time_sec));
+  Field(out, "aof_last_bgrewrite_status", aof.last_bgrewrite_ok ? "ok" : "err");
+  Field(out, "aof_rewrites", LL(aof.rewrites));
+  Field(out, "aof_rewrites_consecutive_failures", LL(aof.rewrites_consecutive_failures));
+  Field(out, "aof_last_write_status", aof.last_write_ok ? "ok" : "err");
+  Field(out, "aof_last_cow_size", 0);  // no fork, no copy-on-write
+  if (aof.enabled) {
+    Field(out, "aof_current_size", LL(aof.current_size));
+    Field(out, "aof_base_size", LL(aof.base_size));
+    Field(out, "aof_pending_rewrite", aof.rewrite_scheduled ? 1 : 0);
+    Field(out, "aof_buffer_length", LL(aof.buffer_length));
+    Field(out, "aof_pending_bio_fsync", aof.pending_fsync ? 1 : 0);
+    Field(out, "aof_delayed_fsync", 0);  // fsync never holds writes back here
+  }
+  if (s.loading) AppendLoadingProgress(s, ctx.now_ms, out);
 }
 
 void AppendStats(CommandContext& ctx, std::string& out) {

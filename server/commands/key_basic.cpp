@@ -6,18 +6,39 @@
 #include "core/text.h"
 #include "server/commands/key_commands.h"
 #include "server/commands/key_lookup.h"
+#include "server/config.h"
+#include "server/server_state.h"
 
 namespace kvd::key_commands {
 
-void Del(CommandContext& ctx) {
+namespace {
+
+// Redis's delGenericCommand. `lazy`: a large collection is freed on the lazyfree thread
+// (a small one costs less to free here than to hand over).
+void DeleteKeys(CommandContext& ctx, bool lazy) {
   Keyspace& db = ctx.db();
   int64_t deleted = 0;
   for (size_t i = 1; i < ctx.args.size(); ++i) {
-    if (db.Delete(ctx.args[i], ctx.now_ms)) ++deleted;
+    if (!lazy) {
+      if (db.Delete(ctx.args[i], ctx.now_ms)) ++deleted;
+      continue;
+    }
+    DetachedValue value;
+    if (!db.DeleteDetached(ctx.args[i], ctx.now_ms, &value)) continue;
+    ++deleted;
+    ctx.server.lazyfree.Free(std::move(value));
   }
   if (deleted > 0) ctx.AddDirty(static_cast<uint64_t>(deleted));
   ctx.reply.Integer(deleted);
 }
+
+}  // namespace
+
+void Del(CommandContext& ctx) {
+  DeleteKeys(ctx, ctx.server.config.values().lazyfree_lazy_user_del);
+}
+
+void Unlink(CommandContext& ctx) { DeleteKeys(ctx, true); }
 
 // Counts every argument that names a live key, repeats included.
 void Exists(CommandContext& ctx) {

@@ -5,7 +5,8 @@
 namespace kvd::key_commands {
 
 // key_basic.cpp
-void Del(CommandContext& ctx);  // also UNLINK: memory is freed at once either way
+void Del(CommandContext& ctx);     // lazy when lazyfree-lazy-user-del is yes
+void Unlink(CommandContext& ctx);  // large values are freed on the lazyfree thread
 void Exists(CommandContext& ctx);
 void Type(CommandContext& ctx);
 void Keys(CommandContext& ctx);

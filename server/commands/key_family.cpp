@@ -25,7 +25,7 @@ void RegisterKeyFamily(CommandTable& t) {
                   "remove holds a value other than a string, the individual complexity for "
                   "this key is O(M) where M is the number of elements in the list, set, sorted "
                   "set or hash. Removing a single key that holds a string value is O(1)."}));
-  t.Add(MakeSpec("unlink", -2, kWrite | kFast, kAllKeys, kc::Del,
+  t.Add(MakeSpec("unlink", -2, kWrite | kFast, kAllKeys, kc::Unlink,
                  {kWriteFast, kGroup, "4.0.0", "Asynchronously deletes one or more keys.",
                   "O(1) for each key removed regardless of its size. Then the command does O(N) "
                   "work in a different thread in order to reclaim memory, where N is the number "

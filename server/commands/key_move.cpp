@@ -109,7 +109,12 @@ void SwapDb(CommandContext& ctx) {
   if (a < 0 || b < 0 || static_cast<size_t>(a) >= count || static_cast<size_t>(b) >= count) {
     return ctx.Error(kDbIndexErr);
   }
-  if (a != b) ctx.store.SwapDbs(static_cast<size_t>(a), static_cast<size_t>(b));
+  if (a != b) {
+    ctx.store.SwapDbs(static_cast<size_t>(a), static_cast<size_t>(b));
+    // Clients blocked in either database now see the other one's keys.
+    ctx.server.blocked.SignalDatabase(static_cast<size_t>(a));
+    ctx.server.blocked.SignalDatabase(static_cast<size_t>(b));
+  }
   ctx.AddDirty();
   ctx.reply.Ok();
 }

@@ -17,6 +17,13 @@ void LMPop(CommandContext& ctx);
 void LMove(CommandContext& ctx);
 void RPopLPush(CommandContext& ctx);
 
+// list_blocking.cpp
+void BLPop(CommandContext& ctx);
+void BRPop(CommandContext& ctx);
+void BLMPop(CommandContext& ctx);
+void BLMove(CommandContext& ctx);
+void BRPopLPush(CommandContext& ctx);
+
 // list_access.cpp
 void LLen(CommandContext& ctx);
 void LRange(CommandContext& ctx);

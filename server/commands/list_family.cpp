@@ -10,10 +10,13 @@ namespace {
 
 // LMPOP's keys follow a count (Redis reports 0 0 0 and "movablekeys").
 constexpr KeyRange kNumKeys{0, 0, 0};
+// BLPOP/BRPOP: every argument but the trailing timeout is a key.
+constexpr KeyRange kKeysThenTimeout{1, -2, 1};
 constexpr std::string_view kReadFast = "@read @list @fast";
 constexpr std::string_view kReadSlow = "@read @list @slow";
 constexpr std::string_view kWriteFast = "@write @list @fast";
 constexpr std::string_view kWriteSlow = "@write @list @slow";
+constexpr std::string_view kBlockingSlow = "@write @list @slow @blocking";
 constexpr std::string_view kGroup = "list";
 constexpr std::string_view kO1 = "O(1)";
 constexpr std::string_view kPushComplexity =
@@ -106,6 +109,36 @@ void RegisterListFamily(CommandTable& t) {
                   "Removes elements from both ends a list. Deletes the list if all elements "
                   "were trimmed.",
                   "O(N) where N is the number of elements to be removed by the operation."}));
+
+  // The blocking forms (list_blocking.cpp).
+  t.Add(MakeSpec("blpop", -3, kWrite | kBlocking, kKeysThenTimeout, lc::BLPop,
+                 {kBlockingSlow, kGroup, "2.0.0",
+                  "Removes and returns the first element in a list. Blocks until an element is "
+                  "available otherwise. Deletes the list if the last element was popped.",
+                  "O(N) where N is the number of provided keys."}));
+  t.Add(MakeSpec("brpop", -3, kWrite | kBlocking, kKeysThenTimeout, lc::BRPop,
+                 {kBlockingSlow, kGroup, "2.0.0",
+                  "Removes and returns the last element in a list. Blocks until an element is "
+                  "available otherwise. Deletes the list if the last element was popped.",
+                  "O(N) where N is the number of provided keys."}));
+  t.Add(MakeSpec("blmpop", -5, kWrite | kBlocking, kNumKeys, lc::BLMPop,
+                 {kBlockingSlow, kGroup, "7.0.0",
+                  "Pops the first element from one of multiple lists. Blocks until an element "
+                  "is available otherwise. Deletes the list if the last element was popped.",
+                  "O(N+M) where N is the number of provided keys and M is the number of "
+                  "elements returned."}));
+  t.Add(MakeSpec("blmove", 6, kWrite | kDenyOom | kBlocking, kTwoKeys, lc::BLMove,
+                 {kBlockingSlow, kGroup, "6.2.0",
+                  "Pops an element from a list, pushes it to another list and returns it. "
+                  "Blocks until an element is available otherwise. Deletes the list if the "
+                  "last element was moved.",
+                  kO1}));
+  t.Add(MakeSpec("brpoplpush", 4, kWrite | kDenyOom | kBlocking, kTwoKeys, lc::BRPopLPush,
+                 {kBlockingSlow, kGroup, "2.2.0",
+                  "Pops an element from a list, pushes it to another list and returns it. "
+                  "Block until an element is available otherwise. Deletes the list if the last "
+                  "element was popped.",
+                  kO1}));
 }
 
 }  // namespace kvd

@@ -98,7 +98,10 @@ void LMPop(CommandContext& ctx) {
     if (!list || list->empty()) continue;
     ctx.reply.ArrayHeader(2);
     ctx.reply.Bulk(key);
-    ctx.AddDirty(PopRangeWithReply(ctx.reply, *list, *end, static_cast<size_t>(count)));
+    const size_t popped = PopRangeWithReply(ctx.reply, *list, *end, static_cast<size_t>(count));
+    ctx.AddDirty(popped);
+    // Logged as the pop from the list it hit (Redis's [LR]POP key count).
+    ctx.Propagate({*end == End::kLeft ? "LPOP" : "RPOP", std::string(key), std::to_string(popped)});
     return;
   }
   ctx.reply.NullArray();

@@ -4,6 +4,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "core/keyspace.h"
 #include "core/store.h"
@@ -25,29 +26,46 @@ void CmdDbSize(CommandContext& ctx) {
   ctx.reply.Integer(static_cast<int64_t>(ctx.db().Count(ctx.now_ms)));
 }
 
-// FLUSHDB/FLUSHALL take at most one of ASYNC or SYNC. Both free memory synchronously
-// here; the keys are gone either way when the reply is sent.
-bool ValidFlushArgs(std::span<const std::string_view> args) {
-  if (args.size() > 2) return false;
-  return args.size() == 1 || EqualsIgnoreCase(args[1], "sync") ||
-         EqualsIgnoreCase(args[1], "async");
+// FLUSHDB/FLUSHALL take at most one of ASYNC or SYNC; without either,
+// lazyfree-lazy-user-flush decides. Returns whether to free in the background, or nullopt
+// on a syntax error. Either way the keys are gone when the reply is sent.
+std::optional<bool> FlushAsync(const CommandContext& ctx) {
+  if (ctx.args.size() > 2) return std::nullopt;
+  if (ctx.args.size() == 1) return ctx.server.config.values().lazyfree_lazy_user_flush;
+  if (EqualsIgnoreCase(ctx.args[1], "sync")) return false;
+  if (EqualsIgnoreCase(ctx.args[1], "async")) return true;
+  return std::nullopt;
+}
+
+// ASYNC swaps the whole table out in O(1) and frees it on the lazyfree thread, as Redis's
+// emptyDbAsync does.
+void EmptyDb(CommandContext& ctx, Keyspace& db, bool async) {
+  if (async) {
+    ctx.server.lazyfree.Free(db.DetachAll());
+  } else {
+    db.Clear();
+  }
 }
 
 void CmdFlushDb(CommandContext& ctx) {
-  if (!ValidFlushArgs(ctx.args)) return ctx.Error(kSyntaxErr);
+  const std::optional<bool> async = FlushAsync(ctx);
+  if (!async) return ctx.Error(kSyntaxErr);
   Keyspace& db = ctx.db();
   ctx.AddDirty(db.Count(ctx.now_ms));  // as Redis: one change per key removed
-  db.Clear();
+  EmptyDb(ctx, db, *async);
+  // Logged even when the database was already empty, as Redis forces it.
+  ctx.Propagate(std::vector<std::string>(ctx.args.begin(), ctx.args.end()));
   ctx.reply.Ok();
 }
 
 void CmdFlushAll(CommandContext& ctx) {
-  if (!ValidFlushArgs(ctx.args)) return ctx.Error(kSyntaxErr);
+  const std::optional<bool> async = FlushAsync(ctx);
+  if (!async) return ctx.Error(kSyntaxErr);
   size_t removed = 0;
   for (size_t i = 0; i < ctx.store.DatabaseCount(); ++i) {
     removed += ctx.store.Db(i).Count(ctx.now_ms);
+    EmptyDb(ctx, ctx.store.Db(i), *async);
   }
-  ctx.store.FlushAll();
   ctx.AddDirty(removed + 1);  // Redis counts FLUSHALL itself as a change too
   ctx.reply.Ok();
 }

@@ -38,15 +38,15 @@ bool LookupSets(CommandContext& ctx, Keys keys, bool for_store,
 }
 
 // Stores a *STORE result at dst (replacing whatever was there, TTL dropped) and replies with
-// its size; an empty result deletes dst instead.
+// its size; an empty result deletes dst instead, a change only when dst existed.
 void StoreResult(CommandContext& ctx, std::string_view dst, std::unique_ptr<SetValue> result) {
   const size_t size = result->size();
   if (size > 0) {
     ctx.db().StoreCollection(dst, std::move(result), kNoExpiry, ctx.now_ms);
-  } else {
-    ctx.db().Delete(dst, ctx.now_ms);
+    ctx.AddDirty();
+  } else if (ctx.db().Delete(dst, ctx.now_ms)) {
+    ctx.AddDirty();
   }
-  ctx.AddDirty();
   ctx.reply.Integer(static_cast<int64_t>(size));
 }
 

@@ -5,6 +5,7 @@
 #include <string>
 #include <string_view>
 #include <unordered_set>
+#include <utility>
 #include <vector>
 
 #include "core/numeric.h"
@@ -23,6 +24,8 @@ using hash_set::WriteTyped;
 
 inline constexpr std::string_view kMustBePositiveErr =
     "ERR value is out of range, must be positive";
+// SPOP with a count logs its members in SREMs of at most this many.
+inline constexpr size_t kPopBatch = 1024;
 inline constexpr std::string_view kCountRangeErr =
     "ERR value is out of range, value must between -9223372036854775807 and "
     "9223372036854775807";
@@ -43,11 +46,20 @@ void PopWithCount(CommandContext& ctx) {
     set.Commit();
     ctx.db().Delete(ctx.args[1], ctx.now_ms);
     ctx.AddDirty(size);
+    ctx.Propagate({"DEL", std::string(ctx.args[1])});
     return;
   }
+  // Logged as SREM of the members drawn (replaying SPOP would draw others), at most
+  // kPopBatch members per SREM as Redis does.
   const auto n = static_cast<size_t>(*count);
   ctx.reply.SetHeader(n);
-  for (size_t i = 0; i < n; ++i) ctx.reply.Bulk(set->PopRandom(RandomU64()));
+  std::vector<std::string> srem;
+  for (size_t i = 0; i < n; ++i) {
+    if (srem.empty()) srem = {"SREM", std::string(ctx.args[1])};
+    srem.push_back(set->PopRandom(RandomU64()));
+    ctx.reply.Bulk(srem.back());
+    if (srem.size() == 2 + kPopBatch || i + 1 == n) ctx.Propagate(std::exchange(srem, {}));
+  }
   ctx.AddDirty(n);
 }
 
@@ -105,8 +117,10 @@ void SPop(CommandContext& ctx) {
   CollectionWrite<SetValue> set = WriteTyped<SetValue>(ctx, ctx.args[1], false, &failed);
   if (failed) return;
   if (!set) return ctx.reply.Null();
-  ctx.reply.Bulk(set->PopRandom(RandomU64()));
+  std::string member = set->PopRandom(RandomU64());
+  ctx.reply.Bulk(member);
   ctx.AddDirty();
+  ctx.Propagate({"SREM", std::string(ctx.args[1]), std::move(member)});
 }
 
 // SRANDMEMBER key [count]

@@ -5,6 +5,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 
 #include "core/numeric.h"
 #include "server/commands/key_lookup.h"
@@ -90,6 +91,8 @@ void IncrByFloat(CommandContext& ctx) {
   ctx.db().SetString(key, text, kNoExpiry, TtlMode::kKeep, ctx.now_ms);
   ctx.AddDirty();
   ctx.reply.Bulk(text);
+  // Logged as the result, so float precision or formatting cannot differ on replay.
+  ctx.Propagate({"SET", std::string(key), std::move(text), "KEEPTTL"});
 }
 
 void Append(CommandContext& ctx) {

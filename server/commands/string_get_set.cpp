@@ -1,9 +1,13 @@
 // GET, SET and its variants, GETSET, GETDEL, GETEX, MGET, MSET, MSETNX (Redis's t_string.c).
 #include <cstdint>
 #include <optional>
+#include <span>
+#include <string>
 #include <string_view>
+#include <vector>
 
 #include "core/numeric.h"
+#include "core/text.h"
 #include "server/arg_cursor.h"
 #include "server/commands/key_lookup.h"
 #include "server/commands/string_commands.h"
@@ -99,6 +103,15 @@ bool ReplyValue(CommandContext& ctx, std::string_view key) {
 // How SET-like commands answer: SET says OK or nil, SETNX says 1 or 0.
 enum class Answer : uint8_t { kStatus, kInteger };
 
+// SET as sent without its GET options, which only shape the reply.
+std::vector<std::string> WithoutGet(std::span<const std::string_view> args) {
+  std::vector<std::string> out;
+  for (size_t i = 0; i < args.size(); ++i) {
+    if (i < 3 || !EqualsIgnoreCase(args[i], "GET")) out.emplace_back(args[i]);
+  }
+  return out;
+}
+
 // Redis's setGenericCommand.
 void SetGeneric(CommandContext& ctx, std::string_view key, std::string_view value,
                 const WriteOptions& o, Answer answer) {
@@ -124,6 +137,13 @@ void SetGeneric(CommandContext& ctx, std::string_view key, std::string_view valu
   ctx.db().SetString(key, value, expire_at, o.keep_ttl ? TtlMode::kKeep : TtlMode::kClear,
                      ctx.now_ms);
   ctx.AddDirty();
+  // The log gets the expiry as an absolute time, so a replay later neither extends nor
+  // revives the key (Redis's setGenericCommand).
+  if (o.expire != ExpireKind::kNone) {
+    ctx.Propagate({"SET", std::string(key), std::string(value), "PXAT", std::to_string(expire_at)});
+  } else if (o.return_old) {
+    ctx.Propagate(WithoutGet(ctx.args));
+  }
   if (o.return_old) return;
   if (answer == Answer::kInteger) {
     ctx.reply.Integer(1);
@@ -172,11 +192,16 @@ void GetSet(CommandContext& ctx) {
   if (!ReplyValue(ctx, ctx.args[1])) return;
   ctx.db().SetString(ctx.args[1], ctx.args[2], kNoExpiry, TtlMode::kClear, ctx.now_ms);
   ctx.AddDirty();
+  ctx.Propagate({"SET", std::string(ctx.args[1]), std::string(ctx.args[2])});
 }
 
 void GetDel(CommandContext& ctx) {
   if (!ReplyValue(ctx, ctx.args[1])) return;
-  if (ctx.db().Delete(ctx.args[1], ctx.now_ms)) ctx.AddDirty();
+  if (!ctx.db().Delete(ctx.args[1], ctx.now_ms)) return;
+  ctx.AddDirty();
+  // Redis logs UNLINK when lazyfree-lazy-user-del makes user deletions lazy.
+  const bool lazy = ctx.server.config.values().lazyfree_lazy_user_del;
+  ctx.Propagate({lazy ? "UNLINK" : "DEL", std::string(ctx.args[1])});
 }
 
 // GETEX key [EX s | PX ms | EXAT s | PXAT ms | PERSIST]
@@ -198,14 +223,23 @@ void GetEx(CommandContext& ctx) {
   }
   ctx.reply.Bulk(r->string_value());  // before the write below invalidates `r`
 
+  // Never logged as sent: as PEXPIREAT with the absolute time, DEL or PERSIST.
   Keyspace& db = ctx.db();
   if (o.expire == ExpireKind::kNone) {
-    if (o.persist && db.Persist(key, ctx.now_ms)) ctx.AddDirty();
+    if (o.persist && db.Persist(key, ctx.now_ms)) {
+      ctx.AddDirty();
+      ctx.Propagate({"PERSIST", std::string(key)});
+    }
     return;
   }
   // EXAT/PXAT in the past delete the key; SetExpire does that for any time <= now.
   db.SetExpire(key, expire_at, ctx.now_ms);
   ctx.AddDirty();
+  if (expire_at <= ctx.now_ms) {
+    ctx.Propagate({"DEL", std::string(key)});
+  } else {
+    ctx.Propagate({"PEXPIREAT", std::string(key), std::to_string(expire_at)});
+  }
 }
 
 void MGet(CommandContext& ctx) {

@@ -15,6 +15,11 @@ void ZPopMin(CommandContext& ctx);
 void ZPopMax(CommandContext& ctx);
 void ZMPop(CommandContext& ctx);
 
+// zset_blocking.cpp
+void BZPopMin(CommandContext& ctx);
+void BZPopMax(CommandContext& ctx);
+void BZMPop(CommandContext& ctx);
+
 // zset_read.cpp
 void ZCard(CommandContext& ctx);
 void ZScore(CommandContext& ctx);

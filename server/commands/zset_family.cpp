@@ -14,6 +14,8 @@ constexpr std::string_view kReadFast = "@read @sortedset @fast";
 constexpr std::string_view kReadSlow = "@read @sortedset @slow";
 constexpr std::string_view kWriteFast = "@write @sortedset @fast";
 constexpr std::string_view kWriteSlow = "@write @sortedset @slow";
+// BZPOPMIN/BZPOPMAX: every argument but the trailing timeout is a key.
+constexpr KeyRange kKeysThenTimeout{1, -2, 1};
 constexpr std::string_view kGroup = "sorted_set";
 constexpr std::string_view kLogN = "O(log(N))";
 constexpr std::string_view kRangeCost =
@@ -135,6 +137,27 @@ void RegisterZSetFamily(CommandTable& t) {
   t.Add(MakeSpec("zmpop", -4, kWrite, kMovable, zc::ZMPop,
                  {kWriteSlow, kGroup, "7.0.0",
                   "Remove and return members with scores in a sorted set",
+                  "O(K) + O(M*log(N)) where K is the number of provided keys, N being the "
+                  "number of elements in the sorted set, and M being the number of elements "
+                  "popped."}));
+  // The blocking forms (zset_blocking.cpp).
+  t.Add(MakeSpec("bzpopmin", -3, kWrite | kBlocking | kFast, kKeysThenTimeout, zc::BZPopMin,
+                 {"@write @sortedset @fast @blocking", kGroup, "5.0.0",
+                  "Removes and returns the member with the lowest score from one or more sorted "
+                  "sets. Blocks until a member is available otherwise. Deletes the sorted set if "
+                  "the last element was popped.",
+                  "O(log(N)) with N being the number of elements in the sorted set."}));
+  t.Add(MakeSpec("bzpopmax", -3, kWrite | kBlocking | kFast, kKeysThenTimeout, zc::BZPopMax,
+                 {"@write @sortedset @fast @blocking", kGroup, "5.0.0",
+                  "Removes and returns the member with the highest score from one or more "
+                  "sorted sets. Blocks until a member available otherwise.  Deletes the sorted "
+                  "set if the last element was popped.",
+                  "O(log(N)) with N being the number of elements in the sorted set."}));
+  t.Add(MakeSpec("bzmpop", -5, kWrite | kBlocking, kMovable, zc::BZMPop,
+                 {"@write @sortedset @slow @blocking", kGroup, "7.0.0",
+                  "Removes and returns a member by score from one or more sorted sets. Blocks "
+                  "until a member is available otherwise. Deletes the sorted set if the last "
+                  "element was popped.",
                   "O(K) + O(M*log(N)) where K is the number of provided keys, N being the "
                   "number of elements in the sorted set, and M being the number of elements "
                   "popped."}));

@@ -214,6 +214,10 @@ void PopGeneric(CommandContext& ctx, std::span<const std::string_view> keys, End
   z->EraseRanks(span);
   z.Commit();
   ctx.AddDirty(n);
+  // ZMPOP is logged as the pop from the key it hit (Redis's ZPOPMIN|ZPOPMAX key count).
+  if (nested) {
+    ctx.Propagate({end == End::kMin ? "ZPOPMIN" : "ZPOPMAX", std::string(key), std::to_string(n)});
+  }
 }
 
 void PopMinMax(CommandContext& ctx, End end) {

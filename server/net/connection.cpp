@@ -8,6 +8,9 @@
 
 #include <spdlog/spdlog.h>
 
+#include "server/aof/aof.h"
+#include "server/blocking.h"
+
 namespace kvd::net {
 namespace {
 
@@ -24,7 +27,7 @@ std::string FormatEndpoint(const asio::ip::tcp::endpoint& ep) {
 }  // namespace
 
 Connection::Connection(asio::ip::tcp::socket socket, NetContext& net)
-    : socket_(std::move(socket)), net_(net) {}
+    : socket_(std::move(socket)), net_(net), block_timer_(net.io) {}
 
 Connection::~Connection() = default;
 
@@ -42,6 +45,15 @@ void Connection::Start() {
     asio::post(strand, [weak] {
       if (auto self = weak.lock()) self->Close();
     });
+  };
+  client_.resume = [weak, strand, &server = net_.server](std::string reply) {
+    auto deliver = [weak, strand, reply = std::move(reply)]() mutable {
+      asio::post(strand, [weak, reply = std::move(reply)]() mutable {
+        if (auto self = weak.lock()) self->OnUnblocked(std::move(reply));
+      });
+    };
+    // appendfsync always: the served command's reply waits for the log too.
+    if (server.aof == nullptr || !server.aof->WhenDurable(deliver)) deliver();
   };
   asio::post(net_.store_strand, [self = shared_from_this()] { self->Register(); });
 }
@@ -118,6 +130,7 @@ void Connection::OnRead(std::error_code ec, size_t n) {
 
 void Connection::ProcessInput() {
   if (closed_ || closing_ || executing_) return;
+  if (blocked_) return WaitWhileBlocked();
   size_t pos = 0;
   batch_size_ = 0;
   while (batch_size_ < kMaxBatch) {
@@ -155,12 +168,15 @@ void Connection::ExecuteBatch() {
   server.stats.total_net_input_bytes += unreported_input_;
   unreported_input_ = 0;
   batch_executed_ = 0;
-  while (batch_executed_ < batch_size_ && !client_.close_after_reply &&
+  while (batch_executed_ < batch_size_ && !client_.close_after_reply && !client_.blocked &&
          batch_out_.size() < kOutputHighWater) {
     net_.dispatcher.Execute(client_, batch_[batch_executed_++], batch_out_);
   }
+  // A command that blocked ends the batch: the rest waits until it is served.
+  const bool blocked = client_.blocked;
+  if (blocked) ArmBlockTimer();
   if (!protocol_error_.empty() && batch_executed_ == batch_size_ &&
-      !client_.close_after_reply) {
+      !client_.close_after_reply && !blocked) {
     ReplyWriter(batch_out_, client_.resp).Error(protocol_error_);
     server.CountError(protocol_error_);
     client_.close_after_reply = true;
@@ -170,18 +186,28 @@ void Connection::ExecuteBatch() {
   limits_.max_bulk_len = cfg.proto_max_bulk_len;
   query_buffer_limit_ = static_cast<size_t>(cfg.client_query_buffer_limit);
   bool close = client_.close_after_reply;
-  asio::post(socket_.get_executor(), [self = shared_from_this(), close] {
+  auto done = [self = shared_from_this(), close, blocked] {
     self->closing_ = self->closing_ || close;
+    self->blocked_ = blocked;
     self->OnBatchDone();
-  });
+  };
+  // appendfsync always: the replies wait until what the log holds so far is on disk.
+  if (server.aof != nullptr &&
+      server.aof->WhenDurable([strand = socket_.get_executor(), done] {
+        asio::post(strand, done);
+      })) {
+    return;
+  }
+  asio::post(socket_.get_executor(), std::move(done));
 }
 
 void Connection::OnBatchDone() {
   executing_ = false;
   parser_.ReleaseInlineStorage();
-  if (batch_executed_ < batch_size_ && !closing_) {
-    // Stopped early (output past the high water): the rest of the input is parsed again
-    // later, from the first command not run, by a parser with no partial frame in progress.
+  if ((batch_executed_ < batch_size_ || blocked_) && !closing_) {
+    // Stopped early (output past the high water, or a command blocked): the rest of the
+    // input is parsed again later, from the first command not run, by a parser with no
+    // partial frame in progress.
     batch_consumed_ = batch_executed_ ? batch_ends_[batch_executed_ - 1] : 0;
     parser_ = RespParser(limits_);
     protocol_error_.clear();
@@ -250,9 +276,71 @@ void Connection::Close() {
   socket_.shutdown(asio::ip::tcp::socket::shutdown_both, ec);
   socket_.close(ec);
   asio::post(net_.store_strand, [self = shared_from_this()] {
+    self->block_timer_.cancel();
     self->net_.server.RemoveClient(self->client_);
     spdlog::debug("Client closed connection id={} addr={}", self->client_.id, self->client_.addr);
   });
+}
+
+void Connection::WaitWhileBlocked() {
+  if (waiting_readable_ || closed_) return;
+  waiting_readable_ = true;
+  socket_.async_wait(asio::ip::tcp::socket::wait_read,
+                     [self = shared_from_this()](std::error_code ec) {
+                       self->OnReadableWhileBlocked(ec);
+                     });
+}
+
+void Connection::OnReadableWhileBlocked(std::error_code ec) {
+  waiting_readable_ = false;
+  if (closed_) return;
+  if (ec) return Close();
+  // Served meanwhile: reading is back to normal (DoRead).
+  if (!blocked_) return;
+  // Nothing is parsed or executing while blocked, so the buffer may grow here. Input keeps
+  // being read (up to the query buffer limit, as Redis does) to see the disconnect.
+  if (in_used_ >= query_buffer_limit_) {
+    spdlog::warn("Closing client that reached max query buffer length: addr={} qbuf={}",
+                 client_.addr, in_used_);
+    return Close();
+  }
+  EnsureReadSpace();
+  socket_.non_blocking(true, ec);
+  size_t n = ec ? 0 : socket_.read_some(asio::buffer(in_.get() + in_used_,
+                                                     in_capacity_ - in_used_), ec);
+  if (ec == asio::error::would_block || ec == asio::error::try_again) return WaitWhileBlocked();
+  if (ec) return Close();  // the peer closed (eof) or the socket failed
+  in_used_ += n;
+  unreported_input_ += n;
+  client_.query_buffer_bytes = in_used_;
+  WaitWhileBlocked();
+}
+
+void Connection::OnUnblocked(std::string reply) {
+  blocked_ = false;
+  if (closed_) return;
+  out_.append(reply);
+  MaybeWrite();
+  if (closing_) return;
+  if (PendingOutput() >= kOutputHighWater) {
+    paused_ = true;  // OnWritten resumes once the output drains
+    return;
+  }
+  if (!paused_) ProcessInput();
+}
+
+void Connection::ArmBlockTimer() {
+  const BlockedClients::Waiter* waiter = net_.server.blocked.Find(client_);
+  if (waiter == nullptr || waiter->deadline_ms == 0) return;
+  const int64_t wait_ms = std::max<int64_t>(waiter->deadline_ms - net_.server.clock.NowMs(), 0);
+  block_timer_.expires_after(std::chrono::milliseconds(wait_ms));  // cancels an earlier wait
+  block_timer_.async_wait(
+      asio::bind_executor(net_.store_strand, [self = shared_from_this()](std::error_code ec) {
+        if (ec) return;  // re-armed, or the connection closed
+        ExpireBlockedClients(self->net_.server);
+        // The timer's clock and the server's may disagree by a millisecond: wait again.
+        if (self->client_.blocked) self->ArmBlockTimer();
+      }));
 }
 
 }  // namespace kvd::net

@@ -44,6 +44,12 @@ class Connection : public std::enable_shared_from_this<Connection> {
   void OnWritten(std::error_code ec);
   void Close();
   void EnsureReadSpace();
+  // Blocking commands: while the client waits, its input is not parsed but the socket is
+  // still watched, so that a disconnect ends the wait.
+  void WaitWhileBlocked();
+  void OnReadableWhileBlocked(std::error_code ec);
+  void OnUnblocked(std::string reply);  // the blocked command's reply; input resumes
+  void ArmBlockTimer();                 // store strand: times the wait out at its deadline
   size_t PendingOutput() const { return out_.size() + wire_.size(); }
 
   asio::ip::tcp::socket socket_;
@@ -75,6 +81,9 @@ class Connection : public std::enable_shared_from_this<Connection> {
   bool paused_ = false;   // backpressure: waiting for output to drain
   bool closing_ = false;  // close once every reply is sent
   bool closed_ = false;
+  bool blocked_ = false;            // a blocking command waits: later commands wait too
+  bool waiting_readable_ = false;   // an async_wait for input is in flight
+  asio::steady_timer block_timer_;  // used on the store strand only
 };
 
 }  // namespace kvd::net

@@ -4,6 +4,9 @@
 
 #include <spdlog/spdlog.h>
 
+#include "server/aof/aof.h"
+#include "server/background_save.h"
+
 namespace kvd::net {
 namespace {
 
@@ -40,6 +43,8 @@ void Cron::Tick() {
   });
 
   server.Cron(now_ms);
+  BackgroundSaveCron(server, now_ms);
+  if (server.aof != nullptr) server.aof->Cron(now_ms);
 
   if (cfg.timeout > 0) {
     const int64_t max_idle_ms = static_cast<int64_t>(cfg.timeout) * 1000;

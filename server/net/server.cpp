@@ -13,6 +13,7 @@
 #include "core/clock.h"
 #include "core/store.h"
 #include "server/command.h"
+#include "server/aof/aof.h"
 #include "server/dispatcher.h"
 #include "server/net/cron.h"
 #include "server/net/listener.h"
@@ -20,6 +21,7 @@
 #include "server/net/net_context.h"
 #include "server/persistence.h"
 #include "server/server_state.h"
+#include "server/startup_load.h"
 
 namespace kvd::net {
 
@@ -42,6 +44,8 @@ struct Server::Impl {
   // On the store strand: saves when asked to, then stops the loop. A failed save keeps the
   // server running, as Redis does, unless the shutdown is NOSAVE.
   void Shutdown(ShutdownMode mode, std::string_view reason);
+  // On the store strand: stops the loop without saving; Run returns exit code 1.
+  void Abort(const std::string& reason);
   std::string WritePidFile();
 
   Config& config;
@@ -57,8 +61,13 @@ struct Server::Impl {
   std::vector<std::unique_ptr<Listener>> listeners;
   Cron cron;
   asio::signal_set signals;
+  // Destroyed before the loop: cancels a load still running and joins its thread.
+  std::unique_ptr<StartupLoad> startup_load;
+  // Destroyed before the loop too: its writer thread posts to the store strand.
+  Aof aof{state};
   bool pidfile_written = false;
   bool stopping = false;
+  int exit_code = 0;
 };
 
 Server::Server(Config& config, std::string executable)
@@ -115,15 +124,29 @@ std::string Server::Start() {
   s.config.OnChange([&s](std::string_view name) {
     if (name == "loglevel") SetLogLevel(s.config.values().loglevel);
     if (name == "hz") s.cron.Reschedule();
+    s.aof.OnConfigChange(name);
   });
+  s.state.aof = &s.aof;
+  s.state.post = [&s](std::function<void()> fn) { asio::post(s.store_strand, std::move(fn)); };
   s.state.request_shutdown = [&s](ShutdownMode mode) {
     // After the current batch (and its replies) on the store strand.
     asio::post(s.store_strand, [&s, mode] { s.Shutdown(mode, "User requested shutdown..."); });
   };
 
   spdlog::info("Server initialized");
-  if (std::string err = LoadServerSnapshot(s.state); !err.empty()) {
-    return "Fatal error loading the DB: " + err + ". Exiting.";
+  // The dataset loads in the background while clients connect (and get -LOADING); a
+  // damaged file stops the server before it ever serves without its data.
+  if (cfg.appendonly) {
+    // The append-only file holds the dataset (dump.rdb is not read then, as in Redis 7). It
+    // loads before serving.
+    if (std::string err = s.aof.LoadAndOpen(); !err.empty()) {
+      return "Fatal error loading the DB: " + err + ". Exiting.";
+    }
+  } else {
+    s.startup_load = std::make_unique<StartupLoad>(s.state);
+    s.startup_load->Start([&s](const std::string& err) {
+      if (!err.empty()) s.Abort("Fatal error loading the DB: " + err + ". Exiting.");
+    });
   }
   s.state.last_save_time = s.clock.NowMs() / 1000;
   return "";
@@ -142,8 +165,25 @@ void Server::Impl::WaitForSignal() {
 void Server::Impl::Shutdown(ShutdownMode mode, std::string_view reason) {
   if (stopping) return;
   if (!reason.empty()) spdlog::warn("{}", reason);
+  // The log is flushed first, as Redis does; one still writing its first base holds no
+  // dataset yet, so the server stays up.
+  if (!aof.PrepareShutdown()) {
+    spdlog::warn("Errors trying to shut down the server. Check the logs for more information.");
+    return;
+  }
   const ConfigValues& cfg = config.values();
   bool save = mode == ShutdownMode::kSave || (mode == ShutdownMode::kDefault && !cfg.save.empty());
+  if (state.loading) {
+    // As Redis: never save a dataset that is not fully loaded over the file.
+    save = false;
+    if (startup_load) startup_load->Cancel();
+  }
+  if (state.background_snapshot->running()) {
+    // The final save below replaces what it was writing; its temporary file is removed.
+    spdlog::warn("There is a background save in progress. Stopping it!");
+    state.background_snapshot->Abort();
+    state.rdb_bgsave_in_progress = false;
+  }
   if (save) {
     spdlog::info("Saving the final RDB snapshot before exiting.");
     if (!SaveServerSnapshot(state).empty()) {
@@ -161,6 +201,15 @@ void Server::Impl::Shutdown(ShutdownMode mode, std::string_view reason) {
   io.stop();
 }
 
+void Server::Impl::Abort(const std::string& reason) {
+  if (stopping) return;
+  spdlog::warn("{}", reason);
+  if (pidfile_written) std::remove(config.values().pidfile.c_str());
+  stopping = true;
+  exit_code = 1;
+  io.stop();
+}
+
 int Server::Run() {
   Impl& s = *impl_;
   std::signal(SIGPIPE, SIG_IGN);
@@ -174,7 +223,7 @@ int Server::Run() {
   s.io.run();
   for (auto& t : threads) t.join();
   spdlog::default_logger()->flush();
-  return 0;
+  return s.exit_code;
 }
 
 }  // namespace kvd::net

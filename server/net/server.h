@@ -15,8 +15,9 @@ class Server {
   Server(const Server&) = delete;
   Server& operator=(const Server&) = delete;
 
-  // Binds the listeners, writes the pidfile and loads the snapshot. Returns "" or why the
-  // server cannot start (logged by the caller).
+  // Binds the listeners, writes the pidfile and starts loading the snapshot in the
+  // background (a damaged file ends Run with exit code 1). Returns "" or why the server
+  // cannot start (logged by the caller).
   std::string Start();
   // Serves until SIGTERM/SIGINT or SHUTDOWN; returns the process exit code.
   int Run();

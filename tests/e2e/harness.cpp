@@ -243,10 +243,10 @@ std::string TempDir::Write(const std::string& name, std::string_view content) co
 
 // ---- ServerProcess ---------------------------------------------------------------------------
 
-ServerProcess::ServerProcess(std::vector<std::string> args) {
+ServerProcess::ServerProcess(std::vector<std::string> args, ServerOptions options) {
   dir_ = MakeTempDir();
   log_path_ = dir_ + "/server.log";
-  const std::string& binary = ServerBinary();
+  const std::string binary = options.binary.empty() ? ServerBinary() : options.binary;
   const int chosen_port = IsRedisServer(binary) ? PickFreePort() : 0;
   std::vector<std::string> argv = {binary};
   // A config file must come first (`kvd [configfile] [--name value ...]`).
@@ -267,7 +267,9 @@ ServerProcess::ServerProcess(std::vector<std::string> args) {
     if (size_t ready = log.find("Ready to accept connections"); ready != std::string::npos) {
       port_ = PortFromLog(std::string_view(log).substr(0, ready));
       if (port_ == 0) port_ = chosen_port;
-      break;
+      // kvd accepts connections while it loads its dataset: wait for the load to end.
+      const bool loading = Contains(log, kBackgroundLoadLog) && !Contains(log, "DB loaded from ");
+      if (options.wait == ServerWait::kReady || !loading) break;
     }
     int status = 0;
     if (waitpid(pid_, &status, WNOHANG) == pid_) {
@@ -321,15 +323,34 @@ ExitResult ServerProcess::Stop(int signal) {
 
 ExitResult RunServerToExit(const std::vector<std::string>& args,
                            std::chrono::milliseconds timeout) {
-  std::string dir = MakeTempDir();
-  std::string log_path = dir + "/output.log";
   std::vector<std::string> argv = {ServerBinary()};
   argv.insert(argv.end(), args.begin(), args.end());
+  return RunToExit(argv, timeout);
+}
+
+ExitResult RunToExit(const std::vector<std::string>& argv, std::chrono::milliseconds timeout) {
+  std::string dir = MakeTempDir();
+  std::string log_path = dir + "/output.log";
   pid_t pid = SpawnLogged(argv, dir, log_path);
   ExitResult r = Reap(pid, timeout);
   r.output = ReadFile(log_path);
   std::filesystem::remove_all(dir);
   return r;
+}
+
+bool WaitLoaded(RawClient& client, std::chrono::milliseconds timeout) {
+  bool failed = false;
+  const bool loaded = WaitFor(
+      [&] {
+        Reply r = client.Exec({"INFO", "persistence"});
+        if (r.type != '$') {
+          failed = true;
+          return true;
+        }
+        return InfoField(r.str, "loading") == "0";
+      },
+      timeout);
+  return loaded && !failed;
 }
 
 // ---- redis-cli -------------------------------------------------------------------------------

@@ -96,12 +96,29 @@ struct ExitResult {
   std::string output;   // stdout + stderr
 };
 
+// What ServerProcess waits for before its constructor returns.
+enum class ServerWait {
+  kReady,   // "Ready to accept connections" (kvd may still be loading its dataset)
+  kLoaded,  // that, and the end of the dataset's background load when one started
+};
+
+struct ServerOptions {
+  std::string binary;  // "" = ServerBinary(); e.g. "/usr/bin/redis-server" for interop
+  ServerWait wait = ServerWait::kLoaded;
+};
+
+// kvd logs this (before readiness) when it loads a dataset in the background, and
+// "DB loaded from ..." when the load is complete.
+inline constexpr std::string_view kBackgroundLoadLog = "Loading the dataset from";
+
 class ServerProcess {
  public:
   // Starts the server with `--port 0 --dir <fresh temp dir> --save ""` plus `args` and waits
-  // for "Ready to accept connections". Throws (failing the test) if it exits or times out.
-  // An args[0] not starting with '-' is a config file and goes first on the command line.
-  explicit ServerProcess(std::vector<std::string> args = {});
+  // for "Ready to accept connections" and, unless options.wait says otherwise, for a
+  // background load of the dataset to end. Throws (failing the test) if it exits or times
+  // out. An args[0] not starting with '-' is a config file and goes first on the command
+  // line.
+  explicit ServerProcess(std::vector<std::string> args = {}, ServerOptions options = {});
   // SIGTERM, wait for exit, CHECK the exit code is 0 (unless the test already collected the
   // exit), remove the temp dir.
   ~ServerProcess();
@@ -130,6 +147,10 @@ class ServerProcess {
 // e.g. on a bad option. Kills it at the deadline.
 ExitResult RunServerToExit(const std::vector<std::string>& args,
                            std::chrono::milliseconds timeout = kTimeout);
+
+// Runs any program (argv[0] looked up in PATH) to its exit, e.g. redis-check-rdb.
+ExitResult RunToExit(const std::vector<std::string>& argv,
+                     std::chrono::milliseconds timeout = kTimeout);
 
 // ---- Raw TCP client ----------------------------------------------------------------------------
 
@@ -184,6 +205,10 @@ CliResult RunCli(int port, const std::vector<std::string>& args, std::string_vie
 inline bool Contains(std::string_view haystack, std::string_view needle) {
   return haystack.find(needle) != std::string_view::npos;
 }
+
+// Polls INFO persistence until the server reports loading:0 (its dataset is in memory).
+// False at the deadline or if INFO fails.
+bool WaitLoaded(RawClient& client, std::chrono::milliseconds timeout = kTimeout);
 
 // Splits redis-cli's output into lines (without the trailing newline).
 std::vector<std::string> Lines(std::string_view text);

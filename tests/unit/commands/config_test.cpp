@@ -60,7 +60,13 @@ TEST_CASE("every parameter has its redis.conf name and a default") {
       {"hz", "10"}, {"requirepass", ""}, {"proto-max-bulk-len", "536870912"},
       {"client-query-buffer-limit", "1073741824"}, {"io-threads", "1"}, {"maxmemory", "0"},
       {"maxmemory-policy", "noeviction"}, {"daemonize", "no"}, {"rdbcompression", "yes"},
-      {"rdbchecksum", "yes"}};
+      {"rdbchecksum", "yes"}, {"stop-writes-on-bgsave-error", "yes"},
+      {"lazyfree-lazy-user-del", "no"}, {"lazyfree-lazy-user-flush", "no"},
+      {"key-load-delay", "0"}, {"appendonly", "no"}, {"appendfsync", "everysec"},
+      {"appenddirname", "appendonlydir"}, {"appendfilename", "appendonly.aof"},
+      {"auto-aof-rewrite-percentage", "100"}, {"auto-aof-rewrite-min-size", "67108864"},
+      {"aof-load-truncated", "yes"}, {"aof-use-rdb-preamble", "yes"},
+      {"aof-timestamp-enabled", "no"}};
   for (const auto& [k, v] : expected) {
     CAPTURE(k);
     REQUIRE(got.count(k) == 1);
@@ -111,9 +117,9 @@ TEST_CASE("config file errors name the file, the line and the directive") {
     CHECK(err.find("argument couldn't be parsed into an integer") != std::string::npos);
   }
   SUBCASE("unknown directive") {
-    TempFile f("appendonly yes\n");
+    TempFile f("no-such-directive yes\n");
     std::string err = c.LoadFile(f.path());
-    CHECK(err.find(">>> 'appendonly yes'") != std::string::npos);
+    CHECK(err.find(">>> 'no-such-directive yes'") != std::string::npos);
     CHECK(err.find("Bad directive or wrong number of arguments") != std::string::npos);
   }
   SUBCASE("wrong number of arguments") {

@@ -15,6 +15,7 @@
 #include "core/crc64.h"
 #include "core/snapshot.h"
 #include "unit/commands/harness.h"
+#include "unit/commands/temp_dir.h"
 
 namespace kvd {
 namespace {
@@ -25,31 +26,7 @@ using namespace std::string_view_literals;
 
 constexpr int64_t kNow = 1'700'000'000'000;
 
-// A fresh directory under the system temp dir, removed with everything in it at the end.
-class TempDir {
- public:
-  TempDir() {
-    std::string tmpl = (fs::temp_directory_path() / "kvd-persistence-XXXXXX").string();
-    REQUIRE(::mkdtemp(tmpl.data()) != nullptr);
-    path_ = tmpl;
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path_, ec);
-  }
-  const std::string& path() const { return path_; }
-  std::string File(std::string_view name) const { return path_ + "/" + std::string(name); }
-  // Names of the entries in the directory, sorted.
-  std::vector<std::string> List() const {
-    std::vector<std::string> out;
-    for (const auto& e : fs::directory_iterator(path_)) out.push_back(e.path().filename());
-    std::sort(out.begin(), out.end());
-    return out;
-  }
-
- private:
-  std::string path_;
-};
+using testing::TempDir;
 
 std::string ReadFile(const std::string& path) {
   std::ifstream in(path, std::ios::binary);

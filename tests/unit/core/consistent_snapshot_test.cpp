@@ -110,6 +110,22 @@ TEST_CASE("consistent snapshot: SWAPDB and FLUSHALL during the walk") {
   CHECK(s.Db(0).Count(kNow) == static_cast<size_t>(round - 10));
 }
 
+TEST_CASE("consistent snapshot: a database detached for a lazy flush is still written") {
+  Store s = Sample(300);
+  const std::vector<std::string> before = Dump(s, kNow);
+  ConsistentSnapshot snap(s, kNow, {});
+  REQUIRE_FALSE(snap.Step(5));
+  std::string file;
+  snap.TakePending(file);
+  {
+    Keyspace detached = s.Db(1).DetachAll();  // freed elsewhere, without the snapshot
+    CHECK(detached.snapshot_observer() == nullptr);
+  }
+  Set(s, 1, "after", "x");
+  file += Finish(snap, 5, [] {});
+  CHECK(Loaded(file) == before);
+}
+
 TEST_CASE("consistent snapshot: the table growing and shrinking under the walk") {
   Store s = Sample(64);
   const std::vector<std::string> before = Dump(s, kNow);

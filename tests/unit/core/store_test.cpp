@@ -4,6 +4,7 @@
 #include <doctest/doctest.h>
 
 #include <string>
+#include <vector>
 
 namespace kvd {
 namespace {
@@ -113,6 +114,27 @@ TEST_CASE("the cycle stops when its time budget is spent and resumes at the next
   CHECK_FALSE(third.out_of_time);
   CHECK(s.ExpiredKeys() == 15000);
   for (size_t db = 0; db < 3; ++db) CHECK(s.Db(db).Count(kT0 + 1) == 0);
+}
+
+TEST_CASE("store: every expiry, lazy or active, is reported with its database") {
+  Store s;
+  std::vector<std::string> heard;
+  s.SetExpireListener([&](size_t db, std::string_view key) {
+    heard.push_back(std::to_string(db) + ":" + std::string(key));
+  });
+  s.Db(0).SetString("lazy", "v", kT0 + 10, TtlMode::kClear, kT0);
+  s.Db(2).SetString("active", "v", kT0 + 10, TtlMode::kClear, kT0);
+  s.Db(3).SetString("kept", "v", kT0 + 1000, TtlMode::kClear, kT0);
+  s.Db(3).SetString("deleted", "v", kT0 + 10, TtlMode::kClear, kT0);
+  CHECK(s.Db(3).Delete("deleted", kT0));  // a deletion, not an expiry
+  s.SwapDbs(0, 5);                        // the index is the database's at the time
+  CHECK_FALSE(s.Db(5).Get("lazy", kT0 + 10).has_value());
+  s.ActiveExpireCycle(kT0 + 10, 1'000'000'000, kNoTimePasses);
+  CHECK(heard == std::vector<std::string>{"5:lazy", "2:active"});
+  s.SetExpireListener(nullptr);
+  s.Db(3).SetString("late", "v", kT0 + 20, TtlMode::kClear, kT0);
+  CHECK(s.Db(3).Count(kT0 + 20) == 1);
+  CHECK(heard.size() == 2);
 }
 
 }  // namespace

@@ -1,0 +1,193 @@
+#!/usr/bin/env python3
+"""Persistence figures for kvd beside redis-server, same machine, same run.
+
+For a dataset of N keys (default 1,000,000; half with a TTL), for each server:
+  - SAVE time (median of the runs),
+  - load time at startup (median of the runs, from the server's own "DB loaded" log line),
+  - peak memory during BGSAVE under a steady write load (redis-benchmark SETs over the same
+    keys), as a ratio to the memory just before the BGSAVE. Memory is the proportional set
+    size (PSS) of the server and its children: Redis saves in a forked child whose pages are
+    shared until written, so PSS counts every page once.
+
+Usage: scripts/bench_persistence.py [--keys N] [--runs R] [--kvd PATH] [--redis PATH]
+Builds nothing: pass a Release kvd (scripts/run.sh builds build/release/kvd).
+"""
+import argparse
+import os
+import re
+import shutil
+import socket
+import statistics
+import subprocess
+import tempfile
+import time
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Server:
+    def __init__(self, binary, workdir):
+        self.port = free_port()
+        self.log_path = os.path.join(workdir, "server.log")
+        self.log = open(self.log_path, "w")
+        self.proc = subprocess.Popen(
+            [binary, "--port", str(self.port), "--bind", "127.0.0.1", "--dir", workdir,
+             "--save", "", "--appendonly", "no"],
+            stdout=self.log, stderr=subprocess.STDOUT, cwd=workdir)
+        deadline = time.time() + 600
+        while time.time() < deadline:
+            if self.cli("PING").strip() == "PONG":
+                return
+            time.sleep(0.05)
+        raise RuntimeError(f"{binary} did not start; see {self.log_path}")
+
+    def cli(self, *args):
+        r = subprocess.run(["redis-cli", "-p", str(self.port), *args],
+                           capture_output=True, text=True)
+        return r.stdout
+
+    def info(self, field):
+        m = re.search(rf"^{field}:(\S+)", self.cli("INFO", "all"), re.M)
+        return m.group(1) if m else None
+
+    def wait_loaded(self):
+        while self.info("loading") != "0":
+            time.sleep(0.02)
+
+    def stop(self):
+        self.cli("SHUTDOWN", "NOSAVE")
+        try:
+            self.proc.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
+        self.log.close()
+
+    def load_seconds(self):
+        with open(self.log_path) as f:
+            m = re.findall(r"DB loaded from disk: ([0-9.]+) seconds", f.read())
+        return float(m[-1]) if m else None
+
+
+def pss_kb(pid):
+    """PSS of pid and all its descendants, in kB."""
+    total = 0
+    pids = [pid]
+    while pids:
+        p = pids.pop()
+        try:
+            with open(f"/proc/{p}/smaps_rollup") as f:
+                total += int(re.search(r"^Pss:\s+(\d+)", f.read(), re.M).group(1))
+            with open(f"/proc/{p}/task/{p}/children") as f:
+                pids += [int(c) for c in f.read().split()]
+        except (FileNotFoundError, ProcessLookupError, AttributeError):
+            pass
+    return total
+
+
+def populate(server, keys):
+    """SET key:%012d (redis-benchmark's -r key names) = 32 bytes, every other one with a TTL."""
+    value = "v" * 32
+    chunks = []
+    for i in range(keys):
+        k = f"key:{i:012d}"
+        if i % 2:
+            chunks.append(f"*5\r\n$3\r\nSET\r\n${len(k)}\r\n{k}\r\n$32\r\n{value}\r\n"
+                          f"$2\r\nEX\r\n$6\r\n360000\r\n")
+        else:
+            chunks.append(f"*3\r\n$3\r\nSET\r\n${len(k)}\r\n{k}\r\n$32\r\n{value}\r\n")
+    subprocess.run(["redis-cli", "-p", str(server.port), "--pipe"],
+                   input="".join(chunks).encode(), capture_output=True, check=True)
+    assert int(server.cli("DBSIZE")) == keys, "populate failed"
+
+
+def measure(binary, keys, runs):
+    work = tempfile.mkdtemp(prefix="kvd-bench-")
+    out = {}
+    try:
+        s = Server(binary, work)
+        populate(s, keys)
+        saves = []
+        for _ in range(runs):
+            t = time.perf_counter()
+            assert s.cli("SAVE").strip() == "OK"
+            saves.append(time.perf_counter() - t)
+        out["save_s"] = statistics.median(saves)
+        out["file_mb"] = os.path.getsize(os.path.join(work, "dump.rdb")) / 1e6
+
+        # BGSAVE under a steady write load over the same keys.
+        load = subprocess.Popen(
+            ["redis-benchmark", "-p", str(s.port), "-t", "set", "-r", str(keys), "-d", "32",
+             "-n", "100000000", "-c", "8", "-P", "16", "-q"],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        time.sleep(2)  # the write load reaches its steady state
+        before = statistics.median(pss_kb(s.proc.pid) for _ in range(5))
+        ops_before = int(s.info("total_commands_processed"))
+        t = time.perf_counter()
+        assert "started" in s.cli("BGSAVE")
+        peak = before
+        while s.info("rdb_bgsave_in_progress") != "0":
+            peak = max(peak, pss_kb(s.proc.pid))
+            time.sleep(0.01)
+        out["bgsave_s"] = time.perf_counter() - t
+        ops = int(s.info("total_commands_processed")) - ops_before
+        out["writes_per_s_during_bgsave"] = ops / out["bgsave_s"]
+        load.terminate()
+        load.wait()
+        out["bgsave_status"] = s.info("rdb_last_bgsave_status")
+        out["pss_before_mb"] = before / 1024
+        out["pss_peak_mb"] = peak / 1024
+        out["peak_ratio"] = peak / before
+        s.stop()
+
+        loads = []
+        for _ in range(runs):
+            s = Server(binary, work)
+            s.wait_loaded()
+            loads.append(s.load_seconds())
+            s.stop()
+        out["load_s"] = statistics.median(x for x in loads if x is not None)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    return out
+
+
+def main():
+    here = os.path.dirname(os.path.abspath(__file__))
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--keys", type=int, default=1_000_000)
+    ap.add_argument("--runs", type=int, default=3)
+    ap.add_argument("--kvd", default=os.path.join(here, "..", "build", "release", "kvd"))
+    ap.add_argument("--redis", default="/usr/bin/redis-server")
+    a = ap.parse_args()
+
+    results = {}
+    for name, binary in (("kvd", a.kvd), ("redis", a.redis)):
+        print(f"measuring {name} ({binary}) with {a.keys} keys...", flush=True)
+        results[name] = measure(binary, a.keys, a.runs)
+
+    k, r = results["kvd"], results["redis"]
+    rows = [
+        ("SAVE (s, median)", "save_s", "{:.3f}"),
+        ("load at startup (s, median)", "load_s", "{:.3f}"),
+        ("dump.rdb size (MB)", "file_mb", "{:.1f}"),
+        ("memory before BGSAVE (PSS MB)", "pss_before_mb", "{:.1f}"),
+        ("peak memory during BGSAVE (PSS MB)", "pss_peak_mb", "{:.1f}"),
+        ("peak / before", "peak_ratio", "{:.2f}"),
+        ("BGSAVE duration (s)", "bgsave_s", "{:.2f}"),
+        ("writes/s during BGSAVE", "writes_per_s_during_bgsave", "{:.0f}"),
+    ]
+    print(f"\n{a.keys} keys (half with a TTL), 32-byte values, {a.runs} runs")
+    print(f"{'':38} {'kvd':>12} {'redis':>12} {'kvd/redis':>10}")
+    for label, key, fmt in rows:
+        ratio = k[key] / r[key] if r[key] else float("nan")
+        print(f"{label:38} {fmt.format(k[key]):>12} {fmt.format(r[key]):>12} {ratio:>10.2f}")
+    print(f"BGSAVE status: kvd {k['bgsave_status']}, redis {r['bgsave_status']}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,82 @@
+#include "server/blocking.h"
+
+#include <cmath>
+#include <limits>
+
+#include "core/numeric.h"
+#include "server/blocked_clients.h"
+#include "server/client_state.h"
+#include "server/server_state.h"
+
+namespace kvd {
+
+std::optional<int64_t> ParseBlockTimeout(CommandContext& ctx, std::string_view seconds) {
+  constexpr int64_t kMax = std::numeric_limits<int64_t>::max();
+  std::optional<long double> s = ParseLongDouble(seconds);
+  if (!s) {
+    ctx.Error("ERR timeout is not a float or out of range");
+    return std::nullopt;
+  }
+  // Rounded up to whole milliseconds, so a tiny positive timeout still waits ("-0.0001"
+  // rounds to 0, which waits forever, as in Redis).
+  const long double ms = std::ceil(*s * 1000.0L);
+  if (ms > static_cast<long double>(kMax)) {
+    ctx.Error("ERR timeout is out of range");
+    return std::nullopt;
+  }
+  if (ms < 0) {
+    ctx.Error("ERR timeout is negative");
+    return std::nullopt;
+  }
+  int64_t deadline = static_cast<int64_t>(ms);
+  if (deadline > 0) {
+    if (deadline > kMax - ctx.now_ms) {
+      ctx.Error("ERR timeout is out of range");
+      return std::nullopt;
+    }
+    deadline += ctx.now_ms;
+  }
+  return deadline;
+}
+
+bool BlockClient(CommandContext& ctx, std::span<const std::string_view> keys, ValueType type,
+                 int64_t deadline_ms) {
+  if (ctx.client.deny_blocking) return false;
+  ctx.server.blocked.Block(ctx.client, ctx.client.db, keys, type, deadline_ms, ctx.args);
+  return true;
+}
+
+bool UnblockClient(ServerState& server, ClientState& client, UnblockReply how) {
+  std::optional<BlockedClients::Waiter> waiter = server.blocked.Unblock(client);
+  if (!waiter) return false;
+  std::string out;
+  ReplyWriter reply(out, client.resp);
+  // The command ends here: it counts as a call (a failed one with the error), as Redis's
+  // updateStatsOnUnblock does.
+  const CommandSpec* spec = server.commands.Find(waiter->args.front());
+  if (how == UnblockReply::kTimeout) {
+    reply.NullArray();
+  } else {
+    reply.Error(kUnblockedErr);
+    server.CountError(kUnblockedErr);
+    if (spec) spec->failed_calls++;
+  }
+  if (spec) spec->calls++;
+  client.commands++;
+  server.stats.total_commands_processed++;
+  ResumeClient(server, client, std::move(out));
+  return true;
+}
+
+void ExpireBlockedClients(ServerState& server) {
+  for (ClientState* c : server.blocked.Due(server.clock.NowMs())) {
+    UnblockClient(server, *c, UnblockReply::kTimeout);
+  }
+}
+
+void ResumeClient(ServerState& server, ClientState& client, std::string reply) {
+  server.stats.total_net_output_bytes += reply.size();
+  if (client.resume) client.resume(std::move(reply));
+}
+
+}  // namespace kvd

@@ -1,0 +1,42 @@
+#pragma once
+// Blocking commands (BLPOP, BLMOVE, BZPOPMIN...) as their handlers and the rest of the
+// server see them. A handler that finds nothing to pop calls BlockClient and replies
+// nothing: the client waits in ServerState::blocked, its later commands wait with it, and
+// the dispatcher runs the command again once a write gives data to a key it waits on. The
+// wait ends otherwise by its timeout (ExpireBlockedClients, driven by a timer of the network
+// layer), by CLIENT UNBLOCK, or by a disconnect (ServerState::RemoveClient).
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+
+#include "core/value_type.h"
+#include "server/command.h"
+
+namespace kvd {
+
+inline constexpr std::string_view kUnblockedErr = "UNBLOCKED client unblocked via CLIENT UNBLOCK";
+
+// Redis's getTimeoutFromObjectOrReply for a timeout in seconds (a float): the absolute
+// deadline in Unix ms, or 0 for "wait forever"; nullopt after replying the error.
+std::optional<int64_t> ParseBlockTimeout(CommandContext& ctx, std::string_view seconds);
+
+// Makes the client wait on `keys` of its database until one holds a `type` value, or until
+// `deadline_ms` (0: forever). Returns false, doing nothing, when the client may not block
+// (ClientState::deny_blocking): the handler then replies as on a timeout.
+bool BlockClient(CommandContext& ctx, std::span<const std::string_view> keys, ValueType type,
+                 int64_t deadline_ms);
+
+// How a wait ends without data: the timeout's null reply, or CLIENT UNBLOCK ... ERROR's error.
+enum class UnblockReply { kTimeout, kError };
+// Ends a client's wait with that reply and lets its later commands run; false when it was not
+// blocked.
+bool UnblockClient(ServerState& server, ClientState& client, UnblockReply how);
+// Times out every blocked client whose deadline has come (by server.clock).
+void ExpireBlockedClients(ServerState& server);
+
+// Hands a client whose wait ended its reply (through ClientState::resume).
+void ResumeClient(ServerState& server, ClientState& client, std::string reply);
+
+}  // namespace kvd

@@ -1,0 +1,198 @@
+// BGSAVE through the real dispatcher: the file holds the store as it was when the save
+// started while writes go on, and the server's persistence state follows Redis.
+#include <doctest/doctest.h>
+
+#include <chrono>
+#include <condition_variable>
+#include <deque>
+#include <functional>
+#include <mutex>
+#include <string>
+
+#include "server/background_save.h"
+#include "server/persistence.h"
+#include "unit/commands/harness.h"
+#include "unit/commands/temp_dir.h"
+
+namespace kvd {
+namespace {
+
+using testing::Harness;
+using testing::TempDir;
+
+// Stands in for the store strand: ServerState::post queues here (from any thread) and the
+// test runs the queued work on its own thread.
+class PostQueue {
+ public:
+  void Post(std::function<void()> fn) {
+    std::lock_guard lock(mu_);
+    queue_.push_back(std::move(fn));
+    cv_.notify_one();
+  }
+  // Runs one queued function, waiting for one up to a deadline; false when none came.
+  bool RunOne() {
+    std::function<void()> fn;
+    {
+      std::unique_lock lock(mu_);
+      if (!cv_.wait_for(lock, std::chrono::seconds(20), [&] { return !queue_.empty(); })) {
+        return false;
+      }
+      fn = std::move(queue_.front());
+      queue_.pop_front();
+    }
+    fn();
+    return true;
+  }
+
+ private:
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::deque<std::function<void()>> queue_;
+};
+
+struct SaveHarness {
+  SaveHarness() {
+    std::string_view d = dir.path();
+    REQUIRE(h.config.ApplyStartup("dir", {&d, 1}) == "");
+    h.server.post = [this](std::function<void()> fn) { posts.Post(std::move(fn)); };
+  }
+  // Runs queued work (calling `between` after each piece) until the BGSAVE has ended.
+  void RunSave(const std::function<void()>& between = [] {}) {
+    while (h.server.rdb_bgsave_in_progress) {
+      REQUIRE(posts.RunOne());
+      between();
+    }
+  }
+  Store Loaded() {
+    Store s;
+    bool found = false;
+    REQUIRE(LoadSnapshotFile(s, dir.path(), "dump.rdb", h.clock.NowMs(), &found) == "");
+    REQUIRE(found);
+    return s;
+  }
+
+  TempDir dir;
+  PostQueue posts;
+  Harness h;
+};
+
+TEST_CASE("BGSAVE writes the store as it was when it started, while writes go on") {
+  SaveHarness t;
+  for (int i = 0; i < 2000; ++i) {
+    t.h.Run({"set", "k" + std::to_string(i), "v" + std::to_string(i)});
+  }
+  t.h.Run({"rpush", "list", "a", "b", "c"});
+  CHECK(t.h.Run({"bgsave"}) == "+Background saving started\r\n");
+  CHECK(t.h.server.rdb_bgsave_in_progress);
+  CHECK(t.h.Run({"bgsave"}) == "-ERR Background save already in progress\r\n");
+  CHECK(t.h.Run({"save"}) == "-ERR Background save already in progress\r\n");
+  CHECK(t.h.Run({"info", "persistence"}).find("rdb_bgsave_in_progress:1") != std::string::npos);
+  int n = 0;
+  t.RunSave([&] {
+    const std::string k = "k" + std::to_string(n++ % 2000);
+    t.h.Run({"set", k, "changed"});
+    t.h.Run({"del", "k" + std::to_string((n * 7) % 2000)});
+    t.h.Run({"lpop", "list"});
+    t.h.Run({"set", "new" + std::to_string(n), "x"});
+  });
+  REQUIRE(n > 0);
+  Store saved = t.Loaded();
+  CHECK(saved.Db(0).Count(t.h.clock.NowMs()) == 2001);
+  for (int i = 0; i < 2000; i += 97) {
+    const std::string k = "k" + std::to_string(i);
+    CHECK(saved.Db(0).Get(k, t.h.clock.NowMs()) == "v" + std::to_string(i));
+  }
+  const std::string info = t.h.Run({"info", "persistence"});
+  CHECK(info.find("rdb_bgsave_in_progress:0") != std::string::npos);
+  CHECK(info.find("rdb_last_bgsave_status:ok") != std::string::npos);
+  CHECK(info.find("rdb_saves:1") != std::string::npos);
+  // Only the writes made during the save still count as unsaved.
+  CHECK(t.h.server.stats.dirty > 0);
+  CHECK(t.h.server.stats.dirty < 2001);
+  CHECK(t.dir.List() == std::vector<std::string>{"dump.rdb"});
+}
+
+TEST_CASE("BGSAVE options, and SCHEDULE when nothing else runs starts at once") {
+  SaveHarness t;
+  CHECK(t.h.Run({"bgsave", "now"}) == "-ERR syntax error\r\n");
+  CHECK(t.h.Run({"bgsave", "schedule", "x"}) == "-ERR syntax error\r\n");
+  CHECK(t.h.Run({"bgsave", "SCHEDULE"}) == "+Background saving started\r\n");
+  t.RunSave();
+  CHECK(t.Loaded().Db(0).Count(t.h.clock.NowMs()) == 0);
+}
+
+TEST_CASE("BGSAVE SCHEDULE while another snapshot runs waits for it, then the cron starts it") {
+  SaveHarness t;
+  t.h.Run({"set", "a", "1"});
+  // Another user of the snapshot slot (the AOF rewrite) writing elsewhere.
+  bool other_done = false;
+  REQUIRE(t.h.server.background_snapshot->Start(t.dir.path(), "other.rdb", {},
+                                                [&](const std::string& err) {
+                                                  CHECK(err == "");
+                                                  other_done = true;
+                                                }) == "");
+  CHECK(t.h.Run({"bgsave"}).starts_with("-ERR Another child process is active (AOF?)"));
+  CHECK(t.h.Run({"bgsave", "schedule"}) == "+Background saving scheduled\r\n");
+  while (!other_done) REQUIRE(t.posts.RunOne());
+  CHECK_FALSE(t.h.server.rdb_bgsave_in_progress);
+  BackgroundSaveCron(t.h.server, t.h.clock.NowMs());
+  CHECK(t.h.server.rdb_bgsave_in_progress);
+  CHECK_FALSE(t.h.server.rdb_bgsave_scheduled);
+  t.RunSave();
+  CHECK(t.Loaded().Db(0).Get("a", t.h.clock.NowMs()) == "1");
+}
+
+TEST_CASE("save rules start a BGSAVE when enough changes are old enough") {
+  SaveHarness t;
+  std::string_view rule[] = {"10", "2"};
+  REQUIRE(t.h.config.ApplyStartup("save", rule) == "");
+  t.h.server.last_save_time = t.h.clock.NowMs() / 1000;
+  t.h.Run({"set", "a", "1"});
+  t.h.clock.Advance(11'000);
+  BackgroundSaveCron(t.h.server, t.h.clock.NowMs());
+  CHECK_FALSE(t.h.server.rdb_bgsave_in_progress);  // 1 change < 2
+  t.h.Run({"set", "b", "2"});
+  BackgroundSaveCron(t.h.server, t.h.clock.NowMs());
+  CHECK(t.h.server.rdb_bgsave_in_progress);
+  t.RunSave();
+  CHECK(t.h.server.stats.dirty == 0);
+  CHECK(t.h.server.last_save_time == t.h.clock.NowMs() / 1000);
+  BackgroundSaveCron(t.h.server, t.h.clock.NowMs());
+  CHECK_FALSE(t.h.server.rdb_bgsave_in_progress);  // nothing changed since
+}
+
+TEST_CASE("a failed BGSAVE is reported, refuses writes (MISCONF) and is retried after 5 s") {
+  SaveHarness t;
+  std::string_view rule[] = {"1", "1"};
+  REQUIRE(t.h.config.ApplyStartup("save", rule) == "");
+  t.h.Run({"set", "a", "1"});
+  std::filesystem::remove_all(t.dir.path());  // the temporary file cannot be created
+  CHECK(t.h.Run({"bgsave"}) == "-ERR\r\n");
+  CHECK(t.h.Run({"info", "persistence"}).find("rdb_last_bgsave_status:err") !=
+        std::string::npos);
+  CHECK(t.h.Run({"set", "b", "2"}).starts_with("-MISCONF Redis is configured to save RDB"));
+  CHECK(t.h.Run({"ping"}).starts_with("-MISCONF"));
+  CHECK(t.h.Run({"get", "a"}) == "$1\r\n1\r\n");
+  t.h.clock.Advance(2000);
+  BackgroundSaveCron(t.h.server, t.h.clock.NowMs());
+  CHECK(t.h.Run({"info", "persistence"}).find("rdb_last_bgsave_status:err") !=
+        std::string::npos);  // within the retry delay: not tried again
+  std::filesystem::create_directory(t.dir.path());
+  t.h.clock.Advance(4000);
+  BackgroundSaveCron(t.h.server, t.h.clock.NowMs());
+  REQUIRE(t.h.server.rdb_bgsave_in_progress);
+  t.RunSave();
+  CHECK(t.h.Run({"set", "b", "2"}) == "+OK\r\n");
+}
+
+TEST_CASE("stop-writes-on-bgsave-error no keeps writes going after a failed save") {
+  SaveHarness t;
+  std::string_view no[] = {"no"};
+  REQUIRE(t.h.config.ApplyStartup("stop-writes-on-bgsave-error", no) == "");
+  std::filesystem::remove_all(t.dir.path());
+  CHECK(t.h.Run({"bgsave"}) == "-ERR\r\n");
+  CHECK(t.h.Run({"set", "b", "2"}) == "+OK\r\n");
+}
+
+}  // namespace
+}  // namespace kvd
