@@ -17,13 +17,13 @@ Builds nothing: pass a Release kvd (scripts/run.sh builds build/release/kvd).
 """
 import argparse
 import os
-import re
 import shutil
-import socket
 import statistics
-import subprocess
 import tempfile
 import time
+
+import bench_server
+from bench_server import resp
 
 SHAPES = {  # name: (keys, elements per key)
     "small": (2000, 16),
@@ -32,66 +32,18 @@ SHAPES = {  # name: (keys, elements per key)
 TYPES = ["hash", "list", "set", "zset"]
 
 
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def resp(*args):
-    out = [f"*{len(args)}\r\n"]
-    for a in args:
-        a = str(a)
-        out.append(f"${len(a.encode())}\r\n{a}\r\n")
-    return "".join(out)
-
-
-class Server:
-    def __init__(self, binary, workdir):
-        self.port = free_port()
-        self.log = open(os.path.join(workdir, "server.log"), "w")
-        self.proc = subprocess.Popen(
-            [binary, "--port", str(self.port), "--bind", "127.0.0.1", "--dir", workdir,
-             "--save", "", "--appendonly", "no"],
-            stdout=self.log, stderr=subprocess.STDOUT, cwd=workdir)
-        deadline = time.time() + 120
-        while time.time() < deadline:
-            if self.cli("PING").strip() == "PONG":
-                return
-            time.sleep(0.05)
-        raise RuntimeError(f"{binary} did not start; see {workdir}/server.log")
-
-    def cli(self, *args):
-        return subprocess.run(["redis-cli", "-p", str(self.port), *args],
-                              capture_output=True, text=True).stdout
-
+class Server(bench_server.Server):
     def used_memory(self):
-        return int(re.search(r"^used_memory:(\d+)", self.cli("INFO", "memory"), re.M).group(1))
+        return int(self.info("used_memory", "memory"))
 
     def flush(self):
         assert self.cli("FLUSHALL", "SYNC").strip() == "OK"
         # Let the allocator and any background freeing settle before the next baseline.
         deadline = time.time() + 30
         while time.time() < deadline:
-            m = re.search(r"^lazyfree_pending_objects:(\d+)", self.cli("INFO", "memory"), re.M)
-            if not m or m.group(1) == "0":
+            if self.info("lazyfree_pending_objects", "memory") in (None, "0"):
                 break
             time.sleep(0.05)
-
-    def pipe(self, commands):
-        r = subprocess.run(["redis-cli", "-p", str(self.port), "--pipe"],
-                           input="".join(commands).encode(), capture_output=True, check=True)
-        if b"errors: 0" not in r.stdout:
-            raise RuntimeError(r.stdout.decode())
-
-    def stop(self):
-        self.cli("SHUTDOWN", "NOSAVE")
-        try:
-            self.proc.wait(timeout=60)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-            self.proc.wait()
-        self.log.close()
 
 
 def commands(kind, keys, elements):

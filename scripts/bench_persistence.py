@@ -16,56 +16,18 @@ import argparse
 import os
 import re
 import shutil
-import socket
 import statistics
 import subprocess
 import tempfile
 import time
 
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+import bench_server
 
 
-class Server:
-    def __init__(self, binary, workdir):
-        self.port = free_port()
-        self.log_path = os.path.join(workdir, "server.log")
-        self.log = open(self.log_path, "w")
-        self.proc = subprocess.Popen(
-            [binary, "--port", str(self.port), "--bind", "127.0.0.1", "--dir", workdir,
-             "--save", "", "--appendonly", "no"],
-            stdout=self.log, stderr=subprocess.STDOUT, cwd=workdir)
-        deadline = time.time() + 600
-        while time.time() < deadline:
-            if self.cli("PING").strip() == "PONG":
-                return
-            time.sleep(0.05)
-        raise RuntimeError(f"{binary} did not start; see {self.log_path}")
-
-    def cli(self, *args):
-        r = subprocess.run(["redis-cli", "-p", str(self.port), *args],
-                           capture_output=True, text=True)
-        return r.stdout
-
-    def info(self, field):
-        m = re.search(rf"^{field}:(\S+)", self.cli("INFO", "all"), re.M)
-        return m.group(1) if m else None
-
+class Server(bench_server.Server):
     def wait_loaded(self):
         while self.info("loading") != "0":
             time.sleep(0.02)
-
-    def stop(self):
-        self.cli("SHUTDOWN", "NOSAVE")
-        try:
-            self.proc.wait(timeout=60)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-            self.proc.wait()
-        self.log.close()
 
     def load_seconds(self):
         with open(self.log_path) as f:
@@ -100,8 +62,7 @@ def populate(server, keys):
                           f"$2\r\nEX\r\n$6\r\n360000\r\n")
         else:
             chunks.append(f"*3\r\n$3\r\nSET\r\n${len(k)}\r\n{k}\r\n$32\r\n{value}\r\n")
-    subprocess.run(["redis-cli", "-p", str(server.port), "--pipe"],
-                   input="".join(chunks).encode(), capture_output=True, check=True)
+    server.pipe(chunks)
     assert int(server.cli("DBSIZE")) == keys, "populate failed"
 
 

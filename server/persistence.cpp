@@ -12,6 +12,7 @@
 #include "core/snapshot.h"  // files written by kvd before it wrote RDB
 #include "server/atomic_file.h"
 #include "server/config.h"
+#include "server/fd.h"
 #include "server/server_state.h"
 
 namespace kvd {
@@ -20,21 +21,6 @@ namespace {
 std::string SysError(std::string_view what, const std::string& path) {
   return std::string(what) + " '" + path + "': " + std::strerror(errno);
 }
-
-// Closes a descriptor on every path out of a function.
-class Fd {
- public:
-  explicit Fd(int fd) : fd_(fd) {}
-  ~Fd() {
-    if (fd_ >= 0) ::close(fd_);
-  }
-  Fd(const Fd&) = delete;
-  Fd& operator=(const Fd&) = delete;
-  int get() const { return fd_; }
-
- private:
-  int fd_;
-};
 
 bool ReadAll(int fd, std::string& out) {
   struct stat st;

@@ -14,6 +14,7 @@
 #include "server/aof/aof_format.h"
 #include "server/client_state.h"
 #include "server/dispatcher.h"
+#include "server/fd.h"
 #include "server/persistence.h"
 #include "server/server_state.h"
 
@@ -29,20 +30,6 @@ struct FileResult {
 FileResult Failed(std::string error) {
   return {FileResult::Kind::kFailed, std::move(error), 0};
 }
-
-class Fd {
- public:
-  explicit Fd(int fd) : fd_(fd) {}
-  ~Fd() {
-    if (fd_ >= 0) ::close(fd_);
-  }
-  Fd(const Fd&) = delete;
-  Fd& operator=(const Fd&) = delete;
-  int get() const { return fd_; }
-
- private:
-  int fd_;
-};
 
 bool StartsWithRdbMagic(const std::string& path) {
   Fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));

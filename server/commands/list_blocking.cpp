@@ -14,6 +14,7 @@
 #include "core/list_value.h"
 #include "core/numeric.h"
 #include "server/blocking.h"
+#include "server/commands/mpop_args.h"
 #include "server/commands/list_commands.h"
 #include "server/commands/list_util.h"
 #include "server/errors.h"
@@ -92,26 +93,10 @@ void BRPop(CommandContext& ctx) {
 // BLMPOP timeout numkeys key [key ...] LEFT|RIGHT [COUNT count]: LMPOP's arguments and
 // replies; every argument is checked before the timeout, as Redis does.
 void BLMPop(CommandContext& ctx) {
-  const size_t argc = ctx.args.size();
-  std::optional<int64_t> numkeys = ParseInt64(ctx.args[2]);
-  if (!numkeys || *numkeys <= 0) return ctx.Error("ERR numkeys should be greater than 0");
-  // The keys are args[3, 3 + numkeys); LEFT|RIGHT follows them.
-  if (static_cast<uint64_t>(*numkeys) >= argc - 3) return ctx.Error(kSyntaxErr);
-  const size_t where_index = 3 + static_cast<size_t>(*numkeys);
-  std::optional<End> end = ParseEnd(ctx.args[where_index]);
-  if (!end) return ctx.Error(kSyntaxErr);
-  int64_t count = -1;
-  for (size_t j = where_index + 1; j < argc; ++j) {
-    if (count == -1 && EqualsIgnoreCase(ctx.args[j], "count") && j + 1 < argc) {
-      std::optional<int64_t> c = ParseInt64(ctx.args[++j]);
-      if (!c || *c <= 0) return ctx.Error("ERR count should be greater than 0");
-      count = *c;
-    } else {
-      return ctx.Error(kSyntaxErr);
-    }
-  }
-  BlockingPop(ctx, ctx.args.subspan(3, where_index - 3), *end, ctx.args[1],
-              count == -1 ? 1 : count);
+  std::optional<MPopArgs> a = ParseMPopArgs(ctx, 2, "LEFT", "RIGHT");
+  if (!a) return;
+  BlockingPop(ctx, a->keys, a->second_side ? End::kRight : End::kLeft, ctx.args[1],
+              static_cast<int64_t>(a->count));
 }
 
 // BLMOVE source destination LEFT|RIGHT LEFT|RIGHT timeout, logged as LMOVE.

@@ -8,6 +8,7 @@
 #include "core/keyspace.h"
 #include "core/list_value.h"
 #include "core/numeric.h"
+#include "server/commands/mpop_args.h"
 #include "server/commands/list_commands.h"
 #include "server/commands/list_util.h"
 #include "server/errors.h"
@@ -15,8 +16,6 @@
 namespace kvd::list_commands {
 namespace {
 
-inline constexpr std::string_view kNumKeysErr = "ERR numkeys should be greater than 0";
-inline constexpr std::string_view kCountErr = "ERR count should be greater than 0";
 
 // Redis's pushGenericCommand. `only_existing`: LPUSHX/RPUSHX, which never create the key.
 void Push(CommandContext& ctx, End end, bool only_existing) {
@@ -72,36 +71,20 @@ void RPop(CommandContext& ctx) { Pop(ctx, End::kRight); }
 // LMPOP numkeys key [key ...] LEFT|RIGHT [COUNT count]: pops from the first non-empty list
 // and replies [key, [elements]]; a null array when every list is empty.
 void LMPop(CommandContext& ctx) {
-  const size_t argc = ctx.args.size();
-  std::optional<int64_t> numkeys = ParseInt64(ctx.args[1]);
-  if (!numkeys || *numkeys <= 0) return ctx.Error(kNumKeysErr);
-  // The keys are args[2, 2 + numkeys); LEFT|RIGHT follows them.
-  if (static_cast<uint64_t>(*numkeys) >= argc - 2) return ctx.Error(kSyntaxErr);
-  const size_t where_index = 2 + static_cast<size_t>(*numkeys);
-  std::optional<End> end = ParseEnd(ctx.args[where_index]);
-  if (!end) return ctx.Error(kSyntaxErr);
-  int64_t count = -1;
-  for (size_t j = where_index + 1; j < argc; ++j) {
-    if (count == -1 && EqualsIgnoreCase(ctx.args[j], "count") && j + 1 < argc) {
-      std::optional<int64_t> c = ParseInt64(ctx.args[++j]);
-      if (!c || *c <= 0) return ctx.Error(kCountErr);
-      count = *c;
-    } else {
-      return ctx.Error(kSyntaxErr);
-    }
-  }
-  if (count == -1) count = 1;
+  std::optional<MPopArgs> a = ParseMPopArgs(ctx, 1, "LEFT", "RIGHT");
+  if (!a) return;
+  const End end = a->second_side ? End::kRight : End::kLeft;
 
-  for (std::string_view key : ctx.args.subspan(2, where_index - 2)) {
+  for (std::string_view key : a->keys) {
     CollectionWrite<ListValue> list = ctx.db().Write<ListValue>(key, ctx.now_ms, false);
     if (list.wrong_type()) return ctx.Error(kWrongTypeErr);
     if (!list || list->empty()) continue;
     ctx.reply.ArrayHeader(2);
     ctx.reply.Bulk(key);
-    const size_t popped = PopRangeWithReply(ctx.reply, *list, *end, static_cast<size_t>(count));
+    const size_t popped = PopRangeWithReply(ctx.reply, *list, end, a->count);
     ctx.AddDirty(popped);
     // Logged as the pop from the list it hit (Redis's [LR]POP key count).
-    ctx.Propagate({*end == End::kLeft ? "LPOP" : "RPOP", std::string(key), std::to_string(popped)});
+    ctx.Propagate({end == End::kLeft ? "LPOP" : "RPOP", std::string(key), std::to_string(popped)});
     return;
   }
   ctx.reply.NullArray();

@@ -15,6 +15,7 @@
 #include "core/text.h"
 #include "core/zset_value.h"
 #include "server/blocking.h"
+#include "server/commands/mpop_args.h"
 #include "server/commands/zset_commands.h"
 #include "server/errors.h"
 
@@ -77,31 +78,10 @@ void BZPopMax(CommandContext& ctx) {
 // BZMPOP timeout numkeys key [key ...] MIN|MAX [COUNT count]: ZMPOP's arguments and replies;
 // every argument is checked before the timeout, as Redis does.
 void BZMPop(CommandContext& ctx) {
-  const size_t argc = ctx.args.size();
-  std::optional<int64_t> numkeys = ParseInt64(ctx.args[2]);
-  if (!numkeys || *numkeys <= 0) return ctx.Error("ERR numkeys should be greater than 0");
-  // The keys are args[3, 3 + numkeys); MIN|MAX follows them.
-  if (static_cast<uint64_t>(*numkeys) >= argc - 3) return ctx.Error(kSyntaxErr);
-  const size_t where = 3 + static_cast<size_t>(*numkeys);
-  End end;
-  if (EqualsIgnoreCase(ctx.args[where], "MIN")) {
-    end = End::kMin;
-  } else if (EqualsIgnoreCase(ctx.args[where], "MAX")) {
-    end = End::kMax;
-  } else {
-    return ctx.Error(kSyntaxErr);
-  }
-  int64_t count = -1;
-  for (size_t j = where + 1; j < argc; ++j) {
-    if (count == -1 && EqualsIgnoreCase(ctx.args[j], "COUNT") && j + 1 < argc) {
-      std::optional<int64_t> c = ParseInt64(ctx.args[++j]);
-      if (!c || *c < 1) return ctx.Error("ERR count should be greater than 0");
-      count = *c;
-    } else {
-      return ctx.Error(kSyntaxErr);
-    }
-  }
-  BlockingPop(ctx, ctx.args.subspan(3, where - 3), end, ctx.args[1], count == -1 ? 1 : count);
+  std::optional<MPopArgs> a = ParseMPopArgs(ctx, 2, "MIN", "MAX");
+  if (!a) return;
+  BlockingPop(ctx, a->keys, a->second_side ? End::kMax : End::kMin, ctx.args[1],
+              static_cast<int64_t>(a->count));
 }
 
 }  // namespace kvd::zset_commands

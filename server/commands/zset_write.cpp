@@ -10,6 +10,7 @@
 #include "core/numeric.h"
 #include "core/text.h"
 #include "server/commands/key_lookup.h"
+#include "server/commands/mpop_args.h"
 #include "server/commands/zset_commands.h"
 #include "server/commands/zset_util.h"
 #include "server/errors.h"
@@ -267,33 +268,10 @@ void ZPopMax(CommandContext& ctx) { PopMinMax(ctx, End::kMax); }
 
 // ZMPOP numkeys key [key ...] MIN | MAX [COUNT count]
 void ZMPop(CommandContext& ctx) {
-  constexpr std::string_view kNumKeysErr = "ERR numkeys should be greater than 0";
-  std::optional<int64_t> numkeys = ParseInt64(ctx.args[1]);
-  if (!numkeys || *numkeys < 1) return ctx.Error(kNumKeysErr);
-  const size_t where = 2 + static_cast<size_t>(*numkeys);
-  if (*numkeys >= static_cast<int64_t>(ctx.args.size()) || where >= ctx.args.size()) {
-    return ctx.Error(kSyntaxErr);
-  }
-  End end;
-  if (EqualsIgnoreCase(ctx.args[where], "MIN")) {
-    end = End::kMin;
-  } else if (EqualsIgnoreCase(ctx.args[where], "MAX")) {
-    end = End::kMax;
-  } else {
-    return ctx.Error(kSyntaxErr);
-  }
-  int64_t count = -1;
-  for (size_t j = where + 1; j < ctx.args.size(); ++j) {
-    if (count == -1 && EqualsIgnoreCase(ctx.args[j], "COUNT") && j + 1 < ctx.args.size()) {
-      std::optional<int64_t> c = ParseInt64(ctx.args[++j]);
-      if (!c || *c < 1) return ctx.Error("ERR count should be greater than 0");
-      count = *c;
-    } else {
-      return ctx.Error(kSyntaxErr);
-    }
-  }
-  PopGeneric(ctx, ctx.args.subspan(2, static_cast<size_t>(*numkeys)), end,
-             count == -1 ? 1 : count, true);
+  std::optional<MPopArgs> a = ParseMPopArgs(ctx, 1, "MIN", "MAX");
+  if (!a) return;
+  PopGeneric(ctx, a->keys, a->second_side ? End::kMax : End::kMin,
+             static_cast<int64_t>(a->count), true);
 }
 
 }  // namespace kvd::zset_commands

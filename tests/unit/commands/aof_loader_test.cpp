@@ -14,7 +14,7 @@ namespace kvd {
 namespace {
 
 using testing::AofCommands;
-using testing::AofTempDir;
+using testing::TempDir;
 using testing::Harness;
 using testing::ReadFileBytes;
 using testing::WriteFileBytes;
@@ -24,7 +24,7 @@ constexpr std::string_view kIncr2 = "appendonly.aof.2.incr.aof";
 constexpr std::string_view kBase = "appendonly.aof.1.base.rdb";
 
 // A manifest naming an RDB base with `base_keys` and the given incr files.
-AofManifest MakeLog(const AofTempDir& dir, std::vector<std::pair<std::string, std::string>> keys,
+AofManifest MakeLog(const TempDir& dir, std::vector<std::pair<std::string, std::string>> keys,
                     const std::vector<std::string>& incr_files) {
   Harness source;
   for (const auto& [k, v] : keys) source.Run({"SET", k, v});
@@ -40,7 +40,7 @@ AofManifest MakeLog(const AofTempDir& dir, std::vector<std::pair<std::string, st
 }
 
 TEST_CASE("the base and then every incr file load, in order, into the right databases") {
-  AofTempDir dir;
+  TempDir dir;
   AofManifest m = MakeLog(
       dir, {{"base", "1"}, {"k", "from-base"}},
       {AofCommands({{"SELECT", "0"}, {"SET", "k", "from-incr"}, {"SELECT", "3"},
@@ -62,7 +62,7 @@ TEST_CASE("the base and then every incr file load, in order, into the right data
 }
 
 TEST_CASE("replayed commands are not logged again") {
-  AofTempDir dir;
+  TempDir dir;
   AofManifest m = MakeLog(dir, {}, {AofCommands({{"SET", "a", "1"}, {"PEXPIREAT", "a", "4102444800000"}})});
   Harness h;
   int logged = 0;
@@ -73,7 +73,7 @@ TEST_CASE("replayed commands are not logged again") {
 }
 
 TEST_CASE("a last file cut short loads up to its last whole command and is truncated there") {
-  AofTempDir dir;
+  TempDir dir;
   const std::string whole = AofCommands({{"SET", "a", "1"}, {"SET", "b", "2"}});
   const std::string partial = AofCommands({{"SET", "c", "3"}}).substr(0, 11);
   AofManifest m = MakeLog(dir, {}, {whole + partial});
@@ -88,7 +88,7 @@ TEST_CASE("a last file cut short loads up to its last whole command and is trunc
 }
 
 TEST_CASE("with aof-load-truncated no a cut-short file stops the load and stays as it was") {
-  AofTempDir dir;
+  TempDir dir;
   const std::string whole = AofCommands({{"SET", "a", "1"}});
   const std::string bytes = whole + "*3\r\n$3\r\nSET\r\n$1\r\nc";
   AofManifest m = MakeLog(dir, {}, {bytes});
@@ -101,7 +101,7 @@ TEST_CASE("with aof-load-truncated no a cut-short file stops the load and stays 
 }
 
 TEST_CASE("a cut-short file that is not the last one is damage") {
-  AofTempDir dir;
+  TempDir dir;
   const std::string first = AofCommands({{"SET", "a", "1"}}) + "*2\r\n$3\r\nDEL";
   AofManifest m = MakeLog(dir, {}, {first, AofCommands({{"SET", "b", "2"}})});
   Harness h;
@@ -112,7 +112,7 @@ TEST_CASE("a cut-short file that is not the last one is damage") {
 }
 
 TEST_CASE("a flipped byte in the middle stops the load, naming file and offset") {
-  AofTempDir dir;
+  TempDir dir;
   const std::string a = AofCommands({{"SET", "a", "1"}});
   std::string bytes = a + AofCommands({{"SET", "b", "2"}}) + a;
   bytes[a.size()] = '+';
@@ -127,7 +127,7 @@ TEST_CASE("a flipped byte in the middle stops the load, naming file and offset")
 }
 
 TEST_CASE("an unknown command stops the load, naming it, the file and the offset") {
-  AofTempDir dir;
+  TempDir dir;
   const std::string a = AofCommands({{"SET", "a", "1"}});
   AofManifest m = MakeLog(dir, {}, {a + AofCommands({{"FROB", "x"}})});
   Harness h;
@@ -137,7 +137,7 @@ TEST_CASE("an unknown command stops the load, naming it, the file and the offset
 }
 
 TEST_CASE("MULTI/EXEC from a Redis log applies; an unfinished one at the end is dropped") {
-  AofTempDir dir;
+  TempDir dir;
   const std::string done =
       AofCommands({{"MULTI"}, {"SET", "a", "1"}, {"SET", "b", "2"}, {"EXEC"}});
   const std::string unfinished = AofCommands({{"MULTI"}, {"SET", "c", "3"}});
@@ -151,7 +151,7 @@ TEST_CASE("MULTI/EXEC from a Redis log applies; an unfinished one at the end is 
 }
 
 TEST_CASE("a base in command form (aof-use-rdb-preamble no) replays") {
-  AofTempDir dir;
+  TempDir dir;
   AofManifest m;
   m.NewBase("appendonly.aof", false);
   WriteFileBytes(dir.File(m.base->name),
@@ -163,7 +163,7 @@ TEST_CASE("a base in command form (aof-use-rdb-preamble no) replays") {
 }
 
 TEST_CASE("a file the manifest names must exist") {
-  AofTempDir dir;
+  TempDir dir;
   AofManifest m = MakeLog(dir, {{"k", "v"}}, {});
   m.NewIncr("appendonly.aof");  // never written
   Harness h;
@@ -173,7 +173,7 @@ TEST_CASE("a file the manifest names must exist") {
 }
 
 TEST_CASE("a damaged RDB base stops the load") {
-  AofTempDir dir;
+  TempDir dir;
   AofManifest m = MakeLog(dir, {{"k", "v"}}, {});
   std::string base = ReadFileBytes(dir.File(kBase));
   base[base.size() - 3] ^= 0x55;  // inside the checksum

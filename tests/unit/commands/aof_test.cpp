@@ -16,7 +16,7 @@ namespace {
 
 using testing::AofCommands;
 using testing::AofHarness;
-using testing::AofTempDir;
+using testing::TempDir;
 using testing::ListDir;
 using testing::ReadFileBytes;
 using testing::WriteFileBytes;
@@ -33,7 +33,7 @@ std::string Info(AofHarness& a, std::string_view field) {
 bool RewriteDone(AofHarness& a) { return !a.aof->Info().rewrite_in_progress; }
 
 TEST_CASE("startup on an empty directory creates Redis 7's layout") {
-  AofTempDir dir;
+  TempDir dir;
   AofHarness a(dir.path());
   REQUIRE(a.aof->LoadAndOpen() == "");
   const std::string aof_dir = dir.File("appendonlydir");
@@ -49,7 +49,7 @@ TEST_CASE("startup on an empty directory creates Redis 7's layout") {
 }
 
 TEST_CASE("appenddirname and appendfilename name the directory and the files") {
-  AofTempDir dir;
+  TempDir dir;
   AofHarness a(dir.path(), {{"appenddirname", "log"}, {"appendfilename", "my.aof"},
                             {"aof-use-rdb-preamble", "no"}});
   REQUIRE(a.aof->LoadAndOpen() == "");
@@ -58,7 +58,7 @@ TEST_CASE("appenddirname and appendfilename name the directory and the files") {
 }
 
 TEST_CASE("writes are logged in RESP, with SELECT when the database changes; reads are not") {
-  AofTempDir dir;
+  TempDir dir;
   {
     AofHarness a(dir.path());
     REQUIRE(a.aof->LoadAndOpen() == "");
@@ -88,7 +88,7 @@ TEST_CASE("writes are logged in RESP, with SELECT when the database changes; rea
 }
 
 TEST_CASE("aof-timestamp-enabled annotates the log, and the annotations load") {
-  AofTempDir dir;
+  TempDir dir;
   {
     AofHarness a(dir.path(), {{"aof-timestamp-enabled", "yes"}});
     REQUIRE(a.aof->LoadAndOpen() == "");
@@ -104,7 +104,7 @@ TEST_CASE("aof-timestamp-enabled annotates the log, and the annotations load") {
 }
 
 TEST_CASE("appendfsync always: a write is reported durable once it is on disk") {
-  AofTempDir dir;
+  TempDir dir;
   AofHarness a(dir.path(), {{"appendfsync", "always"}});
   REQUIRE(a.aof->LoadAndOpen() == "");
   CHECK_FALSE(a.aof->WhenDurable([] {}));  // nothing logged yet
@@ -125,7 +125,7 @@ TEST_CASE("appendfsync always: a write is reported durable once it is on disk") 
 }
 
 TEST_CASE("under everysec and no, replies never wait for the disk") {
-  AofTempDir dir;
+  TempDir dir;
   AofHarness a(dir.path(), {{"appendfsync", "no"}});
   REQUIRE(a.aof->LoadAndOpen() == "");
   a.Run({"SET", "k", "v"});
@@ -133,7 +133,7 @@ TEST_CASE("under everysec and no, replies never wait for the disk") {
 }
 
 TEST_CASE("BGREWRITEAOF compacts the log and keeps the writes made during it") {
-  AofTempDir dir;
+  TempDir dir;
   const std::string aof_dir = dir.File("appendonlydir");
   {
     AofHarness a(dir.path());
@@ -170,7 +170,7 @@ TEST_CASE("BGREWRITEAOF compacts the log and keeps the writes made during it") {
 }
 
 TEST_CASE("a rewrite with aof-use-rdb-preamble no writes its base as commands") {
-  AofTempDir dir;
+  TempDir dir;
   const std::string aof_dir = dir.File("appendonlydir");
   {
     AofHarness a(dir.path(), {{"aof-use-rdb-preamble", "no"}});
@@ -198,7 +198,7 @@ TEST_CASE("a rewrite with aof-use-rdb-preamble no writes its base as commands") 
 }
 
 TEST_CASE("a rewrite asked for while a BGSAVE runs is scheduled and starts after it") {
-  AofTempDir dir;
+  TempDir dir;
   AofHarness a(dir.path());
   REQUIRE(a.aof->LoadAndOpen() == "");
   a.Run({"SET", "k", "v"});
@@ -218,7 +218,7 @@ TEST_CASE("a rewrite asked for while a BGSAVE runs is scheduled and starts after
 }
 
 TEST_CASE("the log rewrites itself once it grows past the percentage and the minimum size") {
-  AofTempDir dir;
+  TempDir dir;
   AofHarness a(dir.path(), {{"auto-aof-rewrite-percentage", "100"},
                             {"auto-aof-rewrite-min-size", "1kb"}});
   REQUIRE(a.aof->LoadAndOpen() == "");
@@ -238,7 +238,7 @@ TEST_CASE("the log rewrites itself once it grows past the percentage and the min
 }
 
 TEST_CASE("CONFIG SET appendonly yes writes a base from the dataset; no turns it off") {
-  AofTempDir dir;
+  TempDir dir;
   const std::string aof_dir = dir.File("appendonlydir");
   {
     AofHarness a(dir.path(), {{"appendonly", "no"}});
@@ -268,7 +268,7 @@ TEST_CASE("CONFIG SET appendonly yes writes a base from the dataset; no turns it
 }
 
 TEST_CASE("BGREWRITEAOF with the log off writes a base and a manifest") {
-  AofTempDir dir;
+  TempDir dir;
   AofHarness a(dir.path(), {{"appendonly", "no"}});
   a.Run({"SET", "k", "v"});
   CHECK(a.Run({"BGREWRITEAOF"}) == "+Background append only file rewriting started\r\n");
@@ -279,7 +279,7 @@ TEST_CASE("BGREWRITEAOF with the log off writes a base and a manifest") {
 }
 
 TEST_CASE("a log that cannot be written refuses writes with MISCONF") {
-  AofTempDir dir;
+  TempDir dir;
   {
     AofHarness a(dir.path());
     REQUIRE(a.aof->LoadAndOpen() == "");
@@ -306,7 +306,7 @@ TEST_CASE("a log that cannot be written refuses writes with MISCONF") {
 }
 
 TEST_CASE("INFO persistence shows the log's state as Redis names it") {
-  AofTempDir dir;
+  TempDir dir;
   AofHarness a(dir.path(), {{"appendonly", "no"}});
   CHECK(Info(a, "aof_enabled") == "0");
   CHECK(Info(a, "aof_rewrite_in_progress") == "0");

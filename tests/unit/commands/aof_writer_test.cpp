@@ -14,7 +14,7 @@
 namespace kvd {
 namespace {
 
-using testing::AofTempDir;
+using testing::TempDir;
 using testing::ReadFileBytes;
 
 int OpenAppend(const std::string& path) {
@@ -40,7 +40,7 @@ class Result {
 };
 
 TEST_CASE("blocks reach the file in order, and Close writes out everything queued") {
-  AofTempDir dir;
+  TempDir dir;
   const std::string path = dir.File("log");
   AofWriter w(AofFsync::kEverySec);
   w.Start(OpenAppend(path), path, 0);
@@ -57,7 +57,7 @@ TEST_CASE("blocks reach the file in order, and Close writes out everything queue
 }
 
 TEST_CASE("SwitchTo continues in a new file after everything queued before it") {
-  AofTempDir dir;
+  TempDir dir;
   AofWriter w(AofFsync::kNo);
   w.Start(OpenAppend(dir.File("a")), dir.File("a"), 0);
   w.Append("one ");
@@ -78,7 +78,7 @@ TEST_CASE("SwitchTo continues in a new file after everything queued before it") 
 }
 
 TEST_CASE("a switch whose preparation fails leaves the log in the current file") {
-  AofTempDir dir;
+  TempDir dir;
   AofWriter w(AofFsync::kEverySec);
   w.Start(OpenAppend(dir.File("a")), dir.File("a"), 0);
   Result switched;
@@ -91,7 +91,7 @@ TEST_CASE("a switch whose preparation fails leaves the log in the current file")
 }
 
 TEST_CASE("RunInOrder runs between the blocks around it") {
-  AofTempDir dir;
+  TempDir dir;
   const std::string path = dir.File("log");
   AofWriter w(AofFsync::kNo);
   w.Start(OpenAppend(path), path, 0);
@@ -105,7 +105,7 @@ TEST_CASE("RunInOrder runs between the blocks around it") {
 }
 
 TEST_CASE("under always, WhenDurable fires once what was queued is fsynced") {
-  AofTempDir dir;
+  TempDir dir;
   const std::string path = dir.File("log");
   AofWriter w(AofFsync::kAlways);
   w.Start(OpenAppend(path), path, 0);

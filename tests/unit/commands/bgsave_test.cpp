@@ -2,59 +2,27 @@
 // started while writes go on, and the server's persistence state follows Redis.
 #include <doctest/doctest.h>
 
-#include <chrono>
-#include <condition_variable>
-#include <deque>
 #include <functional>
-#include <mutex>
 #include <string>
 
 #include "server/background_save.h"
 #include "server/persistence.h"
 #include "unit/commands/harness.h"
+#include "unit/commands/post_queue.h"
 #include "unit/commands/temp_dir.h"
 
 namespace kvd {
 namespace {
 
 using testing::Harness;
+using testing::PostQueue;
 using testing::TempDir;
-
-// Stands in for the store strand: ServerState::post queues here (from any thread) and the
-// test runs the queued work on its own thread.
-class PostQueue {
- public:
-  void Post(std::function<void()> fn) {
-    std::lock_guard lock(mu_);
-    queue_.push_back(std::move(fn));
-    cv_.notify_one();
-  }
-  // Runs one queued function, waiting for one up to a deadline; false when none came.
-  bool RunOne() {
-    std::function<void()> fn;
-    {
-      std::unique_lock lock(mu_);
-      if (!cv_.wait_for(lock, std::chrono::seconds(20), [&] { return !queue_.empty(); })) {
-        return false;
-      }
-      fn = std::move(queue_.front());
-      queue_.pop_front();
-    }
-    fn();
-    return true;
-  }
-
- private:
-  std::mutex mu_;
-  std::condition_variable cv_;
-  std::deque<std::function<void()>> queue_;
-};
 
 struct SaveHarness {
   SaveHarness() {
     std::string_view d = dir.path();
     REQUIRE(h.config.ApplyStartup("dir", {&d, 1}) == "");
-    h.server.post = [this](std::function<void()> fn) { posts.Post(std::move(fn)); };
+    posts.Attach(h.server);
   }
   // Runs queued work (calling `between` after each piece) until the BGSAVE has ended.
   void RunSave(const std::function<void()>& between = [] {}) {

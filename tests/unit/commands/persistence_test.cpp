@@ -27,16 +27,8 @@ using namespace std::string_view_literals;
 constexpr int64_t kNow = 1'700'000'000'000;
 
 using testing::TempDir;
-
-std::string ReadFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-}
-
-void WriteFile(const std::string& path, std::string_view data) {
-  std::ofstream out(path, std::ios::binary | std::ios::trunc);
-  out.write(data.data(), static_cast<std::streamsize>(data.size()));
-}
+using testing::ReadFileBytes;
+using testing::WriteFileBytes;
 
 void Set(Store& s, size_t db, std::string_view k, std::string_view v,
          int64_t expire_at_ms = kNoExpiry) {
@@ -64,7 +56,7 @@ TEST_CASE("snapshot file: save then load round trip, nothing else left in the di
   TempDir dir;
   REQUIRE(SaveSnapshotFile(Sample(), dir.path(), "dump.rdb", kNow) == "");
   CHECK(dir.List() == std::vector<std::string>{"dump.rdb"});
-  const std::string file = ReadFile(dir.File("dump.rdb"));
+  const std::string file = ReadFileBytes(dir.File("dump.rdb"));
   CHECK(file.starts_with("REDIS0009"));
   CHECK(file == EncodeRdb(Sample(), kNow, {}));
 
@@ -87,17 +79,17 @@ TEST_CASE("snapshot file: rdbcompression and rdbchecksum are honoured") {
   options.compression = false;
   options.checksum = false;
   REQUIRE(SaveSnapshotFile(s, dir.path(), "dump.rdb", kNow, options) == "");
-  const std::string plain = ReadFile(dir.File("dump.rdb"));
+  const std::string plain = ReadFileBytes(dir.File("dump.rdb"));
   CHECK(plain.find(std::string(1000, 'x')) != std::string::npos);
   CHECK(plain.ends_with(std::string(8, '\0')));
 
   REQUIRE(SaveSnapshotFile(s, dir.path(), "dump.rdb", kNow) == "");
-  const std::string packed = ReadFile(dir.File("dump.rdb"));
+  const std::string packed = ReadFileBytes(dir.File("dump.rdb"));
   CHECK(packed.size() + 900 < plain.size());
   CHECK_FALSE(packed.ends_with(std::string(8, '\0')));
 
   for (const std::string& file : {plain, packed}) {
-    WriteFile(dir.File("dump.rdb"), file);
+    WriteFileBytes(dir.File("dump.rdb"), file);
     Store loaded;
     bool found = false;
     REQUIRE(LoadSnapshotFile(loaded, dir.path(), "dump.rdb", kNow, &found) == "");
@@ -126,7 +118,7 @@ TEST_CASE("snapshot file: a second save replaces the first whole") {
   Set(other, 1, "only", "this");
   REQUIRE(SaveSnapshotFile(other, dir.path(), "dump.rdb", kNow) == "");
   CHECK(dir.List() == std::vector<std::string>{"dump.rdb"});
-  CHECK(ReadFile(dir.File("dump.rdb")) == EncodeRdb(other, kNow, {}));
+  CHECK(ReadFileBytes(dir.File("dump.rdb")) == EncodeRdb(other, kNow, {}));
 
   Store loaded;
   bool found = false;
@@ -149,7 +141,7 @@ TEST_CASE("snapshot file: a missing file is not an error") {
 TEST_CASE("snapshot file: damaged files are refused with the file named, store untouched") {
   TempDir dir;
   REQUIRE(SaveSnapshotFile(Sample(), dir.path(), "dump.rdb", kNow) == "");
-  const std::string good = ReadFile(dir.File("dump.rdb"));
+  const std::string good = ReadFileBytes(dir.File("dump.rdb"));
   const std::string path = dir.File("dump.rdb");
 
   struct Case {
@@ -169,7 +161,7 @@ TEST_CASE("snapshot file: damaged files are refused with the file named, store u
   };
   for (const Case& c : cases) {
     CAPTURE(c.name);
-    WriteFile(path, c.data);
+    WriteFileBytes(path, c.data);
     Store store;
     Set(store, 0, "kept", "1");
     bool found = false;
@@ -203,7 +195,7 @@ std::string RedisFile() {
 
 TEST_CASE("snapshot file: a file written by Redis loads") {
   TempDir dir;
-  WriteFile(dir.File("dump.rdb"), RedisFile());
+  WriteFileBytes(dir.File("dump.rdb"), RedisFile());
   Store store;
   bool found = false;
   RdbLoadInfo info;
@@ -218,14 +210,14 @@ TEST_CASE("snapshot file: a file written by Redis loads") {
 
 TEST_CASE("snapshot file: a file in kvd's interim format still loads") {
   TempDir dir;
-  WriteFile(dir.File("dump.rdb"), EncodeSnapshot(Sample(), kNow));
+  WriteFileBytes(dir.File("dump.rdb"), EncodeSnapshot(Sample(), kNow));
   Store store;
   bool found = false;
   REQUIRE(LoadSnapshotFile(store, dir.path(), "dump.rdb", kNow, &found) == "");
   CheckSample(store);
   // The next save writes RDB.
   REQUIRE(SaveSnapshotFile(store, dir.path(), "dump.rdb", kNow) == "");
-  CHECK(ReadFile(dir.File("dump.rdb")).starts_with("REDIS0009"));
+  CHECK(ReadFileBytes(dir.File("dump.rdb")).starts_with("REDIS0009"));
 }
 
 TEST_CASE("snapshot file: unreadable paths are errors, not 'missing'") {
@@ -242,12 +234,12 @@ TEST_CASE("snapshot file: a failed save leaves the old state and no temporary fi
   TempDir dir;
   // The target is a non-empty directory: everything works up to the rename, which fails.
   fs::create_directory(dir.File("dump.rdb"));
-  WriteFile(dir.File("dump.rdb") + "/inside", "x");
+  WriteFileBytes(dir.File("dump.rdb") + "/inside", "x");
   const std::string err = SaveSnapshotFile(Sample(), dir.path(), "dump.rdb", kNow);
   CHECK(err.starts_with("Failed renaming the temporary snapshot file to '" + dir.File("dump.rdb") +
                         "': "));
   CHECK(dir.List() == std::vector<std::string>{"dump.rdb"});
-  CHECK(ReadFile(dir.File("dump.rdb/inside")) == "x");
+  CHECK(ReadFileBytes(dir.File("dump.rdb/inside")) == "x");
 
   // A directory that does not exist: nothing can be created.
   const std::string missing = dir.File("no/such/dir");
@@ -291,7 +283,7 @@ TEST_CASE("SAVE writes the configured file, resets the change count, sets LASTSA
   h.clock.Advance(5'000);
   CHECK(h.Run({"SAVE"}) == "+OK\r\n");
   CHECK(dir.List() == std::vector<std::string>{"dump.rdb"});
-  const std::string file = ReadFile(dir.File("dump.rdb"));
+  const std::string file = ReadFileBytes(dir.File("dump.rdb"));
   CHECK(file == EncodeRdb(h.store, h.clock.NowMs(), {}));
   CHECK(h.Run({"LASTSAVE"}) == ":" + std::to_string(started + 5) + "\r\n");
   auto info = InfoPersistence(h);
@@ -316,13 +308,13 @@ TEST_CASE("SAVE follows rdbcompression and rdbchecksum as CONFIG SET changes the
   CHECK(h.Run({"SET", "long", std::string(1000, 'x')}) == "+OK\r\n");
   CHECK(h.Run({"CONFIG", "SET", "rdbcompression", "no", "rdbchecksum", "no"}) == "+OK\r\n");
   CHECK(h.Run({"SAVE"}) == "+OK\r\n");
-  const std::string plain = ReadFile(dir.File("dump.rdb"));
+  const std::string plain = ReadFileBytes(dir.File("dump.rdb"));
   CHECK(plain.find(std::string(1000, 'x')) != std::string::npos);
   CHECK(plain.ends_with(std::string(8, '\0')));
 
   CHECK(h.Run({"CONFIG", "SET", "rdbcompression", "yes", "rdbchecksum", "yes"}) == "+OK\r\n");
   CHECK(h.Run({"SAVE"}) == "+OK\r\n");
-  const std::string packed = ReadFile(dir.File("dump.rdb"));
+  const std::string packed = ReadFileBytes(dir.File("dump.rdb"));
   CHECK(packed.size() + 900 < plain.size());
   CHECK(packed == EncodeRdb(h.store, h.clock.NowMs(), {}));
 }
@@ -335,7 +327,7 @@ TEST_CASE("a failed SAVE replies -ERR and changes neither LASTSAVE nor the chang
   CHECK(h.Run({"SET", "k", "v"}) == "+OK\r\n");
   // The target is a non-empty directory: the rename fails.
   fs::create_directory(dir.File("dump.rdb"));
-  WriteFile(dir.File("dump.rdb") + "/inside", "x");
+  WriteFileBytes(dir.File("dump.rdb") + "/inside", "x");
   CHECK(h.Run({"SAVE"}) == "-ERR\r\n");
   CHECK(h.Run({"LASTSAVE"}) == ":1234\r\n");
   auto info = InfoPersistence(h);
@@ -373,7 +365,7 @@ TEST_CASE("loading at startup records keys loaded and expired for INFO persisten
   UseDir(empty, other);
   CHECK(LoadServerSnapshot(empty.server) == "");
   CHECK(empty.store.Db(0).Count(kNow) == 0);
-  WriteFile(other.File("dump.rdb"), "REDIS0009\xff");
+  WriteFileBytes(other.File("dump.rdb"), "REDIS0009\xff");
   CHECK(LoadServerSnapshot(empty.server).find(other.File("dump.rdb")) != std::string::npos);
 }
 

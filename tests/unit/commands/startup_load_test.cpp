@@ -5,11 +5,8 @@
 #include <doctest/doctest.h>
 
 #include <chrono>
-#include <condition_variable>
-#include <deque>
 #include <fstream>
 #include <functional>
-#include <mutex>
 #include <optional>
 #include <span>
 #include <string>
@@ -17,44 +14,13 @@
 
 #include "server/persistence.h"
 #include "unit/commands/harness.h"
+#include "unit/commands/post_queue.h"
 #include "unit/commands/temp_dir.h"
 
 namespace kvd::testing {
 namespace {
 
 constexpr std::string_view kLoadingErr = "-LOADING Redis is loading the dataset in memory\r\n";
-
-// Stands in for the store strand: ServerState::post queues here; the test runs the queue.
-class Strand {
- public:
-  explicit Strand(ServerState& state) {
-    state.post = [this](std::function<void()> fn) {
-      std::lock_guard lock(mu_);
-      queue_.push_back(std::move(fn));
-      cv_.notify_all();
-    };
-  }
-  // Waits for the next posted function and runs it here.
-  void RunNext() {
-    std::function<void()> fn;
-    {
-      std::unique_lock lock(mu_);
-      REQUIRE(cv_.wait_for(lock, std::chrono::seconds(20), [this] { return !queue_.empty(); }));
-      fn = std::move(queue_.front());
-      queue_.pop_front();
-    }
-    fn();
-  }
-  size_t Pending() {
-    std::lock_guard lock(mu_);
-    return queue_.size();
-  }
-
- private:
-  std::mutex mu_;
-  std::condition_variable cv_;
-  std::deque<std::function<void()>> queue_;
-};
 
 void Configure(Harness& h, std::string_view name, std::string_view value) {
   REQUIRE(h.config.ApplyStartup(name, std::span(&value, 1)) == "");
@@ -88,7 +54,8 @@ TEST_CASE("startup load: -LOADING until the loaded store is swapped in") {
   WriteDump(dir, 100);
   Harness h;
   Configure(h, "dir", dir.path());
-  Strand strand(h.server);
+  PostQueue strand;
+  strand.Attach(h.server);
   std::optional<std::string> done;
   StartupLoad load(h.server);
   REQUIRE(load.Start([&](const std::string& err) { done = err; }));
@@ -101,7 +68,7 @@ TEST_CASE("startup load: -LOADING until the loaded store is swapped in") {
   CHECK(InfoField(h, "loading_eta_seconds") != "<absent>");
   CHECK_FALSE(done.has_value());
 
-  strand.RunNext();  // the loader's completion
+  REQUIRE(strand.RunOne());  // the loader's completion
   REQUIRE(done.has_value());
   CHECK(*done == "");
   CHECK_FALSE(h.server.loading);
@@ -127,7 +94,8 @@ TEST_CASE("startup load: no file, nothing to do") {
   TempDir dir;
   Harness h;
   Configure(h, "dir", dir.path());
-  Strand strand(h.server);
+  PostQueue strand;
+  strand.Attach(h.server);
   StartupLoad load(h.server);
   CHECK_FALSE(load.Start([](const std::string&) { FAIL("no load ran"); }));
   CHECK_FALSE(h.server.loading);
@@ -146,11 +114,12 @@ TEST_CASE("startup load: a damaged file reports the error and leaves the store a
   Configure(h, "dir", dir.path());
   REQUIRE(h.Run({"SELECT", "0"}) == "+OK\r\n");
   h.store.Db(0).SetString("before", "x", kNoExpiry, TtlMode::kClear, 0);
-  Strand strand(h.server);
+  PostQueue strand;
+  strand.Attach(h.server);
   std::optional<std::string> done;
   StartupLoad load(h.server);
   REQUIRE(load.Start([&](const std::string& err) { done = err; }));
-  strand.RunNext();
+  REQUIRE(strand.RunOne());
   REQUIRE(done.has_value());
   CHECK(done->find(dir.File("dump.rdb")) != std::string::npos);
   CHECK(h.server.loading);  // the server must stop, not serve
@@ -164,7 +133,8 @@ TEST_CASE("startup load: a cancelled load never completes") {
   Harness h;
   Configure(h, "dir", dir.path());
   Configure(h, "key-load-delay", "5000");  // 10 s in all: cancelled long before the end
-  Strand strand(h.server);
+  PostQueue strand;
+  strand.Attach(h.server);
   bool done = false;
   {
     StartupLoad load(h.server);
