@@ -18,18 +18,18 @@ std::string_view ReadString(const uint8_t* p, size_t* consumed) {
 }  // namespace
 
 HashValue::~HashValue() {
-  table_.ForEach([](uint8_t* e) { std::free(e); });
+  if (large_) large_->table.ForEach([](uint8_t* e) { std::free(e); });
 }
 
 std::unique_ptr<HashValue> HashValue::Clone() const {
   std::unique_ptr<HashValue> out = Create();
-  if (packed_) {
+  if (!large_) {
     out->buf_ = ByteBuf(buf_);
     out->packed_count_ = packed_count_;
-    out->data_bytes_ = data_bytes_;
+    out->packed_data_bytes_ = packed_data_bytes_;
     return out;
   }
-  out->packed_ = false;
+  out->large_ = std::make_unique<Large>();
   ForEach([&](std::string_view f, std::string_view v) { out->Set(f, v); });
   return out;
 }
@@ -70,29 +70,29 @@ size_t HashValue::FindPacked(std::string_view field) const {
 }
 
 std::optional<Elem> HashValue::Get(std::string_view field) const {
-  if (packed_) {
+  if (!large_) {
     const size_t off = FindPacked(field);
     if (off == SIZE_MAX) return std::nullopt;
     const uint8_t* p = buf_.data() + off;
     return packed::At(p + packed::Skip(p));
   }
-  const uint8_t* e = table_.Find(field);
+  const uint8_t* e = large_->table.Find(field);
   if (e == nullptr) return std::nullopt;
   return Elem::View(EntryValue(e));
 }
 
 void HashValue::InsertEntry(uint8_t* e) {
   try {
-    table_.Insert(e, Table::Hash(EntryField(e)));
+    large_->table.Insert(e, Table::Hash(EntryField(e)));
   } catch (...) {
     std::free(e);
     throw;
   }
-  entry_bytes_ += malloc_usable_size(e);
+  large_->entry_bytes += malloc_usable_size(e);
 }
 
 bool HashValue::Set(std::string_view field, std::string_view value) {
-  if (packed_) {
+  if (!large_) {
     const size_t off = FindPacked(field);
     if (off != SIZE_MAX) {
       if (value.size() > kMaxPackedValue) {
@@ -104,7 +104,7 @@ bool HashValue::Set(std::string_view field, std::string_view value) {
       const size_t old_size = packed::At(buf_.data() + voff).size();
       const packed::Probe v(value);
       v.Write(buf_.Splice(voff, old_len, v.size()));
-      data_bytes_ = data_bytes_ - old_size + value.size();
+      packed_data_bytes_ = static_cast<uint32_t>(packed_data_bytes_ - old_size + value.size());
       return false;
     }
     if (packed_count_ + 1 > kMaxPackedEntries || field.size() > kMaxPackedValue ||
@@ -117,48 +117,50 @@ bool HashValue::Set(std::string_view field, std::string_view value) {
     uint8_t* p = buf_.Append(f.size() + v.size());
     v.Write(p + f.Write(p));
     ++packed_count_;
-    data_bytes_ += field.size() + value.size();
+    packed_data_bytes_ += static_cast<uint32_t>(field.size() + value.size());
     return true;
   }
+  Large& large = *large_;
   const uint64_t hash = Table::Hash(field);
-  const size_t i = table_.FindIndex(field, hash);
+  const size_t i = large.table.FindIndex(field, hash);
   if (i != Table::kNotFound) {
-    uint8_t* old = table_.At(i);
+    uint8_t* old = large.table.At(i);
     const size_t old_value = EntryValue(old).size();
     uint8_t* e = NewEntry(field, value);
-    table_.Replace(i, e);
-    entry_bytes_ = entry_bytes_ - malloc_usable_size(old) + malloc_usable_size(e);
+    large.table.Replace(i, e);
+    large.entry_bytes = large.entry_bytes - malloc_usable_size(old) + malloc_usable_size(e);
     std::free(old);
-    data_bytes_ = data_bytes_ - old_value + value.size();
+    large.data_bytes = large.data_bytes - old_value + value.size();
     return false;
   }
   InsertEntry(NewEntry(field, value));
-  data_bytes_ += field.size() + value.size();
+  large.data_bytes += field.size() + value.size();
   return true;
 }
 
 bool HashValue::Delete(std::string_view field) {
-  if (packed_) {
+  if (!large_) {
     const size_t off = FindPacked(field);
     if (off == SIZE_MAX) return false;
     const uint8_t* p = buf_.data() + off;
     const size_t flen = packed::Skip(p);
     const size_t vlen = packed::Skip(p + flen);
-    data_bytes_ -= packed::At(p).size() + packed::At(p + flen).size();
+    const size_t removed = packed::At(p).size() + packed::At(p + flen).size();
+    packed_data_bytes_ -= static_cast<uint32_t>(removed);
     buf_.Splice(off, flen + vlen, 0);
     --packed_count_;
     return true;
   }
-  uint8_t* e = table_.Erase(field);
+  uint8_t* e = large_->table.Erase(field);
   if (e == nullptr) return false;
-  data_bytes_ -= EntryField(e).size() + EntryValue(e).size();
-  entry_bytes_ -= malloc_usable_size(e);
+  large_->data_bytes -= EntryField(e).size() + EntryValue(e).size();
+  large_->entry_bytes -= malloc_usable_size(e);
   std::free(e);
   return true;
 }
 
 std::pair<Elem, Elem> HashValue::Random(uint64_t r) const {
-  if (packed_) {
+  if (!large_) {
     const uint8_t* p = buf_.data();
     for (uint64_t k = r % packed_count_; k > 0; --k) {
       p += packed::Skip(p);
@@ -166,46 +168,52 @@ std::pair<Elem, Elem> HashValue::Random(uint64_t r) const {
     }
     return {packed::At(p), packed::At(p + packed::Skip(p))};
   }
-  const uint8_t* e = table_.Random(r);
+  const uint8_t* e = large_->table.Random(r);
   return {Elem::View(EntryField(e)), Elem::View(EntryValue(e))};
 }
 
 void HashValue::ConvertToTable() {
   // Build the table aside so a failed allocation leaves the packed hash intact.
-  Table table;
-  size_t bytes = 0;
+  auto large = std::make_unique<Large>();
   try {
     ForEach([&](std::string_view f, std::string_view v) {
       uint8_t* e = NewEntry(f, v);
       try {
-        table.Insert(e, Table::Hash(f));
+        large->table.Insert(e, Table::Hash(f));
       } catch (...) {
         std::free(e);
         throw;
       }
-      bytes += malloc_usable_size(e);
+      large->entry_bytes += malloc_usable_size(e);
     });
   } catch (...) {
-    table.ForEach([](uint8_t* e) { std::free(e); });
+    large->table.ForEach([](uint8_t* e) { std::free(e); });
     throw;
   }
-  table_ = std::move(table);
-  entry_bytes_ = bytes;
+  large->data_bytes = packed_data_bytes_;
+  large_ = std::move(large);
   buf_.Clear();
   packed_count_ = 0;
-  packed_ = false;
+  packed_data_bytes_ = 0;
 }
 
 size_t HashValue::AllocatedBytes() const {
-  return malloc_usable_size(const_cast<HashValue*>(this)) + buf_.allocated() +
-         table_.AllocatedBytes() + entry_bytes_;
+  size_t bytes = malloc_usable_size(const_cast<HashValue*>(this)) + buf_.allocated();
+  if (large_) {
+    bytes += malloc_usable_size(large_.get()) + large_->table.AllocatedBytes() +
+             large_->entry_bytes;
+  }
+  return bytes;
 }
 
 size_t HashValue::RecountAllocatedBytes() const {
-  size_t entries = 0;
-  table_.ForEach([&](const uint8_t* e) { entries += malloc_usable_size(const_cast<uint8_t*>(e)); });
-  return malloc_usable_size(const_cast<HashValue*>(this)) + buf_.allocated() +
-         table_.AllocatedBytes() + entries;
+  size_t bytes = malloc_usable_size(const_cast<HashValue*>(this)) + buf_.allocated();
+  if (large_) {
+    bytes += malloc_usable_size(large_.get()) + large_->table.AllocatedBytes();
+    large_->table.ForEach(
+        [&](const uint8_t* e) { bytes += malloc_usable_size(const_cast<uint8_t*>(e)); });
+  }
+  return bytes;
 }
 
 }  // namespace kvd

@@ -5,7 +5,8 @@
 //     which the bound keeps small;
 //   table ("hashtable"): each field and its value in one allocation
 //     [varint field length][field][varint value length][value], indexed by a BlobTable;
-//     O(1) access.
+//     O(1) access. The table lives in its own allocation, made at conversion, so a small
+//     hash pays only for the packed buffer and 40 bytes of object.
 // A packed hash converts to a table when it outgrows either bound and, as in Redis, never
 // converts back.
 #include <cstddef>
@@ -33,11 +34,11 @@ class HashValue : public MallocObject {
   // A deep copy (COPY).
   std::unique_ptr<HashValue> Clone() const;
 
-  size_t size() const { return packed_ ? packed_count_ : table_.size(); }
+  size_t size() const { return large_ ? large_->table.size() : packed_count_; }
   bool empty() const { return size() == 0; }
-  bool is_packed() const { return packed_; }
+  bool is_packed() const { return large_ == nullptr; }
   // What OBJECT ENCODING reports.
-  std::string_view EncodingName() const { return packed_ ? "listpack" : "hashtable"; }
+  std::string_view EncodingName() const { return large_ ? "hashtable" : "listpack"; }
 
   std::optional<Elem> Get(std::string_view field) const;
   bool Contains(std::string_view field) const { return Get(field).has_value(); }
@@ -52,7 +53,7 @@ class HashValue : public MallocObject {
   // f(std::string_view field, std::string_view value) for every field. f must not write.
   template <class F>
   void ForEach(F&& f) const {
-    if (packed_) {
+    if (!large_) {
       const uint8_t* p = buf_.data();
       const uint8_t* end = p + buf_.size();
       while (p < end) {
@@ -63,17 +64,17 @@ class HashValue : public MallocObject {
       }
       return;
     }
-    table_.ForEach([&](const uint8_t* e) { f(EntryField(e), EntryValue(e)); });
+    large_->table.ForEach([&](const uint8_t* e) { f(EntryField(e), EntryValue(e)); });
   }
   // HSCAN: visits some fields, returns the next cursor (0: done). A packed hash is visited
   // whole in one call, as Redis does for listpacks.
   template <class F>
   uint64_t Scan(uint64_t cursor, F&& f) const {
-    if (packed_) {
+    if (!large_) {
       ForEach(f);
       return 0;
     }
-    return table_.Scan(cursor, [&](const uint8_t* e) { f(EntryField(e), EntryValue(e)); });
+    return large_->table.Scan(cursor, [&](const uint8_t* e) { f(EntryField(e), EntryValue(e)); });
   }
 
   // Exact heap bytes of this object and everything it owns.
@@ -81,15 +82,21 @@ class HashValue : public MallocObject {
   // AllocatedBytes() recounted by walking everything, O(n): checks the O(1) counter.
   size_t RecountAllocatedBytes() const;
   // Allocations freeing this takes (lazyfree's measure).
-  size_t FreeEffort() const { return packed_ ? 1 : table_.size(); }
+  size_t FreeEffort() const { return large_ ? large_->table.size() : 1; }
   // Bytes of the fields and values (as strings).
-  size_t DataBytes() const { return data_bytes_; }
+  size_t DataBytes() const { return large_ ? large_->data_bytes : packed_data_bytes_; }
 
  private:
   struct EntryKey {
     std::string_view operator()(const uint8_t* e) const { return EntryField(e); }
   };
   using Table = BlobTable<uint8_t, EntryKey>;
+  // The table encoding's state, allocated at conversion.
+  struct Large : MallocObject {
+    Table table;
+    size_t entry_bytes = 0;  // allocation sizes of the table's entries
+    size_t data_bytes = 0;
+  };
 
   HashValue() = default;
   static std::string_view EntryField(const uint8_t* e);
@@ -101,12 +108,10 @@ class HashValue : public MallocObject {
   void ConvertToTable();
   void InsertEntry(uint8_t* e);
 
-  bool packed_ = true;
+  ByteBuf buf_;                   // the packed encoding's elements
+  std::unique_ptr<Large> large_;  // the table encoding; null while packed
   uint32_t packed_count_ = 0;
-  ByteBuf buf_;
-  Table table_;
-  size_t entry_bytes_ = 0;  // allocation sizes of the table's entries
-  size_t data_bytes_ = 0;
+  uint32_t packed_data_bytes_ = 0;  // at most 128 x 2 x 64 bytes
 };
 
 }  // namespace kvd

@@ -56,7 +56,7 @@ uint8_t* NewMember(std::string_view s) {
 }  // namespace
 
 SetValue::~SetValue() {
-  table_.ForEach([](uint8_t* m) { std::free(m); });
+  if (large_) large_->table.ForEach([](uint8_t* m) { std::free(m); });
 }
 
 std::unique_ptr<SetValue> SetValue::Clone() const {
@@ -69,7 +69,9 @@ std::unique_ptr<SetValue> SetValue::Clone() const {
     out->packed_count_ = packed_count_;
     return out;
   }
-  ForEach([&](std::string_view m) { out->TableAdd(out->table_, out->member_bytes_, m); });
+  out->large_ = std::make_unique<Large>();
+  Large& large = *out->large_;
+  ForEach([&](std::string_view m) { TableAdd(large.table, large.member_bytes, m); });
   return out;
 }
 
@@ -77,7 +79,7 @@ size_t SetValue::size() const {
   switch (encoding_) {
     case Encoding::kIntset: return buf_.size() / width_;
     case Encoding::kPacked: return packed_count_;
-    case Encoding::kTable: return table_.size();
+    case Encoding::kTable: return large_->table.size();
   }
   return 0;
 }
@@ -158,7 +160,7 @@ bool SetValue::Contains(std::string_view member) const {
       return found;
     }
     case Encoding::kPacked: return FindPacked(member) != SIZE_MAX;
-    case Encoding::kTable: return table_.Find(member) != nullptr;
+    case Encoding::kTable: return large_->table.Find(member) != nullptr;
   }
   return false;
 }
@@ -194,8 +196,8 @@ bool SetValue::Add(std::string_view member) {
       return true;
     }
     case Encoding::kTable: {
-      if (table_.Find(member) != nullptr) return false;
-      TableAdd(table_, member_bytes_, member);
+      if (large_->table.Find(member) != nullptr) return false;
+      TableAdd(large_->table, large_->member_bytes, member);
       data_bytes_ += member.size();
       return true;
     }
@@ -233,9 +235,9 @@ bool SetValue::Remove(std::string_view member) {
       break;
     }
     case Encoding::kTable: {
-      uint8_t* m = table_.Erase(member);
+      uint8_t* m = large_->table.Erase(member);
       if (m == nullptr) return false;
-      member_bytes_ -= malloc_usable_size(m);
+      large_->member_bytes -= malloc_usable_size(m);
       std::free(m);
       break;
     }
@@ -252,7 +254,7 @@ Elem SetValue::Random(uint64_t r) const {
       for (uint64_t k = r % packed_count_; k > 0; --k) p += packed::Skip(p);
       return packed::At(p);
     }
-    case Encoding::kTable: return Elem::View(MemberOf(table_.Random(r)));
+    case Encoding::kTable: return Elem::View(MemberOf(large_->table.Random(r)));
   }
   return {};
 }
@@ -277,31 +279,36 @@ void SetValue::ConvertToPacked() {
 }
 
 void SetValue::ConvertToTable() {
-  Table table;
-  size_t bytes = 0;
+  auto large = std::make_unique<Large>();
   try {
-    ForEach([&](std::string_view m) { TableAdd(table, bytes, m); });
+    ForEach([&](std::string_view m) { TableAdd(large->table, large->member_bytes, m); });
   } catch (...) {
-    table.ForEach([](uint8_t* m) { std::free(m); });
+    large->table.ForEach([](uint8_t* m) { std::free(m); });
     throw;
   }
-  table_ = std::move(table);
-  member_bytes_ = bytes;
+  large_ = std::move(large);
   buf_.Clear();
   packed_count_ = 0;
   encoding_ = Encoding::kTable;
 }
 
 size_t SetValue::AllocatedBytes() const {
-  return malloc_usable_size(const_cast<SetValue*>(this)) + buf_.allocated() +
-         table_.AllocatedBytes() + member_bytes_;
+  size_t bytes = malloc_usable_size(const_cast<SetValue*>(this)) + buf_.allocated();
+  if (large_) {
+    bytes += malloc_usable_size(large_.get()) + large_->table.AllocatedBytes() +
+             large_->member_bytes;
+  }
+  return bytes;
 }
 
 size_t SetValue::RecountAllocatedBytes() const {
-  size_t members = 0;
-  table_.ForEach([&](const uint8_t* m) { members += malloc_usable_size(const_cast<uint8_t*>(m)); });
-  return malloc_usable_size(const_cast<SetValue*>(this)) + buf_.allocated() +
-         table_.AllocatedBytes() + members;
+  size_t bytes = malloc_usable_size(const_cast<SetValue*>(this)) + buf_.allocated();
+  if (large_) {
+    bytes += malloc_usable_size(large_.get()) + large_->table.AllocatedBytes();
+    large_->table.ForEach(
+        [&](const uint8_t* m) { bytes += malloc_usable_size(const_cast<uint8_t*>(m)); });
+  }
+  return bytes;
 }
 
 }  // namespace kvd

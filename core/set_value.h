@@ -64,7 +64,7 @@ class SetValue : public MallocObject {
         }
         return;
       case Encoding::kTable:
-        table_.ForEach([&](const uint8_t* m) { f(MemberOf(m)); });
+        large_->table.ForEach([&](const uint8_t* m) { f(MemberOf(m)); });
         return;
     }
   }
@@ -76,14 +76,14 @@ class SetValue : public MallocObject {
       ForEach(f);
       return 0;
     }
-    return table_.Scan(cursor, [&](const uint8_t* m) { f(MemberOf(m)); });
+    return large_->table.Scan(cursor, [&](const uint8_t* m) { f(MemberOf(m)); });
   }
 
   size_t AllocatedBytes() const;
   // AllocatedBytes() recounted by walking everything, O(n): checks the O(1) counter.
   size_t RecountAllocatedBytes() const;
   // Allocations freeing this takes (lazyfree's measure).
-  size_t FreeEffort() const { return encoding_ == Encoding::kTable ? table_.size() : 1; }
+  size_t FreeEffort() const { return large_ ? large_->table.size() : 1; }
   // Bytes of the members (as strings).
   size_t DataBytes() const { return data_bytes_; }
 
@@ -92,6 +92,12 @@ class SetValue : public MallocObject {
     std::string_view operator()(const uint8_t* m) const { return MemberOf(m); }
   };
   using Table = BlobTable<uint8_t, MemberKey>;
+  // The table encoding's state, allocated at conversion, so a small set pays only for its
+  // buffer and 48 bytes of object.
+  struct Large : MallocObject {
+    Table table;
+    size_t member_bytes = 0;  // allocation sizes of the table's members
+  };
 
   SetValue() = default;
   static std::string_view MemberOf(const uint8_t* m);
@@ -103,14 +109,13 @@ class SetValue : public MallocObject {
   size_t FindPacked(std::string_view member) const;  // offset or SIZE_MAX
   void ConvertToPacked();
   void ConvertToTable();
-  void TableAdd(Table& table, size_t& bytes, std::string_view member);
+  static void TableAdd(Table& table, size_t& bytes, std::string_view member);
 
   Encoding encoding_ = Encoding::kIntset;
   uint8_t width_ = 2;           // intset element width in bytes
   uint32_t packed_count_ = 0;   // members of a packed set
   ByteBuf buf_;                 // intset or packed members
-  Table table_;
-  size_t member_bytes_ = 0;     // allocation sizes of the table's members
+  std::unique_ptr<Large> large_;  // the table encoding; null before it
   size_t data_bytes_ = 0;
 };
 

@@ -65,30 +65,31 @@ int RandomLevel() {
 }  // namespace
 
 ZSetValue::~ZSetValue() {
-  if (header_ == nullptr) return;
-  for (Node* x = header_->levels()[0].forward; x != nullptr;) {
+  if (!skip_ || skip_->header == nullptr) return;
+  for (Node* x = skip_->header->levels()[0].forward; x != nullptr;) {
     Node* next = x->levels()[0].forward;
     std::free(x);
     x = next;
   }
-  std::free(header_);
+  std::free(skip_->header);
 }
 
 std::unique_ptr<ZSetValue> ZSetValue::Clone() const {
   std::unique_ptr<ZSetValue> out = Create();
-  if (packed_) {
+  if (!skip_) {
     out->buf_ = ByteBuf(buf_);
     out->packed_count_ = packed_count_;
+    out->packed_data_bytes_ = packed_data_bytes_;
   } else {
-    out->packed_ = false;
     out->SkipInit();
-    for (const Node* x = header_->levels()[0].forward; x != nullptr; x = x->levels()[0].forward) {
-      out->table_.ReserveOne();
+    const Node* first = skip_->header->levels()[0].forward;
+    for (const Node* x = first; x != nullptr; x = x->levels()[0].forward) {
+      out->skip_->table.ReserveOne();
       Node* n = out->SkipInsert(x->score, x->member());
-      out->table_.Insert(n, Table::Hash(n->member()));
+      out->skip_->table.Insert(n, Table::Hash(n->member()));
     }
+    out->skip_->data_bytes = skip_->data_bytes;
   }
-  out->data_bytes_ = data_bytes_;
   return out;
 }
 
@@ -150,34 +151,36 @@ void ZSetValue::PackedErase(size_t off) {
 }
 
 void ZSetValue::ConvertToSkiplist() {
+  // Build aside so a failed allocation leaves the packed set intact.
   std::unique_ptr<ZSetValue> tmp = Create();
-  tmp->packed_ = false;
   tmp->SkipInit();
   ForEach([&](std::string_view m, double s) {
-    tmp->table_.ReserveOne();
+    tmp->skip_->table.ReserveOne();
     Node* n = tmp->SkipInsert(s, m);
-    tmp->table_.Insert(n, Table::Hash(n->member()));
+    tmp->skip_->table.Insert(n, Table::Hash(n->member()));
   });
-  std::swap(header_, tmp->header_);
-  std::swap(tail_, tmp->tail_);
-  std::swap(level_, tmp->level_);
-  std::swap(table_, tmp->table_);
-  std::swap(node_bytes_, tmp->node_bytes_);
-  std::swap(skip_len_, tmp->skip_len_);
+  tmp->skip_->data_bytes = packed_data_bytes_;
+  skip_ = std::move(tmp->skip_);
   buf_.Clear();
   packed_count_ = 0;
-  packed_ = false;
+  packed_data_bytes_ = 0;
 }
 
 // ---- Skiplist (after Redis's t_zset.c) ----
 
 void ZSetValue::SkipInit() {
-  header_ = NewNode(kMaxLevel, 0, {});
-  for (int i = 0; i < kMaxLevel; ++i) header_->levels()[i] = {nullptr, 0};
-  header_->backward = nullptr;
-  tail_ = nullptr;
-  level_ = 1;
-  skip_len_ = 0;
+  skip_ = std::make_unique<Skiplist>();
+  try {
+    skip_->header = NewNode(kMaxLevel, 0, {});
+  } catch (...) {
+    skip_.reset();
+    throw;
+  }
+  for (int i = 0; i < kMaxLevel; ++i) skip_->header->levels()[i] = {nullptr, 0};
+  skip_->header->backward = nullptr;
+  skip_->tail = nullptr;
+  skip_->level = 1;
+  skip_->len = 0;
 }
 
 ZSetValue::Node* ZSetValue::NewNode(int level, double score, std::string_view member) {
@@ -189,21 +192,21 @@ ZSetValue::Node* ZSetValue::NewNode(int level, double score, std::string_view me
   n->len = static_cast<uint32_t>(member.size());
   n->level = static_cast<uint8_t>(level);
   if (!member.empty()) std::memcpy(n->levels() + level, member.data(), member.size());
-  node_bytes_ += malloc_usable_size(n);
+  skip_->node_bytes += malloc_usable_size(n);
   return n;
 }
 
 void ZSetValue::FreeNode(Node* n) {
-  node_bytes_ -= malloc_usable_size(n);
+  skip_->node_bytes -= malloc_usable_size(n);
   std::free(n);
 }
 
 ZSetValue::Node* ZSetValue::SkipInsert(double score, std::string_view member) {
   Node* update[kMaxLevel];
   size_t rank[kMaxLevel];
-  Node* x = header_;
-  for (int i = level_ - 1; i >= 0; --i) {
-    rank[i] = i == level_ - 1 ? 0 : rank[i + 1];
+  Node* x = skip_->header;
+  for (int i = skip_->level - 1; i >= 0; --i) {
+    rank[i] = i == skip_->level - 1 ? 0 : rank[i + 1];
     for (Node* f; (f = x->levels()[i].forward) != nullptr &&
                   Before(f->score, f->member(), score, member);) {
       rank[i] += x->levels()[i].span;
@@ -213,13 +216,13 @@ ZSetValue::Node* ZSetValue::SkipInsert(double score, std::string_view member) {
   }
   const int level = RandomLevel();
   Node* n = NewNode(level, score, member);
-  if (level > level_) {
-    for (int i = level_; i < level; ++i) {
+  if (level > skip_->level) {
+    for (int i = skip_->level; i < level; ++i) {
       rank[i] = 0;
-      update[i] = header_;
-      header_->levels()[i].span = skip_len_;
+      update[i] = skip_->header;
+      skip_->header->levels()[i].span = skip_->len;
     }
-    level_ = level;
+    skip_->level = level;
   }
   for (int i = 0; i < level; ++i) {
     n->levels()[i].forward = update[i]->levels()[i].forward;
@@ -227,19 +230,19 @@ ZSetValue::Node* ZSetValue::SkipInsert(double score, std::string_view member) {
     n->levels()[i].span = update[i]->levels()[i].span - (rank[0] - rank[i]);
     update[i]->levels()[i].span = (rank[0] - rank[i]) + 1;
   }
-  for (int i = level; i < level_; ++i) ++update[i]->levels()[i].span;
-  ++skip_len_;
-  n->backward = update[0] == header_ ? nullptr : update[0];
+  for (int i = level; i < skip_->level; ++i) ++update[i]->levels()[i].span;
+  ++skip_->len;
+  n->backward = update[0] == skip_->header ? nullptr : update[0];
   if (Node* f = n->levels()[0].forward) {
     f->backward = n;
   } else {
-    tail_ = n;
+    skip_->tail = n;
   }
   return n;
 }
 
 void ZSetValue::SkipUnlink(Node* x, Node** update) {
-  for (int i = 0; i < level_; ++i) {
+  for (int i = 0; i < skip_->level; ++i) {
     if (update[i]->levels()[i].forward == x) {
       update[i]->levels()[i].span += x->levels()[i].span - 1;
       update[i]->levels()[i].forward = x->levels()[i].forward;
@@ -250,16 +253,17 @@ void ZSetValue::SkipUnlink(Node* x, Node** update) {
   if (Node* f = x->levels()[0].forward) {
     f->backward = x->backward;
   } else {
-    tail_ = x->backward;
+    skip_->tail = x->backward;
   }
-  while (level_ > 1 && header_->levels()[level_ - 1].forward == nullptr) --level_;
-  --skip_len_;
+  Skiplist& sl = *skip_;
+  while (sl.level > 1 && sl.header->levels()[sl.level - 1].forward == nullptr) --sl.level;
+  --sl.len;
 }
 
 void ZSetValue::SkipDelete(double score, std::string_view member) {
   Node* update[kMaxLevel];
-  Node* x = header_;
-  for (int i = level_ - 1; i >= 0; --i) {
+  Node* x = skip_->header;
+  for (int i = skip_->level - 1; i >= 0; --i) {
     for (Node* f; (f = x->levels()[i].forward) != nullptr &&
                   Before(f->score, f->member(), score, member);) {
       x = f;
@@ -274,8 +278,8 @@ void ZSetValue::SkipDelete(double score, std::string_view member) {
 ZSetValue::Node* ZSetValue::SkipByRank(size_t rank) const {
   const size_t target = rank + 1;
   size_t traversed = 0;
-  Node* x = header_;
-  for (int i = level_ - 1; i >= 0; --i) {
+  Node* x = skip_->header;
+  for (int i = skip_->level - 1; i >= 0; --i) {
     while (x->levels()[i].forward != nullptr && traversed + x->levels()[i].span <= target) {
       traversed += x->levels()[i].span;
       x = x->levels()[i].forward;
@@ -287,8 +291,8 @@ ZSetValue::Node* ZSetValue::SkipByRank(size_t rank) const {
 
 size_t ZSetValue::SkipRank(double score, std::string_view member) const {
   size_t rank = 0;
-  const Node* x = header_;
-  for (int i = level_ - 1; i >= 0; --i) {
+  const Node* x = skip_->header;
+  for (int i = skip_->level - 1; i >= 0; --i) {
     for (const Node* f; (f = x->levels()[i].forward) != nullptr &&
                         (f->score < score || (f->score == score && f->member() <= member));) {
       rank += x->levels()[i].span;
@@ -300,8 +304,8 @@ size_t ZSetValue::SkipRank(double score, std::string_view member) const {
 
 size_t ZSetValue::CountBelow(double s, bool inclusive) const {
   size_t rank = 0;
-  const Node* x = header_;
-  for (int i = level_ - 1; i >= 0; --i) {
+  const Node* x = skip_->header;
+  for (int i = skip_->level - 1; i >= 0; --i) {
     for (const Node* f; (f = x->levels()[i].forward) != nullptr &&
                         (inclusive ? f->score <= s : f->score < s);) {
       rank += x->levels()[i].span;
@@ -313,8 +317,8 @@ size_t ZSetValue::CountBelow(double s, bool inclusive) const {
 
 size_t ZSetValue::CountBelowLex(std::string_view s, bool inclusive) const {
   size_t rank = 0;
-  const Node* x = header_;
-  for (int i = level_ - 1; i >= 0; --i) {
+  const Node* x = skip_->header;
+  for (int i = skip_->level - 1; i >= 0; --i) {
     for (const Node* f; (f = x->levels()[i].forward) != nullptr &&
                         (inclusive ? f->member() <= s : f->member() < s);) {
       rank += x->levels()[i].span;
@@ -327,18 +331,18 @@ size_t ZSetValue::CountBelowLex(std::string_view s, bool inclusive) const {
 // ---- Public operations ----
 
 std::optional<double> ZSetValue::Score(std::string_view member) const {
-  if (packed_) {
+  if (!skip_) {
     double s;
     if (FindPacked(member, &s) == SIZE_MAX) return std::nullopt;
     return s;
   }
-  const Node* n = table_.Find(member);
+  const Node* n = skip_->table.Find(member);
   if (n == nullptr) return std::nullopt;
   return n->score;
 }
 
 bool ZSetValue::Add(std::string_view member, double score) {
-  if (packed_) {
+  if (!skip_) {
     double old;
     const size_t off = FindPacked(member, &old);
     if (off != SIZE_MAX) {
@@ -349,15 +353,15 @@ bool ZSetValue::Add(std::string_view member, double score) {
     }
     if (packed_count_ + 1 <= kMaxPackedEntries && member.size() <= kMaxPackedValue) {
       PackedInsert(member, score);
-      data_bytes_ += member.size() + sizeof(double);
+      AddDataBytes(member.size() + sizeof(double));
       return true;
     }
     ConvertToSkiplist();
   }
   const uint64_t hash = Table::Hash(member);
-  const size_t i = table_.FindIndex(member, hash);
+  const size_t i = skip_->table.FindIndex(member, hash);
   if (i != Table::kNotFound) {
-    Node* n = table_.At(i);
+    Node* n = skip_->table.At(i);
     if (n->score == score) return false;
     const Node* prev = n->backward;
     const Node* next = n->levels()[0].forward;
@@ -367,34 +371,34 @@ bool ZSetValue::Add(std::string_view member, double score) {
     }
     const std::string m(member);  // the node's bytes go with it
     SkipDelete(n->score, m);
-    table_.Replace(i, SkipInsert(score, m));
+    skip_->table.Replace(i, SkipInsert(score, m));
     return false;
   }
-  table_.ReserveOne();
+  skip_->table.ReserveOne();
   Node* n = SkipInsert(score, member);
-  table_.Insert(n, hash);
-  data_bytes_ += member.size() + sizeof(double);
+  skip_->table.Insert(n, hash);
+  AddDataBytes(member.size() + sizeof(double));
   return true;
 }
 
 bool ZSetValue::Remove(std::string_view member) {
-  if (packed_) {
+  if (!skip_) {
     double s;
     const size_t off = FindPacked(member, &s);
     if (off == SIZE_MAX) return false;
     PackedErase(off);
   } else {
-    Node* n = table_.Erase(member);
+    Node* n = skip_->table.Erase(member);
     if (n == nullptr) return false;
     SkipDelete(n->score, n->member());
   }
-  data_bytes_ -= member.size() + sizeof(double);
+  SubDataBytes(member.size() + sizeof(double));
   return true;
 }
 
 std::optional<size_t> ZSetValue::Rank(std::string_view member, bool reverse) const {
   size_t rank;
-  if (packed_) {
+  if (!skip_) {
     const packed::Probe probe(member);
     const uint8_t* d = buf_.data();
     rank = 0;
@@ -407,7 +411,7 @@ std::optional<size_t> ZSetValue::Rank(std::string_view member, bool reverse) con
     }
     if (off >= buf_.size()) return std::nullopt;
   } else {
-    const Node* n = table_.Find(member);
+    const Node* n = skip_->table.Find(member);
     if (n == nullptr) return std::nullopt;
     rank = SkipRank(n->score, n->member());
   }
@@ -416,7 +420,7 @@ std::optional<size_t> ZSetValue::Rank(std::string_view member, bool reverse) con
 
 RankSpan ZSetValue::Span(const ScoreRange& r) const {
   RankSpan out;
-  if (packed_) {
+  if (!skip_) {
     const uint8_t* d = buf_.data();
     for (size_t off = 0; off < buf_.size();) {
       off += packed::Skip(d + off);
@@ -436,7 +440,7 @@ RankSpan ZSetValue::Span(const ScoreRange& r) const {
 RankSpan ZSetValue::Span(const LexRange& r) const {
   // Ranks below a bound: members < v, or <= v.
   auto below = [&](std::string_view v, bool inclusive) {
-    if (!packed_) return CountBelowLex(v, inclusive);
+    if (skip_) return CountBelowLex(v, inclusive);
     size_t n = 0;
     const uint8_t* d = buf_.data();
     for (size_t off = 0; off < buf_.size();) {
@@ -465,7 +469,7 @@ RankSpan ZSetValue::Span(const LexRange& r) const {
 void ZSetValue::VisitImpl(RankSpan span, bool reverse, void* ctx, VisitFn fn) const {
   span.last = std::min(span.last, size());
   if (span.size() == 0) return;
-  if (packed_) {
+  if (!skip_) {
     uint32_t offs[kMaxPackedEntries + 2];
     PackedOffsets(offs);
     const uint8_t* d = buf_.data();
@@ -498,7 +502,7 @@ size_t ZSetValue::EraseRanks(RankSpan span) {
   span.last = std::min(span.last, size());
   const size_t n = span.size();
   if (n == 0) return 0;
-  if (packed_) {
+  if (!skip_) {
     uint32_t offs[kMaxPackedEntries + 2];
     PackedOffsets(offs);
     size_t text = 0;
@@ -507,14 +511,14 @@ size_t ZSetValue::EraseRanks(RankSpan span) {
     }
     buf_.Splice(offs[span.first], offs[span.last] - offs[span.first], 0);
     packed_count_ -= static_cast<uint32_t>(n);
-    data_bytes_ -= text + n * sizeof(double);
+    SubDataBytes(text + n * sizeof(double));
     return n;
   }
   // Redis's zslDeleteRangeByRank: one descent, then unlink node after node.
   Node* update[kMaxLevel];
   size_t traversed = 0;
-  Node* x = header_;
-  for (int i = level_ - 1; i >= 0; --i) {
+  Node* x = skip_->header;
+  for (int i = skip_->level - 1; i >= 0; --i) {
     while (x->levels()[i].forward != nullptr && traversed + x->levels()[i].span <= span.first) {
       traversed += x->levels()[i].span;
       x = x->levels()[i].forward;
@@ -525,8 +529,8 @@ size_t ZSetValue::EraseRanks(RankSpan span) {
   for (size_t k = 0; k < n; ++k) {
     Node* next = x->levels()[0].forward;
     SkipUnlink(x, update);
-    table_.Erase(x->member());
-    data_bytes_ -= x->len + sizeof(double);
+    skip_->table.Erase(x->member());
+    SubDataBytes(x->len + sizeof(double));
     FreeNode(x);
     x = next;
   }
@@ -534,15 +538,20 @@ size_t ZSetValue::EraseRanks(RankSpan span) {
 }
 
 size_t ZSetValue::AllocatedBytes() const {
-  return malloc_usable_size(const_cast<ZSetValue*>(this)) + buf_.allocated() +
-         table_.AllocatedBytes() + node_bytes_;
+  size_t n = malloc_usable_size(const_cast<ZSetValue*>(this)) + buf_.allocated();
+  if (skip_) {
+    n += malloc_usable_size(skip_.get()) + skip_->table.AllocatedBytes() + skip_->node_bytes;
+  }
+  return n;
 }
 
 size_t ZSetValue::RecountAllocatedBytes() const {
-  size_t n = malloc_usable_size(const_cast<ZSetValue*>(this)) + buf_.allocated() +
-             table_.AllocatedBytes();
-  if (header_ != nullptr) {
-    for (Node* x = header_; x != nullptr; x = x->levels()[0].forward) n += malloc_usable_size(x);
+  size_t n = malloc_usable_size(const_cast<ZSetValue*>(this)) + buf_.allocated();
+  if (skip_) {
+    n += malloc_usable_size(skip_.get()) + skip_->table.AllocatedBytes();
+    for (Node* x = skip_->header; x != nullptr; x = x->levels()[0].forward) {
+      n += malloc_usable_size(x);
+    }
   }
   return n;
 }

@@ -6,7 +6,8 @@
 //     when it is one (|s| <= 2^53), else 4 raw bytes when a float holds it exactly, else 8.
 //     Every operation is O(n) over at most 128 pairs.
 //   skiplist: Redis's skiplist with spans (rank queries in O(log n)) whose nodes also carry
-//     the member, plus a BlobTable from member to node for O(1) score lookup.
+//     the member, plus a BlobTable from member to node for O(1) score lookup; allocated at
+//     conversion, so a small sorted set pays only for its buffer and 40 bytes of object.
 // Ranks are 0-based in ascending order. Range queries are expressed as half-open spans of
 // ranks: RankSpan() turns a score or lex range into one in O(log n), and VisitRanks() walks
 // a span in either direction in O(log n + m).
@@ -63,10 +64,10 @@ class ZSetValue : public MallocObject {
   ZSetValue& operator=(const ZSetValue&) = delete;
   std::unique_ptr<ZSetValue> Clone() const;
 
-  size_t size() const { return packed_ ? packed_count_ : table_.size(); }
+  size_t size() const { return skip_ ? skip_->table.size() : packed_count_; }
   bool empty() const { return size() == 0; }
-  bool is_packed() const { return packed_; }
-  std::string_view EncodingName() const { return packed_ ? "listpack" : "skiplist"; }
+  bool is_packed() const { return skip_ == nullptr; }
+  std::string_view EncodingName() const { return skip_ ? "skiplist" : "listpack"; }
 
   std::optional<double> Score(std::string_view member) const;
   // Adds member with score or moves it to score; true when it was added. score is not NaN.
@@ -101,18 +102,18 @@ class ZSetValue : public MallocObject {
   // ZSCAN: a packed set in one call; a skiplist through its member table.
   template <class F>
   uint64_t Scan(uint64_t cursor, F&& f) const {
-    if (packed_) {
+    if (!skip_) {
       ForEach(f);
       return 0;
     }
-    return table_.Scan(cursor, [&](const Node* n) { f(n->member(), n->score); });
+    return skip_->table.Scan(cursor, [&](const Node* n) { f(n->member(), n->score); });
   }
 
   size_t AllocatedBytes() const;
   size_t RecountAllocatedBytes() const;
   // Members' bytes plus 8 per score.
-  size_t DataBytes() const { return data_bytes_; }
-  size_t FreeEffort() const { return packed_ ? 1 : table_.size(); }
+  size_t DataBytes() const { return skip_ ? skip_->data_bytes : packed_data_bytes_; }
+  size_t FreeEffort() const { return skip_ ? skip_->table.size() : 1; }
 
  private:
   static constexpr int kMaxLevel = 32;
@@ -138,6 +139,16 @@ class ZSetValue : public MallocObject {
   };
   using Table = BlobTable<Node, NodeKey>;
   using VisitFn = void (*)(void*, std::string_view, double);
+  // The skiplist encoding's state, allocated at conversion.
+  struct Skiplist : MallocObject {
+    Node* header = nullptr;
+    Node* tail = nullptr;
+    int level = 1;
+    size_t len = 0;  // nodes in the skiplist (the table can briefly disagree)
+    Table table;
+    size_t node_bytes = 0;  // allocation sizes of the nodes, header included
+    size_t data_bytes = 0;
+  };
 
   ZSetValue() = default;
   void VisitImpl(RankSpan span, bool reverse, void* ctx, VisitFn fn) const;
@@ -161,18 +172,27 @@ class ZSetValue : public MallocObject {
   size_t CountBelow(double s, bool inclusive) const;
   size_t CountBelowLex(std::string_view s, bool inclusive) const;
   size_t SkipRank(double score, std::string_view member) const;  // 0-based, must exist
+  // Switches an empty packed set to an empty skiplist.
   void SkipInit();
+  void AddDataBytes(size_t n) {
+    if (skip_) {
+      skip_->data_bytes += n;
+    } else {
+      packed_data_bytes_ += static_cast<uint32_t>(n);
+    }
+  }
+  void SubDataBytes(size_t n) {
+    if (skip_) {
+      skip_->data_bytes -= n;
+    } else {
+      packed_data_bytes_ -= static_cast<uint32_t>(n);
+    }
+  }
 
-  bool packed_ = true;
+  ByteBuf buf_;                      // the packed encoding's pairs
+  std::unique_ptr<Skiplist> skip_;   // the skiplist encoding; null while packed
   uint32_t packed_count_ = 0;
-  int level_ = 1;
-  size_t skip_len_ = 0;  // nodes in the skiplist (the table can briefly disagree)
-  ByteBuf buf_;
-  Node* header_ = nullptr;
-  Node* tail_ = nullptr;
-  Table table_;
-  size_t node_bytes_ = 0;  // allocation sizes of the nodes, header included
-  size_t data_bytes_ = 0;
+  uint32_t packed_data_bytes_ = 0;  // at most 128 x (64 + 8) bytes
 };
 
 }  // namespace kvd

@@ -34,6 +34,7 @@ enum CommandFlag : uint32_t {
   kNoAuth = 1u << 12,     // "no_auth": allowed before AUTH
   kAllowBusy = 1u << 13,  // "allow_busy"
   kNoMulti = 1u << 14,    // "no_multi"
+  kMovableKeys = 1u << 15,// "movablekeys": set for commands with numkeys_index
 };
 
 using CommandHandler = void (*)(CommandContext&);
@@ -45,6 +46,9 @@ struct CommandSpec {
   int first_key = 0;       // 0: no keys
   int last_key = 0;        // -1: the last argument
   int key_step = 0;
+  // Keys counted by an argument (Redis's "keynum" key spec, ZUNION 2 a b): argv[i] gives how
+  // many keys follow it. 0: none.
+  int numkeys_index = 0;
   CommandHandler handler = nullptr;  // null for a container of subcommands
   // COMMAND INFO / COMMAND DOCS metadata.
   std::string_view acl_categories;   // space separated, e.g. "@write @string @slow"

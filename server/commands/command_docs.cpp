@@ -8,6 +8,7 @@
 #include <string_view>
 #include <vector>
 
+#include "core/numeric.h"
 #include "core/text.h"
 #include "server/command.h"
 #include "server/commands/key_spec.h"
@@ -34,6 +35,7 @@ constexpr std::pair<uint32_t, std::string_view> kFlagNames[] = {
     {kFast, "fast"},
     {kNoAuth, "no_auth"},
     {kNoMulti, "no_multi"},
+    {kMovableKeys, "movablekeys"},
     {kAllowBusy, "allow_busy"},
 };
 
@@ -66,15 +68,12 @@ const CommandSpec* LookupByArgs(const CommandTable& table, std::span<const std::
   return FindSubcommand(*spec, argv[1]);
 }
 
-// Key specs derived from the legacy (first, last, step) triple: one "index" begin-search
-// and one "range" find-keys spec, flagged RO or RW from the command's flags.
-void ReplyKeySpecs(ReplyWriter& r, const CommandSpec& s) {
-  if (s.first_key <= 0) return r.SetHeader(0);
-  r.SetHeader(1);
+// One key spec: where the search for keys begins, and how the keys are found from there.
+void ReplyKeySpecHead(ReplyWriter& r, std::string_view flag, int begin_index) {
   r.MapHeader(3);
   r.Bulk("flags");
   r.SetHeader(1);
-  r.Simple((s.flags & kWrite) ? "RW" : "RO");
+  r.Simple(flag);
   r.Bulk("begin_search");
   r.MapHeader(2);
   r.Bulk("type");
@@ -82,19 +81,46 @@ void ReplyKeySpecs(ReplyWriter& r, const CommandSpec& s) {
   r.Bulk("spec");
   r.MapHeader(1);
   r.Bulk("index");
-  r.Integer(s.first_key);
+  r.Integer(begin_index);
   r.Bulk("find_keys");
-  r.MapHeader(2);
-  r.Bulk("type");
-  r.Bulk("range");
-  r.Bulk("spec");
-  r.MapHeader(3);
-  r.Bulk("lastkey");
-  r.Integer(s.last_key < 0 ? s.last_key : s.last_key - s.first_key);
-  r.Bulk("keystep");
-  r.Integer(s.key_step);
-  r.Bulk("limit");
-  r.Integer(0);
+}
+
+// Key specs: one "range" spec from the legacy (first, last, step) triple and one "keynum"
+// spec for keys counted by an argument, flagged RO or RW from the command's flags (the
+// counted keys of a command that also names a destination are its read-only sources).
+void ReplyKeySpecs(ReplyWriter& r, const CommandSpec& s) {
+  const bool range = s.first_key > 0;
+  const bool keynum = s.numkeys_index > 0;
+  r.SetHeader((range ? 1 : 0) + (keynum ? 1 : 0));
+  const std::string_view flag = (s.flags & kWrite) ? "RW" : "RO";
+  if (range) {
+    ReplyKeySpecHead(r, flag, s.first_key);
+    r.MapHeader(2);
+    r.Bulk("type");
+    r.Bulk("range");
+    r.Bulk("spec");
+    r.MapHeader(3);
+    r.Bulk("lastkey");
+    r.Integer(s.last_key < 0 ? s.last_key : s.last_key - s.first_key);
+    r.Bulk("keystep");
+    r.Integer(s.key_step);
+    r.Bulk("limit");
+    r.Integer(0);
+  }
+  if (keynum) {
+    ReplyKeySpecHead(r, range ? "RO" : flag, s.numkeys_index);
+    r.MapHeader(2);
+    r.Bulk("type");
+    r.Bulk("keynum");
+    r.Bulk("spec");
+    r.MapHeader(3);
+    r.Bulk("keynumidx");
+    r.Integer(0);
+    r.Bulk("firstkey");
+    r.Integer(1);
+    r.Bulk("keystep");
+    r.Integer(1);
+  }
 }
 
 void ReplyCommandInfo(ReplyWriter& r, const CommandSpec& s) {
@@ -236,18 +262,27 @@ void CmdCommandGetKeys(CommandContext& ctx) {
   std::span<const std::string_view> argv = ctx.args.subspan(2);
   const CommandSpec* s = LookupByArgs(ctx.server.commands, argv);
   if (s == nullptr) return ctx.Error("ERR Invalid command specified");
-  if (s->first_key <= 0) return ctx.Error("ERR The command has no key arguments");
+  if (s->first_key <= 0 && s->numkeys_index <= 0) {
+    return ctx.Error("ERR The command has no key arguments");
+  }
   const auto argc = static_cast<int64_t>(argv.size());
   if ((s->arity > 0 && s->arity != argc) || argc < -s->arity) {
     return ctx.Error("ERR Invalid number of arguments specified for command");
   }
-  const int64_t last = s->last_key < 0 ? argc + s->last_key : s->last_key;
-  if (last >= argc || last < s->first_key) {
-    return ctx.Error("ERR Invalid arguments specified for command");
-  }
-  const int64_t step = s->key_step > 0 ? s->key_step : 1;
+  constexpr std::string_view kInvalidArgs = "ERR Invalid arguments specified for command";
   std::vector<std::string_view> keys;
-  for (int64_t i = s->first_key; i <= last; i += step) keys.push_back(argv[i]);
+  if (s->first_key > 0) {
+    const int64_t last = s->last_key < 0 ? argc + s->last_key : s->last_key;
+    if (last >= argc || last < s->first_key) return ctx.Error(kInvalidArgs);
+    const int64_t step = s->key_step > 0 ? s->key_step : 1;
+    for (int64_t i = s->first_key; i <= last; i += step) keys.push_back(argv[i]);
+  }
+  if (s->numkeys_index > 0) {
+    const std::optional<int64_t> n = ParseInt64(argv[s->numkeys_index]);
+    if (!n || *n < 0 || *n > argc - s->numkeys_index - 1) return ctx.Error(kInvalidArgs);
+    for (int64_t i = 0; i < *n; ++i) keys.push_back(argv[s->numkeys_index + 1 + i]);
+  }
+  if (keys.empty()) return ctx.Error(kInvalidArgs);  // as Redis: no keys found is an error
   ctx.reply.ArrayHeader(keys.size());
   for (std::string_view k : keys) ctx.reply.Bulk(k);
 }

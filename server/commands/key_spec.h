@@ -9,6 +9,7 @@ namespace kvd {
 
 struct KeyRange {
   int first = 0, last = 0, step = 0;  // {0, 0, 0}: no keys
+  int numkeys_index = 0;  // CommandSpec::numkeys_index: keys counted by argv[i]
 };
 
 // The key positions most commands have, shared by every family table.
@@ -34,6 +35,8 @@ inline CommandSpec MakeSpec(std::string_view name, int arity, uint32_t flags, Ke
   s.first_key = keys.first;
   s.last_key = keys.last;
   s.key_step = keys.step;
+  s.numkeys_index = keys.numkeys_index;
+  if (keys.numkeys_index > 0) s.flags |= kMovableKeys;
   s.handler = handler;
   s.acl_categories = docs.acl_categories;
   s.group = docs.group;

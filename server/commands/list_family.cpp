@@ -9,7 +9,9 @@ namespace kvd {
 namespace {
 
 // LMPOP's keys follow a count (Redis reports 0 0 0 and "movablekeys").
-constexpr KeyRange kNumKeys{0, 0, 0};
+// LMPOP numkeys key...; BLMPOP timeout numkeys key...
+constexpr KeyRange kNumKeys{0, 0, 0, 1};
+constexpr KeyRange kTimeoutNumKeys{0, 0, 0, 2};
 // BLPOP/BRPOP: every argument but the trailing timeout is a key.
 constexpr KeyRange kKeysThenTimeout{1, -2, 1};
 constexpr std::string_view kReadFast = "@read @list @fast";
@@ -121,7 +123,7 @@ void RegisterListFamily(CommandTable& t) {
                   "Removes and returns the last element in a list. Blocks until an element is "
                   "available otherwise. Deletes the list if the last element was popped.",
                   "O(N) where N is the number of provided keys."}));
-  t.Add(MakeSpec("blmpop", -5, kWrite | kBlocking, kNumKeys, lc::BLMPop,
+  t.Add(MakeSpec("blmpop", -5, kWrite | kBlocking, kTimeoutNumKeys, lc::BLMPop,
                  {kBlockingSlow, kGroup, "7.0.0",
                   "Pops the first element from one of multiple lists. Blocks until an element "
                   "is available otherwise. Deletes the list if the last element was popped.",

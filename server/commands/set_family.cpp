@@ -61,7 +61,7 @@ void RegisterSetFamily(CommandTable& t) {
                  {kReadSlow, kGroup, "1.0.0", "Returns the intersect of multiple sets.",
                   kInterComplexity}));
   // Movable keys (numkeys), as COMMAND INFO reports them: 0 0 0.
-  t.Add(MakeSpec("sintercard", -3, kReadOnly, {}, sc::SInterCard,
+  t.Add(MakeSpec("sintercard", -3, kReadOnly, KeyRange{0, 0, 0, 1}, sc::SInterCard,
                  {kReadSlow, kGroup, "7.0.0",
                   "Returns the number of members of the intersect of multiple sets.",
                   kInterComplexity}));

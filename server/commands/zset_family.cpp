@@ -9,7 +9,10 @@ namespace kvd {
 namespace {
 
 // Movable keys (numkeys) are reported as no fixed key range, as Redis does.
-constexpr KeyRange kMovable{0, 0, 0};
+// ZUNION numkeys key...; BZMPOP timeout numkeys key...; ZUNIONSTORE dest numkeys key...
+constexpr KeyRange kMovable{0, 0, 0, 1};
+constexpr KeyRange kTimeoutMovable{0, 0, 0, 2};
+constexpr KeyRange kDestMovable{1, 1, 1, 2};
 constexpr std::string_view kReadFast = "@read @sortedset @fast";
 constexpr std::string_view kReadSlow = "@read @sortedset @slow";
 constexpr std::string_view kWriteFast = "@write @sortedset @fast";
@@ -153,7 +156,7 @@ void RegisterZSetFamily(CommandTable& t) {
                   "sorted sets. Blocks until a member available otherwise.  Deletes the sorted "
                   "set if the last element was popped.",
                   "O(log(N)) with N being the number of elements in the sorted set."}));
-  t.Add(MakeSpec("bzmpop", -5, kWrite | kBlocking, kMovable, zc::BZMPop,
+  t.Add(MakeSpec("bzmpop", -5, kWrite | kBlocking, kTimeoutMovable, zc::BZMPop,
                  {"@write @sortedset @slow @blocking", kGroup, "7.0.0",
                   "Removes and returns a member by score from one or more sorted sets. Blocks "
                   "until a member is available otherwise. Deletes the sorted set if the last "
@@ -171,17 +174,17 @@ void RegisterZSetFamily(CommandTable& t) {
                  {kReadSlow, kGroup, "6.2.0", "Intersect multiple sorted sets", kInterCost}));
   t.Add(MakeSpec("zdiff", -3, kReadOnly, kMovable, zc::ZDiff,
                  {kReadSlow, kGroup, "6.2.0", "Subtract multiple sorted sets", kDiffCost}));
-  t.Add(MakeSpec("zunionstore", -4, kWriteOom, kOneKey, zc::ZUnionStore,
+  t.Add(MakeSpec("zunionstore", -4, kWriteOom, kDestMovable, zc::ZUnionStore,
                  {kWriteSlow, kGroup, "2.0.0",
                   "Add multiple sorted sets and store the resulting sorted set in a new key",
                   "O(N)+O(M log(M)) with N being the sum of the sizes of the input sorted sets, "
                   "and M being the number of elements in the resulting sorted set."}));
-  t.Add(MakeSpec("zinterstore", -4, kWriteOom, kOneKey, zc::ZInterStore,
+  t.Add(MakeSpec("zinterstore", -4, kWriteOom, kDestMovable, zc::ZInterStore,
                  {kWriteSlow, kGroup, "2.0.0",
                   "Intersect multiple sorted sets and store the resulting sorted set in a new "
                   "key",
                   kInterCost}));
-  t.Add(MakeSpec("zdiffstore", -4, kWriteOom, kOneKey, zc::ZDiffStore,
+  t.Add(MakeSpec("zdiffstore", -4, kWriteOom, kDestMovable, zc::ZDiffStore,
                  {kWriteSlow, kGroup, "6.2.0",
                   "Subtract multiple sorted sets and store the resulting sorted set in a new key",
                   kDiffCost}));

@@ -199,6 +199,41 @@ TEST_CASE("COMMAND GETKEYS") {
         "-ERR Invalid number of arguments specified for command\r\n");
 }
 
+TEST_CASE("COMMAND GETKEYS of commands whose keys are counted by an argument") {
+  Harness h;
+  CHECK(h.Run({"COMMAND", "GETKEYS", "zunionstore", "d", "2", "a", "b", "WEIGHTS", "1", "2"}) ==
+        "*3\r\n$1\r\nd\r\n$1\r\na\r\n$1\r\nb\r\n");
+  CHECK(h.Run({"COMMAND", "GETKEYS", "lmpop", "2", "a", "b", "LEFT"}) ==
+        "*2\r\n$1\r\na\r\n$1\r\nb\r\n");
+  CHECK(h.Run({"COMMAND", "GETKEYS", "blmpop", "0", "1", "a", "LEFT"}) == "*1\r\n$1\r\na\r\n");
+  CHECK(h.Run({"COMMAND", "GETKEYS", "bzmpop", "0", "1", "z", "MIN"}) == "*1\r\n$1\r\nz\r\n");
+  CHECK(h.Run({"COMMAND", "GETKEYS", "sintercard", "2", "a", "b"}) ==
+        "*2\r\n$1\r\na\r\n$1\r\nb\r\n");
+  CHECK(h.Run({"COMMAND", "GETKEYS", "zunion", "5", "a", "b"}) ==
+        "-ERR Invalid arguments specified for command\r\n");
+  CHECK(h.Run({"COMMAND", "GETKEYS", "zunion", "x", "a"}) ==
+        "-ERR Invalid arguments specified for command\r\n");
+}
+
+TEST_CASE("COMMAND INFO marks counted keys: movablekeys and a keynum key spec") {
+  Harness h;
+  RespValue info = Parse(h.Run({"COMMAND", "INFO", "zunionstore", "lmpop", "get"}));
+  REQUIRE(info.elems.size() == 3);
+  auto flags = [&](size_t i) { return Strings(info.elems[i].elems[2]); };
+  CHECK(flags(0) == std::vector<std::string>{"write", "denyoom", "movablekeys"});
+  CHECK(flags(1) == std::vector<std::string>{"write", "movablekeys"});
+  CHECK(flags(2) == std::vector<std::string>{"readonly", "fast"});
+  // ZUNIONSTORE: the destination by range, then the sources counted by argument 2.
+  const RespValue& specs = info.elems[0].elems[8];
+  REQUIRE(specs.elems.size() == 2);
+  const RespValue& keynum = specs.elems[1];
+  REQUIRE(keynum.elems.size() == 6);
+  CHECK(keynum.elems[1].elems[0].str == "RO");
+  CHECK(keynum.elems[3].elems[3].elems[1].integer == 2);  // begin_search index
+  CHECK(keynum.elems[5].elems[1].str == "keynum");
+  CHECK(Strings(keynum.elems[5].elems[3])[0] == "keynumidx");
+}
+
 TEST_CASE("COMMAND HELP and unknown subcommands") {
   Harness h;
   RespValue help = Parse(h.Run({"COMMAND", "HELP"}));

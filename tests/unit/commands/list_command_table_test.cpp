@@ -35,7 +35,7 @@ const std::vector<Expected> kExpected = {
     {"lpos", -3, kReadOnly, 1, 1, 1, "@read @list @slow", "6.0.6"},
     {"lmove", 5, kWrite | kDenyOom, 1, 2, 1, "@write @list @slow", "6.2.0"},
     {"rpoplpush", 3, kWrite | kDenyOom, 1, 2, 1, "@write @list @slow", "1.2.0"},
-    {"lmpop", -4, kWrite, 0, 0, 0, "@write @list @slow", "7.0.0"},
+    {"lmpop", -4, kWrite | kMovableKeys, 0, 0, 0, "@write @list @slow", "7.0.0"},
 };
 
 TEST_CASE("list commands are registered with Redis's metadata") {
