@@ -100,6 +100,7 @@ Record* Keyspace::FindLive(std::string_view key, uint64_t hash, int64_t now_ms, 
 }
 
 void Keyspace::Link(Record* r, uint64_t hash) {
+  NotifyKey(*r);
   r->set_snapshot_mark(mark_);  // written after the snapshot began: not part of it
   main_.Insert(r, hash);
   if (r->has_expiry()) volatile_.Insert(r, hash);
@@ -109,6 +110,7 @@ void Keyspace::Link(Record* r, uint64_t hash) {
 Record* Keyspace::Unlink(size_t index, uint64_t hash, size_t volatile_index) {
   Record* r = main_.At(index);
   BeforeChange(r);
+  NotifyKey(*r);
   if (r->has_expiry()) {
     if (volatile_index == RecordTable::kNotFound) {
       volatile_index = volatile_.FindIndex(r->key(), hash);
@@ -129,6 +131,7 @@ template <class Reshape>
 Record* Keyspace::Modify(size_t index, uint64_t hash, bool ttl_after, Reshape&& reshape) {
   Record* old = main_.At(index);
   BeforeChange(old);
+  NotifyKey(*old);
   const bool had_ttl = old->has_expiry();
   size_t volatile_index = RecordTable::kNotFound;
   if (had_ttl) {
@@ -505,6 +508,7 @@ Keyspace::ExpireSample Keyspace::ExpireSome(int64_t now_ms, size_t sample) {
 }
 
 void Keyspace::Clear() {
+  NotifyEmptying();
   main_.ForEach([this](Record* r) {
     BeforeChange(r);
     Destroy(r);
@@ -551,6 +555,7 @@ void Keyspace::EndSnapshot(bool walk_finished) {
 Keyspace Keyspace::DetachAll() {
   // A running snapshot still needs the keys it has not encoded: it gets them now, and keeps
   // watching this database (whose keys from now on are all new to it).
+  NotifyEmptying();
   SnapshotObserver* observer = observer_;
   if (observer != nullptr) main_.ForEach([this](Record* r) { BeforeChange(r); });
   Keyspace out(std::move(*this));
@@ -592,6 +597,7 @@ Record* Keyspace::OpenCollection(std::string_view key, int64_t now_ms, ValueType
   if (r != nullptr) {
     if (*wrong_type) return nullptr;
     BeforeChange(r);  // the caller is about to change the collection
+    NotifyKey(*r, /*tentative=*/true);
     return r;
   }
   if (make == nullptr) return nullptr;

@@ -274,6 +274,21 @@ class Keyspace {
   using ExpireListener = std::function<void(const Keyspace&, std::string_view key)>;
   void set_expire_listener(const ExpireListener* listener) { expire_listener_ = listener; }
 
+  // Told of every write to a key just before it happens: the key is created, changed or
+  // deleted (expiry included), or, `tentative`, a collection is opened for writing and may
+  // yet be left as it was (SREM of a missing member). WATCH hangs on this. Belongs to the
+  // database slot, as the expire listener; unset, it costs one test per write.
+  class KeyListener {
+   public:
+    virtual void KeyChanged(const Keyspace& ks, std::string_view key, bool tentative) = 0;
+    // Every key is about to go at once (Clear, DetachAll); only told when there are keys.
+    virtual void Emptying(const Keyspace& ks) = 0;
+
+   protected:
+    ~KeyListener() = default;
+  };
+  void set_key_listener(KeyListener* listener) { key_listener_ = listener; }
+
   // INFO keyspace `expires`: keys with a TTL, including expired ones not reclaimed yet
   // (exact right after Count(now_ms), which reclaims them).
   size_t KeysWithExpiry() const;
@@ -321,6 +336,12 @@ class Keyspace {
       r->set_snapshot_mark(mark_);
     }
   }
+  void NotifyKey(const Record& r, bool tentative = false) {
+    if (key_listener_ != nullptr) key_listener_->KeyChanged(*this, r.key(), tentative);
+  }
+  void NotifyEmptying() {
+    if (key_listener_ != nullptr && main_.size() > 0) key_listener_->Emptying(*this);
+  }
   void NotifyExpired(const Record& r) const {
     if (expire_listener_ != nullptr) (*expire_listener_)(*this, r.key());
   }
@@ -354,6 +375,7 @@ class Keyspace {
   SnapshotObserver* observer_ = nullptr;  // set while a snapshot runs
   bool mark_ = false;  // records marked otherwise still belong to the running snapshot
   const ExpireListener* expire_listener_ = nullptr;  // not moved with the contents
+  KeyListener* key_listener_ = nullptr;              // nor this
 };
 
 template <class T>

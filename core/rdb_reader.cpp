@@ -181,8 +181,10 @@ void LoadBody(Input& in, int64_t now_ms, Store& fresh, RdbLoadInfo& info, size_t
   }
 }
 
+// `rdb_size`: null when the file must end at the checksum; otherwise data may go on after
+// it and *rdb_size is set to where the RDB file ended.
 std::string LoadFile(std::string_view data, int64_t now_ms, Store& fresh, RdbLoadInfo& info,
-                     const RdbProgressFn& progress) {
+                     const RdbProgressFn& progress, size_t* rdb_size) {
   const std::string_view magic = data.substr(0, rdb::kMagic.size());
   if (magic != rdb::kMagic.substr(0, magic.size())) {
     return "RDB: not an RDB file (it does not start with \"REDIS\")";
@@ -211,7 +213,9 @@ std::string LoadFile(std::string_view data, int64_t now_ms, Store& fresh, RdbLoa
   const size_t body_end = in.offset();  // just past EOF: the checksum covers [0, body_end)
   const uint64_t stored = in.Le(rdb::kChecksumSize, "the checksum");
   if (!in.ok()) return in.error();
-  if (!in.AtEnd()) {
+  if (rdb_size != nullptr) {
+    *rdb_size = in.offset();
+  } else if (!in.AtEnd()) {
     return "RDB: unexpected data at offset " + std::to_string(in.offset()) +
            " after the checksum";
   }
@@ -236,10 +240,16 @@ std::string LoadRdb(std::string_view data, int64_t now_ms, Store& into, RdbLoadI
 
 std::string LoadRdb(std::string_view data, int64_t now_ms, Store& into, RdbLoadInfo* info,
                     const RdbProgressFn& progress) {
+  return LoadRdbPrefix(data, now_ms, into, info, progress, nullptr);
+}
+
+std::string LoadRdbPrefix(std::string_view data, int64_t now_ms, Store& into, RdbLoadInfo* info,
+                          const RdbProgressFn& progress, size_t* rdb_size) {
   RdbLoadInfo local;
   try {
     Store fresh(into.DatabaseCount());
-    if (std::string err = LoadFile(data, now_ms, fresh, local, progress); !err.empty()) {
+    if (std::string err = LoadFile(data, now_ms, fresh, local, progress, rdb_size);
+        !err.empty()) {
       return err;
     }
     // Database by database: `into` keeps what belongs to it rather than to the data (its

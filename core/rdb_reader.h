@@ -50,5 +50,10 @@ std::string LoadRdb(std::string_view data, int64_t now_ms, Store& into,
 // The same, reporting progress to `progress` (may be empty) as it goes.
 std::string LoadRdb(std::string_view data, int64_t now_ms, Store& into, RdbLoadInfo* info,
                     const RdbProgressFn& progress);
+// The same for an RDB file that other data may follow (an append-only file with an RDB
+// preamble: commands come after it). On success *rdb_size is where the RDB file ended (just
+// past its checksum).
+std::string LoadRdbPrefix(std::string_view data, int64_t now_ms, Store& into, RdbLoadInfo* info,
+                          const RdbProgressFn& progress, size_t* rdb_size);
 
 }  // namespace kvd

@@ -13,8 +13,46 @@ constexpr size_t kAcceptableStalePercent = 10;
 
 Store::Store(size_t databases) : dbs_(databases) {}
 
+Store::Store(Store&& other) noexcept : dbs_(std::move(other.dbs_)) {
+  for (Keyspace& db : dbs_) {
+    db.set_expire_listener(nullptr);
+    db.set_key_listener(nullptr);
+  }
+}
+
+Store& Store::operator=(Store&& other) noexcept {
+  if (this == &other) return *this;
+  if (dbs_.size() == other.dbs_.size()) {
+    // Database by database: each slot keeps its listeners.
+    for (size_t i = 0; i < dbs_.size(); ++i) dbs_[i] = std::move(other.dbs_[i]);
+  } else {
+    dbs_ = std::move(other.dbs_);
+    for (Keyspace& db : dbs_) {
+      db.set_expire_listener(expire_fn_ ? &expire_listener_ : nullptr);
+      db.set_key_listener(key_listener_ ? &key_forwarder_ : nullptr);
+    }
+  }
+  next_db_ = 0;
+  return *this;
+}
+
 void Store::SwapDbs(size_t a, size_t b) {
-  if (a != b) std::swap(dbs_[a], dbs_[b]);
+  if (a == b) return;
+  if (key_listener_ != nullptr) key_listener_->DatabasesSwapping(a, b);
+  std::swap(dbs_[a], dbs_[b]);
+}
+
+void Store::SetKeyListener(KeyListener* listener) {
+  key_listener_ = listener;
+  for (Keyspace& db : dbs_) db.set_key_listener(listener ? &key_forwarder_ : nullptr);
+}
+
+void Store::KeyForwarder::KeyChanged(const Keyspace& ks, std::string_view key, bool tentative) {
+  store_.key_listener_->KeyChanged(store_.IndexOf(ks), key, tentative);
+}
+
+void Store::KeyForwarder::Emptying(const Keyspace& ks) {
+  store_.key_listener_->DatabaseEmptying(store_.IndexOf(ks));
 }
 
 void Store::SetExpireListener(std::function<void(size_t db, std::string_view key)> fn) {

@@ -13,6 +13,11 @@ namespace kvd {
 class Store {
  public:
   explicit Store(size_t databases = 16);
+  // Moves take the databases, never the listeners, which point back at their store: a new
+  // store has none, an assigned one keeps its own (a snapshot load replaces the data of a
+  // store in use).
+  Store(Store&& other) noexcept;
+  Store& operator=(Store&& other) noexcept;
 
   size_t DatabaseCount() const { return dbs_.size(); }
   Keyspace& Db(size_t index) { return dbs_[index]; }
@@ -24,6 +29,21 @@ class Store {
   // move while a listener is set (the databases point back at it).
   void SetExpireListener(std::function<void(size_t db, std::string_view key)> fn);
   void FlushAll();
+
+  // Hears of every write to a key of any database just before it happens (WATCH): the
+  // Keyspace::KeyListener calls with the database's index, and SWAPDB.
+  class KeyListener {
+   public:
+    virtual void KeyChanged(size_t db, std::string_view key, bool tentative) = 0;
+    virtual void DatabaseEmptying(size_t db) = 0;
+    // Databases a and b are about to trade their contents.
+    virtual void DatabasesSwapping(size_t a, size_t b) = 0;
+
+   protected:
+    ~KeyListener() = default;
+  };
+  // Null stops the calls. As with the expire listener, the store must not move meanwhile.
+  void SetKeyListener(KeyListener* listener);
 
   // Redis's active expire cycle (activeExpireCycle, "slow" kind): for each database, sample
   // keys with a TTL (20 per round) and delete the expired ones; repeat on that database while
@@ -41,6 +61,19 @@ class Store {
   std::vector<Keyspace> dbs_;
   std::function<void(size_t, std::string_view)> expire_fn_;
   Keyspace::ExpireListener expire_listener_;  // finds the database index, calls expire_fn_
+  // Finds the database index of a Keyspace::KeyListener call for key_listener_.
+  class KeyForwarder final : public Keyspace::KeyListener {
+   public:
+    explicit KeyForwarder(Store& store) : store_(store) {}
+    void KeyChanged(const Keyspace& ks, std::string_view key, bool tentative) override;
+    void Emptying(const Keyspace& ks) override;
+
+   private:
+    Store& store_;
+  };
+  size_t IndexOf(const Keyspace& ks) const { return static_cast<size_t>(&ks - dbs_.data()); }
+  KeyListener* key_listener_ = nullptr;
+  KeyForwarder key_forwarder_{*this};
   size_t next_db_ = 0;  // the cycle resumes where the last one ran out of time
 };
 

@@ -7,12 +7,16 @@ packages=(
   libasio-dev libspdlog-dev libcli11-dev doctest-dev
   redis-tools   # redis-cli and redis-check-rdb, used by the end-to-end tests
   redis-server  # the real Redis: the RDB interchange tests and the benchmarks run it
+  python3-redis libhiredis-dev  # client-library suites (scripts/test_clients.sh)
 )
 
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
+# Node.js and npm for the npm client suites: any install will do (NodeSource's nodejs bundles
+# npm, and Debian's npm would conflict with it), so look for the commands.
+command -v node >/dev/null && command -v npm >/dev/null || missing+=(nodejs npm)
 [ ${#missing[@]} -eq 0 ] && exit 0
 
 echo "bootstrap: installing ${missing[*]}"

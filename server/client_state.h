@@ -5,7 +5,11 @@
 #include <atomic>
 #include <cstdint>
 #include <functional>
+#include <set>
 #include <string>
+#include <string_view>
+
+#include "server/transaction_state.h"
 
 namespace kvd {
 
@@ -49,6 +53,20 @@ struct ClientState {
   // and lets the client's later commands run. Called on the store strand; set by the
   // connection.
   std::function<void(std::string reply)> resume;
+
+  // Pub/sub (server/pubsub.h): the client's subscriptions by kind, and `pubsub`, Redis's
+  // CLIENT_PUBSUB flag (set by a subscription, cleared when the last one goes).
+  std::set<std::string, std::less<>> pubsub_channels;
+  std::set<std::string, std::less<>> pubsub_patterns;
+  std::set<std::string, std::less<>> pubsub_shard_channels;
+  bool pubsub = false;
+  // Delivers one encoded push frame (a message, a keyspace notification) to the client from
+  // the store strand. During the client's own command the frame follows that command's
+  // reply, as in Redis 7.2. Set by the connection; unset: messages are counted, not sent.
+  std::function<void(std::string_view frame)> push;
+
+  // MULTI/EXEC and WATCH (server/transaction.h).
+  TransactionState txn;
 };
 
 }  // namespace kvd

@@ -16,6 +16,7 @@ namespace kvd {
 struct ClientState;
 class ServerState;
 struct CommandContext;
+class Dispatcher;
 
 // Redis's command flags, as COMMAND INFO names them.
 enum CommandFlag : uint32_t {
@@ -92,6 +93,9 @@ struct CommandContext {
   // AddDirty (FLUSHDB of an empty database, which Redis always propagates).
   void Propagate(std::vector<std::string> command);
   std::vector<std::vector<std::string>> propagated;
+
+  // The dispatcher running the command: EXEC runs the queued commands through it.
+  Dispatcher* dispatcher = nullptr;
 };
 
 // The table: every command, by lower-case name.
@@ -123,6 +127,8 @@ void RegisterSetFamily(CommandTable& t);
 void RegisterZSetFamily(CommandTable& t);
 void RegisterObjectFamily(CommandTable& t);  // OBJECT ENCODING, OBJECT HELP
 void RegisterAofCommands(CommandTable& t);  // BGREWRITEAOF (aof_commands.cpp)
+void RegisterPubSubFamily(CommandTable& t);  // pubsub_commands.cpp
+void RegisterTransactionCommands(CommandTable& t);  // MULTI, EXEC... (transaction_commands.cpp)
 void RegisterAllCommands(CommandTable& t);
 
 }  // namespace kvd

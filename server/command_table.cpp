@@ -71,6 +71,8 @@ void RegisterAllCommands(CommandTable& t) {
   RegisterListFamily(t);
   RegisterZSetFamily(t);
   RegisterAofCommands(t);
+  RegisterPubSubFamily(t);
+  RegisterTransactionCommands(t);
 }
 
 }  // namespace kvd

@@ -14,6 +14,7 @@
 #include "core/numeric.h"
 #include "core/text.h"
 #include "protocol/resp_parser.h"
+#include "server/keyspace_events.h"
 
 namespace kvd {
 namespace {
@@ -235,6 +236,52 @@ std::string SetBind(ConfigValues& v, Values in, bool) {
   return "";
 }
 
+// client-output-buffer-limit: groups of "<class> <hard> <soft> <soft seconds>", each setting
+// one class and leaving the others (Redis's setConfigClientOutputBufferLimitOption).
+std::string SetOutputBufferLimits(ConfigValues& v, Values values, bool) {
+  // "--client-output-buffer-limit 'pubsub 1mb 0 0'" comes as one word.
+  std::vector<std::string_view> in;
+  for (std::string_view value : values) {
+    for (std::string_view word : SplitWords(value)) in.push_back(word);
+  }
+  if (in.empty()) return "";  // CONFIG SET to "": nothing changes
+  if (in.size() % 4 != 0) return "Wrong number of arguments in buffer limit configuration.";
+  auto limits = v.client_output_buffer_limit;
+  for (size_t i = 0; i < in.size(); i += 4) {
+    ClientClass cls;
+    if (EqualsIgnoreCase(in[i], "normal")) {
+      cls = kClientNormal;
+    } else if (EqualsIgnoreCase(in[i], "slave") || EqualsIgnoreCase(in[i], "replica")) {
+      cls = kClientReplica;
+    } else if (EqualsIgnoreCase(in[i], "pubsub")) {
+      cls = kClientPubSub;
+    } else {
+      return "Invalid client class specified in buffer limit configuration.";
+    }
+    auto hard = ParseMemory(in[i + 1]);
+    auto soft = ParseMemory(in[i + 2]);
+    auto seconds = ParseInt64(in[i + 3]);
+    if (!hard || !soft || !seconds || *seconds < 0) {
+      return "Error in hard, soft or soft_seconds setting in buffer limit configuration.";
+    }
+    limits[cls] = {*hard, *soft, *seconds};
+  }
+  v.client_output_buffer_limit = limits;
+  return "";
+}
+
+std::string GetOutputBufferLimits(const ConfigValues& v) {
+  static constexpr std::string_view kNames[] = {"normal", "slave", "pubsub"};
+  std::string out;
+  for (size_t i = 0; i < 3; ++i) {
+    const OutputBufferLimit& l = v.client_output_buffer_limit[i];
+    if (!out.empty()) out += ' ';
+    out.append(kNames[i]).append(" ").append(std::to_string(l.hard)).append(" ");
+    out.append(std::to_string(l.soft)).append(" ").append(std::to_string(l.soft_seconds));
+  }
+  return out;
+}
+
 std::vector<Param> AllParams() {
   std::vector<Param> p;
   p.push_back(IntParam("port", false, &ConfigValues::port, 0, 65535));
@@ -306,6 +353,17 @@ std::vector<Param> AllParams() {
   p.push_back(BoolParam("aof-load-truncated", true, &ConfigValues::aof_load_truncated));
   p.push_back(BoolParam("aof-use-rdb-preamble", true, &ConfigValues::aof_use_rdb_preamble));
   p.push_back(BoolParam("aof-timestamp-enabled", true, &ConfigValues::aof_timestamp_enabled));
+  p.push_back(MakeParam(
+      "notify-keyspace-events", true, false,
+      [](ConfigValues& v, Values in, bool) -> std::string {
+        std::optional<int> flags = ParseNotifyFlags(in[0]);
+        if (!flags) return std::string(kNotifyFlagsErr);
+        v.notify_keyspace_events = *flags;
+        return "";
+      },
+      [](const ConfigValues& v) { return FormatNotifyFlags(v.notify_keyspace_events); }));
+  p.push_back(MakeParam("client-output-buffer-limit", true, true, SetOutputBufferLimits,
+                        GetOutputBufferLimits));
   // kvd stays in the foreground (use a service manager); accepted so redis.conf files load.
   p.push_back(MakeParam(
       "daemonize", false, false,

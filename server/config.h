@@ -2,6 +2,7 @@
 // Configuration: every parameter with its redis.conf name, default, parser and whether
 // CONFIG SET may change it at run time. The config file (redis.conf syntax), the command
 // line (`kvd [configfile] [--name value ...]`) and CONFIG GET/SET all go through here.
+#include <array>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -12,6 +13,15 @@
 #include <vector>
 
 namespace kvd {
+
+// client-output-buffer-limit, per client class: a client whose pending output reaches `hard`
+// bytes, or stays at `soft` bytes or more for over `soft_seconds`, is disconnected. 0 = no limit.
+struct OutputBufferLimit {
+  int64_t hard = 0;
+  int64_t soft = 0;
+  int64_t soft_seconds = 0;
+};
+enum ClientClass : size_t { kClientNormal = 0, kClientReplica = 1, kClientPubSub = 2 };
 
 struct ConfigValues {
   int port = 6379;
@@ -54,6 +64,15 @@ struct ConfigValues {
   bool aof_load_truncated = true;     // load a log cut short by a crash, up to its last record
   bool aof_use_rdb_preamble = true;   // the base is an RDB file (else commands)
   bool aof_timestamp_enabled = false; // #TS annotations in the log
+  // Keyspace notifications: the NotifyClass bits (server/keyspace_events.h) of Redis's
+  // notify-keyspace-events letters; 0 = off.
+  int notify_keyspace_events = 0;
+  // Indexed by ClientClass; Redis's defaults.
+  std::array<OutputBufferLimit, 3> client_output_buffer_limit = {{
+      {0, 0, 0},
+      {256LL * 1024 * 1024, 64LL * 1024 * 1024, 60},
+      {32LL * 1024 * 1024, 8LL * 1024 * 1024, 60},
+  }};
 };
 
 class Config {

@@ -5,6 +5,8 @@
 
 #include "server/aof/aof.h"
 #include "server/errors.h"
+#include "server/pubsub.h"
+#include "server/transaction.h"
 
 namespace kvd {
 namespace {
@@ -27,12 +29,41 @@ bool ArityOk(const CommandSpec& spec, size_t argc) {
 }  // namespace
 
 void Dispatcher::Propagate(const CommandContext& ctx) {
-  if (ctx.propagated.empty()) return server_.propagate(ctx.client.db, ctx.args);
+  const size_t db = ctx.client.db;
+  if (in_exec_) {
+    if (ctx.propagated.empty()) {
+      exec_log_.push_back({db, std::vector<std::string>(ctx.args.begin(), ctx.args.end())});
+    }
+    for (const std::vector<std::string>& command : ctx.propagated) {
+      exec_log_.push_back({db, command});
+    }
+    return;
+  }
+  if (ctx.propagated.empty()) return server_.propagate(db, ctx.args);
+  // A command that logs several (SPOP of many members) is logged as a transaction.
+  const bool wrap = ctx.propagated.size() > 1;
+  static constexpr std::string_view kMulti[] = {"MULTI"}, kExec[] = {"EXEC"};
+  if (wrap) server_.propagate(db, kMulti);
   std::vector<std::string_view> views;
   for (const std::vector<std::string>& command : ctx.propagated) {
     views.assign(command.begin(), command.end());
-    server_.propagate(ctx.client.db, views);
+    server_.propagate(db, views);
   }
+  if (wrap) server_.propagate(db, kExec);
+}
+
+void Dispatcher::PropagateAll(const std::vector<LoggedCommand>& commands) {
+  if (commands.empty() || !server_.propagate) return;
+  const bool wrap = commands.size() > 1;
+  static constexpr std::string_view kMulti[] = {"MULTI"}, kExec[] = {"EXEC"};
+  // In the databases of the first and last commands, so that no SELECT comes between.
+  if (wrap) server_.propagate(commands.front().db, kMulti);
+  std::vector<std::string_view> views;
+  for (const LoggedCommand& c : commands) {
+    views.assign(c.args.begin(), c.args.end());
+    server_.propagate(c.db, views);
+  }
+  if (wrap) server_.propagate(commands.back().db, kExec);
 }
 
 void Dispatcher::Execute(ClientState& client, std::span<const std::string_view> args,
@@ -46,8 +77,18 @@ void Dispatcher::Execute(ClientState& client, std::span<const std::string_view> 
   ReplyWriter reply(out, client.resp);
 
   // A rejection is an error reply the handler never saw: it counts in errorstats and, once
-  // the command is known, in its rejected_calls.
+  // the command is known, in its rejected_calls. Inside MULTI it makes EXEC fail; a refused
+  // EXEC discards the transaction and says why, as Redis's execCommandAbort.
   auto reject = [&](const CommandSpec* spec, std::string_view message) {
+    if (spec != nullptr && IsExec(*spec)) {
+      const std::string abort = ExecAbortError(message);
+      DiscardTransaction(server_, client);
+      reply.Error(abort);
+      server_.CountError(abort);
+      spec->rejected_calls++;
+      return;
+    }
+    FlagTransaction(client);
     reply.Error(message);
     server_.CountError(message);
     if (spec) spec->rejected_calls++;
@@ -69,36 +110,49 @@ void Dispatcher::Execute(ClientState& client, std::span<const std::string_view> 
   if (!cfg.requirepass.empty() && !client.authenticated && !(spec->flags & kNoAuth)) {
     return reject(spec, kNoAuthErr);
   }
-  // maxmemory with the only policy kvd has, noeviction: refuse commands that may grow memory.
-  if (cfg.maxmemory > 0 && (spec->flags & kDenyOom) && !client.replaying_aof &&
+  if (client.txn.active && (spec->flags & kNoMulti)) return reject(spec, kNoMultiErr);
+  // EXEC is checked as the commands it runs (server/transaction.h).
+  const uint32_t flags = CheckedFlags(client, *spec);
+  // maxmemory with the only policy kvd has, noeviction: refuse commands that may grow memory,
+  // and inside MULTI anything but what ends it, as queuing takes memory too.
+  const bool may_grow = (flags & kDenyOom) || (client.txn.active && !EndsTransaction(*spec));
+  if (cfg.maxmemory > 0 && may_grow && !client.replaying_aof &&
       server_.store.AllocatedBytes() > static_cast<size_t>(cfg.maxmemory)) {
     return reject(spec, kOomErr);
   }
   // An append-only file that cannot be written refuses writes (and PING), as Redis does.
   if (server_.aof != nullptr && !client.replaying_aof &&
-      ((spec->flags & kWrite) || spec->name == "ping")) {
+      ((flags & kWrite) || spec->name == "ping")) {
     if (std::string err = server_.aof->WriteError(); !err.empty()) return reject(spec, err);
   }
   // A failed background save with save rules set: refuse writes until a save succeeds, so
   // nobody believes data is on disk when it is not (Redis's stop-writes-on-bgsave-error).
   if (cfg.stop_writes_on_bgsave_error && !server_.rdb_last_bgsave_ok && !cfg.save.empty() &&
-      !client.replaying_aof && ((spec->flags & kWrite) || spec->name == "ping")) {
+      !client.replaying_aof && ((flags & kWrite) || spec->name == "ping")) {
     return reject(spec, kBgsaveMisconfErr);
   }
+  // A RESP2 client with subscriptions may only (un)subscribe, PING, QUIT and RESET.
+  if (!AllowedInSubscriberMode(client, *spec)) return reject(spec, SubscriberModeError(*spec));
   // While the dataset loads at startup only the commands flagged "loading" run, as in Redis.
-  if (server_.loading && !(spec->flags & kLoading) && !client.replaying_aof) {
+  if (server_.loading && !(flags & kLoading) && !client.replaying_aof) {
     return reject(spec, kLoadingErr);
   }
 
+  if (client.txn.active && !RunsInsideMulti(*spec)) {
+    return QueueCommand(client, *spec, args, reply);
+  }
   Run(client, *spec, args, reply, now_ms);
 }
 
 void Dispatcher::Run(ClientState& client, const CommandSpec& spec,
                      std::span<const std::string_view> args, ReplyWriter& reply, int64_t now_ms) {
   CommandContext ctx{args, reply, server_.store, client, server_, spec, now_ms};
+  ctx.dispatcher = this;
   auto start = std::chrono::steady_clock::now();
   spec.handler(ctx);
   auto elapsed = std::chrono::steady_clock::now() - start;
+  // Writes to watched keys that may have changed nothing count once the command says so.
+  server_.watched_keys.Settle(ctx.dirty > 0);
 
   spec.usec += std::chrono::duration_cast<std::chrono::microseconds>(elapsed).count();
   // A command that blocked has not run yet: it counts once served, timed out or unblocked.

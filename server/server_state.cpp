@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "server/keyspace_events.h"
+
 namespace kvd {
 namespace {
 
@@ -19,6 +21,7 @@ ServerState::ServerState(Config& config, Store& store, CommandTable& commands,
   background_snapshot = std::make_unique<BackgroundSnapshot>(*this);
   // Redis logs a DEL for every key that expires, so a replay never depends on when it runs.
   store.SetExpireListener([this](size_t db, std::string_view key) {
+    if (!loading) NotifyKeyspaceEvent(*this, kNotifyExpired, "expired", key, db);
     if (!propagate || loading) return;
     const std::string_view del[] = {"DEL", key};
     propagate(db, del);
@@ -35,6 +38,8 @@ void ServerState::AddClient(ClientState& c) {
 
 void ServerState::RemoveClient(ClientState& c) {
   blocked.Unblock(c);
+  pubsub.RemoveClient(c);
+  watched_keys.UnwatchAll(c);
   auto it = clients.find(c.id);
   if (it != clients.end() && it->second == &c) clients.erase(it);
 }

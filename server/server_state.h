@@ -21,6 +21,8 @@
 #include "server/command.h"
 #include "server/config.h"
 #include "server/lazy_free.h"
+#include "server/pubsub.h"
+#include "server/watched_keys.h"
 
 namespace kvd {
 
@@ -94,6 +96,12 @@ class ServerState {
 
   // Clients waiting in blocking commands (BLPOP...), by key (server/blocking.h).
   BlockedClients blocked;
+
+  // Pub/sub subscriptions and delivery (server/pubsub.h).
+  PubSub pubsub;
+
+  // WATCHed keys, and the clients whose EXEC a change to one of them fails.
+  WatchedKeys watched_keys{store, clock};
 
   // Hooks set by the network layer; commands call them.
   std::function<void(ShutdownMode)> request_shutdown;  // SHUTDOWN, after replies are sent

@@ -21,19 +21,17 @@ namespace {
 using SteadyClock = std::chrono::steady_clock;
 constexpr auto kLogEvery = std::chrono::seconds(2);
 
-// Redis's debugDelay: sleeps `usec`; a negative -N sleeps 1 microsecond once every N calls
-// on average (a short sleep costs a context switch, so shorter delays are statistical).
+}  // namespace
+
 void DebugDelay(int usec, std::minstd_rand& rng) {
   int64_t sleep_us = usec;
   if (sleep_us < 0) sleep_us = rng() % static_cast<uint64_t>(-sleep_us) == 0 ? 1 : 0;
   if (sleep_us > 0) std::this_thread::sleep_for(std::chrono::microseconds(sleep_us));
 }
 
-double Percent(uint64_t part, uint64_t whole) {
+double LoadPercent(uint64_t part, uint64_t whole) {
   return whole == 0 ? 0.0 : 100.0 * static_cast<double>(part) / static_cast<double>(whole);
 }
-
-}  // namespace
 
 struct StartupLoad::Result {
   std::string error;
@@ -99,14 +97,14 @@ void StartupLoad::Load() {
     if (now >= next_log) {
       next_log = now + kLogEvery;
       spdlog::info("Loading the dataset: {:.2f}% ({} of {} bytes), {} keys loaded, {} expired",
-                   Percent(p.bytes_read, p.total_bytes), p.bytes_read, p.total_bytes,
+                   LoadPercent(p.bytes_read, p.total_bytes), p.bytes_read, p.total_bytes,
                    p.keys_loaded, p.keys_expired);
     }
     return true;
   };
 
-  // What loads in the background: the snapshot. (With appendonly yes the server loads the
-  // append-only file instead, before it serves: server/net/server.cpp.)
+  // What loads here: the snapshot. (With appendonly yes the server loads the append-only
+  // file instead: server/aof/aof_background_load.h.)
   result->error = LoadSnapshotFile(*fresh, dir_, filename_, now_ms_, &result->found,
                                    &result->info, progress);
   result->seconds = std::chrono::duration<double>(SteadyClock::now() - start).count();

@@ -8,6 +8,7 @@
 #include <atomic>
 #include <cstdint>
 #include <functional>
+#include <random>
 #include <string>
 #include <thread>
 
@@ -16,6 +17,13 @@
 namespace kvd {
 
 class ServerState;
+
+// key-load-delay, as Redis's debugDelay: sleeps `usec` after each key (or command) loaded; a
+// negative -N sleeps 1 microsecond once every N calls on average (a short sleep costs a
+// context switch, so shorter delays are statistical). Tests use it to watch a slow load.
+void DebugDelay(int usec, std::minstd_rand& rng);
+// `part` as a percentage of `whole` (0 when whole is 0), for the progress log.
+double LoadPercent(uint64_t part, uint64_t whole);
 
 class StartupLoad {
  public:

@@ -9,11 +9,13 @@
 
 #include <spdlog/spdlog.h>
 
+#include "server/aof/aof_background_load.h"
 #include "server/aof/aof_base_commands.h"
 #include "server/aof/aof_files.h"
 #include "server/aof/aof_format.h"
 #include "server/aof/aof_loader.h"
 #include "server/aof/aof_rewrite.h"
+#include "server/aof/aof_upgrade.h"
 #include "server/config.h"
 #include "server/persistence.h"
 #include "server/server_state.h"
@@ -36,6 +38,7 @@ Aof::Aof(ServerState& state)
     : server_(state), writer_(PolicyFrom(state.config.values())) {}
 
 Aof::~Aof() {
+  load_.reset();
   AbortRewrite();
   writer_.Close();
 }
@@ -74,23 +77,60 @@ std::string Aof::ReadManifest() {
   return "";
 }
 
-std::string Aof::LoadAndOpen() {
-  const ConfigValues& cfg = server_.config.values();
-  const int64_t start_us = server_.clock.NowUs();
+std::string Aof::PrepareLoad() {
   if (std::string err = ReadManifest(); !err.empty()) return err;
-  AofLoadResult loaded = LoadAofFiles(server_, aof_dir_, manifest_, cfg.aof_load_truncated);
+  bool upgraded = false;
+  return UpgradeOldStyleAof(server_.config.values().dir, aof_dir_, filename_, manifest_,
+                            &upgraded);
+}
+
+std::string Aof::FinishLoad(const AofLoadResult& loaded, int64_t start_us) {
   if (!loaded.error.empty()) return loaded.error;
+  current_size_ = loaded.total_size;
+  rewrite_base_size_ = loaded.base_size;
+  incr_size_ = loaded.last_incr_size;
+  // Logging starts only now: new writes go after everything that was loaded.
+  if (std::string err = Open(); !err.empty()) return err;
   if (!manifest_.empty()) {
     spdlog::info("DB loaded from append only file: {:.3f} seconds",
                  static_cast<double>(server_.clock.NowUs() - start_us) / 1e6);
   }
-  // The replay went through the dispatcher; its calls are not the clients' (Redis's loader
-  // does not count them either).
-  server_.ResetStats();
-  current_size_ = loaded.total_size;
-  rewrite_base_size_ = loaded.base_size;
-  incr_size_ = loaded.last_incr_size;
-  return Open();
+  return "";
+}
+
+std::string Aof::LoadAndOpen() {
+  const int64_t start_us = server_.clock.NowUs();
+  if (std::string err = PrepareLoad(); !err.empty()) return err;
+  AofLoadResult loaded = LoadAofFiles(server_, aof_dir_, manifest_,
+                                      server_.config.values().aof_load_truncated);
+  return FinishLoad(loaded, start_us);
+}
+
+std::string Aof::StartLoad(std::function<void(const std::string& error)> done) {
+  const int64_t start_us = server_.clock.NowUs();
+  if (std::string err = PrepareLoad(); !err.empty()) return err;
+  load_ = std::make_unique<AofBackgroundLoad>(server_, aof_dir_, manifest_,
+                                              server_.config.values().aof_load_truncated);
+  auto finished = [this, start_us, done = std::move(done)](const AofLoadResult& loaded) {
+    std::string err = FinishLoad(loaded, start_us);
+    if (err.empty()) {
+      server_.loading = false;
+      // CONFIG SET appendonly no while loading: applied now that the log is whole.
+      if (!server_.config.values().appendonly) Disable();
+    }
+    // The load's thread, if any, has posted its last act; reap it after this handler.
+    Post([this] { load_.reset(); });
+    done(err);
+  };
+  if (std::string err = load_->Start(std::move(finished)); !err.empty()) {
+    load_.reset();
+    return err;
+  }
+  return "";
+}
+
+void Aof::CancelLoad() {
+  if (load_) load_->Cancel();
 }
 
 std::string Aof::CreateBaseNow() {
@@ -227,6 +267,7 @@ void Aof::OnConfigChange(std::string_view name) {
   if (name == "appendfsync") {
     writer_.set_policy(PolicyFrom(cfg));
   } else if (name == "appendonly") {
+    if (load_) return;  // the startup load applies it when it ends
     if (cfg.appendonly && state_ == State::kOff) Enable();
     if (!cfg.appendonly && state_ != State::kOff) Disable();
   }

@@ -31,6 +31,8 @@
 namespace kvd {
 
 class ServerState;
+class AofBackgroundLoad;
+struct AofLoadResult;
 
 // INFO persistence's aof_* fields.
 struct AofInfo {
@@ -60,11 +62,20 @@ class Aof {
   Aof(const Aof&) = delete;
   Aof& operator=(const Aof&) = delete;
 
-  // Startup with appendonly yes, before serving: loads the files the manifest lists into
-  // the store, creates the base when there is none (Redis 7 then starts from an empty
+  // Startup with appendonly yes: loads the files the manifest lists into the store (a
+  // single-file log of Redis 6 is first moved into the directory as the base:
+  // aof_upgrade.h), creates the base when there is none (Redis 7 then starts from an empty
   // dataset, even if dump.rdb exists), opens the last incr file for appending and starts
   // logging. Returns "" or the error; after an error no file has been changed.
+  // LoadAndOpen does it all at once, before serving.
   std::string LoadAndOpen();
+  // StartLoad does it in the background while the server serves (aof_background_load.h):
+  // returns the error found before loading began, or "" and runs `done` on the store strand
+  // once the log is open and state.loading is clear (""), or with the error (state.loading
+  // still set: the server must stop rather than serve without the data).
+  std::string StartLoad(std::function<void(const std::string& error)> done);
+  // A shutdown while loading: the load stops, `done` is not called, no file is changed.
+  void CancelLoad();
 
   // Writes out and fsyncs everything logged so far (blocking).
   void FlushAndSync();
@@ -104,6 +115,8 @@ class Aof {
 
   void ResolvePaths();          // aof_dir_ and filename_ from the config, once
   std::string ReadManifest();   // manifest_ from disk (empty when there is none)
+  std::string PrepareLoad();    // the manifest, after upgrading a Redis 6 single-file log
+  std::string FinishLoad(const AofLoadResult& loaded, int64_t start_us);
   std::string Open();           // startup: the base if missing, the incr file, the writer
   std::string CreateBaseNow();  // startup on an empty dataset
   void Enable();                // CONFIG SET appendonly yes
@@ -144,6 +157,7 @@ class Aof {
   int next_delay_minutes_ = 0;     // rewrite limiting after repeated failures
   int64_t next_rewrite_ms_ = 0;
 
+  std::unique_ptr<AofBackgroundLoad> load_;  // the startup load, while it runs
   std::unique_ptr<Rewrite> rewrite_;  // the running rewrite, if any
   uint64_t generation_ = 0;           // tells callbacks of an aborted rewrite apart
 

@@ -17,6 +17,7 @@
 #include "server/commands/subcommand_help.h"
 #include "server/errors.h"
 #include "server/server_state.h"
+#include "server/transaction.h"
 
 namespace kvd {
 
@@ -26,9 +27,13 @@ bool IsValidClientAttr(std::string_view s) {
 
 namespace {
 
-// Redis's client types. Every kvd client is a normal one: there are no replicas, masters or
-// pub/sub clients yet.
+// Redis's client types. A kvd client is a pub/sub one while it has a subscription, else a
+// normal one: there are no replicas or masters yet.
 enum class ClientType { kNormal, kReplica, kPubSub, kMaster };
+
+ClientType TypeOf(const ClientState& c) {
+  return c.pubsub ? ClientType::kPubSub : ClientType::kNormal;
+}
 
 std::optional<ClientType> ParseClientType(std::string_view name) {
   if (EqualsIgnoreCase(name, "normal")) return ClientType::kNormal;
@@ -54,8 +59,8 @@ void AppendField(std::string& out, std::string_view key, int64_t value) {
 }
 
 // One CLIENT LIST line (without the newline), with Redis 7.2's fields in Redis's order.
-// Fields kvd has no counterpart for (pub/sub, MULTI, reply buffer blocks) report what is
-// true of it: nothing subscribed, no transaction, no blocks.
+// Fields kvd has no counterpart for (reply buffer blocks) report what is true of it: no
+// blocks.
 std::string ClientInfoLine(const ClientState& c, const CommandContext& ctx) {
   const bool self = &c == &ctx.client;
   int64_t argv_mem = 0;
@@ -69,7 +74,8 @@ std::string ClientInfoLine(const ClientState& c, const CommandContext& ctx) {
                           qbuf + omem + argv_mem;
   const int64_t age = std::max<int64_t>(0, (ctx.now_ms - c.created_ms) / 1000);
   const int64_t idle = self ? 0 : std::max<int64_t>(0, (ctx.now_ms - c.last_interaction_ms) / 1000);
-  std::string cmd = self ? ctx.spec.name : c.last_command;
+  // Inside EXEC the client's command is EXEC, as Redis shows it.
+  std::string cmd = self && !c.txn.executing ? ctx.spec.name : c.last_command;
   if (cmd.empty()) cmd = "NULL";
 
   std::string out;
@@ -80,16 +86,21 @@ std::string ClientInfoLine(const ClientState& c, const CommandContext& ctx) {
   AppendField(out, "name", c.name);
   AppendField(out, "age", age);
   AppendField(out, "idle", idle);
-  AppendField(out, "flags", c.blocked ? "b" : "N");
+  std::string flags;
+  if (c.pubsub) flags += 'P';
+  if (c.txn.active) flags += 'x';
+  if (c.blocked) flags += 'b';
+  if (c.txn.watch_touched) flags += 'd';
+  AppendField(out, "flags", flags.empty() ? "N" : flags);
   AppendField(out, "db", static_cast<int64_t>(c.db));
-  AppendField(out, "sub", 0);
-  AppendField(out, "psub", 0);
-  AppendField(out, "ssub", 0);
-  AppendField(out, "multi", -1);
+  AppendField(out, "sub", static_cast<int64_t>(c.pubsub_channels.size()));
+  AppendField(out, "psub", static_cast<int64_t>(c.pubsub_patterns.size()));
+  AppendField(out, "ssub", static_cast<int64_t>(c.pubsub_shard_channels.size()));
+  AppendField(out, "multi", c.txn.active ? static_cast<int64_t>(c.txn.queued.size()) : -1);
   AppendField(out, "qbuf", qbuf);
   AppendField(out, "qbuf-free", 0);
   AppendField(out, "argv-mem", argv_mem);
-  AppendField(out, "multi-mem", 0);
+  AppendField(out, "multi-mem", static_cast<int64_t>(TransactionMemory(c)));
   AppendField(out, "rbs", 0);
   AppendField(out, "rbp", 0);
   AppendField(out, "obl", 0);
@@ -151,8 +162,8 @@ void CmdClientList(CommandContext& ctx) {
   if (args.size() == 4 && EqualsIgnoreCase(args[2], "type")) {
     std::optional<ClientType> type = ParseClientType(args[3]);
     if (!type) return ctx.Error(UnknownTypeError(args[3]));
-    if (*type == ClientType::kNormal) {
-      for (const auto& [id, c] : ctx.server.clients) selected.push_back(c);
+    for (const auto& [id, c] : ctx.server.clients) {
+      if (TypeOf(*c) == *type) selected.push_back(c);
     }
   } else if (args.size() > 3 && EqualsIgnoreCase(args[2], "id")) {
     for (size_t j = 3; j < args.size(); ++j) {
@@ -184,7 +195,7 @@ struct KillFilter {
   bool Matches(const ClientState& c) const {
     if (addr && c.addr != *addr) return false;
     if (laddr && c.laddr != *laddr) return false;
-    if (type && *type != ClientType::kNormal) return false;
+    if (type && *type != TypeOf(c)) return false;
     if (id != 0 && c.id != id) return false;
     if (by_user && c.user != "default") return false;
     return true;

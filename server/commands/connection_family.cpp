@@ -15,6 +15,7 @@
 #include "server/commands/redis_compat.h"
 #include "server/errors.h"
 #include "server/server_state.h"
+#include "server/transaction.h"
 
 namespace kvd {
 namespace {
@@ -54,6 +55,13 @@ bool IsAuthenticated(const CommandContext& ctx) {
 void CmdPing(CommandContext& ctx) {
   // Arity -1 lets "PING a b" through the dispatcher; Redis rejects it here.
   if (ctx.args.size() > 2) return ctx.Error(WrongArityError(ctx.spec.name));
+  if (ctx.client.pubsub && ctx.client.resp == 2) {
+    // RESP2 subscriber mode: a pong in the shape of a message, as Redis replies.
+    ctx.reply.ArrayHeader(2);
+    ctx.reply.Bulk("pong");
+    ctx.reply.Bulk(ctx.args.size() == 2 ? ctx.args[1] : std::string_view());
+    return;
+  }
   if (ctx.args.size() == 1) {
     ctx.reply.Simple("PONG");
   } else {
@@ -141,6 +149,8 @@ void CmdReset(CommandContext& ctx) {
   c.name.clear();
   c.user = "default";
   c.authenticated = ctx.server.config.values().requirepass.empty();
+  ctx.server.pubsub.RemoveClient(c);  // every subscription goes, without confirmations
+  DiscardTransaction(ctx.server, c);  // MULTI and WATCH too
   ctx.reply.Simple("RESET");
 }
 

@@ -11,6 +11,7 @@
 #include "core/text.h"
 #include "server/commands/key_commands.h"
 #include "server/commands/key_lookup.h"
+#include "server/keyspace_events.h"
 
 namespace kvd::key_commands {
 namespace {
@@ -82,6 +83,7 @@ void ExpireGeneric(CommandContext& ctx, int64_t base_ms, bool seconds) {
   // keeps kNoExpiry, the smallest int64, from being passed as a time).
   db.SetExpire(key, at <= ctx.now_ms ? ctx.now_ms : at, ctx.now_ms);
   ctx.AddDirty();
+  NotifyKeyspaceEvent(ctx, kNotifyGeneric, at <= ctx.now_ms ? "del" : "expire", key);
   ctx.reply.Integer(1);
   // Logged as DEL, or as PEXPIREAT with the absolute time and the conditions as sent, so a
   // replay later neither extends nor revives the key (Redis's expireGenericCommand).
@@ -118,6 +120,7 @@ void Persist(CommandContext& ctx) {
   std::string_view key = ctx.args[1];
   if (LookupWrite(ctx, key) && ctx.db().Persist(key, ctx.now_ms)) {
     ctx.AddDirty();
+    NotifyKeyspaceEvent(ctx, kNotifyGeneric, "persist", key);
     return ctx.reply.Integer(1);
   }
   ctx.reply.Integer(0);

@@ -6,6 +6,7 @@
 #include "core/hash_value.h"
 #include "server/commands/hash_commands.h"
 #include "server/commands/hash_set_common.h"
+#include "server/keyspace_events.h"
 
 namespace kvd::hash_commands {
 namespace {
@@ -47,6 +48,7 @@ void HSet(CommandContext& ctx) {
   }
   hash.Commit();
   ctx.AddDirty((ctx.args.size() - 2) / 2);
+  NotifyKeyspaceEvent(ctx, kNotifyHash, "hset", ctx.args[1]);
   if (ctx.spec.name == "hmset") return ctx.reply.Ok();
   ctx.reply.Integer(created);
 }
@@ -59,6 +61,7 @@ void HSetNx(CommandContext& ctx) {
   hash->Set(ctx.args[2], ctx.args[3]);
   hash.Commit();
   ctx.AddDirty();
+  NotifyKeyspaceEvent(ctx, kNotifyHash, "hset", ctx.args[1]);
   ctx.reply.Integer(1);
 }
 
@@ -98,8 +101,13 @@ void HDel(CommandContext& ctx) {
       if (hash->Delete(ctx.args[i])) ++deleted;
     }
   }
+  const bool emptied = hash && hash->empty();
   hash.Commit();
-  if (deleted > 0) ctx.AddDirty(static_cast<uint64_t>(deleted));
+  if (deleted > 0) {
+    ctx.AddDirty(static_cast<uint64_t>(deleted));
+    NotifyKeyspaceEvent(ctx, kNotifyHash, "hdel", ctx.args[1]);
+    if (emptied) NotifyKeyspaceEvent(ctx, kNotifyGeneric, "del", ctx.args[1]);
+  }
   ctx.reply.Integer(deleted);
 }
 

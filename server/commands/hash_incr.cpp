@@ -10,6 +10,7 @@
 #include "core/numeric.h"
 #include "server/commands/hash_commands.h"
 #include "server/commands/hash_set_common.h"
+#include "server/keyspace_events.h"
 
 namespace kvd::hash_commands {
 namespace {
@@ -46,6 +47,7 @@ void HIncrBy(CommandContext& ctx) {
   hash->Set(ctx.args[2], text);
   hash.Commit();
   ctx.AddDirty();
+  NotifyKeyspaceEvent(ctx, kNotifyHash, "hincrby", ctx.args[1]);
   ctx.reply.Integer(value);
 }
 
@@ -71,6 +73,7 @@ void HIncrByFloat(CommandContext& ctx) {
   hash->Set(ctx.args[2], text);
   hash.Commit();
   ctx.AddDirty();
+  NotifyKeyspaceEvent(ctx, kNotifyHash, "hincrbyfloat", ctx.args[1]);
   ctx.reply.Bulk(text);
   // Logged as the result, so float precision or formatting cannot differ on replay.
   ctx.Propagate({"HSET", std::string(ctx.args[1]), std::string(ctx.args[2]), std::move(text)});

@@ -16,6 +16,7 @@
 #include "core/text.h"
 #include "server/command.h"
 #include "server/commands/key_lookup.h"
+#include "server/keyspace_events.h"
 #include "server/errors.h"
 
 namespace kvd::hash_set {

@@ -256,9 +256,9 @@ void AppendStats(CommandContext& ctx, std::string& out) {
   Field(out, "evicted_clients", 0);
   Field(out, "keyspace_hits", LL(st.keyspace_hits));
   Field(out, "keyspace_misses", LL(st.keyspace_misses));
-  Field(out, "pubsub_channels", 0);
-  Field(out, "pubsub_patterns", 0);
-  Field(out, "pubsubshard_channels", 0);
+  Field(out, "pubsub_channels", LL(ctx.server.pubsub.Count(PubSubKind::kChannel)));
+  Field(out, "pubsub_patterns", LL(ctx.server.pubsub.Count(PubSubKind::kPattern)));
+  Field(out, "pubsubshard_channels", LL(ctx.server.pubsub.Count(PubSubKind::kShard)));
   Field(out, "total_forks", 0);
   Field(out, "total_error_replies", LL(st.total_error_replies));
 }

@@ -7,6 +7,7 @@
 #include "server/commands/key_commands.h"
 #include "server/commands/key_lookup.h"
 #include "server/config.h"
+#include "server/keyspace_events.h"
 #include "server/server_state.h"
 
 namespace kvd::key_commands {
@@ -20,13 +21,14 @@ void DeleteKeys(CommandContext& ctx, bool lazy) {
   int64_t deleted = 0;
   for (size_t i = 1; i < ctx.args.size(); ++i) {
     if (!lazy) {
-      if (db.Delete(ctx.args[i], ctx.now_ms)) ++deleted;
-      continue;
+      if (!db.Delete(ctx.args[i], ctx.now_ms)) continue;
+    } else {
+      DetachedValue value;
+      if (!db.DeleteDetached(ctx.args[i], ctx.now_ms, &value)) continue;
+      ctx.server.lazyfree.Free(std::move(value));
     }
-    DetachedValue value;
-    if (!db.DeleteDetached(ctx.args[i], ctx.now_ms, &value)) continue;
     ++deleted;
-    ctx.server.lazyfree.Free(std::move(value));
+    NotifyKeyspaceEvent(ctx, kNotifyGeneric, "del", ctx.args[i]);
   }
   if (deleted > 0) ctx.AddDirty(static_cast<uint64_t>(deleted));
   ctx.reply.Integer(deleted);

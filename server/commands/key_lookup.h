@@ -9,6 +9,7 @@
 #include "core/value_type.h"
 #include "server/command.h"
 #include "server/errors.h"
+#include "server/keyspace_events.h"
 #include "server/server_state.h"
 
 namespace kvd {
@@ -19,6 +20,7 @@ inline const Record* LookupRead(CommandContext& ctx, std::string_view key) {
     ctx.server.stats.keyspace_hits++;
   } else {
     ctx.server.stats.keyspace_misses++;
+    NotifyKeyspaceEvent(ctx, kNotifyKeyMiss, "keymiss", key);
   }
   return r;
 }

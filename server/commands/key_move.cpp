@@ -7,6 +7,7 @@
 #include "server/arg_cursor.h"
 #include "server/commands/key_commands.h"
 #include "server/commands/key_lookup.h"
+#include "server/keyspace_events.h"
 
 namespace kvd::key_commands {
 namespace {
@@ -53,6 +54,8 @@ void RenameGeneric(CommandContext& ctx, bool only_if_absent) {
   if (only_if_absent && LookupWrite(ctx, to)) return ctx.reply.Integer(0);
   ctx.db().Rename(from, to, ctx.now_ms);
   ctx.AddDirty();
+  NotifyKeyspaceEvent(ctx, kNotifyGeneric, "rename_from", from);
+  NotifyKeyspaceEvent(ctx, kNotifyGeneric, "rename_to", to);
   if (only_if_absent) return ctx.reply.Integer(1);
   ctx.reply.Ok();
 }
@@ -85,7 +88,10 @@ void Copy(CommandContext& ctx) {
   if (!LookupRead(ctx, from)) return ctx.reply.Integer(0);
   // CopyTo refuses an existing destination unless told to replace it.
   const bool copied = ctx.db().CopyTo(from, ctx.store.Db(dst_id), to, replace, ctx.now_ms);
-  if (copied) ctx.AddDirty();
+  if (copied) {
+    ctx.AddDirty();
+    NotifyKeyspaceEvent(ctx.server, kNotifyGeneric, "copy_to", to, dst_id);
+  }
   ctx.reply.Integer(copied ? 1 : 0);
 }
 
@@ -96,7 +102,11 @@ void Move(CommandContext& ctx) {
   if (dst_id == ctx.client.db) return ctx.Error(kSameObjectErr);
   // False when the key is missing here or already present there.
   const bool moved = ctx.db().MoveTo(ctx.args[1], ctx.store.Db(dst_id), ctx.now_ms);
-  if (moved) ctx.AddDirty();
+  if (moved) {
+    ctx.AddDirty();
+    NotifyKeyspaceEvent(ctx, kNotifyGeneric, "move_from", ctx.args[1]);
+    NotifyKeyspaceEvent(ctx.server, kNotifyGeneric, "move_to", ctx.args[1], dst_id);
+  }
   ctx.reply.Integer(moved ? 1 : 0);
 }
 

@@ -41,6 +41,7 @@ void BlockingPop(CommandContext& ctx, std::span<const std::string_view> keys, En
       ctx.reply.Bulk(key);
       ctx.reply.Bulk(value);
       ctx.AddDirty();
+      NotifyListRemoval(ctx, PopEvent(end), key, list->empty());
       ctx.Propagate({PopName(end), std::string(key)});
       return;
     }
@@ -48,6 +49,7 @@ void BlockingPop(CommandContext& ctx, std::span<const std::string_view> keys, En
     ctx.reply.Bulk(key);
     const size_t popped = PopRangeWithReply(ctx.reply, *list, end, static_cast<size_t>(count));
     ctx.AddDirty(popped);
+    NotifyListRemoval(ctx, PopEvent(end), key, list->empty());
     ctx.Propagate({PopName(end), std::string(key), std::to_string(popped)});
     return;
   }

@@ -29,6 +29,7 @@ void LSet(CommandContext& ctx) {
   if (i < 0 || i >= len) return ctx.Error(kIndexRangeErr);
   list->Set(static_cast<size_t>(i), ctx.args[3]);
   ctx.AddDirty();
+  NotifyKeyspaceEvent(ctx, kNotifyList, "lset", ctx.args[1]);
   ctx.reply.Ok();
 }
 
@@ -50,6 +51,7 @@ void LInsert(CommandContext& ctx) {
   if (!pivot) return ctx.reply.Integer(-1);
   list->InsertAt(*pivot + (after ? 1 : 0), ctx.args[4]);
   ctx.AddDirty();
+  NotifyKeyspaceEvent(ctx, kNotifyList, "linsert", ctx.args[1]);
   ctx.reply.Integer(static_cast<int64_t>(list->size()));
 }
 
@@ -64,6 +66,7 @@ void LRem(CommandContext& ctx) {
   const int64_t n = *count == INT64_MIN ? INT64_MIN + 1 : *count;
   const size_t removed = list->Remove(ctx.args[3], n);
   ctx.AddDirty(removed);
+  if (removed > 0) NotifyListRemoval(ctx, "lrem", ctx.args[1], list->empty());
   ctx.reply.Integer(static_cast<int64_t>(removed));
 }
 
@@ -82,6 +85,7 @@ void LTrim(CommandContext& ctx) {
   if (tail > 0) list->Erase(len - tail, tail);
   if (head > 0) list->Erase(0, head);
   ctx.AddDirty(head + tail);
+  NotifyListRemoval(ctx, "ltrim", ctx.args[1], list->empty());
   ctx.reply.Ok();
 }
 

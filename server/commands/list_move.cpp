@@ -45,6 +45,9 @@ void Move(CommandContext& ctx, End from, End to) {
     PushEnd(*dest, to, value);
   }
   ctx.AddDirty();
+  // Redis's order: the push onto the destination, then the pop (and the source's deletion).
+  NotifyKeyspaceEvent(ctx, kNotifyList, PushEvent(to), dest_key);
+  NotifyListRemoval(ctx, PopEvent(from), source_key, source->empty());
   ctx.reply.Bulk(value);
 }
 

@@ -31,6 +31,7 @@ void Push(CommandContext& ctx, End end, bool only_existing) {
     }
   }
   ctx.AddDirty(ctx.args.size() - 2);
+  NotifyKeyspaceEvent(ctx, kNotifyList, PushEvent(end), ctx.args[1]);
   ctx.reply.Integer(static_cast<int64_t>(list->size()));
 }
 
@@ -52,11 +53,13 @@ void Pop(CommandContext& ctx, End end) {
     const std::string value = end == End::kLeft ? list->PopFront() : list->PopBack();
     ctx.reply.Bulk(value);
     ctx.AddDirty();
+    NotifyListRemoval(ctx, PopEvent(end), ctx.args[1], list->empty());
     return;
   }
   if (count == 0) return ctx.reply.ArrayHeader(0);
   const size_t popped = PopRangeWithReply(ctx.reply, *list, end, static_cast<size_t>(count));
   ctx.AddDirty(popped);
+  NotifyListRemoval(ctx, PopEvent(end), ctx.args[1], list->empty());
 }
 
 }  // namespace
@@ -83,6 +86,7 @@ void LMPop(CommandContext& ctx) {
     ctx.reply.Bulk(key);
     const size_t popped = PopRangeWithReply(ctx.reply, *list, end, a->count);
     ctx.AddDirty(popped);
+    NotifyListRemoval(ctx, PopEvent(end), key, list->empty());
     // Logged as the pop from the list it hit (Redis's [LR]POP key count).
     ctx.Propagate({end == End::kLeft ? "LPOP" : "RPOP", std::string(key), std::to_string(popped)});
     return;

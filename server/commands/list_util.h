@@ -10,10 +10,22 @@
 #include "server/command.h"
 #include "server/commands/key_lookup.h"
 #include "server/errors.h"
+#include "server/keyspace_events.h"
 
 namespace kvd::list_commands {
 
 enum class End : uint8_t { kLeft, kRight };
+
+inline std::string_view PushEvent(End end) { return end == End::kLeft ? "lpush" : "rpush"; }
+inline std::string_view PopEvent(End end) { return end == End::kLeft ? "lpop" : "rpop"; }
+
+// Keyspace events after elements left the list at `key`: `event`, then "del" when the list
+// is now empty (and so deleted), as Redis notifies.
+inline void NotifyListRemoval(CommandContext& ctx, std::string_view event, std::string_view key,
+                              bool emptied) {
+  NotifyKeyspaceEvent(ctx, kNotifyList, event, key);
+  if (emptied) NotifyKeyspaceEvent(ctx, kNotifyGeneric, "del", key);
+}
 
 // getPositiveLongFromObjectOrReply's message, used for bad text as well as negatives.
 inline constexpr std::string_view kMustBePositiveErr =

@@ -44,8 +44,10 @@ void StoreResult(CommandContext& ctx, std::string_view dst, std::unique_ptr<SetV
   if (size > 0) {
     ctx.db().StoreCollection(dst, std::move(result), kNoExpiry, ctx.now_ms);
     ctx.AddDirty();
+    NotifyKeyspaceEvent(ctx, kNotifySet, ctx.spec.name, dst);  // "sinterstore"...
   } else if (ctx.db().Delete(dst, ctx.now_ms)) {
     ctx.AddDirty();
+    NotifyKeyspaceEvent(ctx, kNotifyGeneric, "del", dst);
   }
   ctx.reply.Integer(static_cast<int64_t>(size));
 }
@@ -63,7 +65,10 @@ void InterGeneric(CommandContext& ctx, Keys keys, InterOutput output,
   if (any_missing) {
     switch (output) {
       case InterOutput::kStore:
-        if (ctx.db().Delete(dst, ctx.now_ms)) ctx.AddDirty();
+        if (ctx.db().Delete(dst, ctx.now_ms)) {
+          ctx.AddDirty();
+          NotifyKeyspaceEvent(ctx, kNotifyGeneric, "del", dst);
+        }
         return ctx.reply.Integer(0);
       case InterOutput::kCardinality: return ctx.reply.Integer(0);
       case InterOutput::kReply: return ctx.reply.SetHeader(0);

@@ -5,6 +5,7 @@
 #include "core/set_value.h"
 #include "server/commands/hash_set_common.h"
 #include "server/commands/set_commands.h"
+#include "server/keyspace_events.h"
 
 namespace kvd::set_commands {
 
@@ -20,7 +21,10 @@ void SAdd(CommandContext& ctx) {
     if (set->Add(ctx.args[i])) ++added;
   }
   set.Commit();
-  if (added > 0) ctx.AddDirty(static_cast<uint64_t>(added));
+  if (added > 0) {
+    ctx.AddDirty(static_cast<uint64_t>(added));
+    NotifyKeyspaceEvent(ctx, kNotifySet, "sadd", ctx.args[1]);
+  }
   ctx.reply.Integer(added);
 }
 
@@ -35,8 +39,13 @@ void SRem(CommandContext& ctx) {
       if (set->Remove(ctx.args[i])) ++removed;
     }
   }
+  const bool emptied = set && set->empty();
   set.Commit();
-  if (removed > 0) ctx.AddDirty(static_cast<uint64_t>(removed));
+  if (removed > 0) {
+    ctx.AddDirty(static_cast<uint64_t>(removed));
+    NotifyKeyspaceEvent(ctx, kNotifySet, "srem", ctx.args[1]);
+    if (emptied) NotifyKeyspaceEvent(ctx, kNotifyGeneric, "del", ctx.args[1]);
+  }
   ctx.reply.Integer(removed);
 }
 
@@ -86,12 +95,18 @@ void SMove(CommandContext& ctx) {
     const auto* set = static_cast<const SetValue*>(src->object());
     return ctx.reply.Integer(set->Contains(member) ? 1 : 0);
   }
+  bool emptied = false;
   {
     CollectionWrite<SetValue> source = ctx.db().Write<SetValue>(from, ctx.now_ms, false);
     if (!source->Remove(member)) return ctx.reply.Integer(0);
+    emptied = source->empty();
   }  // commits: an emptied source is deleted
+  NotifyKeyspaceEvent(ctx, kNotifySet, "srem", from);
+  if (emptied) NotifyKeyspaceEvent(ctx, kNotifyGeneric, "del", from);
   CollectionWrite<SetValue> dest = ctx.db().Write<SetValue>(to, ctx.now_ms, true);
-  ctx.AddDirty(dest->Add(member) ? 2 : 1);
+  const bool added = dest->Add(member);
+  ctx.AddDirty(added ? 2 : 1);
+  if (added) NotifyKeyspaceEvent(ctx, kNotifySet, "sadd", to);
   ctx.reply.Integer(1);
 }
 

@@ -46,6 +46,8 @@ void PopWithCount(CommandContext& ctx) {
     set.Commit();
     ctx.db().Delete(ctx.args[1], ctx.now_ms);
     ctx.AddDirty(size);
+    NotifyKeyspaceEvent(ctx, kNotifySet, "spop", ctx.args[1]);
+    NotifyKeyspaceEvent(ctx, kNotifyGeneric, "del", ctx.args[1]);
     ctx.Propagate({"DEL", std::string(ctx.args[1])});
     return;
   }
@@ -61,6 +63,7 @@ void PopWithCount(CommandContext& ctx) {
     if (srem.size() == 2 + kPopBatch || i + 1 == n) ctx.Propagate(std::exchange(srem, {}));
   }
   ctx.AddDirty(n);
+  NotifyKeyspaceEvent(ctx, kNotifySet, "spop", ctx.args[1]);
 }
 
 // SRANDMEMBER key count: a negative count may repeat members; a positive one returns
@@ -120,6 +123,8 @@ void SPop(CommandContext& ctx) {
   std::string member = set->PopRandom(RandomU64());
   ctx.reply.Bulk(member);
   ctx.AddDirty();
+  NotifyKeyspaceEvent(ctx, kNotifySet, "spop", ctx.args[1]);
+  if (set->empty()) NotifyKeyspaceEvent(ctx, kNotifyGeneric, "del", ctx.args[1]);
   ctx.Propagate({"SREM", std::string(ctx.args[1]), std::move(member)});
 }
 

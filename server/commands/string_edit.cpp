@@ -10,6 +10,7 @@
 #include "core/numeric.h"
 #include "server/commands/key_lookup.h"
 #include "server/commands/string_commands.h"
+#include "server/keyspace_events.h"
 
 namespace kvd::string_commands {
 namespace {
@@ -51,6 +52,7 @@ void IncrDecr(CommandContext& ctx, int64_t by) {
   AppendInt64(text, value);
   ctx.db().SetString(key, text, kNoExpiry, TtlMode::kKeep, ctx.now_ms);
   ctx.AddDirty();
+  NotifyKeyspaceEvent(ctx, kNotifyString, "incrby", key);  // INCR, DECR, DECRBY too
   ctx.reply.Integer(value);
 }
 
@@ -90,6 +92,7 @@ void IncrByFloat(CommandContext& ctx) {
   std::string text = FormatLongDouble(value);
   ctx.db().SetString(key, text, kNoExpiry, TtlMode::kKeep, ctx.now_ms);
   ctx.AddDirty();
+  NotifyKeyspaceEvent(ctx, kNotifyString, "incrbyfloat", key);
   ctx.reply.Bulk(text);
   // Logged as the result, so float precision or formatting cannot differ on replay.
   ctx.Propagate({"SET", std::string(key), std::move(text), "KEEPTTL"});
@@ -104,6 +107,7 @@ void Append(CommandContext& ctx) {
   if (r && !CheckStringLength(ctx, r->string_value().size(), data.size())) return;
   const size_t length = ctx.db().Append(key, data, ctx.now_ms);
   ctx.AddDirty();
+  NotifyKeyspaceEvent(ctx, kNotifyString, "append", key);
   ctx.reply.Integer(static_cast<int64_t>(length));
 }
 
@@ -153,6 +157,7 @@ void SetRange(CommandContext& ctx) {
   if (!CheckStringLength(ctx, static_cast<uint64_t>(*offset), data.size())) return;
   const size_t length = ctx.db().SetRange(key, static_cast<size_t>(*offset), data, ctx.now_ms);
   ctx.AddDirty();
+  NotifyKeyspaceEvent(ctx, kNotifyString, "setrange", key);
   ctx.reply.Integer(static_cast<int64_t>(length));
 }
 

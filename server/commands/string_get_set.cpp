@@ -11,6 +11,7 @@
 #include "server/arg_cursor.h"
 #include "server/commands/key_lookup.h"
 #include "server/commands/string_commands.h"
+#include "server/keyspace_events.h"
 
 namespace kvd::string_commands {
 namespace {
@@ -137,6 +138,8 @@ void SetGeneric(CommandContext& ctx, std::string_view key, std::string_view valu
   ctx.db().SetString(key, value, expire_at, o.keep_ttl ? TtlMode::kKeep : TtlMode::kClear,
                      ctx.now_ms);
   ctx.AddDirty();
+  NotifyKeyspaceEvent(ctx, kNotifyString, "set", key);
+  if (o.expire != ExpireKind::kNone) NotifyKeyspaceEvent(ctx, kNotifyGeneric, "expire", key);
   // The log gets the expiry as an absolute time, so a replay later neither extends nor
   // revives the key (Redis's setGenericCommand).
   if (o.expire != ExpireKind::kNone) {
@@ -192,6 +195,7 @@ void GetSet(CommandContext& ctx) {
   if (!ReplyValue(ctx, ctx.args[1])) return;
   ctx.db().SetString(ctx.args[1], ctx.args[2], kNoExpiry, TtlMode::kClear, ctx.now_ms);
   ctx.AddDirty();
+  NotifyKeyspaceEvent(ctx, kNotifyString, "set", ctx.args[1]);
   ctx.Propagate({"SET", std::string(ctx.args[1]), std::string(ctx.args[2])});
 }
 
@@ -199,6 +203,7 @@ void GetDel(CommandContext& ctx) {
   if (!ReplyValue(ctx, ctx.args[1])) return;
   if (!ctx.db().Delete(ctx.args[1], ctx.now_ms)) return;
   ctx.AddDirty();
+  NotifyKeyspaceEvent(ctx, kNotifyGeneric, "del", ctx.args[1]);
   // Redis logs UNLINK when lazyfree-lazy-user-del makes user deletions lazy.
   const bool lazy = ctx.server.config.values().lazyfree_lazy_user_del;
   ctx.Propagate({lazy ? "UNLINK" : "DEL", std::string(ctx.args[1])});
@@ -228,6 +233,7 @@ void GetEx(CommandContext& ctx) {
   if (o.expire == ExpireKind::kNone) {
     if (o.persist && db.Persist(key, ctx.now_ms)) {
       ctx.AddDirty();
+      NotifyKeyspaceEvent(ctx, kNotifyGeneric, "persist", key);
       ctx.Propagate({"PERSIST", std::string(key)});
     }
     return;
@@ -235,6 +241,7 @@ void GetEx(CommandContext& ctx) {
   // EXAT/PXAT in the past delete the key; SetExpire does that for any time <= now.
   db.SetExpire(key, expire_at, ctx.now_ms);
   ctx.AddDirty();
+  NotifyKeyspaceEvent(ctx, kNotifyGeneric, expire_at <= ctx.now_ms ? "del" : "expire", key);
   if (expire_at <= ctx.now_ms) {
     ctx.Propagate({"DEL", std::string(key)});
   } else {
@@ -268,6 +275,7 @@ void MSetGeneric(CommandContext& ctx, bool only_if_none_exists) {
   Keyspace& db = ctx.db();
   for (size_t i = 1; i < ctx.args.size(); i += 2) {
     db.SetString(ctx.args[i], ctx.args[i + 1], kNoExpiry, TtlMode::kClear, ctx.now_ms);
+    NotifyKeyspaceEvent(ctx, kNotifyString, "set", ctx.args[i]);
   }
   ctx.AddDirty((ctx.args.size() - 1) / 2);
   if (only_if_none_exists) {

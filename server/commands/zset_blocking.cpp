@@ -17,6 +17,7 @@
 #include "server/blocking.h"
 #include "server/commands/mpop_args.h"
 #include "server/commands/zset_commands.h"
+#include "server/commands/zset_util.h"
 #include "server/errors.h"
 
 namespace kvd::zset_commands {
@@ -53,8 +54,10 @@ void BlockingPop(CommandContext& ctx, std::span<const std::string_view> keys, En
       ctx.reply.Double(score);
     });
     z->EraseRanks(span);
+    const bool emptied = z->empty();
     z.Commit();
     ctx.AddDirty(n);
+    zset::NotifyZSetRemoval(ctx, end == End::kMin ? "zpopmin" : "zpopmax", key, emptied);
     std::vector<std::string> logged{end == End::kMin ? "ZPOPMIN" : "ZPOPMAX", std::string(key)};
     if (nested) logged.push_back(std::to_string(n));
     ctx.Propagate(std::move(logged));

@@ -123,6 +123,7 @@ void RangeGeneric(CommandContext& ctx, size_t src_idx, bool store, By by, Dir di
     const bool created = ctx.db().StoreCollection(args[1], std::move(out), kNoExpiry, ctx.now_ms);
     // Storing an empty result deletes the destination: a change only if it existed.
     if (n > 0 || !created) ctx.AddDirty();
+    zset::NotifyStored(ctx, args[1], n, created);
     return ctx.reply.Integer(static_cast<int64_t>(n));
   }
   zset::MemberReply out(ctx.reply, r.with_scores);

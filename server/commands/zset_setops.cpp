@@ -195,6 +195,7 @@ void SetOpGeneric(CommandContext& ctx, size_t numkeys_idx, Op op, bool store,
     const bool created = ctx.db().StoreCollection(args[1], std::move(result), kNoExpiry,
                                                   ctx.now_ms);
     if (size > 0 || !created) ctx.AddDirty();
+    zset::NotifyStored(ctx, args[1], size, created);
     return ctx.reply.Integer(static_cast<int64_t>(size));
   }
   zset::MemberReply out(ctx.reply, with_scores);

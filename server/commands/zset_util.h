@@ -8,6 +8,7 @@
 
 #include "core/zset_value.h"
 #include "server/command.h"
+#include "server/keyspace_events.h"
 
 namespace kvd::zset {
 
@@ -43,5 +44,24 @@ class MemberReply {
 
 // A random 64-bit number for ZRANDMEMBER.
 uint64_t RandomU64();
+
+
+// Keyspace events of a *STORE destination: `event` when a result was stored, "del" when an
+// empty result deleted an existing key.
+inline void NotifyStored(CommandContext& ctx, std::string_view dst, size_t size, bool created) {
+  if (size > 0) {
+    NotifyKeyspaceEvent(ctx, kNotifyZset, ctx.spec.name, dst);  // "zunionstore"...
+  } else if (!created) {
+    NotifyKeyspaceEvent(ctx, kNotifyGeneric, "del", dst);
+  }
+}
+
+// Keyspace events after members left the sorted set at `key`: `event`, then "del" when it
+// is now empty (and so deleted).
+inline void NotifyZSetRemoval(CommandContext& ctx, std::string_view event, std::string_view key,
+                              bool emptied) {
+  NotifyKeyspaceEvent(ctx, kNotifyZset, event, key);
+  if (emptied) NotifyKeyspaceEvent(ctx, kNotifyGeneric, "del", key);
+}
 
 }  // namespace kvd::zset

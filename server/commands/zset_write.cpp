@@ -112,13 +112,19 @@ void AddGeneric(CommandContext& ctx, size_t first, AddFlags f) {
           break;
         case AddResult::kNaN:
           z.Commit();
-          if (added + updated > 0) ctx.AddDirty(added + updated);
+          if (added + updated > 0) {
+            ctx.AddDirty(added + updated);
+            NotifyKeyspaceEvent(ctx, kNotifyZset, f.incr ? "zincr" : "zadd", key);
+          }
           return ctx.Error("ERR resulting score is not a number (NaN)");
       }
     }
   }
   z.Commit();
-  if (added + updated > 0) ctx.AddDirty(added + updated);
+  if (added + updated > 0) {
+    ctx.AddDirty(added + updated);
+    NotifyKeyspaceEvent(ctx, kNotifyZset, f.incr ? "zincr" : "zadd", key);
+  }
   if (f.incr) {
     if (processed) return ctx.reply.Double(new_score);
     return ctx.reply.Null();
@@ -166,8 +172,12 @@ void RemRangeGeneric(CommandContext& ctx, RangeKind kind) {
       break;
   }
   const size_t removed = span.size() > 0 ? z->EraseRanks(span) : 0;
+  const bool emptied = z->empty();
   z.Commit();
-  if (removed > 0) ctx.AddDirty(removed);
+  if (removed > 0) {
+    ctx.AddDirty(removed);
+    zset::NotifyZSetRemoval(ctx, ctx.spec.name, ctx.args[1], emptied);  // "zremrangebyrank"...
+  }
   ctx.reply.Integer(static_cast<int64_t>(removed));
 }
 
@@ -213,8 +223,10 @@ void PopGeneric(CommandContext& ctx, std::span<const std::string_view> keys, End
     ctx.reply.Double(s);
   });
   z->EraseRanks(span);
+  const bool emptied = z->empty();
   z.Commit();
   ctx.AddDirty(n);
+  zset::NotifyZSetRemoval(ctx, end == End::kMin ? "zpopmin" : "zpopmax", key, emptied);
   // ZMPOP is logged as the pop from the key it hit (Redis's ZPOPMIN|ZPOPMAX key count).
   if (nested) {
     ctx.Propagate({end == End::kMin ? "ZPOPMIN" : "ZPOPMAX", std::string(key), std::to_string(n)});
@@ -253,8 +265,12 @@ void ZRem(CommandContext& ctx) {
   for (size_t i = 2; i < ctx.args.size() && !z->empty(); ++i) {
     if (z->Remove(ctx.args[i])) ++removed;
   }
+  const bool emptied = z->empty();
   z.Commit();
-  if (removed > 0) ctx.AddDirty(static_cast<uint64_t>(removed));
+  if (removed > 0) {
+    ctx.AddDirty(static_cast<uint64_t>(removed));
+    zset::NotifyZSetRemoval(ctx, "zrem", ctx.args[1], emptied);
+  }
   ctx.reply.Integer(removed);
 }
 

@@ -10,6 +10,7 @@
 
 #include "server/aof/aof.h"
 #include "server/blocking.h"
+#include "server/pubsub.h"
 
 namespace kvd::net {
 namespace {
@@ -55,6 +56,9 @@ void Connection::Start() {
     // appendfsync always: the served command's reply waits for the log too.
     if (server.aof == nullptr || !server.aof->WhenDurable(deliver)) deliver();
   };
+  // Called on the store strand between AddClient and RemoveClient, while the connection
+  // lives: a subscription ends with RemoveClient at the latest.
+  client_.push = [this](std::string_view frame) { Push(frame); };
   asio::post(net_.store_strand, [self = shared_from_this()] { self->Register(); });
 }
 
@@ -168,9 +172,19 @@ void Connection::ExecuteBatch() {
   server.stats.total_net_input_bytes += unreported_input_;
   unreported_input_ = 0;
   batch_executed_ = 0;
+  in_batch_ = true;
   while (batch_executed_ < batch_size_ && !client_.close_after_reply && !client_.blocked &&
          batch_out_.size() < kOutputHighWater) {
     net_.dispatcher.Execute(client_, batch_[batch_executed_++], batch_out_);
+    if (!own_pushes_.empty()) {
+      batch_out_.append(own_pushes_);
+      own_pushes_.clear();
+    }
+  }
+  in_batch_ = false;
+  if (!output_limit_hit_) {
+    CheckOutputLimit(batch_out_.size() +
+                     client_.output_buffer_bytes.load(std::memory_order_relaxed));
   }
   // A command that blocked ends the batch: the rest waits until it is served.
   const bool blocked = client_.blocked;
@@ -280,6 +294,57 @@ void Connection::Close() {
     self->net_.server.RemoveClient(self->client_);
     spdlog::debug("Client closed connection id={} addr={}", self->client_.id, self->client_.addr);
   });
+}
+
+void Connection::Push(std::string_view frame) {
+  if (output_limit_hit_) return;
+  size_t pending;
+  if (in_batch_) {
+    own_pushes_.append(frame);  // counted with the batch's output
+    pending = batch_out_.size() + own_pushes_.size();
+  } else {
+    net_.server.stats.total_net_output_bytes += frame.size();
+    bool schedule;
+    {
+      std::lock_guard lock(push_mutex_);
+      schedule = push_queue_.empty();
+      push_queue_.append(frame);
+      pending = push_queue_.size();
+    }
+    if (schedule) {
+      asio::post(socket_.get_executor(), [self = shared_from_this()] { self->FlushPushes(); });
+    }
+  }
+  CheckOutputLimit(pending + client_.output_buffer_bytes.load(std::memory_order_relaxed));
+}
+
+void Connection::FlushPushes() {
+  std::string frames;
+  {
+    std::lock_guard lock(push_mutex_);
+    frames.swap(push_queue_);
+  }
+  if (closed_) return;
+  if (out_.empty()) {
+    out_.swap(frames);
+  } else {
+    out_.append(frames);
+  }
+  MaybeWrite();
+}
+
+void Connection::CheckOutputLimit(size_t pending) {
+  const ServerState& server = net_.server;
+  const OutputBufferLimit& limit =
+      server.config.values().client_output_buffer_limit[OutputLimitClass(client_)];
+  if (limit.hard == 0 && limit.soft == 0) return;
+  if (!OutputLimitReached(limit, pending, server.clock.NowMs() / 1000, soft_limit_since_)) {
+    return;
+  }
+  output_limit_hit_ = true;
+  spdlog::warn("Client {} scheduled to be closed ASAP for overcoming of output buffer limits.",
+               DescribeClient(client_));
+  client_.kill();
 }
 
 void Connection::WaitWhileBlocked() {

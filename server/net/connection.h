@@ -6,7 +6,13 @@
 // using RespParser::BytesWanted()); `batch_out_` receives replies on the store strand while
 // a batch runs; `out_` holds replies waiting to be sent; `wire_` the ones being sent (at most
 // one write in flight). Reading pauses while out_ + wire_ exceed kOutputHighWater.
+//
+// Pub/sub messages (ClientState::push) come from the store strand at any time: those caused
+// by the client's own command follow that command's reply in `batch_out_`; the others wait
+// in `push_queue_` (under a mutex) until the connection strand moves them to `out_`. Replies
+// and messages are whole frames there, so they never interleave.
 #include <memory>
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -51,6 +57,13 @@ class Connection : public std::enable_shared_from_this<Connection> {
   void OnUnblocked(std::string reply);  // the blocked command's reply; input resumes
   void ArmBlockTimer();                 // store strand: times the wait out at its deadline
   size_t PendingOutput() const { return out_.size() + wire_.size(); }
+  // Pub/sub: Push is ClientState::push (store strand); FlushPushes moves the queued frames
+  // to the output (connection strand).
+  void Push(std::string_view frame);
+  void FlushPushes();
+  // Store strand: closes the client once its pending output passes its class's
+  // client-output-buffer-limit, as Redis does.
+  void CheckOutputLimit(size_t pending);
 
   asio::ip::tcp::socket socket_;
   NetContext& net_;
@@ -84,6 +97,14 @@ class Connection : public std::enable_shared_from_this<Connection> {
   bool blocked_ = false;            // a blocking command waits: later commands wait too
   bool waiting_readable_ = false;   // an async_wait for input is in flight
   asio::steady_timer block_timer_;  // used on the store strand only
+
+  // Pub/sub (store strand, except push_queue_).
+  bool in_batch_ = false;           // this client's batch runs now
+  std::string own_pushes_;          // pushes from the running command, after its reply
+  bool output_limit_hit_ = false;   // closing for its output buffer limit: drop the rest
+  int64_t soft_limit_since_ = 0;    // Unix seconds the soft limit was first reached
+  std::mutex push_mutex_;
+  std::string push_queue_;          // guarded by push_mutex_
 };
 
 }  // namespace kvd::net

@@ -137,11 +137,13 @@ std::string Server::Start() {
   // The dataset loads in the background while clients connect (and get -LOADING); a
   // damaged file stops the server before it ever serves without its data.
   if (cfg.appendonly) {
-    // The append-only file holds the dataset (dump.rdb is not read then, as in Redis 7). It
-    // loads before serving.
-    if (std::string err = s.aof.LoadAndOpen(); !err.empty()) {
-      return "Fatal error loading the DB: " + err + ". Exiting.";
-    }
+    // The append-only file holds the dataset (dump.rdb is not read then, as in Redis 7). A
+    // missing file or a bad manifest stops startup at once; damage found while replaying
+    // stops the server then.
+    std::string err = s.aof.StartLoad([&s](const std::string& err) {
+      if (!err.empty()) s.Abort("Fatal error loading the DB: " + err + ". Exiting.");
+    });
+    if (!err.empty()) return "Fatal error loading the DB: " + err + ". Exiting.";
   } else {
     s.startup_load = std::make_unique<StartupLoad>(s.state);
     s.startup_load->Start([&s](const std::string& err) {
@@ -177,6 +179,7 @@ void Server::Impl::Shutdown(ShutdownMode mode, std::string_view reason) {
     // As Redis: never save a dataset that is not fully loaded over the file.
     save = false;
     if (startup_load) startup_load->Cancel();
+    aof.CancelLoad();
   }
   if (state.background_snapshot->running()) {
     // The final save below replaces what it was writing; its temporary file is removed.

@@ -268,7 +268,10 @@ ServerProcess::ServerProcess(std::vector<std::string> args, ServerOptions option
       port_ = PortFromLog(std::string_view(log).substr(0, ready));
       if (port_ == 0) port_ = chosen_port;
       // kvd accepts connections while it loads its dataset: wait for the load to end.
-      const bool loading = Contains(log, kBackgroundLoadLog) && !Contains(log, "DB loaded from ");
+      // (An append-only file logs "DB loaded from base file ..." per file, then this.)
+      const bool loading = Contains(log, kBackgroundLoadLog) &&
+                           !Contains(log, "DB loaded from disk") &&
+                           !Contains(log, "DB loaded from append only file");
       if (options.wait == ServerWait::kReady || !loading) break;
     }
     int status = 0;

@@ -66,7 +66,9 @@ TEST_CASE("every parameter has its redis.conf name and a default") {
       {"appenddirname", "appendonlydir"}, {"appendfilename", "appendonly.aof"},
       {"auto-aof-rewrite-percentage", "100"}, {"auto-aof-rewrite-min-size", "67108864"},
       {"aof-load-truncated", "yes"}, {"aof-use-rdb-preamble", "yes"},
-      {"aof-timestamp-enabled", "no"}};
+      {"aof-timestamp-enabled", "no"}, {"notify-keyspace-events", ""},
+      {"client-output-buffer-limit",
+       "normal 0 0 0 slave 268435456 67108864 60 pubsub 33554432 8388608 60"}};
   for (const auto& [k, v] : expected) {
     CAPTURE(k);
     REQUIRE(got.count(k) == 1);
