@@ -22,21 +22,6 @@ std::string SysError(std::string_view what, const std::string& path) {
   return std::string(what) + " '" + path + "': " + std::strerror(errno);
 }
 
-bool ReadAll(int fd, std::string& out) {
-  struct stat st;
-  if (::fstat(fd, &st) == 0 && st.st_size > 0) out.reserve(static_cast<size_t>(st.st_size));
-  char buf[64 * 1024];
-  while (true) {
-    const ssize_t n = ::read(fd, buf, sizeof buf);
-    if (n == 0) return true;
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      return false;
-    }
-    out.append(buf, static_cast<size_t>(n));
-  }
-}
-
 }  // namespace
 
 std::string SaveSnapshotFile(const Store& store, const std::string& dir,

@@ -27,21 +27,6 @@ bool StartsWithRdbMagic(const std::string& path) {
          std::memcmp(magic, "REDIS", 5) == 0;
 }
 
-bool ReadAll(int fd, std::string& out) {
-  struct stat st {};
-  if (::fstat(fd, &st) == 0 && st.st_size > 0) out.reserve(static_cast<size_t>(st.st_size));
-  char buf[64 * 1024];
-  for (;;) {
-    const ssize_t n = ::read(fd, buf, sizeof buf);
-    if (n == 0) return true;
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      return false;
-    }
-    out.append(buf, static_cast<size_t>(n));
-  }
-}
-
 }  // namespace
 
 // How reading one file of commands ended.

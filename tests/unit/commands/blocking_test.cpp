@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "server/blocking.h"
+#include "unit/commands/extra_client.h"
 #include "unit/commands/harness.h"
 #include "unit/commands/list_test_util.h"
 
@@ -20,45 +21,7 @@ namespace {
 
 using Command = std::vector<std::string>;
 
-std::vector<std::string_view> Split(std::string_view line) {
-  std::vector<std::string_view> parts;
-  size_t pos = 0;
-  while (true) {
-    size_t sp = line.find(' ', pos);
-    parts.push_back(line.substr(pos, sp == std::string_view::npos ? sp : sp - pos));
-    if (sp == std::string_view::npos) return parts;
-    pos = sp + 1;
-  }
-}
-
-// One more connection on the harness's server; `resumed` collects what its blocked commands
-// were finally answered.
-struct Client {
-  explicit Client(Harness& h) : h(h) {
-    c.id = h.server.next_client_id++;
-    c.authenticated = true;
-    c.resume = [this](std::string reply) { resumed += reply; };
-    h.server.AddClient(c);
-  }
-  ~Client() { Disconnect(); }
-
-  std::string Run(std::string_view line) {
-    std::string out;
-    h.dispatcher.Execute(c, Split(line), out);
-    return out;
-  }
-  // The reply that ended the wait, once; "" while none came.
-  std::string Take() { return std::exchange(resumed, ""); }
-  void Disconnect() {
-    if (connected) h.server.RemoveClient(c);
-    connected = false;
-  }
-
-  Harness& h;
-  ClientState c;
-  std::string resumed;
-  bool connected = true;
-};
+using Client = ExtraClient;
 
 // A harness whose propagation hook records every logged command.
 struct BlockingHarness : Harness {

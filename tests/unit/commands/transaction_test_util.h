@@ -8,50 +8,12 @@
 #include <utility>
 #include <vector>
 
+#include "unit/commands/extra_client.h"
 #include "unit/commands/harness.h"
 
 namespace kvd::testing {
 
-inline std::vector<std::string_view> Words(std::string_view line) {
-  std::vector<std::string_view> words;
-  size_t pos = 0;
-  while (pos <= line.size()) {
-    size_t sp = line.find(' ', pos);
-    if (sp == std::string_view::npos) sp = line.size();
-    words.push_back(line.substr(pos, sp - pos));
-    pos = sp + 1;
-  }
-  return words;
-}
-
-// One connection on the harness's server. `resumed` collects the replies its blocked
-// commands finally got.
-struct TxClient {
-  explicit TxClient(Harness& h) : h(h) {
-    c.id = h.server.next_client_id++;
-    c.authenticated = true;
-    c.resume = [this](std::string reply) { resumed += reply; };
-    h.server.AddClient(c);
-  }
-  ~TxClient() { Disconnect(); }
-  TxClient(const TxClient&) = delete;
-  TxClient& operator=(const TxClient&) = delete;
-
-  std::string Run(std::string_view line) {
-    std::string out;
-    h.dispatcher.Execute(c, Words(line), out);
-    return out;
-  }
-  void Disconnect() {
-    if (connected) h.server.RemoveClient(c);
-    connected = false;
-  }
-
-  Harness& h;
-  ClientState c;
-  std::string resumed;
-  bool connected = true;
-};
+using TxClient = ExtraClient;
 
 // A harness whose propagation hook records every logged command, with two more clients.
 struct TxHarness : Harness {
