@@ -129,6 +129,7 @@ void RegisterObjectFamily(CommandTable& t);  // OBJECT ENCODING, OBJECT HELP
 void RegisterAofCommands(CommandTable& t);  // BGREWRITEAOF (aof_commands.cpp)
 void RegisterPubSubFamily(CommandTable& t);  // pubsub_commands.cpp
 void RegisterTransactionCommands(CommandTable& t);  // MULTI, EXEC... (transaction_commands.cpp)
+void RegisterSlowlogCommands(CommandTable& t);  // SLOWLOG (slowlog_commands.cpp)
 void RegisterAllCommands(CommandTable& t);
 
 }  // namespace kvd

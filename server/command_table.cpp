@@ -73,6 +73,7 @@ void RegisterAllCommands(CommandTable& t) {
   RegisterAofCommands(t);
   RegisterPubSubFamily(t);
   RegisterTransactionCommands(t);
+  RegisterSlowlogCommands(t);
 }
 
 }  // namespace kvd

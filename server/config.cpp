@@ -292,6 +292,9 @@ std::vector<Param> AllParams() {
       }));
   p.push_back(IntParam("tcp-backlog", false, &ConfigValues::tcp_backlog, 0, INT_MAX));
   p.push_back(IntParam("tcp-keepalive", true, &ConfigValues::tcp_keepalive, 0, INT_MAX));
+  p.push_back(IntParam("slowlog-log-slower-than", true, &ConfigValues::slowlog_log_slower_than,
+                       -1, INT64_MAX));
+  p.push_back(IntParam("slowlog-max-len", true, &ConfigValues::slowlog_max_len, 0, INT64_MAX));
   p.push_back(StringParam("dir", true, &ConfigValues::dir, [](std::string& s) {
     std::string err;
     s = ResolveDir(s, &err);

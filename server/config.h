@@ -67,6 +67,8 @@ struct ConfigValues {
   // Keyspace notifications: the NotifyClass bits (server/keyspace_events.h) of Redis's
   // notify-keyspace-events letters; 0 = off.
   int notify_keyspace_events = 0;
+  int64_t slowlog_log_slower_than = 10000;  // microseconds; < 0 = off, 0 = every command
+  int64_t slowlog_max_len = 128;
   // Indexed by ClientClass; Redis's defaults.
   std::array<OutputBufferLimit, 3> client_output_buffer_limit = {{
       {0, 0, 0},

@@ -159,6 +159,12 @@ void Dispatcher::Run(ClientState& client, const CommandSpec& spec,
   if (client.blocked) return;
   spec.calls++;
   if (ctx.failed) spec.failed_calls++;
+  if (!(spec.flags & kSkipSlowlog) && !client.replaying_aof) {
+    const ConfigValues& cfg = server_.config.values();
+    server_.slowlog.MaybeRecord(
+        cfg.slowlog_log_slower_than, cfg.slowlog_max_len, client, args,
+        std::chrono::duration_cast<std::chrono::microseconds>(elapsed).count(), now_ms / 1000);
+  }
   if (server_.propagate && !client.replaying_aof && (ctx.dirty > 0 || !ctx.propagated.empty())) {
     Propagate(ctx);
   }

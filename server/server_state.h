@@ -21,6 +21,7 @@
 #include "server/command.h"
 #include "server/config.h"
 #include "server/lazy_free.h"
+#include "server/slowlog.h"
 #include "server/pubsub.h"
 #include "server/watched_keys.h"
 
@@ -78,6 +79,8 @@ class ServerState {
   LoadingProgress loading_progress;
   // UNLINK and FLUSHALL/FLUSHDB ASYNC free large values on its thread (server/lazy_free.h).
   LazyFree lazyfree;
+  // Commands that ran for at least slowlog-log-slower-than microseconds (SLOWLOG).
+  SlowLog slowlog;
   // Background snapshots (BGSAVE, the AOF rewrite's base file): one runs at a time.
   std::unique_ptr<BackgroundSnapshot> background_snapshot;
   bool rdb_bgsave_in_progress = false;    // the running background snapshot is a BGSAVE

@@ -67,6 +67,7 @@ TEST_CASE("every parameter has its redis.conf name and a default") {
       {"auto-aof-rewrite-percentage", "100"}, {"auto-aof-rewrite-min-size", "67108864"},
       {"aof-load-truncated", "yes"}, {"aof-use-rdb-preamble", "yes"},
       {"aof-timestamp-enabled", "no"}, {"notify-keyspace-events", ""},
+      {"slowlog-log-slower-than", "10000"}, {"slowlog-max-len", "128"},
       {"client-output-buffer-limit",
        "normal 0 0 0 slave 268435456 67108864 60 pubsub 33554432 8388608 60"}};
   for (const auto& [k, v] : expected) {
@@ -243,8 +244,8 @@ TEST_CASE("CONFIG GET: glob patterns, case-insensitive, each parameter once") {
   Args p1 = {"*max*"};
   std::vector<std::string> names;
   for (auto& [k, v] : c.Get(p1)) names.push_back(k);
-  CHECK(names == std::vector<std::string>{"maxclients", "proto-max-bulk-len", "maxmemory",
-                                          "maxmemory-policy"});
+  CHECK(names == std::vector<std::string>{"slowlog-max-len", "maxclients", "proto-max-bulk-len",
+                                          "maxmemory", "maxmemory-policy"});
   Args p2 = {"PORT", "po*", "h?"};
   auto got = c.Get(p2);
   REQUIRE(got.size() == 2);

@@ -12,12 +12,6 @@
 namespace kvd::testing {
 namespace {
 
-RespValue Parse(const std::string& reply) {
-  auto v = RespReader::ParseOne(reply);
-  REQUIRE_MESSAGE(v.has_value(), "malformed reply");
-  return *v;
-}
-
 std::vector<std::string> Strings(const RespValue& array) {
   std::vector<std::string> out;
   for (const RespValue& e : array.elems) out.push_back(e.str);
@@ -66,7 +60,7 @@ TEST_CASE("COMMAND INFO: flags and categories as Redis, null for unknown names")
 
 TEST_CASE("COMMAND INFO of a container nests its subcommands") {
   Harness h;
-  RespValue v = Parse(h.Run({"COMMAND", "INFO", "client"}));
+  RespValue v = ParseReply(h.Run({"COMMAND", "INFO", "client"}));
   REQUIRE(v.elems.size() == 1);
   const RespValue& client = v.elems[0];
   REQUIRE(client.elems.size() == 10);
@@ -82,14 +76,14 @@ TEST_CASE("COMMAND INFO of a container nests its subcommands") {
 
 TEST_CASE("plain COMMAND describes every command") {
   Harness h;
-  RespValue v = Parse(h.Run({"COMMAND"}));
+  RespValue v = ParseReply(h.Run({"COMMAND"}));
   REQUIRE(v.type == '*');
   CHECK(v.elems.size() == h.table.All().size());
   for (const RespValue& e : v.elems) {
     REQUIRE(e.elems.size() == 10);
     CHECK(h.table.Find(e.elems[0].str) != nullptr);
   }
-  CHECK(Parse(h.Run({"COMMAND", "INFO"})).elems.size() == h.table.All().size());
+  CHECK(ParseReply(h.Run({"COMMAND", "INFO"})).elems.size() == h.table.All().size());
 }
 
 TEST_CASE("COMMAND DOCS of one command") {
@@ -110,7 +104,7 @@ TEST_CASE("COMMAND DOCS without names is well formed in RESP2 and RESP3") {
   for (const char* proto : {"2", "3"}) {
     CAPTURE(proto);
     REQUIRE(h.Run({"HELLO", proto}).size() > 0);
-    RespValue v = Parse(h.Run({"COMMAND", "DOCS"}));
+    RespValue v = ParseReply(h.Run({"COMMAND", "DOCS"}));
     CHECK(v.type == (proto[0] == '3' ? '%' : '*'));
     REQUIRE(v.elems.size() == 2 * h.table.All().size());
     for (size_t i = 0; i < v.elems.size(); i += 2) {
@@ -132,7 +126,7 @@ TEST_CASE("COMMAND DOCS without names is well formed in RESP2 and RESP3") {
 
 TEST_CASE("COMMAND DOCS takes subcommand names") {
   Harness h;
-  RespValue v = Parse(h.Run({"COMMAND", "DOCS", "config|get", "client"}));
+  RespValue v = ParseReply(h.Run({"COMMAND", "DOCS", "config|get", "client"}));
   REQUIRE(v.elems.size() == 4);
   CHECK(v.elems[0].str == "config|get");
   CHECK(v.elems[1].AsMap()["since"].str == "2.0.0");
@@ -164,18 +158,18 @@ TEST_CASE("every connection and server command carries its documentation") {
 
 TEST_CASE("COMMAND LIST and its filters") {
   Harness h;
-  std::vector<std::string> all = Strings(Parse(h.Run({"COMMAND", "LIST"})));
+  std::vector<std::string> all = Strings(ParseReply(h.Run({"COMMAND", "LIST"})));
   CHECK(all.size() == TotalNames(h.table));
   CHECK(std::count(all.begin(), all.end(), "get") == 1);
   CHECK(std::count(all.begin(), all.end(), "client|list") == 1);
 
   std::vector<std::string> clients =
-      Strings(Parse(h.Run({"COMMAND", "LIST", "FILTERBY", "PATTERN", "CLIENT*"})));
+      Strings(ParseReply(h.Run({"COMMAND", "LIST", "FILTERBY", "PATTERN", "CLIENT*"})));
   CHECK(clients.size() == 1 + h.table.Find("client")->subcommands.size());
   for (const std::string& n : clients) CHECK(n.rfind("client", 0) == 0);
 
   std::vector<std::string> conn =
-      Strings(Parse(h.Run({"COMMAND", "LIST", "FILTERBY", "ACLCAT", "connection"})));
+      Strings(ParseReply(h.Run({"COMMAND", "LIST", "FILTERBY", "ACLCAT", "connection"})));
   CHECK(std::count(conn.begin(), conn.end(), "ping") == 1);
   CHECK(std::count(conn.begin(), conn.end(), "client|id") == 1);
   CHECK(std::count(conn.begin(), conn.end(), "get") == 0);
@@ -217,7 +211,7 @@ TEST_CASE("COMMAND GETKEYS of commands whose keys are counted by an argument") {
 
 TEST_CASE("COMMAND INFO marks counted keys: movablekeys and a keynum key spec") {
   Harness h;
-  RespValue info = Parse(h.Run({"COMMAND", "INFO", "zunionstore", "lmpop", "get"}));
+  RespValue info = ParseReply(h.Run({"COMMAND", "INFO", "zunionstore", "lmpop", "get"}));
   REQUIRE(info.elems.size() == 3);
   auto flags = [&](size_t i) { return Strings(info.elems[i].elems[2]); };
   CHECK(flags(0) == std::vector<std::string>{"write", "denyoom", "movablekeys"});
@@ -236,7 +230,7 @@ TEST_CASE("COMMAND INFO marks counted keys: movablekeys and a keynum key spec") 
 
 TEST_CASE("COMMAND HELP and unknown subcommands") {
   Harness h;
-  RespValue help = Parse(h.Run({"COMMAND", "HELP"}));
+  RespValue help = ParseReply(h.Run({"COMMAND", "HELP"}));
   REQUIRE(help.elems.size() > 4);
   CHECK(help.elems[0].str == "COMMAND <subcommand> [<arg> [value] [opt] ...]. Subcommands are:");
   CHECK(h.Run({"COMMAND", "nope"}) == "-ERR unknown subcommand 'nope'. Try COMMAND HELP.\r\n");

@@ -1,6 +1,8 @@
 #pragma once
 // Decodes one complete RESP2/RESP3 reply into a tree, for tests that check the shape of
 // large replies (COMMAND DOCS, INFO) rather than their exact bytes.
+#include <doctest/doctest.h>
+
 #include <cstdint>
 #include <map>
 #include <optional>
@@ -123,6 +125,13 @@ inline std::map<std::string, std::string> InfoFields(std::string_view text) {
     fields[std::string(line.substr(0, colon))] = std::string(line.substr(colon + 1));
   }
   return fields;
+}
+
+// The one reply in `reply`, parsed; fails the running test when it is malformed.
+inline RespValue ParseReply(const std::string& reply) {
+  auto v = RespReader::ParseOne(reply);
+  REQUIRE_MESSAGE(v.has_value(), "malformed reply");
+  return *v;
 }
 
 }  // namespace kvd::testing
