@@ -26,14 +26,7 @@ const std::string kLoadingErr = "-LOADING Redis is loading the dataset in memory
 constexpr std::string_view kBase = "appendonly.aof.1.base.rdb";
 constexpr std::string_view kIncr = "appendonly.aof.1.incr.aof";
 
-std::string InfoField(AofHarness& a, std::string_view field) {
-  const std::string info = a.Run({"INFO", "persistence"});
-  const std::string key = "\r\n" + std::string(field) + ":";
-  const size_t at = info.find(key);
-  if (at == std::string::npos) return "<missing>";
-  const size_t start = at + key.size();
-  return info.substr(start, info.find("\r\n", start) - start);
-}
+using testing::PersistenceInfo;
 
 // dir/appendonlydir with an RDB base holding `base` (key -> value) and one incr file.
 std::string WriteLog(const TempDir& dir, const std::vector<std::pair<std::string, std::string>>& base,
@@ -67,9 +60,9 @@ TEST_CASE("AOF background load: -LOADING between slices, then the data, then log
   CHECK(a.Run({"PING"}) == kLoadingErr);
   CHECK(a.Run({"SET", "new", "x"}) == kLoadingErr);
   CHECK(a.Run({"ECHO", "hi"}) == "$2\r\nhi\r\n");
-  CHECK(InfoField(a, "loading") == "1");
+  CHECK(PersistenceInfo(a, "loading") == "1");
   const uint64_t total = ReadFileBytes(aof_dir + "/" + std::string(kBase)).size() + incr.size();
-  CHECK(InfoField(a, "loading_total_bytes") == std::to_string(total));
+  CHECK(PersistenceInfo(a, "loading_total_bytes") == std::to_string(total));
 
   // The RDB base loads on a thread; then the commands, one per slice here.
   REQUIRE(a.queue.RunUntil([&] {
@@ -77,7 +70,7 @@ TEST_CASE("AOF background load: -LOADING between slices, then the data, then log
   }));
   CHECK_FALSE(done.has_value());
   CHECK(a.Run({"GET", "a"}) == kLoadingErr);
-  const uint64_t loaded = std::stoull(InfoField(a, "loading_loaded_bytes"));
+  const uint64_t loaded = std::stoull(PersistenceInfo(a, "loading_loaded_bytes"));
   CHECK(loaded < total);
 
   REQUIRE(a.queue.RunUntil([&] { return done.has_value(); }));
@@ -87,7 +80,7 @@ TEST_CASE("AOF background load: -LOADING between slices, then the data, then log
   CHECK(a.Run({"GET", "base"}) == "$1\r\nv\r\n");
   CHECK(a.Run({"GET", "a"}) == "$1\r\n2\r\n");
   CHECK(a.Run({"LRANGE", "l", "0", "-1"}) == "*2\r\n$1\r\nx\r\n$1\r\ny\r\n");
-  CHECK(InfoField(a, "loading") == "0");
+  CHECK(PersistenceInfo(a, "loading") == "0");
   // The replay is not the clients': commandstats and the command count leave it out.
   CHECK(a.Run({"INFO", "commandstats"}).find("cmdstat_incr") == std::string::npos);
   CHECK(a.Run({"INFO", "errorstats"}).find("errorstat_LOADING:count=4") != std::string::npos);

@@ -21,14 +21,7 @@ using testing::ListDir;
 using testing::ReadFileBytes;
 using testing::WriteFileBytes;
 
-std::string Info(AofHarness& a, std::string_view field) {
-  const std::string info = a.Run({"INFO", "persistence"});
-  const std::string key = "\r\n" + std::string(field) + ":";
-  const size_t at = info.find(key);
-  if (at == std::string::npos) return "<missing>";
-  const size_t start = at + key.size();
-  return info.substr(start, info.find("\r\n", start) - start);
-}
+using testing::PersistenceInfo;
 
 bool RewriteDone(AofHarness& a) { return !a.aof->Info().rewrite_in_progress; }
 
@@ -45,7 +38,7 @@ TEST_CASE("startup on an empty directory creates Redis 7's layout") {
         "file appendonly.aof.1.incr.aof seq 1 type i\n");
   CHECK(ReadFileBytes(aof_dir + "/appendonly.aof.1.base.rdb").starts_with("REDIS0009"));
   CHECK(a.aof->state() == Aof::State::kOn);
-  CHECK(Info(a, "aof_enabled") == "1");
+  CHECK(PersistenceInfo(a, "aof_enabled") == "1");
 }
 
 TEST_CASE("appenddirname and appendfilename name the directory and the files") {
@@ -143,13 +136,13 @@ TEST_CASE("BGREWRITEAOF compacts the log and keeps the writes made during it") {
     CHECK(a.Run({"BGREWRITEAOF"}) == "+Background append only file rewriting started\r\n");
     CHECK(a.Run({"BGREWRITEAOF"}) ==
           "-ERR Background append only file rewriting already in progress\r\n");
-    CHECK(Info(a, "aof_rewrite_in_progress") == "1");
+    CHECK(PersistenceInfo(a, "aof_rewrite_in_progress") == "1");
     // Writes while the base is being written go to the new incr file.
     a.Run({"SET", "during", "1"});
     a.Run({"INCR", "counter"});
     REQUIRE(a.queue.RunUntil([&] { return RewriteDone(a); }));
-    CHECK(Info(a, "aof_last_bgrewrite_status") == "ok");
-    CHECK(Info(a, "aof_rewrites") == "1");
+    CHECK(PersistenceInfo(a, "aof_last_bgrewrite_status") == "ok");
+    CHECK(PersistenceInfo(a, "aof_rewrites") == "1");
     CHECK(ListDir(aof_dir) == std::vector<std::string>{"appendonly.aof.2.base.rdb",
                                                        "appendonly.aof.2.incr.aof",
                                                        "appendonly.aof.manifest"});
@@ -161,7 +154,7 @@ TEST_CASE("BGREWRITEAOF compacts the log and keeps the writes made during it") {
     CHECK(ReadFileBytes(aof_dir + "/appendonly.aof.2.incr.aof") ==
           AofCommands({{"SELECT", "0"}, {"SET", "during", "1"}, {"INCR", "counter"},
                        {"SET", "after", "1"}}));
-    CHECK(std::stoull(Info(a, "aof_base_size")) > 0);
+    CHECK(std::stoull(PersistenceInfo(a, "aof_base_size")) > 0);
   }
   AofHarness b(dir.path());
   REQUIRE(b.aof->LoadAndOpen() == "");
@@ -181,7 +174,7 @@ TEST_CASE("a rewrite with aof-use-rdb-preamble no writes its base as commands") 
     a.Run({"ZADD", "z", "1.5", "m"});
     REQUIRE(a.Run({"BGREWRITEAOF"}) == "+Background append only file rewriting started\r\n");
     REQUIRE(a.queue.RunUntil([&] { return RewriteDone(a); }));
-    CHECK(Info(a, "aof_last_bgrewrite_status") == "ok");
+    CHECK(PersistenceInfo(a, "aof_last_bgrewrite_status") == "ok");
     CHECK(ListDir(aof_dir) == std::vector<std::string>{"appendonly.aof.2.base.aof",
                                                        "appendonly.aof.2.incr.aof",
                                                        "appendonly.aof.manifest"});
@@ -207,14 +200,14 @@ TEST_CASE("a rewrite asked for while a BGSAVE runs is scheduled and starts after
                                                 [&](const std::string&) { saved = true; }) ==
           "");
   CHECK(a.Run({"BGREWRITEAOF"}) == "+Background append only file rewriting scheduled\r\n");
-  CHECK(Info(a, "aof_rewrite_scheduled") == "1");
-  CHECK(Info(a, "aof_pending_rewrite") == "1");
+  CHECK(PersistenceInfo(a, "aof_rewrite_scheduled") == "1");
+  CHECK(PersistenceInfo(a, "aof_pending_rewrite") == "1");
   REQUIRE(a.queue.RunUntil([&] { return saved; }));
   a.aof->Cron(a.h.clock.NowMs());
-  CHECK(Info(a, "aof_rewrite_scheduled") == "0");
-  CHECK(Info(a, "aof_rewrite_in_progress") == "1");
+  CHECK(PersistenceInfo(a, "aof_rewrite_scheduled") == "0");
+  CHECK(PersistenceInfo(a, "aof_rewrite_in_progress") == "1");
   REQUIRE(a.queue.RunUntil([&] { return RewriteDone(a); }));
-  CHECK(Info(a, "aof_last_bgrewrite_status") == "ok");
+  CHECK(PersistenceInfo(a, "aof_last_bgrewrite_status") == "ok");
 }
 
 TEST_CASE("the log rewrites itself once it grows past the percentage and the minimum size") {
@@ -244,9 +237,9 @@ TEST_CASE("CONFIG SET appendonly yes writes a base from the dataset; no turns it
     AofHarness a(dir.path(), {{"appendonly", "no"}});
     a.h.config.OnChange([&](std::string_view name) { a.aof->OnConfigChange(name); });
     a.Run({"SET", "before", "1"});
-    CHECK(Info(a, "aof_enabled") == "0");
+    CHECK(PersistenceInfo(a, "aof_enabled") == "0");
     CHECK(a.Run({"CONFIG", "SET", "appendonly", "yes"}) == "+OK\r\n");
-    CHECK(Info(a, "aof_enabled") == "1");
+    CHECK(PersistenceInfo(a, "aof_enabled") == "1");
     a.Run({"SET", "during", "1"});
     // No exit until the log holds the dataset.
     CHECK_FALSE(a.aof->PrepareShutdown());
@@ -258,7 +251,7 @@ TEST_CASE("CONFIG SET appendonly yes writes a base from the dataset; no turns it
                                                        "appendonly.aof.1.incr.aof",
                                                        "appendonly.aof.manifest"});
     CHECK(a.Run({"CONFIG", "SET", "appendonly", "no"}) == "+OK\r\n");
-    CHECK(Info(a, "aof_enabled") == "0");
+    CHECK(PersistenceInfo(a, "aof_enabled") == "0");
     a.Run({"SET", "off", "1"});  // not logged
   }
   AofHarness b(dir.path());
@@ -275,7 +268,7 @@ TEST_CASE("BGREWRITEAOF with the log off writes a base and a manifest") {
   REQUIRE(a.queue.RunUntil([&] { return RewriteDone(a); }));
   CHECK(ReadFileBytes(dir.File("appendonlydir/appendonly.aof.manifest")) ==
         "file appendonly.aof.1.base.rdb seq 1 type b\n");
-  CHECK(Info(a, "aof_enabled") == "0");
+  CHECK(PersistenceInfo(a, "aof_enabled") == "0");
 }
 
 TEST_CASE("a log that cannot be written refuses writes with MISCONF") {
@@ -290,10 +283,10 @@ TEST_CASE("a log that cannot be written refuses writes with MISCONF") {
   REQUIRE(::symlink("/dev/full", incr.c_str()) == 0);
   AofHarness a(dir.path());
   REQUIRE(a.aof->LoadAndOpen() == "");
-  CHECK(Info(a, "aof_last_write_status") == "ok");
+  CHECK(PersistenceInfo(a, "aof_last_write_status") == "ok");
   CHECK(a.Run({"SET", "k", "v"}) == "+OK\r\n");  // everysec: acknowledged before the write
   REQUIRE(a.queue.RunUntil([&] { return !a.aof->WriteError().empty(); }));
-  CHECK(Info(a, "aof_last_write_status") == "err");
+  CHECK(PersistenceInfo(a, "aof_last_write_status") == "err");
   CHECK(a.Run({"SET", "k2", "v"}) ==
         "-MISCONF Errors writing to the AOF file: No space left on device\r\n");
   CHECK(a.Run({"PING"}) ==
@@ -308,13 +301,13 @@ TEST_CASE("a log that cannot be written refuses writes with MISCONF") {
 TEST_CASE("INFO persistence shows the log's state as Redis names it") {
   TempDir dir;
   AofHarness a(dir.path(), {{"appendonly", "no"}});
-  CHECK(Info(a, "aof_enabled") == "0");
-  CHECK(Info(a, "aof_rewrite_in_progress") == "0");
-  CHECK(Info(a, "aof_last_rewrite_time_sec") == "-1");
-  CHECK(Info(a, "aof_current_rewrite_time_sec") == "-1");
-  CHECK(Info(a, "aof_last_bgrewrite_status") == "ok");
-  CHECK(Info(a, "aof_last_write_status") == "ok");
-  CHECK(Info(a, "aof_current_size") == "<missing>");  // only while enabled
+  CHECK(PersistenceInfo(a, "aof_enabled") == "0");
+  CHECK(PersistenceInfo(a, "aof_rewrite_in_progress") == "0");
+  CHECK(PersistenceInfo(a, "aof_last_rewrite_time_sec") == "-1");
+  CHECK(PersistenceInfo(a, "aof_current_rewrite_time_sec") == "-1");
+  CHECK(PersistenceInfo(a, "aof_last_bgrewrite_status") == "ok");
+  CHECK(PersistenceInfo(a, "aof_last_write_status") == "ok");
+  CHECK(PersistenceInfo(a, "aof_current_size") == "<missing>");  // only while enabled
   AofHarness b(dir.path());
   REQUIRE(b.aof->LoadAndOpen() == "");
   b.Run({"SET", "k", "v"});
@@ -324,9 +317,9 @@ TEST_CASE("INFO persistence shows the log's state as Redis names it") {
   };
   const uint64_t base = size("appendonly.aof.1.base.rdb");
   const uint64_t incr = size("appendonly.aof.1.incr.aof");
-  CHECK(Info(b, "aof_current_size") == std::to_string(base + incr));
-  CHECK(Info(b, "aof_base_size") == std::to_string(base));
-  CHECK(Info(b, "aof_buffer_length") == "0");
+  CHECK(PersistenceInfo(b, "aof_current_size") == std::to_string(base + incr));
+  CHECK(PersistenceInfo(b, "aof_base_size") == std::to_string(base));
+  CHECK(PersistenceInfo(b, "aof_buffer_length") == "0");
 }
 
 TEST_CASE("the AOF parameters take Redis's values and errors") {

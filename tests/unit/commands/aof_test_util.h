@@ -66,4 +66,14 @@ class AofHarness {
   std::unique_ptr<Aof> aof;
 };
 
+// One field of INFO persistence as the harness's client sees it; "<missing>" when absent.
+inline std::string PersistenceInfo(AofHarness& a, std::string_view field) {
+  const std::string info = a.Run({"INFO", "persistence"});
+  const std::string key = "\r\n" + std::string(field) + ":";
+  const size_t at = info.find(key);
+  if (at == std::string::npos) return "<missing>";
+  const size_t start = at + key.size();
+  return info.substr(start, info.find("\r\n", start) - start);
+}
+
 }  // namespace kvd::testing
