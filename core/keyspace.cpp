@@ -47,7 +47,8 @@ Keyspace::Keyspace(Keyspace&& other) noexcept
       expire_cursor_(std::exchange(other.expire_cursor_, 0)),
       rng_state_(other.rng_state_),
       observer_(std::exchange(other.observer_, nullptr)),
-      mark_(other.mark_) {}
+      mark_(other.mark_),
+      access_(other.access_) {}
 
 Keyspace& Keyspace::operator=(Keyspace&& other) noexcept {
   if (this != &other) {
@@ -84,7 +85,8 @@ void Keyspace::Account(const Footprint& removed, const Footprint& added) {
   }
 }
 
-Record* Keyspace::FindLive(std::string_view key, uint64_t hash, int64_t now_ms, size_t* index) {
+Record* Keyspace::FindLive(std::string_view key, uint64_t hash, int64_t now_ms, size_t* index,
+                           bool touch) {
   const size_t i = main_.FindIndex(key, hash);
   if (i == RecordTable::kNotFound) return nullptr;
   Record* r = main_.At(i);
@@ -95,8 +97,20 @@ Record* Keyspace::FindLive(std::string_view key, uint64_t hash, int64_t now_ms, 
     ShrinkTables();
     return nullptr;
   }
+  if (touch) Touch(r);
   if (index != nullptr) *index = i;
   return r;
+}
+
+void Keyspace::Touch(Record* r) {
+  const AccessClock& clock = *access_;
+  if (clock.no_touch()) return;
+  if (!clock.lfu()) {
+    r->set_access(clock.lru_clock());  // the cron-kept value: no clock call per lookup
+    return;
+  }
+  const double random = static_cast<double>(NextRandom() >> 11) * 0x1.0p-53;  // [0, 1)
+  r->set_access(clock.Touched(r->access(), random));
 }
 
 void Keyspace::Link(Record* r, uint64_t hash) {
@@ -159,6 +173,7 @@ Record* Keyspace::InsertString(std::string_view key, uint64_t hash, std::string_
   main_.ReserveOne();
   if (expire_at_ms != kNoExpiry) volatile_.ReserveOne();
   Record* r = Record::NewString(key, value, expire_at_ms);
+  Stamp(r);
   Link(r, hash);
   return r;
 }
@@ -278,6 +293,10 @@ const Record* Keyspace::Find(std::string_view key, int64_t now_ms) {
   return FindLive(key, HashKey(key), now_ms, nullptr);
 }
 
+const Record* Keyspace::FindNoTouch(std::string_view key, int64_t now_ms) {
+  return FindLive(key, HashKey(key), now_ms, nullptr, /*touch=*/false);
+}
+
 const Record* Keyspace::Peek(std::string_view key) const { return main_.Find(key, HashKey(key)); }
 
 bool Keyspace::SetString(std::string_view key, std::string_view value, int64_t expire_at_ms,
@@ -332,6 +351,7 @@ size_t Keyspace::SetRange(std::string_view key, size_t offset, std::string_view 
     char* p = n->MutableStringData();
     std::memset(p, 0, offset);
     std::memcpy(p + offset, data.data(), data.size());
+    Stamp(n);
     Link(n, hash);
     return end;
   }
@@ -405,6 +425,7 @@ bool Keyspace::CopyTo(std::string_view from, Keyspace& dst, std::string_view to,
   const bool exists = dst.FindLive(to, to_hash, now_ms, nullptr) != nullptr;
   if (exists && !replace) return false;
   Record* n = Record::Rekeyed(*r, to);
+  dst.Stamp(n);  // a new object in Redis: it starts afresh
   try {
     if (r->type() != ValueType::kString) {
       n->set_object(nullptr);  // until the copy exists: never free the source's object
@@ -609,6 +630,7 @@ Record* Keyspace::OpenCollection(std::string_view key, int64_t now_ms, ValueType
     DestroyObject(type, object);
     throw;
   }
+  Stamp(r);
   Link(r, hash);
   *created = true;
   return r;
@@ -644,6 +666,13 @@ bool Keyspace::StoreObject(std::string_view key, ValueType type, void* object,
   } catch (...) {
     DestroyObject(type, object);
     throw;
+  }
+  // Under LFU an overwritten key keeps its counter (Redis's dbSetValue); otherwise the new
+  // value is a new object, accessed now.
+  if (old != nullptr && access_->lfu()) {
+    r->set_access(old->access());
+  } else {
+    Stamp(r);
   }
   // Reserving may have rehashed main_: find the old record's slot again.
   if (old != nullptr) Destroy(Unlink(main_.FindIndex(key, hash), hash));

@@ -11,6 +11,11 @@
 // <= now_ms as absent, deleting it on the spot (lazy expiry). ExpireSome() reclaims the
 // rest in the background (active expiry).
 //
+// Every lookup of a key (Find, Get, Read, Write, and the writes, which look the key up
+// first) counts as an access, as Redis's lookupKey: it updates the record's access field
+// from the keyspace's AccessClock (core/access_clock.h) unless that clock says no-touch.
+// FindNoTouch and Peek never do.
+//
 // Views (std::string_view, const Record*) returned by this class stay valid until the
 // next call that writes to the keyspace (any non-const call may expire keys, so treat every
 // non-const call as a write).
@@ -23,6 +28,7 @@
 #include <string>
 #include <string_view>
 
+#include "core/access_clock.h"
 #include "core/collection.h"
 #include "core/record.h"
 #include "core/record_table.h"
@@ -141,6 +147,9 @@ class Keyspace {
 
   // The live record for key, or nullptr (missing or expired; an expired key is deleted).
   const Record* Find(std::string_view key, int64_t now_ms);
+  // As Find, but not an access: the access field stays as it was (OBJECT, Redis's
+  // LOOKUP_NOTOUCH).
+  const Record* FindNoTouch(std::string_view key, int64_t now_ms);
   // The record without expiring it (snapshotting, MEMORY USAGE of a known-live key...).
   const Record* Peek(std::string_view key) const;
 
@@ -289,6 +298,11 @@ class Keyspace {
   };
   void set_key_listener(KeyListener* listener) { key_listener_ = listener; }
 
+  // Stamps new keys and updates them on access (core/access_clock.h); never null. Belongs
+  // to the database slot, as the listeners. AccessClock::Process() unless set.
+  void set_access_clock(AccessClock* clock) { access_ = clock; }
+  AccessClock& access_clock() const { return *access_; }
+
   // INFO keyspace `expires`: keys with a TTL, including expired ones not reclaimed yet
   // (exact right after Count(now_ms), which reclaims them).
   size_t KeysWithExpiry() const;
@@ -326,8 +340,14 @@ class Keyspace {
   static Footprint FootprintOf(const Record& r);
   void Account(const Footprint& removed, const Footprint& added);
 
-  // The live record for key (index in main_ into *index); deletes it when expired.
-  Record* FindLive(std::string_view key, uint64_t hash, int64_t now_ms, size_t* index);
+  // The live record for key (index in main_ into *index); deletes it when expired. A
+  // lookup: updates the access field unless `touch` is false or the clock says no-touch.
+  Record* FindLive(std::string_view key, uint64_t hash, int64_t now_ms, size_t* index,
+                   bool touch = true);
+  // An access to r (Redis's updateLFU, or the LRU clock).
+  void Touch(Record* r);
+  // Gives a record created now its initial access field.
+  void Stamp(Record* r) const { r->set_access(access_->Initial()); }
   // Hands r to the snapshot observer when r still belongs to the running snapshot; call
   // before any write changes or removes r.
   void BeforeChange(Record* r) {
@@ -376,6 +396,7 @@ class Keyspace {
   bool mark_ = false;  // records marked otherwise still belong to the running snapshot
   const ExpireListener* expire_listener_ = nullptr;  // not moved with the contents
   KeyListener* key_listener_ = nullptr;              // nor this
+  AccessClock* access_ = &AccessClock::Process();     // nor this
 };
 
 template <class T>

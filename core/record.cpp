@@ -26,10 +26,18 @@ size_t WriteVarint(uint8_t* p, uint64_t v) { return varint::Write(p, v); }
 
 size_t GreedySize(size_t need) { return need < kMaxPrealloc ? need * 2 : need + kMaxPrealloc; }
 
-// Writes header and key; returns the offset of the value part.
+// Bytes before the value part for a key of `key_size` bytes.
+size_t HeadSize(size_t key_size) {
+  return Record::kHeadFixedBytes + Record::VarintSize(key_size) + key_size;
+}
+
+// Writes header, access field (zero until the keyspace stamps it) and key; returns the
+// offset of the value part.
 size_t WriteHead(uint8_t* p, uint8_t header, std::string_view key) {
   p[0] = header;
-  size_t off = 1 + WriteVarint(p + 1, key.size());
+  std::memset(p + 1, 0, Record::kHeadFixedBytes - 1);
+  size_t off = Record::kHeadFixedBytes;
+  off += WriteVarint(p + off, key.size());
   if (!key.empty()) std::memcpy(p + off, key.data(), key.size());
   return off + key.size();
 }
@@ -40,8 +48,8 @@ size_t Record::AllocSize() const { return malloc_usable_size(const_cast<Record*>
 
 Record* Record::NewStringUninit(std::string_view key, size_t len, int64_t expire_at_ms) {
   const bool has_ttl = expire_at_ms != kNoExpiry;
-  const size_t need = 1 + VarintSize(key.size()) + key.size() + VarintSize(len) + len +
-                      (has_ttl ? sizeof(int64_t) : 0);
+  const size_t need =
+      HeadSize(key.size()) + VarintSize(len) + len + (has_ttl ? sizeof(int64_t) : 0);
   uint8_t* p = Allocate(need);
   const uint8_t header =
       static_cast<uint8_t>(ValueType::kString) | (has_ttl ? kHasExpiry : uint8_t{0});
@@ -54,8 +62,7 @@ Record* Record::NewStringUninit(std::string_view key, size_t len, int64_t expire
 Record* Record::NewObject(std::string_view key, ValueType type, void* object,
                           int64_t expire_at_ms) {
   const bool has_ttl = expire_at_ms != kNoExpiry;
-  const size_t need =
-      1 + VarintSize(key.size()) + key.size() + sizeof object + (has_ttl ? sizeof(int64_t) : 0);
+  const size_t need = HeadSize(key.size()) + sizeof object + (has_ttl ? sizeof(int64_t) : 0);
   uint8_t* p = Allocate(need);
   const uint8_t header = static_cast<uint8_t>(type) | (has_ttl ? kHasExpiry : uint8_t{0});
   const size_t off = WriteHead(p, header, key);
@@ -73,11 +80,13 @@ Record* Record::NewString(std::string_view key, std::string_view value, int64_t 
 Record* Record::Rekeyed(const Record& src, std::string_view key) {
   const size_t voff = src.ValueOffset();
   const size_t tail = src.UsedSize() - voff;  // value part + expiry
-  const size_t need = 1 + VarintSize(key.size()) + key.size() + tail;
+  const size_t need = HeadSize(key.size()) + tail;
   uint8_t* p = Allocate(need);
   const size_t off = WriteHead(p, src.header_, key);
   std::memcpy(p + off, src.bytes() + voff, tail);
-  return reinterpret_cast<Record*>(p);
+  Record* r = reinterpret_cast<Record*>(p);
+  r->set_access(src.access());  // RENAME keeps the object, and Redis its `lru`
+  return r;
 }
 
 Record* Record::Reshape(Record* r, size_t len, size_t keep, int64_t expire_at_ms, bool greedy,

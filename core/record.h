@@ -1,14 +1,19 @@
 #pragma once
 // One key with its value and expiry, in one heap allocation:
 //
-//   [header][varint key length][key][value part][expire_at_ms: 8 bytes, only with a TTL]
+//   [header][access: 3 bytes][varint key length][key][value part][expire_at_ms: 8 bytes,
+//   only with a TTL]
 //
 // header:     bits 0-2 the ValueType, bit 3 set when the record has a TTL, bit 4 the snapshot
 //             mark (core/consistent_snapshot.h); 5-7 reserved.
+// access:     Redis's 24-bit `lru` field, little-endian: the last access time or the LFU
+//             counter and its decay time (core/access_clock.h says which and how). It sits
+//             before the key, so every reshape keeps it without copying it on purpose.
 // value part: a string is [varint length][bytes]; a collection keeps an 8-byte pointer to
 //             its heap object here instead.
 // Varints are LEB128 (7 bits per byte), so a short key or value costs one length byte:
-// "key:00000001" with a 16-byte value is 31 bytes in all.
+// "key:00000001" with a 16-byte value is 34 bytes in all (glibc serves 25 to 40 bytes from
+// one 48-byte chunk, so the access field costs that key nothing).
 //
 // The key sits right after the header and never moves: a new value or a new TTL rewrites
 // only what follows it, in place when the allocation (malloc_usable_size) has room. The
@@ -36,8 +41,8 @@ class Record {
 
   std::string_view key() const {
     uint64_t len;
-    const size_t n = ReadVarint(bytes() + 1, &len);
-    return {reinterpret_cast<const char*>(bytes() + 1 + n), static_cast<size_t>(len)};
+    const size_t n = ReadVarint(bytes() + kKeyOffset, &len);
+    return {reinterpret_cast<const char*>(bytes() + kKeyOffset + n), static_cast<size_t>(len)};
   }
   ValueType type() const { return static_cast<ValueType>(header_ & kTypeMask); }
   bool has_expiry() const { return (header_ & kHasExpiry) != 0; }
@@ -76,6 +81,19 @@ class Record {
     header_ = static_cast<uint8_t>((header_ & ~kSnapshotMark) | (mark ? kSnapshotMark : 0));
   }
 
+  // The 24-bit access field (core/access_clock.h). New records start at 0; the keyspace
+  // stamps them. Every reshape, and Rekeyed, keeps it.
+  uint32_t access() const {
+    const uint8_t* b = bytes() + 1;
+    return b[0] | (uint32_t{b[1]} << 8) | (uint32_t{b[2]} << 16);
+  }
+  void set_access(uint32_t v) {
+    uint8_t* b = bytes() + 1;
+    b[0] = static_cast<uint8_t>(v);
+    b[1] = static_cast<uint8_t>(v >> 8);
+    b[2] = static_cast<uint8_t>(v >> 16);
+  }
+
   bool IsExpiredAt(int64_t now_ms) const { return has_expiry() && expire_at_ms() <= now_ms; }
 
   // Bytes of the layout above.
@@ -103,6 +121,9 @@ class Record {
   static Record* SetExpiry(Record* r, int64_t expire_at_ms);
   static void Free(Record* r);
 
+  // Header byte + access field: the bytes before the key's length.
+  static constexpr size_t kHeadFixedBytes = 4;
+
   // LEB128 helpers (core/varint.h), shared with the layout code.
   static size_t VarintSize(uint64_t v) { return varint::Size(v); }
   static size_t ReadVarint(const uint8_t* p, uint64_t* v) { return varint::Read(p, v); }
@@ -111,6 +132,7 @@ class Record {
   static constexpr uint8_t kTypeMask = 0x07;
   static constexpr uint8_t kHasExpiry = 0x08;
   static constexpr uint8_t kSnapshotMark = 0x10;
+  static constexpr size_t kKeyOffset = kHeadFixedBytes;  // the key's length varint
 
   const uint8_t* bytes() const { return reinterpret_cast<const uint8_t*>(this); }
   uint8_t* bytes() { return reinterpret_cast<uint8_t*>(this); }
@@ -118,8 +140,8 @@ class Record {
   // Offset of the value part (just past the key).
   size_t ValueOffset() const {
     uint64_t len;
-    const size_t n = ReadVarint(bytes() + 1, &len);
-    return 1 + n + static_cast<size_t>(len);
+    const size_t n = ReadVarint(bytes() + kKeyOffset, &len);
+    return kKeyOffset + n + static_cast<size_t>(len);
   }
   // Offset just past the value part.
   size_t ValueEnd() const {

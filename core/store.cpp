@@ -13,7 +13,7 @@ constexpr size_t kAcceptableStalePercent = 10;
 
 Store::Store(size_t databases) : dbs_(databases) {}
 
-Store::Store(Store&& other) noexcept : dbs_(std::move(other.dbs_)) {
+Store::Store(Store&& other) noexcept : dbs_(std::move(other.dbs_)), access_(other.access_) {
   for (Keyspace& db : dbs_) {
     db.set_expire_listener(nullptr);
     db.set_key_listener(nullptr);
@@ -28,6 +28,7 @@ Store& Store::operator=(Store&& other) noexcept {
   } else {
     dbs_ = std::move(other.dbs_);
     for (Keyspace& db : dbs_) {
+      db.set_access_clock(access_);
       db.set_expire_listener(expire_fn_ ? &expire_listener_ : nullptr);
       db.set_key_listener(key_listener_ ? &key_forwarder_ : nullptr);
     }
@@ -40,6 +41,11 @@ void Store::SwapDbs(size_t a, size_t b) {
   if (a == b) return;
   if (key_listener_ != nullptr) key_listener_->DatabasesSwapping(a, b);
   std::swap(dbs_[a], dbs_[b]);
+}
+
+void Store::SetAccessClock(AccessClock* clock) {
+  access_ = clock;
+  for (Keyspace& db : dbs_) db.set_access_clock(clock);
 }
 
 void Store::SetKeyListener(KeyListener* listener) {

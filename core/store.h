@@ -24,6 +24,11 @@ class Store {
   const Keyspace& Db(size_t index) const { return dbs_[index]; }
 
   void SwapDbs(size_t a, size_t b);
+
+  // The access clock of every database (core/access_clock.h): AccessClock::Process() unless
+  // set. The server configures it (maxmemory-policy, lfu-*) and its cron refreshes it.
+  AccessClock& access_clock() const { return *access_; }
+  void SetAccessClock(AccessClock* clock);
   // Calls fn(db index, key) for every key that expires in any database, just before it is
   // deleted (Keyspace::set_expire_listener). An empty fn stops the calls. The store must not
   // move while a listener is set (the databases point back at it).
@@ -75,6 +80,7 @@ class Store {
   KeyListener* key_listener_ = nullptr;
   KeyForwarder key_forwarder_{*this};
   size_t next_db_ = 0;  // the cycle resumes where the last one ran out of time
+  AccessClock* access_ = &AccessClock::Process();
 };
 
 }  // namespace kvd

@@ -1,5 +1,6 @@
 #include "core/text.h"
 
+#include <cctype>
 #include <utility>
 
 namespace kvd {
@@ -148,6 +149,31 @@ std::string PrintableKey(std::string_view s) {
   }
   if (s.size() > kMaxShown) out += "...";
   return out;
+}
+
+void AppendRepr(std::string& out, std::string_view s) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  out += '"';
+  for (unsigned char c : s) {
+    switch (c) {
+      case '\\': out += "\\\\"; break;
+      case '"': out += "\\\""; break;
+      case '\n': out += "\\n"; break;
+      case '\r': out += "\\r"; break;
+      case '\t': out += "\\t"; break;
+      case '\a': out += "\\a"; break;
+      case '\b': out += "\\b"; break;
+      default:
+        if (std::isprint(c)) {
+          out += static_cast<char>(c);
+        } else {
+          out += "\\x";
+          out += kHex[c >> 4];
+          out += kHex[c & 15];
+        }
+    }
+  }
+  out += '"';
 }
 
 }  // namespace kvd

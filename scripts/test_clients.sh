@@ -5,8 +5,9 @@
 #   scripts/test_clients.sh KVD_BINARY [SUITE ...]   # default: all suites
 #   scripts/test_clients.sh --install-node-deps       # only `npm ci`, when needed
 #
-# Suites: python-redis (Debian's python3-redis), ioredis, node-redis, connect-redis (npm
-# packages pinned by tests/clients/node/package-lock.json), hiredis (libhiredis-dev; the
+# Suites: python-redis (Debian's python3-redis), ioredis, node-redis (node-redis v5, run twice:
+# RESP2, then RESP3), connect-redis (npm packages pinned by tests/clients/node/package-lock.json),
+# hiredis (libhiredis-dev; the
 # program is KVD_HIREDIS_SUITE when set, as CMake builds it, else compiled here with cc).
 # Exits non-zero when any suite fails.
 set -euo pipefail
@@ -60,9 +61,14 @@ for suite in "${suites[@]}"; do
     python-redis)
       # Debian's interpreter: python3-redis lives in its dist-packages.
       cmd=(env PYTHONDONTWRITEBYTECODE=1 /usr/bin/python3 "$clients/python/run_suite.py" "$kvd") ;;
-    ioredis | node-redis | connect-redis)
+    ioredis | connect-redis)
       install_node_deps
       cmd=(node "$clients/node/run.js" "$suite" "$kvd") ;;
+    node-redis)
+      install_node_deps
+      # Both protocols, each with its own `node-redis (RESPn): ...` line; fails if either fails.
+      cmd=(bash -c 'rc=0; for s in node-redis node-redis-resp3; do
+                      node "$0" "$s" "$1" || rc=1; done; exit $rc' "$clients/node/run.js" "$kvd") ;;
     hiredis)
       cmd=("$(hiredis_suite)" "$kvd") ;;
     *)

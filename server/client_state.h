@@ -67,6 +67,33 @@ struct ClientState {
 
   // MULTI/EXEC and WATCH (server/transaction.h).
   TransactionState txn;
+
+  // CLIENT REPLY (Redis's CLIENT_REPLY_OFF, _SKIP_NEXT, _SKIP): kOff drops every reply until
+  // CLIENT REPLY ON; SKIP sets kSkipNext, which becomes kSkip once its own command is done,
+  // so that only the next command's reply is dropped. Pushes are never dropped.
+  enum class ReplyMode { kOn, kOff, kSkipNext, kSkip };
+  ReplyMode reply_mode = ReplyMode::kOn;
+  bool no_evict = false;  // CLIENT NO-EVICT (flag 'e'); kvd evicts no clients yet
+  bool monitor = false;   // MONITOR: sees every command run (server/monitor.h)
+  // A command waits for CLIENT PAUSE to end (server/client_pause.h); `blocked` is set too,
+  // so that the connection holds the client's later commands as for a blocking command.
+  bool paused = false;
+
+  // CLIENT NO-TOUCH: this client's commands, TOUCH excepted, leave keys' access time and
+  // LFU counter alone.
+  bool no_touch = false;
+
+  // Client-side caching, CLIENT TRACKING (server/tracking.h). `tracking_redirect`: the id of
+  // the client invalidations go to (0: this one); `tracking_caching`: CLIENT CACHING was
+  // given for the next command; `tracking_broken_redir`: the redirect client went away.
+  bool tracking = false;
+  bool tracking_bcast = false;
+  bool tracking_optin = false;
+  bool tracking_optout = false;
+  bool tracking_noloop = false;
+  bool tracking_caching = false;
+  bool tracking_broken_redir = false;
+  uint64_t tracking_redirect = 0;
 };
 
 }  // namespace kvd

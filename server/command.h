@@ -2,6 +2,7 @@
 // What a command is (CommandSpec, kept in one table) and what its handler gets
 // (CommandContext). Handlers never re-check arity: the dispatcher did.
 #include <cstdint>
+#include <memory>
 #include <span>
 #include <string>
 #include <string_view>
@@ -17,6 +18,7 @@ struct ClientState;
 class ServerState;
 struct CommandContext;
 class Dispatcher;
+class LatencyHistogram;
 
 // Redis's command flags, as COMMAND INFO names them.
 enum CommandFlag : uint32_t {
@@ -64,6 +66,9 @@ struct CommandSpec {
   mutable uint64_t usec = 0;
   mutable uint64_t rejected_calls = 0;
   mutable uint64_t failed_calls = 0;
+  // Its latency distribution (LATENCY HISTOGRAM): made on its first call, when
+  // latency-tracking is on.
+  mutable std::shared_ptr<LatencyHistogram> latency_histogram;
 };
 
 struct CommandContext {
@@ -130,6 +135,7 @@ void RegisterAofCommands(CommandTable& t);  // BGREWRITEAOF (aof_commands.cpp)
 void RegisterPubSubFamily(CommandTable& t);  // pubsub_commands.cpp
 void RegisterTransactionCommands(CommandTable& t);  // MULTI, EXEC... (transaction_commands.cpp)
 void RegisterSlowlogCommands(CommandTable& t);  // SLOWLOG (slowlog_commands.cpp)
+void RegisterLatencyCommands(CommandTable& t);  // LATENCY (latency_commands.cpp)
 void RegisterAllCommands(CommandTable& t);
 
 }  // namespace kvd

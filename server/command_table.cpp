@@ -74,6 +74,7 @@ void RegisterAllCommands(CommandTable& t) {
   RegisterPubSubFamily(t);
   RegisterTransactionCommands(t);
   RegisterSlowlogCommands(t);
+  RegisterLatencyCommands(t);
 }
 
 }  // namespace kvd

@@ -15,6 +15,7 @@
 #include "core/text.h"
 #include "protocol/resp_parser.h"
 #include "server/keyspace_events.h"
+#include "server/latency_histogram.h"
 
 namespace kvd {
 namespace {
@@ -282,6 +283,29 @@ std::string GetOutputBufferLimits(const ConfigValues& v) {
   return out;
 }
 
+// latency-tracking-info-percentiles: percentiles between 0 and 100; "" = none.
+std::string SetPercentiles(ConfigValues& v, Values values, bool) {
+  std::vector<double> out;
+  for (std::string_view value : values) {
+    for (std::string_view word : SplitWords(value)) {
+      std::optional<double> d = ParseDouble(word);
+      if (!d || *d < 0 || *d > 100) return "Invalid latency-tracking-info-percentiles parameters";
+      out.push_back(*d);
+    }
+  }
+  v.latency_tracking_info_percentiles = std::move(out);
+  return "";
+}
+
+std::string GetPercentiles(const ConfigValues& v) {
+  std::string out;
+  for (double d : v.latency_tracking_info_percentiles) {
+    if (!out.empty()) out += ' ';
+    out += FormatPercentile(d);
+  }
+  return out;
+}
+
 std::vector<Param> AllParams() {
   std::vector<Param> p;
   p.push_back(IntParam("port", false, &ConfigValues::port, 0, 65535));
@@ -295,6 +319,11 @@ std::vector<Param> AllParams() {
   p.push_back(IntParam("slowlog-log-slower-than", true, &ConfigValues::slowlog_log_slower_than,
                        -1, INT64_MAX));
   p.push_back(IntParam("slowlog-max-len", true, &ConfigValues::slowlog_max_len, 0, INT64_MAX));
+  p.push_back(IntParam("latency-monitor-threshold", true,
+                       &ConfigValues::latency_monitor_threshold, 0, INT64_MAX));
+  p.push_back(BoolParam("latency-tracking", true, &ConfigValues::latency_tracking));
+  p.push_back(MakeParam("latency-tracking-info-percentiles", true, true, SetPercentiles,
+                        GetPercentiles));
   p.push_back(StringParam("dir", true, &ConfigValues::dir, [](std::string& s) {
     std::string err;
     s = ResolveDir(s, &err);
@@ -330,8 +359,15 @@ std::vector<Param> AllParams() {
                           &ConfigValues::client_query_buffer_limit, 1024 * 1024));
   p.push_back(IntParam("io-threads", false, &ConfigValues::io_threads, 1, 128));
   p.push_back(MemoryParam("maxmemory", true, &ConfigValues::maxmemory, 0));
-  // kvd never evicts: with maxmemory set, writes are refused as under Redis's noeviction.
-  p.push_back(EnumParam("maxmemory-policy", &ConfigValues::maxmemory_policy, {"noeviction"}));
+  // Every Redis policy is accepted and decides how keys' access field reads (LRU or LFU,
+  // core/access_clock.h); kvd does not evict yet: with maxmemory set, writes are refused as
+  // under Redis's noeviction.
+  p.push_back(EnumParam("maxmemory-policy", &ConfigValues::maxmemory_policy,
+                        {"volatile-lru", "volatile-lfu", "volatile-random", "volatile-ttl",
+                         "allkeys-lru", "allkeys-lfu", "allkeys-random", "noeviction"}));
+  p.push_back(IntParam("maxmemory-samples", true, &ConfigValues::maxmemory_samples, 1, INT_MAX));
+  p.push_back(IntParam("lfu-log-factor", true, &ConfigValues::lfu_log_factor, 0, INT_MAX));
+  p.push_back(IntParam("lfu-decay-time", true, &ConfigValues::lfu_decay_time, 0, INT_MAX));
   p.push_back(BoolParam("lazyfree-lazy-user-del", true, &ConfigValues::lazyfree_lazy_user_del));
   p.push_back(
       BoolParam("lazyfree-lazy-user-flush", true, &ConfigValues::lazyfree_lazy_user_flush));

@@ -48,6 +48,10 @@ struct ConfigValues {
   int io_threads = 1;
   int64_t maxmemory = 0;
   std::string maxmemory_policy = "noeviction";
+  // LFU counters (core/access_clock.h) and the eviction sample size.
+  int lfu_log_factor = 10;
+  int lfu_decay_time = 1;  // minutes
+  int maxmemory_samples = 5;
   // Redis's lazyfree: DEL acts as UNLINK, FLUSHALL/FLUSHDB without SYNC as ASYNC.
   bool lazyfree_lazy_user_del = false;
   bool lazyfree_lazy_user_flush = false;
@@ -69,6 +73,11 @@ struct ConfigValues {
   int notify_keyspace_events = 0;
   int64_t slowlog_log_slower_than = 10000;  // microseconds; < 0 = off, 0 = every command
   int64_t slowlog_max_len = 128;
+  // The latency monitor (LATENCY): spikes of at least this many milliseconds; 0 = off.
+  int64_t latency_monitor_threshold = 0;
+  // Per-command latency histograms (LATENCY HISTOGRAM, INFO latencystats).
+  bool latency_tracking = true;
+  std::vector<double> latency_tracking_info_percentiles = {50, 99, 99.9};
   // Indexed by ClientClass; Redis's defaults.
   std::array<OutputBufferLimit, 3> client_output_buffer_limit = {{
       {0, 0, 0},

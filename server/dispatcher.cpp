@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "server/aof/aof.h"
+#include "server/commands/latency_commands.h"
 #include "server/errors.h"
 #include "server/pubsub.h"
 #include "server/transaction.h"
@@ -20,6 +21,8 @@ inline constexpr std::string_view kBgsaveMisconfErr =
 inline constexpr std::string_view kOomErr =
     "OOM command not allowed when used memory > 'maxmemory'.";
 inline constexpr std::string_view kLoadingErr = "LOADING Redis is loading the dataset in memory";
+inline constexpr std::string_view kMonitorKeyspaceErr =
+    "ERR Replica can't interact with the keyspace";
 
 bool ArityOk(const CommandSpec& spec, size_t argc) {
   int n = static_cast<int>(argc);
@@ -69,6 +72,21 @@ void Dispatcher::PropagateAll(const std::vector<LoggedCommand>& commands) {
 void Dispatcher::Execute(ClientState& client, std::span<const std::string_view> args,
                          std::string& out) {
   if (args.empty()) return;  // Redis skips empty requests without a reply
+  // What a pause that has timed out held runs first, before anything that came after it.
+  if (HeldMayRun(client)) ReleaseHeld();
+  const size_t from = out.size();
+  Dispatch(client, args, out);
+  if (!client.blocked) FilterReply(client, out, from);
+  // CLIENT UNPAUSE (or a pause that ran out meanwhile) lets the held commands go now.
+  if (HeldMayRun(client)) ReleaseHeld();
+}
+
+bool Dispatcher::HeldMayRun(const ClientState& client) const {
+  return pause_.held() != 0 && !client.replaying_aof && pause_.Releasable(server_.clock.NowMs());
+}
+
+void Dispatcher::Dispatch(ClientState& client, std::span<const std::string_view> args,
+                          std::string& out) {
   // A log replay runs with expiry suspended, as Redis loads: the log holds absolute expiry
   // times and a DEL for every key that expired, so what was live when a command was logged
   // is live again when it is replayed, however long ago that was.
@@ -131,12 +149,18 @@ void Dispatcher::Execute(ClientState& client, std::span<const std::string_view> 
       !client.replaying_aof && ((flags & kWrite) || spec->name == "ping")) {
     return reject(spec, kBgsaveMisconfErr);
   }
+  // A monitor is a replica to Redis: it may not touch the keyspace.
+  if (client.monitor && ((flags & (kWrite | kReadOnly)) || MayReplicate(*spec))) {
+    return reject(spec, kMonitorKeyspaceErr);
+  }
   // A RESP2 client with subscriptions may only (un)subscribe, PING, QUIT and RESET.
   if (!AllowedInSubscriberMode(client, *spec)) return reject(spec, SubscriberModeError(*spec));
   // While the dataset loads at startup only the commands flagged "loading" run, as in Redis.
   if (server_.loading && !(flags & kLoading) && !client.replaying_aof) {
     return reject(spec, kLoadingErr);
   }
+  // CLIENT PAUSE: the command waits, with the client's later ones, until the pause ends.
+  if (pause_.Holds(client, *spec, flags, now_ms)) return pause_.Hold(client, args);
 
   if (client.txn.active && !RunsInsideMulti(*spec)) {
     return QueueCommand(client, *spec, args, reply);
@@ -148,23 +172,34 @@ void Dispatcher::Run(ClientState& client, const CommandSpec& spec,
                      std::span<const std::string_view> args, ReplyWriter& reply, int64_t now_ms) {
   CommandContext ctx{args, reply, server_.store, client, server_, spec, now_ms};
   ctx.dispatcher = this;
+  server_.tracking.BeforeCommand(client);  // client-side caching (server/tracking.h)
+  server_.store.access_clock().set_no_touch(client.no_touch && spec.name != "touch");
   auto start = std::chrono::steady_clock::now();
   spec.handler(ctx);
   auto elapsed = std::chrono::steady_clock::now() - start;
   // Writes to watched keys that may have changed nothing count once the command says so.
   server_.watched_keys.Settle(ctx.dirty > 0);
+  server_.tracking.AfterCommand(ctx);
+  // Monitors see a command once it ran (a blocking one when it first blocks), in the
+  // database it left the client in; not the admin commands, nor a log replay.
+  if (!monitors_.empty() && !rerun_ && !client.replaying_aof &&
+      !(spec.flags & (kSkipMonitor | kAdmin))) {
+    monitors_.Feed(server_, client, spec, client.db, args);
+  }
 
   spec.usec += std::chrono::duration_cast<std::chrono::microseconds>(elapsed).count();
   // A command that blocked has not run yet: it counts once served, timed out or unblocked.
   if (client.blocked) return;
   spec.calls++;
   if (ctx.failed) spec.failed_calls++;
+  const int64_t elapsed_us =
+      std::chrono::duration_cast<std::chrono::microseconds>(elapsed).count();
   if (!(spec.flags & kSkipSlowlog) && !client.replaying_aof) {
     const ConfigValues& cfg = server_.config.values();
-    server_.slowlog.MaybeRecord(
-        cfg.slowlog_log_slower_than, cfg.slowlog_max_len, client, args,
-        std::chrono::duration_cast<std::chrono::microseconds>(elapsed).count(), now_ms / 1000);
+    server_.slowlog.MaybeRecord(cfg.slowlog_log_slower_than, cfg.slowlog_max_len, client, args,
+                                elapsed_us, now_ms / 1000);
   }
+  if (!client.replaying_aof) RecordCommandLatency(server_, spec, elapsed_us, now_ms);
   if (server_.propagate && !client.replaying_aof && (ctx.dirty > 0 || !ctx.propagated.empty())) {
     Propagate(ctx);
   }

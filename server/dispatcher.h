@@ -6,7 +6,9 @@
 #include <string_view>
 #include <vector>
 
+#include "server/client_pause.h"
 #include "server/client_state.h"
+#include "server/monitor.h"
 #include "server/server_state.h"
 
 namespace kvd {
@@ -15,8 +17,19 @@ class Dispatcher {
  public:
   explicit Dispatcher(ServerState& server) : server_(server) {}
 
-  // Appends the command's reply to `out`, encoded for the client's protocol version.
+  // Appends the command's reply to `out`, encoded for the client's protocol version, unless
+  // CLIENT REPLY drops it. A command that blocks or is held by CLIENT PAUSE replies later,
+  // through ClientState::resume.
   void Execute(ClientState& client, std::span<const std::string_view> args, std::string& out);
+
+  // Periodic work (the server's cron): ends a CLIENT PAUSE whose time is up and runs what it
+  // held.
+  void Cron(int64_t now_ms);
+
+  // CLIENT PAUSE / UNPAUSE and MONITOR. Held commands run after the command that ended the
+  // pause, or at the next Cron once its time is up.
+  ClientPause& pause() { return pause_; }
+  Monitors& monitors() { return monitors_; }
 
   // EXEC (server/transaction_exec.cpp): runs the client's queued commands one after the
   // other with nothing in between, replying an array of their replies. What they change is
@@ -47,8 +60,22 @@ class Dispatcher {
   void ServeKey(size_t db, const std::string& key);
   void RunAgain(ClientState& client);
   bool serving_blocked_ = false;
+  bool rerun_ = false;  // a blocked command runs again: monitors saw it when it blocked
+
+  // Execute without CLIENT REPLY's filter (a held command's reply goes through resume).
+  void Dispatch(ClientState& client, std::span<const std::string_view> args, std::string& out);
+  // Runs the commands CLIENT PAUSE held, in the order they came (dispatcher_pause.cpp).
+  void ReleaseHeld();
+  bool HeldMayRun(const ClientState& client) const;
+  ClientPause pause_;
+  Monitors monitors_;
 
   ServerState& server_;
 };
+
+// CLIENT REPLY's filter: drops what the client's command appended to `out` from `from` on
+// when its replies are off or skipped, then moves SKIP on to the next command, as Redis's
+// resetClient. Called once per command, when its reply is made (or comes, once blocked).
+void FilterReply(ClientState& client, std::string& out, size_t from);
 
 }  // namespace kvd

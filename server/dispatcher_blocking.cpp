@@ -47,7 +47,9 @@ void Dispatcher::RunAgain(ClientState& client) {
   std::vector<std::string_view> args(waiter->args.begin(), waiter->args.end());
   std::string out;
   ReplyWriter reply(out, client.resp);
+  rerun_ = true;
   Run(client, *spec, args, reply, server_.clock.NowMs());
+  rerun_ = false;
   if (client.blocked) {
     // Blocked again: the wait goes on with its first deadline.
     server_.blocked.SetDeadline(client, waiter->deadline_ms);

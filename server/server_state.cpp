@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "server/key_access.h"
 #include "server/keyspace_events.h"
 
 namespace kvd {
@@ -19,6 +20,7 @@ ServerState::ServerState(Config& config, Store& store, CommandTable& commands,
   start_time_ms = clock.NowMs();
   last_save_time = start_time_ms / 1000;
   background_snapshot = std::make_unique<BackgroundSnapshot>(*this);
+  InstallKeyAccess(*this);  // keys' access time / LFU counter: policy and clock
   // Redis logs a DEL for every key that expires, so a replay never depends on when it runs.
   store.SetExpireListener([this](size_t db, std::string_view key) {
     if (!loading) NotifyKeyspaceEvent(*this, kNotifyExpired, "expired", key, db);
@@ -40,6 +42,7 @@ void ServerState::RemoveClient(ClientState& c) {
   blocked.Unblock(c);
   pubsub.RemoveClient(c);
   watched_keys.UnwatchAll(c);
+  tracking.Disable(c);
   auto it = clients.find(c.id);
   if (it != clients.end() && it->second == &c) clients.erase(it);
 }
@@ -60,6 +63,7 @@ void ServerState::CountError(std::string_view message) {
 }
 
 void ServerState::Cron(int64_t now_ms) {
+  store.access_clock().Update(now_ms);  // Redis's server.lruclock: lookups read this
   if (ops_sample_ms_ == 0) {
     ops_sample_ms_ = now_ms;
     ops_sample_count_ = stats.total_commands_processed;
@@ -91,7 +95,9 @@ void ServerState::ResetStats() {
     spec.calls = spec.usec = spec.rejected_calls = spec.failed_calls = 0;
     for (const CommandSpec& sub : spec.subcommands) {
       sub.calls = sub.usec = sub.rejected_calls = sub.failed_calls = 0;
+      sub.latency_histogram.reset();
     }
+    spec.latency_histogram.reset();
   }
   for (size_t i = 0; i < store.DatabaseCount(); ++i) store.Db(i).ResetExpiredCount();
 }

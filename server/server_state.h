@@ -20,9 +20,13 @@
 #include "server/client_state.h"
 #include "server/command.h"
 #include "server/config.h"
+#include "server/latency_monitor.h"
+#include "server/key_change_fanout.h"
 #include "server/lazy_free.h"
+#include "server/new_key_events.h"
 #include "server/slowlog.h"
 #include "server/pubsub.h"
+#include "server/tracking.h"
 #include "server/watched_keys.h"
 
 namespace kvd {
@@ -81,6 +85,8 @@ class ServerState {
   LazyFree lazyfree;
   // Commands that ran for at least slowlog-log-slower-than microseconds (SLOWLOG).
   SlowLog slowlog;
+  // Latency spikes by event class (LATENCY).
+  LatencyMonitor latency;
   // Background snapshots (BGSAVE, the AOF rewrite's base file): one runs at a time.
   std::unique_ptr<BackgroundSnapshot> background_snapshot;
   bool rdb_bgsave_in_progress = false;    // the running background snapshot is a BGSAVE
@@ -103,8 +109,17 @@ class ServerState {
   // Pub/sub subscriptions and delivery (server/pubsub.h).
   PubSub pubsub;
 
+  // Every key change, passed on to WATCH and client-side caching, whichever listen.
+  KeyChangeFanout key_changes{store};
+
   // WATCHed keys, and the clients whose EXEC a change to one of them fails.
-  WatchedKeys watched_keys{store, clock};
+  WatchedKeys watched_keys{store, clock, key_changes};
+
+  // Client-side caching: CLIENT TRACKING and its invalidation messages.
+  Tracking tracking{*this, key_changes};
+
+  // Keyspace notifications of the `n` class ("new" keys).
+  NewKeyEvents new_key_events{*this, key_changes};
 
   // Hooks set by the network layer; commands call them.
   std::function<void(ShutdownMode)> request_shutdown;  // SHUTDOWN, after replies are sent

@@ -7,18 +7,22 @@
 
 namespace kvd {
 
-WatchedKeys::WatchedKeys(Store& store, const Clock& clock)
-    : store_(store), clock_(clock), dbs_(store.DatabaseCount()) {}
+WatchedKeys::WatchedKeys(Store& store, const Clock& clock, KeyChangeFanout& changes)
+    : store_(store), clock_(clock), changes_(changes), dbs_(store.DatabaseCount()) {}
 
 WatchedKeys::~WatchedKeys() {
-  if (listening_) store_.SetKeyListener(nullptr);
+  if (listening_) changes_.Remove(this);
 }
 
 void WatchedKeys::Listen() {
   const bool want = size_ > 0;
   if (want == listening_) return;
   listening_ = want;
-  store_.SetKeyListener(want ? this : nullptr);
+  if (want) {
+    changes_.Add(this);
+  } else {
+    changes_.Remove(this);
+  }
 }
 
 void WatchedKeys::Watch(ClientState& client, size_t db, std::string_view key) {

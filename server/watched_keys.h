@@ -20,6 +20,7 @@
 
 #include "core/clock.h"
 #include "core/store.h"
+#include "server/key_change_fanout.h"
 #include "server/transaction_state.h"
 
 namespace kvd {
@@ -28,7 +29,8 @@ struct ClientState;
 
 class WatchedKeys final : public Store::KeyListener {
  public:
-  WatchedKeys(Store& store, const Clock& clock);
+  // Hears of changes through `changes`, the store's fan-out, while some key is watched.
+  WatchedKeys(Store& store, const Clock& clock, KeyChangeFanout& changes);
   ~WatchedKeys();
   WatchedKeys(const WatchedKeys&) = delete;
   WatchedKeys& operator=(const WatchedKeys&) = delete;
@@ -73,6 +75,7 @@ class WatchedKeys final : public Store::KeyListener {
 
   Store& store_;
   const Clock& clock_;
+  KeyChangeFanout& changes_;
   std::vector<KeyClients> dbs_;  // by database index
   size_t size_ = 0;
   bool listening_ = false;

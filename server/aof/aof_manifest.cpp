@@ -25,32 +25,6 @@ bool NeedsRepr(std::string_view s) {
   return false;
 }
 
-// Redis's sdscatrepr.
-void AppendRepr(std::string& out, std::string_view s) {
-  static constexpr char kHex[] = "0123456789abcdef";
-  out += '"';
-  for (unsigned char c : s) {
-    switch (c) {
-      case '\\': out += "\\\\"; break;
-      case '"': out += "\\\""; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
-      case '\a': out += "\\a"; break;
-      case '\b': out += "\\b"; break;
-      default:
-        if (std::isprint(c)) {
-          out += static_cast<char>(c);
-        } else {
-          out += "\\x";
-          out += kHex[c >> 4];
-          out += kHex[c & 15];
-        }
-    }
-  }
-  out += '"';
-}
-
 void AppendLine(std::string& out, const AofFileInfo& f) {
   out += "file ";
   if (NeedsRepr(f.name)) {

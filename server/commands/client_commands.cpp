@@ -1,4 +1,5 @@
-// CLIENT ID|SETNAME|GETNAME|SETINFO|INFO|LIST|KILL|UNBLOCK|HELP.
+// CLIENT ID|SETNAME|GETNAME|SETINFO|INFO|LIST|KILL|UNBLOCK|PAUSE|UNPAUSE|REPLY|NO-EVICT|HELP,
+// and MONITOR.
 #include "server/commands/client_commands.h"
 
 #include <algorithm>
@@ -13,8 +14,11 @@
 #include "server/blocking.h"
 #include "server/client_state.h"
 #include "server/command.h"
+#include "server/commands/client_no_touch.h"
+#include "server/commands/client_tracking.h"
 #include "server/commands/key_spec.h"
 #include "server/commands/subcommand_help.h"
+#include "server/dispatcher.h"
 #include "server/errors.h"
 #include "server/server_state.h"
 #include "server/transaction.h"
@@ -86,11 +90,19 @@ std::string ClientInfoLine(const ClientState& c, const CommandContext& ctx) {
   AppendField(out, "name", c.name);
   AppendField(out, "age", age);
   AppendField(out, "idle", idle);
+  // In Redis's order (catClientInfoString); 'N' when none.
   std::string flags;
+  if (c.monitor) flags += 'O';
   if (c.pubsub) flags += 'P';
   if (c.txn.active) flags += 'x';
   if (c.blocked) flags += 'b';
+  if (c.tracking) flags += 't';
+  if (c.tracking_broken_redir) flags += 'R';
+  if (c.tracking_bcast) flags += 'B';
   if (c.txn.watch_touched) flags += 'd';
+  if (c.close_after_reply) flags += 'c';
+  if (c.no_evict) flags += 'e';
+  if (c.no_touch) flags += 'T';
   AppendField(out, "flags", flags.empty() ? "N" : flags);
   AppendField(out, "db", static_cast<int64_t>(c.db));
   AppendField(out, "sub", static_cast<int64_t>(c.pubsub_channels.size()));
@@ -110,7 +122,7 @@ std::string ClientInfoLine(const ClientState& c, const CommandContext& ctx) {
   AppendField(out, "events", "r");
   AppendField(out, "cmd", cmd);
   AppendField(out, "user", c.user);
-  AppendField(out, "redir", -1);
+  AppendField(out, "redir", c.tracking ? static_cast<int64_t>(c.tracking_redirect) : -1);
   AppendField(out, "resp", c.resp);
   AppendField(out, "lib-name", c.lib_name);
   AppendField(out, "lib-ver", c.lib_ver);
@@ -191,13 +203,16 @@ struct KillFilter {
   uint64_t id = 0;
   bool by_user = false;  // only "default" exists, and every client is it
   bool skip_me = true;
+  int64_t max_age = 0;  // seconds; 0: any age
 
-  bool Matches(const ClientState& c) const {
+  bool Matches(const ClientState& c, int64_t now_ms) const {
     if (addr && c.addr != *addr) return false;
     if (laddr && c.laddr != *laddr) return false;
     if (type && *type != TypeOf(c)) return false;
     if (id != 0 && c.id != id) return false;
     if (by_user && c.user != "default") return false;
+    // MAXAGE (Redis 7.4): connections at least that many seconds old.
+    if (max_age != 0 && now_ms / 1000 - c.created_ms / 1000 < max_age) return false;
     return true;
   }
 };
@@ -222,6 +237,10 @@ std::optional<std::string> ParseKillFilter(std::span<const std::string_view> arg
     } else if (EqualsIgnoreCase(opt, "user")) {
       if (val != "default") return "ERR No such user '" + std::string(val) + "'";
       f.by_user = true;
+    } else if (EqualsIgnoreCase(opt, "maxage")) {
+      std::optional<int64_t> age = ParseInt64(val);
+      if (!age) return std::string("ERR maxage is not an integer or out of range");
+      f.max_age = *age;
     } else if (EqualsIgnoreCase(opt, "skipme")) {
       if (EqualsIgnoreCase(val, "yes")) {
         f.skip_me = true;
@@ -253,7 +272,7 @@ void CmdClientKill(CommandContext& ctx) {
   // Collect first: a kill hook may unregister its client while we iterate.
   std::vector<ClientState*> victims;
   for (const auto& [id, c] : ctx.server.clients) {
-    if (!filter.Matches(*c)) continue;
+    if (!filter.Matches(*c, ctx.now_ms)) continue;
     if (c == &ctx.client && filter.skip_me) continue;
     victims.push_back(c);
   }
@@ -296,9 +315,86 @@ void CmdClientUnblock(CommandContext& ctx) {
   ctx.reply.Integer(unblocked ? 1 : 0);
 }
 
+// CLIENT PAUSE timeout [WRITE|ALL]: holds every command (ALL, the default) or those that
+// may change data (WRITE) for `timeout` milliseconds.
+void CmdClientPause(CommandContext& ctx) {
+  auto args = ctx.args;
+  if (args.size() > 4) {
+    return ctx.Error("ERR unknown subcommand or wrong number of arguments for '" +
+                     std::string(args[1]) + "'. Try CLIENT HELP.");
+  }
+  std::optional<int64_t> ms = ParseInt64(args[2]);
+  if (!ms) return ctx.Error("ERR timeout is not an integer or out of range");
+  if (*ms < 0) return ctx.Error("ERR timeout is negative");
+  if (*ms > INT64_MAX - ctx.now_ms) return ctx.Error("ERR timeout is out of range");
+  ClientPause::Mode mode = ClientPause::Mode::kAll;
+  if (args.size() == 4) {
+    if (EqualsIgnoreCase(args[3], "write")) {
+      mode = ClientPause::Mode::kWrite;
+    } else if (!EqualsIgnoreCase(args[3], "all")) {
+      return ctx.Error("ERR CLIENT PAUSE mode must be WRITE or ALL");
+    }
+  }
+  ctx.dispatcher->pause().Pause(mode, ctx.now_ms + *ms);
+  ctx.reply.Ok();
+}
+
+// CLIENT UNPAUSE: the held commands run once this one is done.
+void CmdClientUnpause(CommandContext& ctx) {
+  ctx.dispatcher->pause().Unpause();
+  ctx.reply.Ok();
+}
+
+// CLIENT REPLY ON|OFF|SKIP. OFF and SKIP reply nothing (their own reply is dropped too);
+// SKIP while replies are off changes nothing. The dispatcher applies the mode.
+void CmdClientReply(CommandContext& ctx) {
+  using Mode = ClientState::ReplyMode;
+  std::string_view arg = ctx.args[2];
+  if (EqualsIgnoreCase(arg, "on")) {
+    ctx.client.reply_mode = Mode::kOn;
+    ctx.reply.Ok();
+  } else if (EqualsIgnoreCase(arg, "off")) {
+    ctx.client.reply_mode = Mode::kOff;
+  } else if (EqualsIgnoreCase(arg, "skip")) {
+    if (ctx.client.reply_mode != Mode::kOff) ctx.client.reply_mode = Mode::kSkipNext;
+  } else {
+    ctx.Error(kSyntaxErr);
+  }
+}
+
+// CLIENT NO-EVICT ON|OFF: the client's flag 'e'. kvd evicts no clients (there is no
+// maxmemory-clients), so the flag is only kept and reported.
+void CmdClientNoEvict(CommandContext& ctx) {
+  std::string_view arg = ctx.args[2];
+  if (EqualsIgnoreCase(arg, "on")) {
+    ctx.client.no_evict = true;
+  } else if (EqualsIgnoreCase(arg, "off")) {
+    ctx.client.no_evict = false;
+  } else {
+    return ctx.Error(kSyntaxErr);
+  }
+  ctx.reply.Ok();
+}
+
+// MONITOR: +OK, then a line for every command any client runs. Again: nothing, as Redis
+// ignores it. Not inside MULTI/EXEC, where a client cannot wait.
+void CmdMonitor(CommandContext& ctx) {
+  if (ctx.client.deny_blocking) {
+    return ctx.Error("ERR MONITOR isn't allowed for DENY BLOCKING client");
+  }
+  if (ctx.client.monitor) return;
+  ctx.dispatcher->monitors().Add(ctx.client);
+  ctx.reply.Ok();
+}
+
 void CmdClientHelp(CommandContext& ctx) {
   ReplySubcommandHelp(ctx.reply, "CLIENT",
-                      {"GETNAME",
+                      {"CACHING (YES|NO)",
+                       "    Enable/disable tracking of the keys for next command in OPTIN/OPTOUT "
+                       "modes.",
+                       "GETREDIR",
+                       "    Return the client ID we are redirecting to when tracking is enabled.",
+                       "GETNAME",
                        "    Return the name of the current connection.",
                        "ID",
                        "    Return the ID of the current connection.",
@@ -320,10 +416,18 @@ void CmdClientHelp(CommandContext& ctx) {
                        "      Skip killing current connection (default: yes).",
                        "    * ID <client-id>",
                        "      Kill connections by client id.",
+                       "    * MAXAGE <maxage>",
+                       "      Kill connections older than the specified age.",
                        "LIST [options ...]",
                        "    Return information about client connections. Options:",
                        "    * TYPE (NORMAL|MASTER|REPLICA|PUBSUB)",
                        "      Return clients of specified type.",
+                       "UNPAUSE",
+                       "    Stop the current client pause, resuming traffic.",
+                       "PAUSE <timeout> [WRITE|ALL]",
+                       "    Suspend all, or just write, clients for <timeout> milliseconds.",
+                       "REPLY (ON|OFF|SKIP)",
+                       "    Control the replies sent to the current connection.",
                        "SETNAME <name>",
                        "    Assign the name <name> to the current connection.",
                        "SETINFO <option> <value>",
@@ -331,7 +435,16 @@ void CmdClientHelp(CommandContext& ctx) {
                        "    * LIB-NAME: the client lib name.",
                        "    * LIB-VER: the client lib version.",
                        "UNBLOCK <clientid> [TIMEOUT|ERROR]",
-                       "    Unblock the specified blocked client."});
+                       "    Unblock the specified blocked client.",
+                       "TRACKING (ON|OFF) [REDIRECT <id>] [BCAST] [PREFIX <prefix> [...]]",
+                       "         [OPTIN] [OPTOUT] [NOLOOP]",
+                       "    Control server assisted client side caching.",
+                       "TRACKINGINFO",
+                       "    Report tracking status for the current connection.",
+                       "NO-EVICT (ON|OFF)",
+                       "    Protect current client connection from eviction.",
+                       "NO-TOUCH (ON|OFF)",
+                       "    Will not touch LRU/LFU stats when this mode is on."});
 }
 
 constexpr uint32_t kClientFlags = kNoScript | kLoading | kStale;
@@ -369,11 +482,42 @@ CommandSpec ClientCommandSpec() {
                {kAdminCats, "connection", "5.0.0",
                 "Unblocks a client blocked by a blocking command from a different connection.",
                 "O(log N) where N is the number of client connections"}),
+      MakeSpec("client|pause", -3, kAdmin | kClientFlags, {}, CmdClientPause,
+               {kAdminCats, "connection", "3.0.0",
+                "Suspends commands processing.", "O(1)"}),
+      MakeSpec("client|unpause", 2, kAdmin | kClientFlags, {}, CmdClientUnpause,
+               {kAdminCats, "connection", "6.2.0",
+                "Resumes processing commands from paused clients.",
+                "O(N) Where N is the number of paused clients"}),
+      MakeSpec("client|reply", 3, kClientFlags, {}, CmdClientReply,
+               {kConnCats, "connection", "3.2.0",
+                "Instructs the server whether to reply to commands.", "O(1)"}),
+      MakeSpec("client|no-evict", 3, kAdmin | kClientFlags, {}, CmdClientNoEvict,
+               {kAdminCats, "connection", "7.0.0",
+                "Sets the client eviction mode of the connection.", "O(1)"}),
       MakeSpec("client|help", 2, kLoading | kStale, {}, CmdClientHelp,
                {kConnCats, "connection", "5.0.0",
                 "Returns helpful text about the different subcommands.", "O(1)"}),
   };
+  for (CommandSpec& sub : ClientTrackingSubcommands()) {
+    client.subcommands.push_back(std::move(sub));
+  }
+  client.subcommands.push_back(ClientNoTouchSpec());
   return client;
+}
+
+CommandSpec MonitorCommandSpec() {
+  return MakeSpec("monitor", 1, kAdmin | kNoScript | kLoading | kStale, {}, CmdMonitor,
+                  {"@admin @slow @dangerous", "server", "1.0.0",
+                   "Listens for all requests received by the server in real-time.", ""});
+}
+
+void ResetClientManagement(CommandContext& ctx) {
+  if (ctx.client.monitor && ctx.dispatcher != nullptr) {
+    ctx.dispatcher->monitors().Remove(ctx.client);
+  }
+  ctx.client.reply_mode = ClientState::ReplyMode::kOn;
+  ctx.client.no_evict = false;
 }
 
 }  // namespace kvd

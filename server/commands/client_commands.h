@@ -9,6 +9,13 @@ namespace kvd {
 // The CLIENT container with its subcommands, registered by RegisterConnectionFamily.
 CommandSpec ClientCommandSpec();
 
+// MONITOR, registered by RegisterConnectionFamily.
+CommandSpec MonitorCommandSpec();
+
+// RESET's part (Redis's clearClientConnectionState): leaves MONITOR, replies back on,
+// NO-EVICT off.
+void ResetClientManagement(CommandContext& ctx);
+
 // Redis's rule for client names and CLIENT SETINFO values: printable ASCII, no spaces.
 bool IsValidClientAttr(std::string_view s);
 

@@ -2,6 +2,8 @@
 // redis-cli 7 reads COMMAND DOCS at start to build its hints.
 #include "server/commands/command_docs.h"
 
+#include <algorithm>
+#include <bit>
 #include <optional>
 #include <span>
 #include <string>
@@ -11,6 +13,7 @@
 #include "core/numeric.h"
 #include "core/text.h"
 #include "server/command.h"
+#include "server/commands/command_docs_data.h"
 #include "server/commands/key_spec.h"
 #include "server/commands/subcommand_help.h"
 #include "server/errors.h"
@@ -85,10 +88,11 @@ void ReplyKeySpecHead(ReplyWriter& r, std::string_view flag, int begin_index) {
   r.Bulk("find_keys");
 }
 
-// Key specs: one "range" spec from the legacy (first, last, step) triple and one "keynum"
-// spec for keys counted by an argument, flagged RO or RW from the command's flags (the
-// counted keys of a command that also names a destination are its read-only sources).
-void ReplyKeySpecs(ReplyWriter& r, const CommandSpec& s) {
+// Key specs of a command Redis does not document: one "range" spec from the legacy (first,
+// last, step) triple and one "keynum" spec for keys counted by an argument, flagged RO or RW
+// from the command's flags (the counted keys of a command that also names a destination are
+// its read-only sources).
+void ReplyDerivedKeySpecs(ReplyWriter& r, const CommandSpec& s) {
   const bool range = s.first_key > 0;
   const bool keynum = s.numkeys_index > 0;
   r.SetHeader((range ? 1 : 0) + (keynum ? 1 : 0));
@@ -123,7 +127,65 @@ void ReplyKeySpecs(ReplyWriter& r, const CommandSpec& s) {
   }
 }
 
+// A set of words as simple strings (flags) or bulk strings (tips), as Redis sends each.
+void ReplyWordSet(ReplyWriter& r, std::string_view words, bool simple) {
+  std::vector<std::string_view> list = SplitWords(words);
+  r.SetHeader(list.size());
+  for (std::string_view w : list) simple ? r.Simple(w) : r.Bulk(w);
+}
+
+void ReplyIntField(ReplyWriter& r, std::string_view name, int64_t v) {
+  r.Bulk(name);
+  r.Integer(v);
+}
+
+// A key spec as Redis documents it (keySpecsToReply in Redis's server.c).
+void ReplyDocKeySpec(ReplyWriter& r, const KeySpecDoc& k) {
+  r.MapHeader(k.notes.empty() ? 3 : 4);
+  if (!k.notes.empty()) {
+    r.Bulk("notes");
+    r.Bulk(k.notes);
+  }
+  r.Bulk("flags");
+  ReplyWordSet(r, k.flags, /*simple=*/true);
+  r.Bulk("begin_search");
+  r.MapHeader(2);
+  r.Bulk("type");
+  r.Bulk(k.begin_type);
+  r.Bulk("spec");
+  if (k.begin_type == "index") {
+    r.MapHeader(1);
+    ReplyIntField(r, "index", k.begin);
+  } else if (k.begin_type == "keyword") {
+    r.MapHeader(2);
+    r.Bulk("keyword");
+    r.Bulk(k.keyword);
+    ReplyIntField(r, "startfrom", k.begin);
+  } else {
+    r.MapHeader(0);
+  }
+  r.Bulk("find_keys");
+  r.MapHeader(2);
+  r.Bulk("type");
+  r.Bulk(k.find_type);
+  r.Bulk("spec");
+  if (k.find_type == "range") {
+    r.MapHeader(3);
+    ReplyIntField(r, "lastkey", k.a);
+    ReplyIntField(r, "keystep", k.b);
+    ReplyIntField(r, "limit", k.c);
+  } else if (k.find_type == "keynum") {
+    r.MapHeader(3);
+    ReplyIntField(r, "keynumidx", k.a);
+    ReplyIntField(r, "firstkey", k.b);
+    ReplyIntField(r, "keystep", k.c);
+  } else {
+    r.MapHeader(0);
+  }
+}
+
 void ReplyCommandInfo(ReplyWriter& r, const CommandSpec& s) {
+  const CommandDoc* doc = FindCommandDoc(s.name);
   r.ArrayHeader(10);
   r.Bulk(s.name);
   r.Integer(s.arity);
@@ -136,18 +198,116 @@ void ReplyCommandInfo(ReplyWriter& r, const CommandSpec& s) {
   r.Integer(s.first_key);
   r.Integer(s.last_key);
   r.Integer(s.key_step);
-  std::vector<std::string_view> cats = SplitWords(s.acl_categories);
-  r.SetHeader(cats.size());
-  for (std::string_view c : cats) r.Simple(c);
-  r.SetHeader(0);  // tips
-  ReplyKeySpecs(r, s);
+  ReplyWordSet(r, s.acl_categories, /*simple=*/true);
+  ReplyWordSet(r, doc != nullptr ? doc->tips : std::string_view(), /*simple=*/false);
+  if (doc != nullptr) {
+    std::span<const KeySpecDoc> specs = KeySpecs(*doc);
+    r.SetHeader(specs.size());
+    for (const KeySpecDoc& k : specs) ReplyDocKeySpec(r, k);
+  } else {
+    ReplyDerivedKeySpecs(r, s);
+  }
   r.SetHeader(s.subcommands.size());
   for (const CommandSpec& sub : s.subcommands) ReplyCommandInfo(r, sub);
 }
 
-// The four fields are always present, even if empty: redis-cli reads "summary" and "group"
-// of every entry without checking they were sent.
+void ReplyOptionalBulk(ReplyWriter& r, std::string_view name, std::string_view value) {
+  if (value.empty()) return;
+  r.Bulk(name);
+  r.Bulk(value);
+}
+
+// Arguments as Redis's addReplyCommandArgList gives them; absent fields are left out.
+void ReplyArguments(ReplyWriter& r, std::span<const ArgDoc> args) {
+  r.ArrayHeader(args.size());
+  for (const ArgDoc& a : args) {
+    const size_t nflags = std::popcount(a.flags);
+    r.MapHeader(2 + !a.display_text.empty() + (a.key_spec_index >= 0) + !a.token.empty() +
+                !a.summary.empty() + !a.since.empty() + !a.deprecated_since.empty() +
+                (nflags > 0) + (a.num_children > 0));
+    r.Bulk("name");
+    r.Bulk(a.name);
+    r.Bulk("type");
+    r.Bulk(a.type);
+    ReplyOptionalBulk(r, "display_text", a.display_text);
+    if (a.key_spec_index >= 0) ReplyIntField(r, "key_spec_index", a.key_spec_index);
+    ReplyOptionalBulk(r, "token", a.token);
+    ReplyOptionalBulk(r, "summary", a.summary);
+    ReplyOptionalBulk(r, "since", a.since);
+    ReplyOptionalBulk(r, "deprecated_since", a.deprecated_since);
+    if (nflags > 0) {
+      r.Bulk("flags");
+      r.SetHeader(nflags);
+      if (a.flags & kArgOptional) r.Simple("optional");
+      if (a.flags & kArgMultiple) r.Simple("multiple");
+      if (a.flags & kArgMultipleToken) r.Simple("multiple_token");
+    }
+    if (a.num_children > 0) {
+      r.Bulk("arguments");
+      ReplyArguments(r, Children(a));
+    }
+  }
+}
+
+void ReplyCommandDocs(ReplyWriter& r, const CommandSpec& s);
+
+void ReplySubcommandDocs(ReplyWriter& r, const CommandSpec& s) {
+  if (s.subcommands.empty()) return;
+  r.Bulk("subcommands");
+  r.MapHeader(s.subcommands.size());
+  for (const CommandSpec& sub : s.subcommands) {
+    r.Bulk(sub.name);
+    ReplyCommandDocs(r, sub);
+  }
+}
+
+std::string_view Prefer(std::string_view own, std::string_view generated) {
+  return own.empty() ? generated : own;
+}
+
+// A command Redis documents: its fields in Redis's order (addReplyCommandDocs), absent ones
+// left out. The command table's summary, since and complexity (Redis 7.2's wording) win over
+// the generated tables' (taken from an older Redis); the group is always Redis's own name.
+void ReplyDocumented(ReplyWriter& r, const CommandSpec& s, const CommandDoc& d) {
+  std::span<const HistoryDoc> history = History(d);
+  std::span<const ArgDoc> args = Arguments(d);
+  const std::string_view since = Prefer(s.since, d.since);
+  const std::string_view complexity = Prefer(s.complexity, d.complexity);
+  r.MapHeader(2 + !since.empty() + !complexity.empty() + !d.doc_flags.empty() +
+              !d.deprecated_since.empty() + !d.replaced_by.empty() + !history.empty() +
+              !args.empty() + !s.subcommands.empty());
+  r.Bulk("summary");
+  r.Bulk(Prefer(s.summary, d.summary));
+  ReplyOptionalBulk(r, "since", since);
+  r.Bulk("group");
+  r.Bulk(Prefer(d.group, s.group));
+  ReplyOptionalBulk(r, "complexity", complexity);
+  if (!d.doc_flags.empty()) {
+    r.Bulk("doc_flags");
+    ReplyWordSet(r, d.doc_flags, /*simple=*/true);
+  }
+  ReplyOptionalBulk(r, "deprecated_since", d.deprecated_since);
+  ReplyOptionalBulk(r, "replaced_by", d.replaced_by);
+  if (!history.empty()) {
+    r.Bulk("history");
+    r.SetHeader(history.size());
+    for (const HistoryDoc& h : history) {
+      r.ArrayHeader(2);
+      r.Bulk(h.version);
+      r.Bulk(h.change);
+    }
+  }
+  if (!args.empty()) {
+    r.Bulk("arguments");
+    ReplyArguments(r, args);
+  }
+  ReplySubcommandDocs(r, s);
+}
+
+// A command only kvd has: the command table's own four fields, always present, even if
+// empty: redis-cli reads "summary" and "group" of every entry without checking they were sent.
 void ReplyCommandDocs(ReplyWriter& r, const CommandSpec& s) {
+  if (const CommandDoc* d = FindCommandDoc(s.name)) return ReplyDocumented(r, s, *d);
   r.MapHeader(s.subcommands.empty() ? 4 : 5);
   r.Bulk("summary");
   r.Bulk(s.summary);
@@ -157,13 +317,7 @@ void ReplyCommandDocs(ReplyWriter& r, const CommandSpec& s) {
   r.Bulk(s.group);
   r.Bulk("complexity");
   r.Bulk(s.complexity);
-  if (s.subcommands.empty()) return;
-  r.Bulk("subcommands");
-  r.MapHeader(s.subcommands.size());
-  for (const CommandSpec& sub : s.subcommands) {
-    r.Bulk(sub.name);
-    ReplyCommandDocs(r, sub);
-  }
+  ReplySubcommandDocs(r, s);
 }
 
 void CmdCommand(CommandContext& ctx) {
@@ -306,6 +460,13 @@ constexpr uint32_t kIntrospect = kLoading | kStale;
 constexpr std::string_view kCats = "@slow @connection";
 
 }  // namespace
+
+const CommandDoc* FindCommandDoc(std::string_view full_name) {
+  std::span<const CommandDoc> all = CommandDocData().commands;
+  auto it = std::lower_bound(all.begin(), all.end(), full_name,
+                             [](const CommandDoc& d, std::string_view n) { return d.name < n; });
+  return it != all.end() && it->name == full_name ? &*it : nullptr;
+}
 
 CommandSpec CommandCommandSpec() {
   CommandSpec command =

@@ -151,6 +151,8 @@ void CmdReset(CommandContext& ctx) {
   c.authenticated = ctx.server.config.values().requirepass.empty();
   ctx.server.pubsub.RemoveClient(c);  // every subscription goes, without confirmations
   DiscardTransaction(ctx.server, c);  // MULTI and WATCH too
+  ResetClientManagement(ctx);         // MONITOR, CLIENT REPLY, CLIENT NO-EVICT
+  ctx.server.tracking.Disable(c);     // CLIENT TRACKING off
   ctx.reply.Simple("RESET");
 }
 
@@ -197,6 +199,7 @@ void RegisterConnectionFamily(CommandTable& t) {
                  {"@fast @connection", "connection", "1.0.0", "Authenticates the connection.",
                   "O(N) where N is the number of passwords defined for the user"}));
   t.Add(ClientCommandSpec());
+  t.Add(MonitorCommandSpec());
   t.Add(CommandCommandSpec());
 }
 

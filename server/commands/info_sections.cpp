@@ -21,6 +21,7 @@
 #include "server/aof/aof.h"
 #include "server/client_state.h"
 #include "server/command.h"
+#include "server/commands/latency_commands.h"
 #include "server/commands/redis_compat.h"
 #include "server/config.h"
 #include "server/server_state.h"
@@ -145,7 +146,7 @@ void AppendClients(CommandContext& ctx, std::string& out) {
   Field(out, "client_recent_max_input_buffer", LL(max_in));
   Field(out, "client_recent_max_output_buffer", LL(max_out));
   Field(out, "blocked_clients", LL(s.blocked.size()));
-  Field(out, "tracking_clients", 0);
+  Field(out, "tracking_clients", LL(s.tracking.clients()));
   Field(out, "clients_in_timeout_table", LL(s.blocked.TimeoutCount()));
   Field(out, "total_blocking_keys", LL(s.blocked.KeyCount()));
   Field(out, "total_blocking_keys_on_nokey", 0);
@@ -260,6 +261,9 @@ void AppendStats(CommandContext& ctx, std::string& out) {
   Field(out, "pubsub_patterns", LL(ctx.server.pubsub.Count(PubSubKind::kPattern)));
   Field(out, "pubsubshard_channels", LL(ctx.server.pubsub.Count(PubSubKind::kShard)));
   Field(out, "total_forks", 0);
+  Field(out, "tracking_total_keys", LL(ctx.server.tracking.total_keys()));
+  Field(out, "tracking_total_items", LL(ctx.server.tracking.total_items()));
+  Field(out, "tracking_total_prefixes", LL(ctx.server.tracking.total_prefixes()));
   Field(out, "total_error_replies", LL(st.total_error_replies));
 }
 
@@ -343,6 +347,7 @@ constexpr InfoSection kSections[] = {
     {"modules", "Modules", true, AppendModules},
     {"commandstats", "Commandstats", false, AppendCommandStats},
     {"errorstats", "Errorstats", true, AppendErrorStats},
+    {"latencystats", "Latencystats", false, AppendLatencyStats},
     {"cluster", "Cluster", true, AppendCluster},
     {"keyspace", "Keyspace", true, AppendKeyspace},
 };

@@ -121,7 +121,7 @@ void CmdMemoryUsage(CommandContext& ctx) {
   }
   if (auto err = in.error()) return ctx.Error(*err);
   Keyspace& db = ctx.db();
-  const Record* record = db.Find(ctx.args[2], ctx.now_ms);
+  const Record* record = db.FindNoTouch(ctx.args[2], ctx.now_ms);
   if (record == nullptr) return ctx.reply.Null();
   ctx.reply.Integer(static_cast<int64_t>(db.MemoryUsage(*record)));
 }

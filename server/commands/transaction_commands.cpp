@@ -34,7 +34,7 @@ void CmdWatch(CommandContext& ctx) {
     for (std::string_view key : ctx.args.subspan(1)) {
       // A key that has expired is reclaimed first: its deletion changes nothing for this
       // watcher, which sees it missing from now on (Redis flags it "expired at WATCH").
-      ctx.db().Find(key, ctx.now_ms);
+      ctx.db().FindNoTouch(key, ctx.now_ms);
       ctx.server.watched_keys.Watch(c, c.db, key);
     }
   }

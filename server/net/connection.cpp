@@ -47,7 +47,9 @@ void Connection::Start() {
       if (auto self = weak.lock()) self->Close();
     });
   };
-  client_.resume = [weak, strand, &server = net_.server](std::string reply) {
+  // Called on the store strand for a registered client, so the connection lives.
+  client_.resume = [this, weak, strand, &server = net_.server](std::string reply) {
+    FilterReply(client_, reply, 0);  // CLIENT REPLY OFF|SKIP applies to a late reply too
     auto deliver = [weak, strand, reply = std::move(reply)]() mutable {
       asio::post(strand, [weak, reply = std::move(reply)]() mutable {
         if (auto self = weak.lock()) self->OnUnblocked(std::move(reply));

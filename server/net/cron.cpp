@@ -1,17 +1,28 @@
 #include "server/net/cron.h"
 
+#include <algorithm>
 #include <chrono>
 
 #include <spdlog/spdlog.h>
 
 #include "server/aof/aof.h"
 #include "server/background_save.h"
+#include "server/blocking.h"
 
 namespace kvd::net {
 namespace {
 
 // Redis's ACTIVE_EXPIRE_CYCLE_SLOW_TIME_PERC: the slow cycle may use 25% of each tick.
 constexpr int64_t kExpireTimePercent = 25;
+// Redis's CLIENTS_CRON_MIN_ITERATIONS: the clients looked at per tick, at least.
+constexpr size_t kMinClientsPerTick = 5;
+
+// Redis's clientsCronHandleTimeout: idle seconds past `timeout`, except clients that wait by
+// design (blocked, or held by CLIENT PAUSE), subscribers and monitors.
+bool IdleTimedOut(const ClientState& c, int64_t now_ms, int timeout_sec) {
+  if (c.blocked || c.pubsub || c.monitor) return false;
+  return now_ms / 1000 - c.last_interaction_ms / 1000 > timeout_sec;
+}
 
 }  // namespace
 
@@ -34,25 +45,50 @@ void Cron::Tick() {
   const ConfigValues& cfg = server.config.values();
   const int64_t now_ms = server.clock.NowMs();
 
-  const int64_t budget_us = 1'000'000 * kExpireTimePercent / cfg.hz / 100;
-  const auto start = std::chrono::steady_clock::now();
-  server.store.ActiveExpireCycle(now_ms, budget_us, [start] {
-    return std::chrono::duration_cast<std::chrono::microseconds>(
-               std::chrono::steady_clock::now() - start)
-        .count();
-  });
+  // A CLIENT PAUSE whose time is up ends here at the latest, and what it held runs.
+  net_.dispatcher.Cron(now_ms);
+  // No key expires during a pause, as in Redis: the dataset holds still.
+  if (!net_.dispatcher.pause().Active(now_ms)) {
+    const int64_t budget_us = 1'000'000 * kExpireTimePercent / cfg.hz / 100;
+    const auto start = std::chrono::steady_clock::now();
+    server.store.ActiveExpireCycle(now_ms, budget_us, [start] {
+      return std::chrono::duration_cast<std::chrono::microseconds>(
+                 std::chrono::steady_clock::now() - start)
+          .count();
+    });
+    const auto elapsed_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                                std::chrono::steady_clock::now() - start)
+                                .count();
+    server.latency.AddSampleIfNeeded("expire-cycle", elapsed_ms, cfg.latency_monitor_threshold,
+                                     now_ms / 1000);
+  }
+  // A blocking command that blocked outside its connection's batch (one CLIENT PAUSE held)
+  // has no timer of its own: its timeout is checked here.
+  if (server.blocked.TimeoutCount() > 0) ExpireBlockedClients(server);
 
   server.Cron(now_ms);
   BackgroundSaveCron(server, now_ms);
   if (server.aof != nullptr) server.aof->Cron(now_ms);
 
-  if (cfg.timeout > 0) {
-    const int64_t max_idle_ms = static_cast<int64_t>(cfg.timeout) * 1000;
-    for (const auto& [id, client] : server.clients) {
-      if (now_ms - client->last_interaction_ms > max_idle_ms && client->kill) {
-        spdlog::debug("Closing idle client id={} addr={}", id, client->addr);
-        client->kill();
-      }
+  if (cfg.timeout > 0) CloseIdleClients(now_ms, cfg.timeout);
+}
+
+void Cron::CloseIdleClients(int64_t now_ms, int timeout_sec) {
+  // As Redis's clientsCron: a slice of the clients per tick, so that every client is seen
+  // about once a second however many there are, resuming where the last tick stopped.
+  ServerState& server = net_.server;
+  const size_t hz = static_cast<size_t>(std::max(1, server.config.values().hz));
+  const size_t n = std::min(server.clients.size(),
+                            std::max(kMinClientsPerTick, server.clients.size() / hz));
+  auto it = server.clients.upper_bound(idle_cursor_);
+  for (size_t i = 0; i < n; ++i, ++it) {
+    if (it == server.clients.end()) it = server.clients.begin();
+    ClientState& c = *it->second;
+    idle_cursor_ = c.id;
+    // kill() only posts the close: the registry does not change under this loop.
+    if (IdleTimedOut(c, now_ms, timeout_sec) && c.kill) {
+      spdlog::debug("Closing idle client id={} addr={}", c.id, c.addr);
+      c.kill();
     }
   }
 }

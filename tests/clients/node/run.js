@@ -1,12 +1,14 @@
 'use strict';
-// Usage: node run.js SUITE KVD_BINARY   (SUITE: ioredis | node-redis | connect-redis)
-// Prints `SUITE: N passed, M failed` and exits non-zero on any failure.
+// Usage: node run.js SUITE KVD_BINARY
+//   (SUITE: ioredis | node-redis | node-redis-resp3 | connect-redis)
+// Prints `NAME: N passed, M failed` and exits non-zero on any failure.
 const { run } = require('./lib/runner');
 
 const SUITES = {
-  'ioredis': './suites/ioredis',
-  'node-redis': './suites/node_redis',
-  'connect-redis': './suites/connect_redis',
+  'ioredis': () => require('./suites/ioredis'),
+  'node-redis': () => require('./suites/node_redis').forProtocol(2),
+  'node-redis-resp3': () => require('./suites/node_redis').forProtocol(3),
+  'connect-redis': () => require('./suites/connect_redis'),
 };
 
 // A scenario that timed out may still have commands pending; they reject once its clients
@@ -21,7 +23,7 @@ async function main() {
     console.error(`usage: node run.js {${Object.keys(SUITES).join('|')}} KVD_BINARY`);
     return 2;
   }
-  const { suite, makeContext } = require(SUITES[name]);
+  const { suite, makeContext } = SUITES[name]();
   return (await run(suite, binary, makeContext)) ? 0 : 1;
 }
 

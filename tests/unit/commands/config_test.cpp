@@ -59,7 +59,9 @@ TEST_CASE("every parameter has its redis.conf name and a default") {
       {"pidfile", ""}, {"databases", "16"}, {"maxclients", "10000"}, {"timeout", "0"},
       {"hz", "10"}, {"requirepass", ""}, {"proto-max-bulk-len", "536870912"},
       {"client-query-buffer-limit", "1073741824"}, {"io-threads", "1"}, {"maxmemory", "0"},
-      {"maxmemory-policy", "noeviction"}, {"daemonize", "no"}, {"rdbcompression", "yes"},
+      {"maxmemory-policy", "noeviction"}, {"maxmemory-samples", "5"},
+      {"lfu-log-factor", "10"}, {"lfu-decay-time", "1"}, {"daemonize", "no"},
+      {"rdbcompression", "yes"},
       {"rdbchecksum", "yes"}, {"stop-writes-on-bgsave-error", "yes"},
       {"lazyfree-lazy-user-del", "no"}, {"lazyfree-lazy-user-flush", "no"},
       {"key-load-delay", "0"}, {"appendonly", "no"}, {"appendfsync", "everysec"},
@@ -68,6 +70,8 @@ TEST_CASE("every parameter has its redis.conf name and a default") {
       {"aof-load-truncated", "yes"}, {"aof-use-rdb-preamble", "yes"},
       {"aof-timestamp-enabled", "no"}, {"notify-keyspace-events", ""},
       {"slowlog-log-slower-than", "10000"}, {"slowlog-max-len", "128"},
+      {"latency-monitor-threshold", "0"}, {"latency-tracking", "yes"},
+      {"latency-tracking-info-percentiles", "50 99 99.9"},
       {"client-output-buffer-limit",
        "normal 0 0 0 slave 268435456 67108864 60 pubsub 33554432 8388608 60"}};
   for (const auto& [k, v] : expected) {
@@ -190,7 +194,9 @@ TEST_CASE("startup values are checked; errors name the option and the value") {
         std::string::npos);
   CHECK(Startup(c, "dbfilename", {"a/b.rdb"}).find("can't be a path") != std::string::npos);
   CHECK(Startup(c, "dir", {"/nonexistent-dir"}).find("No such file") != std::string::npos);
-  CHECK(Startup(c, "maxmemory-policy", {"allkeys-lru"}).find("noeviction") != std::string::npos);
+  CHECK(Startup(c, "maxmemory-policy", {"allkeys-lru"}) == "");
+  CHECK(Startup(c, "maxmemory-policy", {"lru"}).find("allkeys-random, noeviction") !=
+        std::string::npos);
   CHECK(Startup(c, "io-threads", {"129"}).find("between 1 and 128") != std::string::npos);
   CHECK(Startup(c, "daemonize", {"yes"}).find("not supported") != std::string::npos);
   CHECK(Startup(c, "daemonize", {"no"}) == "");
@@ -245,7 +251,8 @@ TEST_CASE("CONFIG GET: glob patterns, case-insensitive, each parameter once") {
   std::vector<std::string> names;
   for (auto& [k, v] : c.Get(p1)) names.push_back(k);
   CHECK(names == std::vector<std::string>{"slowlog-max-len", "maxclients", "proto-max-bulk-len",
-                                          "maxmemory", "maxmemory-policy"});
+                                          "maxmemory", "maxmemory-policy",
+                                          "maxmemory-samples"});
   Args p2 = {"PORT", "po*", "h?"};
   auto got = c.Get(p2);
   REQUIRE(got.size() == 2);

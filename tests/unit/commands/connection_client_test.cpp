@@ -1,6 +1,7 @@
 // CLIENT ID|SETNAME|GETNAME|SETINFO|INFO|LIST|KILL|HELP.
 #include <doctest/doctest.h>
 
+#include <cctype>
 #include <string>
 #include <vector>
 
@@ -220,6 +221,17 @@ TEST_CASE("CLIENT HELP and unknown subcommands") {
   CHECK(help->elems.front().str ==
         "CLIENT <subcommand> [<arg> [value] [opt] ...]. Subcommands are:");
   CHECK(help->elems.back().str == "    Prints this help.");
+  // Every subcommand is explained.
+  for (const CommandSpec& sub : h.table.Find("client")->subcommands) {
+    std::string name = sub.name.substr(sub.name.find('|') + 1);
+    for (char& c : name) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    bool listed = false;
+    for (const auto& line : help->elems) {
+      listed = listed || line.str == name || line.str.rfind(name + " ", 0) == 0;
+    }
+    CAPTURE(name);
+    CHECK(listed);
+  }
   CHECK(h.Run({"CLIENT", "foo"}) == "-ERR unknown subcommand 'foo'. Try CLIENT HELP.\r\n");
   CHECK(h.Run({"CLIENT"}) == "-ERR wrong number of arguments for 'client' command\r\n");
 }

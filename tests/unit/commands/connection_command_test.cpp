@@ -89,12 +89,14 @@ TEST_CASE("plain COMMAND describes every command") {
 TEST_CASE("COMMAND DOCS of one command") {
   Harness h;
   CHECK(h.Run({"COMMAND", "DOCS", "echo"}) ==
-        "*2\r\n$4\r\necho\r\n*8\r\n$7\r\nsummary\r\n$25\r\nReturns the given string.\r\n"
+        "*2\r\n$4\r\necho\r\n*10\r\n$7\r\nsummary\r\n$25\r\nReturns the given string.\r\n"
         "$5\r\nsince\r\n$5\r\n1.0.0\r\n$5\r\ngroup\r\n$10\r\nconnection\r\n"
-        "$10\r\ncomplexity\r\n$4\r\nO(1)\r\n");
+        "$10\r\ncomplexity\r\n$4\r\nO(1)\r\n"
+        "$9\r\narguments\r\n*1\r\n*4\r\n$4\r\nname\r\n$7\r\nmessage\r\n"
+        "$4\r\ntype\r\n$6\r\nstring\r\n");
   CHECK(h.Run({"COMMAND", "DOCS", "nosuch"}) == "*0\r\n");
   REQUIRE(h.Run({"HELLO", "3"}).rfind("%7", 0) == 0);
-  CHECK(h.Run({"COMMAND", "DOCS", "ECHO"}).rfind("%1\r\n$4\r\necho\r\n%4\r\n", 0) == 0);
+  CHECK(h.Run({"COMMAND", "DOCS", "ECHO"}).rfind("%1\r\n$4\r\necho\r\n%5\r\n", 0) == 0);
 }
 
 // redis-cli 7 builds its hints from this reply at start: it must be a well-formed map of

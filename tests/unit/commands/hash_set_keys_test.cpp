@@ -103,7 +103,7 @@ TEST_CASE("OBJECT errors and HELP") {
   CHECK(h.Run({"OBJECT", "FOO", "k"}) ==
         Err("ERR unknown subcommand 'FOO'. Try OBJECT HELP."));
   const std::string help = h.Run({"OBJECT", "HELP"});
-  CHECK(help.rfind("*6\r\n+OBJECT <subcommand> [<arg> [value] [opt] ...]. Subcommands are:\r\n",
+  CHECK(help.rfind("*15\r\n+OBJECT <subcommand> [<arg> [value] [opt] ...]. Subcommands are:\r\n",
                    0) == 0);
   CHECK(help.find("+ENCODING <key>\r\n") != std::string::npos);
 }

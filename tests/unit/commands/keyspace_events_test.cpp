@@ -153,6 +153,34 @@ TEST_CASE("keyspace events: expired keys, lazily or by the active cycle") {
   CHECK(log.Take() == Events{"expired i"});
 }
 
+TEST_CASE("keyspace events: new keys only with n, before the command's own event") {
+  Harness h;
+  EventLog log(h, "KEAn");
+  h.Run({"SET", "k", "v"});
+  h.Run({"SET", "k", "v2"});  // overwritten, not added
+  h.Run({"LPUSH", "l", "a"});
+  h.Run({"LPUSH", "l", "b"});
+  CHECK(log.Take() == Events{"new k", "set k", "set k", "new l", "lpush l", "lpush l"});
+  h.Run({"RENAME", "k", "k2"});
+  h.Run({"COPY", "k2", "k3"});
+  CHECK(log.Take() == Events{"new k2", "rename_from k", "rename_to k2", "new k3", "copy_to k3"});
+  h.Run({"SET", "e", "v", "PX", "5"});
+  h.clock.Advance(5);
+  h.Run({"SET", "e", "v"});  // the expired key goes first: added again
+  CHECK(log.Take() == Events{"new e", "set e", "expire e", "expired e", "new e", "set e"});
+  h.Run({"SADD", "s", "a"});
+  h.Run({"ZINCRBY", "z", "1", "m"});
+  h.Run({"HSET", "h", "f", "v"});
+  h.Run({"INCR", "cnt"});
+  h.Run({"SREM", "s", "nope"});  // an existing collection left as it was
+  CHECK(log.Take() ==
+        Events{"new s", "sadd s", "new z", "zincr z", "new h", "hset h", "new cnt", "incrby cnt"});
+  // A leaves n out; without n, no "new".
+  REQUIRE(h.Run({"CONFIG", "SET", "notify-keyspace-events", "KEA"}) == "+OK\r\n");
+  h.Run({"SET", "fresh", "v"});
+  CHECK(log.Take() == Events{"set fresh"});
+}
+
 TEST_CASE("keyspace events: key misses only with m, which A leaves out") {
   Harness h;
   EventLog log(h);

@@ -18,22 +18,42 @@ struct Owned {
   ~Owned() { Record::Free(r); }
 };
 
-TEST_CASE("a small string record is header, lengths, key and value only") {
+TEST_CASE("a small string record is header, access field, lengths, key and value only") {
   Owned o{Record::NewString("key:00000001", "0123456789abcdef", kNoExpiry)};
   CHECK(o.r->key() == "key:00000001");
   CHECK(o.r->string_value() == "0123456789abcdef");
   CHECK(o.r->type() == ValueType::kString);
   CHECK_FALSE(o.r->has_expiry());
   CHECK(o.r->expire_at_ms() == kNoExpiry);
-  CHECK(o.r->UsedSize() == 1 + 1 + 12 + 1 + 16);  // fits a 32-byte allocation class
+  CHECK(o.r->UsedSize() == 1 + 3 + 1 + 12 + 1 + 16);
   CHECK(o.r->AllocSize() >= o.r->UsedSize());
+  CHECK(o.r->access() == 0);
+}
+
+TEST_CASE("the 24-bit access field survives every reshape, Rekeyed included") {
+  Owned o{Record::NewString("key:00000001", "0123456789abcdef", kNoExpiry)};
+  o.r->set_access(0xabcdef);
+  CHECK(o.r->access() == 0xabcdef);
+  CHECK(o.r->key() == "key:00000001");  // the field does not spill into the key
+  o.r = Record::SetString(o.r, std::string(5000, 'x'), kNoExpiry);  // reallocates
+  CHECK(o.r->access() == 0xabcdef);
+  o.r = Record::SetExpiry(o.r, 99);
+  o.r = Record::ResizeString(o.r, 20000, /*greedy=*/true);
+  CHECK(o.r->access() == 0xabcdef);
+  CHECK(o.r->expire_at_ms() == 99);
+  o.r->set_access(0x000102);
+  CHECK(o.r->access() == 0x000102);
+  CHECK(o.r->type() == ValueType::kString);  // the header byte is untouched
+  Owned copy{Record::Rekeyed(*o.r, "other")};
+  CHECK(copy.r->access() == 0x000102);
+  CHECK(copy.r->key() == "other");
 }
 
 TEST_CASE("a TTL adds 8 bytes after the value and reads back") {
   Owned o{Record::NewString("k", "v", 1234567890123)};
   CHECK(o.r->has_expiry());
   CHECK(o.r->expire_at_ms() == 1234567890123);
-  CHECK(o.r->UsedSize() == 1 + 1 + 1 + 1 + 1 + 8);
+  CHECK(o.r->UsedSize() == 1 + 3 + 1 + 1 + 1 + 1 + 8);
   CHECK(o.r->IsExpiredAt(1234567890123));
   CHECK_FALSE(o.r->IsExpiredAt(1234567890122));
 }
@@ -124,7 +144,7 @@ TEST_CASE("removing a TTL never reallocates") {
   o.r = Record::SetExpiry(o.r, kNoExpiry);
   CHECK(o.r == before);
   CHECK_FALSE(o.r->has_expiry());
-  CHECK(o.r->UsedSize() == 1 + 1 + 1 + 1 + 5);
+  CHECK(o.r->UsedSize() == 1 + 3 + 1 + 1 + 1 + 5);
   o.r = Record::SetExpiry(o.r, 2000);  // adding needs 8 bytes: may move, must stay intact
   CHECK(o.r->expire_at_ms() == 2000);
   CHECK(o.r->key() == "k");

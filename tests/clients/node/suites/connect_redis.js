@@ -1,11 +1,13 @@
 'use strict';
 // connect-redis as the express-session store: an express app on a free port stores a session,
 // reads it back through a second request with the cookie, refreshes its TTL on an unmodified
-// request (touch) and destroys it. Run once with a node-redis v4 client, once with ioredis.
+// request (touch) and destroys it. connect-redis 9 runs with node-redis v5 clients (RESP2 and
+// RESP3); ioredis runs with connect-redis 7, the last major version that takes an ioredis client.
 const assert = require('node:assert/strict');
 const express = require('express');
 const session = require('express-session');
-const RedisStore = require('connect-redis').default;
+const { RedisStore } = require('connect-redis');
+const LegacyRedisStore = require('connect-redis7').default;
 const Redis = require('ioredis');
 const { createClient } = require('redis');
 const { Suite } = require('../lib/runner');
@@ -98,7 +100,7 @@ function scenarios(kind) {
     await bob.request('POST', '/login?user=bob');
     const key = PREFIX + bob.sessionId();
     const before = await raw.get(key);
-    assert.equal(await raw.expire(key, 100), true);
+    assert.equal(await raw.expire(key, 100), 1);
     assert.ok((await raw.ttl(key)) <= 100);
     // Unmodified session, resave: false: the store's touch (EXPIRE) runs, no save.
     const { body, setCookie } = await bob.request('GET', '/whoami');
@@ -143,6 +145,7 @@ function scenarios(kind) {
 }
 
 scenarios('node-redis');
+scenarios('node-redis RESP3');
 scenarios('ioredis');
 
 async function makeContext(port) {
@@ -150,13 +153,19 @@ async function makeContext(port) {
   const raw = createClient({ url, socket: { reconnectStrategy: false } });
   raw.on('error', () => {});
   await raw.connect();
-  const nodeRedis = createClient({ url, socket: { reconnectStrategy: false } });
-  nodeRedis.on('error', () => {});
-  await nodeRedis.connect();
+  const nodeRedis = [];
+  for (const RESP of [2, 3]) {
+    const c = createClient({ url, RESP, socket: { reconnectStrategy: false } });
+    c.on('error', () => {});
+    await c.connect();
+    nodeRedis.push(c);
+  }
   const ioredis = new Redis({ host: '127.0.0.1', port, maxRetriesPerRequest: 1 });
   const apps = {};
-  for (const [kind, client] of [['node-redis', nodeRedis], ['ioredis', ioredis]]) {
-    const store = new RedisStore({ client, prefix: PREFIX });
+  for (const [kind, client, Store] of [['node-redis', nodeRedis[0], RedisStore],
+                                       ['node-redis RESP3', nodeRedis[1], RedisStore],
+                                       ['ioredis', ioredis, LegacyRedisStore]]) {
+    const store = new Store({ client, prefix: PREFIX });
     const server = await startApp(store);
     apps[kind] = { store, server, base: `http://127.0.0.1:${server.address().port}` };
   }
@@ -171,8 +180,8 @@ async function makeContext(port) {
         await new Promise((resolve) => server.close(resolve));
       }
       ioredis.disconnect();
-      await nodeRedis.disconnect();
-      await raw.disconnect();
+      for (const c of nodeRedis) c.destroy();
+      raw.destroy();
     },
   };
 }

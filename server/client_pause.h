@@ -1,0 +1,64 @@
+#pragma once
+// CLIENT PAUSE: while a pause lasts, the commands it covers wait instead of running (every
+// command in ALL mode; in WRITE mode those that may change data or be replicated: writes,
+// PUBLISH, EVAL...), and once it ends, by CLIENT UNPAUSE or its timeout, they run in the
+// order they came. A command that waits is held, never refused; its client's later commands
+// wait behind it. Expiry stops during a pause too (the server's cron skips active expiry),
+// so that the dataset holds still, as Redis does for a failover.
+//
+// Bookkeeping only: the dispatcher decides what is held and runs it again. Touched on the
+// store strand only.
+#include <cstdint>
+#include <deque>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace kvd {
+
+struct ClientState;
+struct CommandSpec;
+
+class ClientPause {
+ public:
+  enum class Mode { kOff, kWrite, kAll };
+
+  // A pause while one lasts keeps the stronger mode and the later end, as Redis's
+  // pauseClients. end_ms is Unix ms.
+  void Pause(Mode mode, int64_t end_ms);
+  // CLIENT UNPAUSE: the pause ends now.
+  void Unpause();
+  // On until its end; a pause whose end has passed is over even before anything noticed.
+  bool Active(int64_t now_ms) const { return mode_ != Mode::kOff && now_ms < end_ms_; }
+  Mode mode() const { return mode_; }
+
+  // Whether `spec` (with `flags`, the flags the dispatcher checks) from `client` must wait
+  // now. Monitors are never paused, as Redis never pauses replicas, nor is a log replay.
+  bool Holds(const ClientState& client, const CommandSpec& spec, uint32_t flags,
+             int64_t now_ms) const;
+
+  // A held command: the client (by id: it may disconnect meanwhile) and its arguments.
+  struct Held {
+    uint64_t client_id;
+    std::vector<std::string> args;
+  };
+  // Holds the command and marks the client as waiting (ClientState::paused and blocked).
+  void Hold(ClientState& client, std::span<const std::string_view> args);
+  // Held commands that may run: some are held and the pause is over.
+  bool Releasable(int64_t now_ms) const { return !held_.empty() && !Active(now_ms); }
+  // The held commands in the order they came; forgets them.
+  std::vector<Held> TakeHeld();
+  size_t held() const { return held_.size(); }
+
+ private:
+  Mode mode_ = Mode::kOff;
+  int64_t end_ms_ = 0;
+  std::deque<Held> held_;
+};
+
+// Redis's "may_replicate" commands kvd has: they change nothing in the dataset, but Redis
+// would send them to replicas, so a WRITE pause holds them too.
+bool MayReplicate(const CommandSpec& spec);
+
+}  // namespace kvd

@@ -1,0 +1,66 @@
+// OBJECT IDLETIME / FREQ against the real binary, switching maxmemory-policy at run time,
+// and CLIENT NO-TOUCH. Real time passes here: lfu-decay-time 0 keeps a minute boundary from
+// decaying the counters, and idle times are checked loosely; the exact arithmetic is in the
+// unit tests (ManualClock).
+#include <doctest/doctest.h>
+
+#include "e2e/harness.h"
+
+namespace kvd::e2e {
+namespace {
+
+const std::string kLfuSelected = Err(
+    "ERR An LFU maxmemory policy is selected, idle time not tracked. Please note that when "
+    "switching between policies at runtime LRU and LFU data will take some time to adjust.");
+const std::string kLfuNotSelected = Err(
+    "ERR An LFU maxmemory policy is not selected, access frequency not tracked. Please note "
+    "that when switching between policies at runtime LRU and LFU data will take some time to "
+    "adjust.");
+
+TEST_CASE("OBJECT IDLETIME and FREQ follow maxmemory-policy set at run time") {
+  ServerProcess server;
+  RawClient c(server.port());
+  CHECK(c.Call({"SET", "k", "some text"}) == kOk);
+  const Reply idle = c.Exec({"OBJECT", "IDLETIME", "k"});
+  REQUIRE(idle.type == ':');
+  CHECK(idle.integer >= 0);
+  CHECK(idle.integer <= 2);
+  CHECK(c.Call({"OBJECT", "FREQ", "k"}) == kLfuNotSelected);
+  CHECK(c.Call({"OBJECT", "IDLETIME", "missing"}) == kNil);
+
+  CHECK(c.Call({"CONFIG", "SET", "maxmemory-policy", "allkeys-lfu", "lfu-decay-time", "0"}) ==
+        kOk);
+  CHECK(c.Call({"OBJECT", "IDLETIME", "k"}) == kLfuSelected);
+  CHECK(c.Call({"OBJECT", "FREQ", "missing"}) == kNil);
+  CHECK(c.Call({"SET", "n", "some text"}) == kOk);
+  CHECK(c.Call({"OBJECT", "FREQ", "n"}) == Int(5));  // LFU_INIT_VAL
+  CHECK(c.Call({"OBJECT", "FREQ", "n"}) == Int(5));  // OBJECT is no access
+  CHECK(c.Call({"GET", "n"}) == Bulk("some text"));  // at 5 an access always counts
+  CHECK(c.Call({"OBJECT", "FREQ", "n"}) == Int(6));
+
+  CHECK(c.Call({"CONFIG", "SET", "maxmemory-policy", "volatile-lru"}) == kOk);
+  CHECK(c.Call({"OBJECT", "FREQ", "n"}) == kLfuNotSelected);
+  CHECK(c.Exec({"OBJECT", "IDLETIME", "n"}).type == ':');
+  CHECK(c.Exec({"CONFIG", "GET", "lfu-log-factor"}).Field("lfu-log-factor")->Text() == "10");
+}
+
+TEST_CASE("CLIENT NO-TOUCH leaves the LFU counter alone, except for TOUCH") {
+  if (!Expects72()) return;  // Redis 7.2
+  ServerProcess server;
+  RawClient c(server.port());
+  // Factor 0: every access counts, so a missing count is the no-touch mode, not chance.
+  CHECK(c.Call({"CONFIG", "SET", "maxmemory-policy", "allkeys-lfu", "lfu-decay-time", "0",
+                "lfu-log-factor", "0"}) == kOk);
+  CHECK(c.Call({"SET", "k", "some text"}) == kOk);
+  CHECK(c.Call({"CLIENT", "NO-TOUCH", "ON"}) == kOk);
+  CHECK(c.Call({"GET", "k"}) == Bulk("some text"));
+  CHECK(c.Call({"OBJECT", "FREQ", "k"}) == Int(5));  // not counted
+  CHECK(c.Call({"TOUCH", "k"}) == Int(1));
+  CHECK(c.Call({"OBJECT", "FREQ", "k"}) == Int(6));
+  CHECK(c.Call({"CLIENT", "NO-TOUCH", "OFF"}) == kOk);
+  CHECK(c.Call({"GET", "k"}) == Bulk("some text"));
+  CHECK(c.Call({"OBJECT", "FREQ", "k"}) == Int(7));
+}
+
+}  // namespace
+}  // namespace kvd::e2e
