@@ -9,13 +9,14 @@
 namespace kvd::e2e {
 namespace {
 
-const std::string kLfuSelected = Err(
-    "ERR An LFU maxmemory policy is selected, idle time not tracked. Please note that when "
-    "switching between policies at runtime LRU and LFU data will take some time to adjust.");
-const std::string kLfuNotSelected = Err(
-    "ERR An LFU maxmemory policy is not selected, access frequency not tracked. Please note "
-    "that when switching between policies at runtime LRU and LFU data will take some time to "
-    "adjust.");
+// The full texts are checked by the unit tests (object_command_test.cpp).
+bool LfuSelectedError(const std::string& reply) {
+  return reply.rfind("-ERR An LFU maxmemory policy is selected, idle time not tracked.", 0) == 0;
+}
+bool LfuNotSelectedError(const std::string& reply) {
+  return reply.rfind("-ERR An LFU maxmemory policy is not selected, access frequency not "
+                     "tracked.", 0) == 0;
+}
 
 TEST_CASE("OBJECT IDLETIME and FREQ follow maxmemory-policy set at run time") {
   ServerProcess server;
@@ -25,12 +26,12 @@ TEST_CASE("OBJECT IDLETIME and FREQ follow maxmemory-policy set at run time") {
   REQUIRE(idle.type == ':');
   CHECK(idle.integer >= 0);
   CHECK(idle.integer <= 2);
-  CHECK(c.Call({"OBJECT", "FREQ", "k"}) == kLfuNotSelected);
+  CHECK(LfuNotSelectedError(c.Call({"OBJECT", "FREQ", "k"})));
   CHECK(c.Call({"OBJECT", "IDLETIME", "missing"}) == kNil);
 
   CHECK(c.Call({"CONFIG", "SET", "maxmemory-policy", "allkeys-lfu", "lfu-decay-time", "0"}) ==
         kOk);
-  CHECK(c.Call({"OBJECT", "IDLETIME", "k"}) == kLfuSelected);
+  CHECK(LfuSelectedError(c.Call({"OBJECT", "IDLETIME", "k"})));
   CHECK(c.Call({"OBJECT", "FREQ", "missing"}) == kNil);
   CHECK(c.Call({"SET", "n", "some text"}) == kOk);
   CHECK(c.Call({"OBJECT", "FREQ", "n"}) == Int(5));  // LFU_INIT_VAL
@@ -39,7 +40,7 @@ TEST_CASE("OBJECT IDLETIME and FREQ follow maxmemory-policy set at run time") {
   CHECK(c.Call({"OBJECT", "FREQ", "n"}) == Int(6));
 
   CHECK(c.Call({"CONFIG", "SET", "maxmemory-policy", "volatile-lru"}) == kOk);
-  CHECK(c.Call({"OBJECT", "FREQ", "n"}) == kLfuNotSelected);
+  CHECK(LfuNotSelectedError(c.Call({"OBJECT", "FREQ", "n"})));
   CHECK(c.Exec({"OBJECT", "IDLETIME", "n"}).type == ':');
   CHECK(c.Exec({"CONFIG", "GET", "lfu-log-factor"}).Field("lfu-log-factor")->Text() == "10");
 }
