@@ -187,13 +187,13 @@ void Dispatcher::Run(ClientState& client, const CommandSpec& spec,
     monitors_.Feed(server_, client, spec, client.db, args);
   }
 
-  spec.usec += std::chrono::duration_cast<std::chrono::microseconds>(elapsed).count();
+  const int64_t elapsed_us =
+      std::chrono::duration_cast<std::chrono::microseconds>(elapsed).count();
+  spec.usec += elapsed_us;
   // A command that blocked has not run yet: it counts once served, timed out or unblocked.
   if (client.blocked) return;
   spec.calls++;
   if (ctx.failed) spec.failed_calls++;
-  const int64_t elapsed_us =
-      std::chrono::duration_cast<std::chrono::microseconds>(elapsed).count();
   if (!(spec.flags & kSkipSlowlog) && !client.replaying_aof) {
     const ConfigValues& cfg = server_.config.values();
     server_.slowlog.MaybeRecord(cfg.slowlog_log_slower_than, cfg.slowlog_max_len, client, args,
