@@ -142,9 +142,7 @@ void Tracking::AfterCommand(const CommandContext& ctx) {
       for (const std::string& key : keys) Invalidate(key);
     }
   }
-  // Redis invalidates everything on FLUSHDB and FLUSHALL even when nothing was there.
-  const bool flush = !ctx.failed && (ctx.spec.name == "flushdb" || ctx.spec.name == "flushall");
-  if (flushed_ || flush) {
+  if (flushed_) {
     flushed_ = false;
     InvalidateAll();
   }

@@ -66,6 +66,9 @@ class Tracking final : public Store::KeyListener {
   // keys are remembered for its client, and CLIENT CACHING's one-command effect ends.
   void BeforeCommand(ClientState& c) { running_.push_back(&c); }
   void AfterCommand(const CommandContext& ctx);
+  // FLUSHDB / FLUSHALL ran: every tracking client gets a null invalidation after the command,
+  // even when nothing was there to flush (as Redis).
+  void Flushed() { flushed_ = true; }
 
   // INFO.
   size_t clients() const { return clients_.size(); }  // tracking_clients

@@ -53,6 +53,7 @@ void CmdFlushDb(CommandContext& ctx) {
   Keyspace& db = ctx.db();
   ctx.AddDirty(db.Count(ctx.now_ms));  // as Redis: one change per key removed
   EmptyDb(ctx, db, *async);
+  ctx.server.tracking.Flushed();
   // Logged even when the database was already empty, as Redis forces it.
   ctx.Propagate(std::vector<std::string>(ctx.args.begin(), ctx.args.end()));
   ctx.reply.Ok();
@@ -66,6 +67,7 @@ void CmdFlushAll(CommandContext& ctx) {
     removed += ctx.store.Db(i).Count(ctx.now_ms);
     EmptyDb(ctx, ctx.store.Db(i), *async);
   }
+  ctx.server.tracking.Flushed();
   ctx.AddDirty(removed + 1);  // Redis counts FLUSHALL itself as a change too
   ctx.reply.Ok();
 }
