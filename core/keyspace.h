@@ -246,6 +246,13 @@ class Keyspace {
   struct ExpireSample { size_t sampled = 0; size_t expired = 0; };
   ExpireSample ExpireSome(int64_t now_ms, size_t sample);
 
+  // Eviction (core/eviction.h): up to out.size() records taken from a random place of the
+  // table of all keys, or of the keys with a TTL (`with_ttl_only`), expired ones included;
+  // returns how many. As Redis's dictGetSomeKeys: table neighbours, cheap rather than
+  // uniform. The views last until the next write.
+  size_t SampleRecords(bool with_ttl_only, std::span<const Record*> out);
+  size_t KeyCount() const { return main_.size(); }  // including expired, unreclaimed keys
+
   // Removes everything.
   void Clear();
   // FLUSHALL ASYNC: moves every key into the returned keyspace (to be freed elsewhere, e.g.

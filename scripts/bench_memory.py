@@ -1,6 +1,9 @@
 #!/usr/bin/env python3
 """Bytes per element of hashes, lists, sets and sorted sets: kvd beside redis-server.
 
+(measure_keys, used by scripts/bench.py, measures plain string keys: RSS and used_memory per
+key after loading key:%08d = 16-byte values through redis-cli --pipe.)
+
 Both servers run on this machine in the same run. For each type, two shapes:
   - small: many keys of 16 elements each (Redis keeps them as listpacks; kvd as its compact
     encodings),
@@ -64,6 +67,30 @@ def commands(kind, keys, elements):
                 args = [x for i in idx for x in (i, f"m{i}")]
                 out.append(resp("ZADD", key, *args))
     return out
+
+
+def key_payload(keys):
+    """SET key:%08d val:%012d (16-byte values) for keys keys, as one RESP byte string."""
+    return "".join(f"*3\r\n$3\r\nSET\r\n$12\r\nkey:{i:08d}\r\n$16\r\nval:{i:012d}\r\n"
+                   for i in range(keys)).encode()
+
+
+def measure_keys(binary, payload, keys, cpu=None):
+    """Loads payload (key_payload(keys)) into a fresh server: growth of RSS and used_memory
+    per key, and the totals after the load."""
+    work = tempfile.mkdtemp(prefix="kvd-bench-keys-")
+    try:
+        s = Server(binary, work, cpu=cpu)
+        rss0, used0 = s.rss_kb() * 1024, s.used_memory()
+        s.pipe(payload)
+        if int(s.cli("DBSIZE")) != keys:
+            raise RuntimeError(f"{binary}: DBSIZE is not {keys} after the load")
+        rss1, used1 = s.rss_kb() * 1024, s.used_memory()
+        s.stop()
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    return {"rss_per_key": (rss1 - rss0) / keys, "used_memory_per_key": (used1 - used0) / keys,
+            "rss_mb": rss1 / 1e6, "used_memory_mb": used1 / 1e6}
 
 
 def measure(binary, runs):

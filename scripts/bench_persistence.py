@@ -2,12 +2,14 @@
 """Persistence figures for kvd beside redis-server, same machine, same run.
 
 For a dataset of N keys (default 1,000,000; half with a TTL), for each server:
-  - SAVE time (median of the runs),
-  - load time at startup (median of the runs, from the server's own "DB loaded" log line),
+  - SAVE time,
+  - load time at startup (from the server's own "DB loaded" log line),
   - peak memory during BGSAVE under a steady write load (redis-benchmark SETs over the same
     keys), as a ratio to the memory just before the BGSAVE. Memory is the proportional set
     size (PSS) of the server and its children: Redis saves in a forked child whose pages are
     shared until written, so PSS counts every page once.
+Each figure is the median of the runs, each run on a fresh server (scripts/bench.py runs the
+same rounds interleaved, kvd then redis-server, as part of the whole benchmark).
 
 Usage: scripts/bench_persistence.py [--keys N] [--runs R] [--kvd PATH] [--redis PATH]
 Builds nothing: pass a Release kvd (scripts/run.sh builds build/release/kvd).
@@ -66,24 +68,22 @@ def populate(server, keys):
     assert int(server.cli("DBSIZE")) == keys, "populate failed"
 
 
-def measure(binary, keys, runs):
+def measure_once(binary, keys, cpu=None, client_cpu=None):
+    """One round for one server: SAVE, BGSAVE under writes, then load at startup."""
     work = tempfile.mkdtemp(prefix="kvd-bench-")
     out = {}
     try:
-        s = Server(binary, work)
+        s = Server(binary, work, cpu=cpu)
         populate(s, keys)
-        saves = []
-        for _ in range(runs):
-            t = time.perf_counter()
-            assert s.cli("SAVE").strip() == "OK"
-            saves.append(time.perf_counter() - t)
-        out["save_s"] = statistics.median(saves)
+        t = time.perf_counter()
+        assert s.cli("SAVE").strip() == "OK"
+        out["save_s"] = time.perf_counter() - t
         out["file_mb"] = os.path.getsize(os.path.join(work, "dump.rdb")) / 1e6
 
         # BGSAVE under a steady write load over the same keys.
-        load = subprocess.Popen(
-            ["redis-benchmark", "-p", str(s.port), "-t", "set", "-r", str(keys), "-d", "32",
-             "-n", "100000000", "-c", "8", "-P", "16", "-q"],
+        load = subprocess.Popen(bench_server.pinned(client_cpu, [
+            "redis-benchmark", "-p", str(s.port), "-t", "set", "-r", str(keys), "-d", "32",
+            "-n", "100000000", "-c", "8", "-P", "16", "-q"]),
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         time.sleep(2)  # the write load reaches its steady state
         before = statistics.median(pss_kb(s.proc.pid) for _ in range(5))
@@ -99,21 +99,26 @@ def measure(binary, keys, runs):
         out["writes_per_s_during_bgsave"] = ops / out["bgsave_s"]
         load.terminate()
         load.wait()
-        out["bgsave_status"] = s.info("rdb_last_bgsave_status")
+        out["bgsave_ok"] = s.info("rdb_last_bgsave_status") == "ok"
         out["pss_before_mb"] = before / 1024
         out["pss_peak_mb"] = peak / 1024
         out["peak_ratio"] = peak / before
         s.stop()
 
-        loads = []
-        for _ in range(runs):
-            s = Server(binary, work)
-            s.wait_loaded()
-            loads.append(s.load_seconds())
-            s.stop()
-        out["load_s"] = statistics.median(x for x in loads if x is not None)
+        s = Server(binary, work, cpu=cpu)
+        s.wait_loaded()
+        out["load_s"] = s.load_seconds()
+        s.stop()
     finally:
         shutil.rmtree(work, ignore_errors=True)
+    return out
+
+
+def measure(binary, keys, runs):
+    """Medians of runs rounds (each with a fresh server)."""
+    rounds = [measure_once(binary, keys) for _ in range(runs)]
+    out = {k: statistics.median(r[k] for r in rounds) for k in rounds[0] if k != "bgsave_ok"}
+    out["bgsave_status"] = "ok" if all(r["bgsave_ok"] for r in rounds) else "err"
     return out
 
 

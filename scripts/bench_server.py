@@ -3,11 +3,21 @@
 Shared by the bench_*.py scripts: each starts the server it measures on a free port in a
 fresh directory, without saving (save "", appendonly no), so both servers do the same work.
 """
+import atexit
 import os
 import re
 import socket
 import subprocess
 import time
+
+_running = set()  # servers not stopped yet: killed at exit, so an error leaves none behind
+
+
+@atexit.register
+def _kill_leftovers():
+    for proc in list(_running):
+        proc.kill()
+        proc.wait()
 
 
 def free_port():
@@ -25,19 +35,36 @@ def resp(*args):
     return "".join(out)
 
 
+def pinned(cpu, argv):
+    """argv run on one core (taskset), or as is when cpu is None."""
+    return argv if cpu is None else ["taskset", "-c", str(cpu), *argv]
+
+
+def rss_kb(pid):
+    """Resident set size of one process, in kB."""
+    with open(f"/proc/{pid}/status") as f:
+        return int(re.search(r"^VmRSS:\s+(\d+)", f.read(), re.M).group(1))
+
+
 class Server:
-    def __init__(self, binary, workdir, start_timeout=600):
+    """cpu: the core the server is pinned to (None: any). extra: more `--name value` args."""
+
+    def __init__(self, binary, workdir, start_timeout=600, cpu=None, extra=()):
         self.port = free_port()
         self.log_path = os.path.join(workdir, "server.log")
         self.log = open(self.log_path, "w")
-        self.proc = subprocess.Popen(
-            [binary, "--port", str(self.port), "--bind", "127.0.0.1", "--dir", workdir,
-             "--save", "", "--appendonly", "no"],
-            stdout=self.log, stderr=subprocess.STDOUT, cwd=workdir)
+        argv = [binary, "--port", str(self.port), "--bind", "127.0.0.1", "--dir", workdir,
+                "--save", "", "--appendonly", "no", *extra]
+        # taskset execs the server, so proc.pid is the server's pid.
+        self.proc = subprocess.Popen(pinned(cpu, argv), stdout=self.log,
+                                     stderr=subprocess.STDOUT, cwd=workdir)
+        _running.add(self.proc)
         deadline = time.time() + start_timeout
         while time.time() < deadline:
             if self.cli("PING").strip() == "PONG":
                 return
+            if self.proc.poll() is not None:
+                break
             time.sleep(0.05)
         raise RuntimeError(f"{binary} did not start; see {self.log_path}")
 
@@ -49,10 +76,18 @@ class Server:
         m = re.search(rf"^{field}:(\S+)", self.cli("INFO", section), re.M)
         return m.group(1) if m else None
 
+    def rss_kb(self):
+        return rss_kb(self.proc.pid)
+
     def pipe(self, commands):
-        """Sends RESP commands through redis-cli --pipe; raises when any failed."""
+        """Sends RESP commands (a list of frames, or one str/bytes) through redis-cli --pipe;
+        raises when any failed."""
+        if isinstance(commands, list):
+            commands = "".join(commands)
+        if isinstance(commands, str):
+            commands = commands.encode()
         r = subprocess.run(["redis-cli", "-p", str(self.port), "--pipe"],
-                           input="".join(commands).encode(), capture_output=True, check=True)
+                           input=commands, capture_output=True, check=True)
         if b"errors: 0" not in r.stdout:
             raise RuntimeError(r.stdout.decode())
 
@@ -63,4 +98,5 @@ class Server:
         except subprocess.TimeoutExpired:
             self.proc.kill()
             self.proc.wait()
+        _running.discard(self.proc)
         self.log.close()

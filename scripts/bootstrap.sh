@@ -8,6 +8,10 @@ packages=(
   redis-tools   # redis-cli and redis-check-rdb, used by the end-to-end tests
   redis-server  # the real Redis: the RDB interchange tests and the benchmarks run it
   python3-redis libhiredis-dev  # client-library suites (scripts/test_clients.sh)
+  liblua5.1-0-dev lua-cjson-dev lua-bitop-dev  # Lua scripting (EVAL, FUNCTION), as Redis
+  podman runc debootstrap  # the container test (scripts/container_test.sh, Dockerfile)
+  nutcracker curl  # the sharding test behind twemproxy; scraping the metrics endpoint
+  python3-prometheus-client  # parses a scrape as Prometheus would (container test)
 )
 
 missing=()

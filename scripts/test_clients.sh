@@ -6,14 +6,15 @@
 #   scripts/test_clients.sh --install-node-deps       # only `npm ci`, when needed
 #
 # Suites: python-redis (Debian's python3-redis), ioredis, node-redis (node-redis v5, run twice:
-# RESP2, then RESP3), connect-redis (npm packages pinned by tests/clients/node/package-lock.json),
+# RESP2, then RESP3), connect-redis, redlock, rate-limiter-flexible (npm packages pinned by
+# tests/clients/node/package-lock.json),
 # hiredis (libhiredis-dev; the
 # program is KVD_HIREDIS_SUITE when set, as CMake builds it, else compiled here with cc).
 # Exits non-zero when any suite fails.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 clients="$root/tests/clients"
-all_suites=(python-redis ioredis node-redis connect-redis hiredis)
+all_suites=(python-redis ioredis node-redis connect-redis redlock rate-limiter-flexible hiredis)
 
 # `npm ci` only when node_modules is missing or was installed from another lock file.
 install_node_deps() {
@@ -61,7 +62,7 @@ for suite in "${suites[@]}"; do
     python-redis)
       # Debian's interpreter: python3-redis lives in its dist-packages.
       cmd=(env PYTHONDONTWRITEBYTECODE=1 /usr/bin/python3 "$clients/python/run_suite.py" "$kvd") ;;
-    ioredis | connect-redis)
+    ioredis | connect-redis | redlock | rate-limiter-flexible)
       install_node_deps
       cmd=(node "$clients/node/run.js" "$suite" "$kvd") ;;
     node-redis)

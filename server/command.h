@@ -136,6 +136,8 @@ void RegisterPubSubFamily(CommandTable& t);  // pubsub_commands.cpp
 void RegisterTransactionCommands(CommandTable& t);  // MULTI, EXEC... (transaction_commands.cpp)
 void RegisterSlowlogCommands(CommandTable& t);  // SLOWLOG (slowlog_commands.cpp)
 void RegisterLatencyCommands(CommandTable& t);  // LATENCY (latency_commands.cpp)
+void RegisterScriptCommands(CommandTable& t);  // EVAL..., SCRIPT (script_commands.cpp)
+void RegisterFunctionCommands(CommandTable& t);  // FCALL..., FUNCTION (function_commands.cpp)
 void RegisterAllCommands(CommandTable& t);
 
 }  // namespace kvd

@@ -75,6 +75,8 @@ void RegisterAllCommands(CommandTable& t) {
   RegisterTransactionCommands(t);
   RegisterSlowlogCommands(t);
   RegisterLatencyCommands(t);
+  RegisterScriptCommands(t);
+  RegisterFunctionCommands(t);
 }
 
 }  // namespace kvd

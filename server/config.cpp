@@ -14,6 +14,7 @@
 #include "core/numeric.h"
 #include "core/text.h"
 #include "protocol/resp_parser.h"
+#include "server/cgroup_memory.h"
 #include "server/keyspace_events.h"
 #include "server/latency_histogram.h"
 
@@ -322,6 +323,11 @@ std::vector<Param> AllParams() {
   p.push_back(IntParam("latency-monitor-threshold", true,
                        &ConfigValues::latency_monitor_threshold, 0, INT64_MAX));
   p.push_back(BoolParam("latency-tracking", true, &ConfigValues::latency_tracking));
+  // Redis keeps lua-time-limit as an alias of busy-reply-threshold.
+  p.push_back(IntParam("busy-reply-threshold", true, &ConfigValues::busy_reply_threshold, 0,
+                       INT64_MAX));
+  p.push_back(IntParam("lua-time-limit", true, &ConfigValues::busy_reply_threshold, 0,
+                       INT64_MAX));
   p.push_back(MakeParam("latency-tracking-info-percentiles", true, true, SetPercentiles,
                         GetPercentiles));
   p.push_back(StringParam("dir", true, &ConfigValues::dir, [](std::string& s) {
@@ -358,19 +364,40 @@ std::vector<Param> AllParams() {
   p.push_back(MemoryParam("client-query-buffer-limit", true,
                           &ConfigValues::client_query_buffer_limit, 1024 * 1024));
   p.push_back(IntParam("io-threads", false, &ConfigValues::io_threads, 1, 128));
-  p.push_back(MemoryParam("maxmemory", true, &ConfigValues::maxmemory, 0));
-  // Every Redis policy is accepted and decides how keys' access field reads (LRU or LFU,
-  // core/access_clock.h); kvd does not evict yet: with maxmemory set, writes are refused as
-  // under Redis's noeviction.
+  // Also "N%": a percentage of the cgroup memory limit, or of the machine's memory.
+  p.push_back(MakeParam(
+      "maxmemory", true, false,
+      [](ConfigValues& v, Values in, bool) -> std::string {
+        if (in[0].ends_with('%')) {
+          std::optional<int> percent = ParseMemoryPercent(in[0]);
+          if (!percent) return "argument must be a memory value or a percentage (1% to 100%)";
+          v.maxmemory = MaxmemoryFromPercent(*percent);
+          v.maxmemory_percent = *percent;
+          return "";
+        }
+        auto n = ParseMemory(in[0]);
+        if (!n) return "argument must be a memory value";
+        v.maxmemory = *n;
+        v.maxmemory_percent = 0;
+        return "";
+      },
+      [](const ConfigValues& v) {
+        if (v.maxmemory_percent) return std::to_string(v.maxmemory_percent) + "%";
+        return std::to_string(v.maxmemory);
+      }));
+  // The policy also decides how keys' access field reads (LRU or LFU, core/access_clock.h).
   p.push_back(EnumParam("maxmemory-policy", &ConfigValues::maxmemory_policy,
                         {"volatile-lru", "volatile-lfu", "volatile-random", "volatile-ttl",
                          "allkeys-lru", "allkeys-lfu", "allkeys-random", "noeviction"}));
   p.push_back(IntParam("maxmemory-samples", true, &ConfigValues::maxmemory_samples, 1, INT_MAX));
+  p.push_back(IntParam("maxmemory-eviction-tenacity", true,
+                       &ConfigValues::maxmemory_eviction_tenacity, 0, 100));
   p.push_back(IntParam("lfu-log-factor", true, &ConfigValues::lfu_log_factor, 0, INT_MAX));
   p.push_back(IntParam("lfu-decay-time", true, &ConfigValues::lfu_decay_time, 0, INT_MAX));
   p.push_back(BoolParam("lazyfree-lazy-user-del", true, &ConfigValues::lazyfree_lazy_user_del));
   p.push_back(
       BoolParam("lazyfree-lazy-user-flush", true, &ConfigValues::lazyfree_lazy_user_flush));
+  p.push_back(BoolParam("lazyfree-lazy-eviction", true, &ConfigValues::lazyfree_lazy_eviction));
   p.push_back(IntParam("key-load-delay", true, &ConfigValues::key_load_delay, INT_MIN, INT_MAX));
   p.push_back(BoolParam("appendonly", true, &ConfigValues::appendonly));
   p.push_back(EnumParam("appendfsync", &ConfigValues::appendfsync,
@@ -403,6 +430,9 @@ std::vector<Param> AllParams() {
       [](const ConfigValues& v) { return FormatNotifyFlags(v.notify_keyspace_events); }));
   p.push_back(MakeParam("client-output-buffer-limit", true, true, SetOutputBufferLimits,
                         GetOutputBufferLimits));
+  // The Prometheus endpoint (server/net/metrics_server.h); 0 = off.
+  p.push_back(IntParam("metrics-port", false, &ConfigValues::metrics_port, 0, 65535));
+  p.push_back(StringParam("metrics-bind", false, &ConfigValues::metrics_bind));
   // kvd stays in the foreground (use a service manager); accepted so redis.conf files load.
   p.push_back(MakeParam(
       "daemonize", false, false,

@@ -52,9 +52,11 @@ struct ConfigValues {
   int lfu_log_factor = 10;
   int lfu_decay_time = 1;  // minutes
   int maxmemory_samples = 5;
+  int maxmemory_eviction_tenacity = 10;  // 0..100: how long one eviction pass may run
   // Redis's lazyfree: DEL acts as UNLINK, FLUSHALL/FLUSHDB without SYNC as ASYNC.
   bool lazyfree_lazy_user_del = false;
   bool lazyfree_lazy_user_flush = false;
+  bool lazyfree_lazy_eviction = false;  // evicted values are freed in the background
   // Microseconds to pause after each key loaded at startup (testing the loading state, as
   // Redis's key-load-delay; negative -N: 1 microsecond once every N keys on average).
   int key_load_delay = 0;
@@ -78,12 +80,23 @@ struct ConfigValues {
   // Per-command latency histograms (LATENCY HISTOGRAM, INFO latencystats).
   bool latency_tracking = true;
   std::vector<double> latency_tracking_info_percentiles = {50, 99, 99.9};
+  // Milliseconds a script may run before other clients get -BUSY and SCRIPT KILL works
+  // (busy-reply-threshold, alias lua-time-limit); 0 = never.
+  int64_t busy_reply_threshold = 5000;
   // Indexed by ClientClass; Redis's defaults.
   std::array<OutputBufferLimit, 3> client_output_buffer_limit = {{
       {0, 0, 0},
       {256LL * 1024 * 1024, 64LL * 1024 * 1024, 60},
       {32LL * 1024 * 1024, 8LL * 1024 * 1024, 60},
   }};
+  // maxmemory given as a percentage ("75%") of the cgroup memory limit or, without one, of
+  // the machine's memory (server/cgroup_memory.h); 0 when given in bytes. maxmemory holds
+  // the bytes it came to.
+  int maxmemory_percent = 0;
+  // The Prometheus endpoint (server/net/metrics_server.h): plain HTTP GET /metrics on this
+  // port and address; 0 = off.
+  int metrics_port = 0;
+  std::string metrics_bind = "127.0.0.1";
 };
 
 class Config {

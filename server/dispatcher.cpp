@@ -6,6 +6,7 @@
 #include "server/aof/aof.h"
 #include "server/commands/latency_commands.h"
 #include "server/errors.h"
+#include "server/eviction.h"
 #include "server/pubsub.h"
 #include "server/transaction.h"
 
@@ -30,6 +31,13 @@ bool ArityOk(const CommandSpec& spec, size_t argc) {
 }
 
 }  // namespace
+
+Dispatcher::Dispatcher(ServerState& server) : server_(server) {
+  // Paused clients expect the dataset to stay as it is: no eviction meanwhile, as Redis.
+  server_.eviction->set_pause_check([this](int64_t now_ms) { return pause_.Active(now_ms); });
+}
+
+Dispatcher::~Dispatcher() { server_.eviction->set_pause_check(nullptr); }
 
 void Dispatcher::Propagate(const CommandContext& ctx) {
   const size_t db = ctx.client.db;
@@ -131,12 +139,13 @@ void Dispatcher::Dispatch(ClientState& client, std::span<const std::string_view>
   if (client.txn.active && (spec->flags & kNoMulti)) return reject(spec, kNoMultiErr);
   // EXEC is checked as the commands it runs (server/transaction.h).
   const uint32_t flags = CheckedFlags(client, *spec);
-  // maxmemory with the only policy kvd has, noeviction: refuse commands that may grow memory,
-  // and inside MULTI anything but what ends it, as queuing takes memory too.
-  const bool may_grow = (flags & kDenyOom) || (client.txn.active && !EndsTransaction(*spec));
-  if (cfg.maxmemory > 0 && may_grow && !client.replaying_aof &&
-      server_.store.AllocatedBytes() > static_cast<size_t>(cfg.maxmemory)) {
-    return reject(spec, kOomErr);
+  // maxmemory: evict by the policy first (server/eviction.h); when memory stays over the
+  // limit with nothing left to evict, refuse commands that may grow memory, and inside MULTI
+  // anything but what ends it, as queuing takes memory too.
+  if (cfg.maxmemory > 0 && !client.replaying_aof &&
+      server_.eviction->Perform(now_ms) == Eviction::Result::kFail) {
+    const bool may_grow = (flags & kDenyOom) || (client.txn.active && !EndsTransaction(*spec));
+    if (may_grow) return reject(spec, kOomErr);
   }
   // An append-only file that cannot be written refuses writes (and PING), as Redis does.
   if (server_.aof != nullptr && !client.replaying_aof &&

@@ -15,7 +15,8 @@ namespace kvd {
 
 class Dispatcher {
  public:
-  explicit Dispatcher(ServerState& server) : server_(server) {}
+  explicit Dispatcher(ServerState& server);
+  ~Dispatcher();
 
   // Appends the command's reply to `out`, encoded for the client's protocol version, unless
   // CLIENT REPLY drops it. A command that blocks or is held by CLIENT PAUSE replies later,

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "server/eviction.h"
 #include "server/key_access.h"
 #include "server/keyspace_events.h"
 
@@ -20,6 +21,7 @@ ServerState::ServerState(Config& config, Store& store, CommandTable& commands,
   start_time_ms = clock.NowMs();
   last_save_time = start_time_ms / 1000;
   background_snapshot = std::make_unique<BackgroundSnapshot>(*this);
+  eviction = std::make_unique<Eviction>(*this);
   InstallKeyAccess(*this);  // keys' access time / LFU counter: policy and clock
   // Redis logs a DEL for every key that expires, so a replay never depends on when it runs.
   store.SetExpireListener([this](size_t db, std::string_view key) {
@@ -64,6 +66,7 @@ void ServerState::CountError(std::string_view message) {
 
 void ServerState::Cron(int64_t now_ms) {
   store.access_clock().Update(now_ms);  // Redis's server.lruclock: lookups read this
+  eviction->Cron();                     // the clients' share of the memory maxmemory counts
   if (ops_sample_ms_ == 0) {
     ops_sample_ms_ = now_ms;
     ops_sample_count_ = stats.total_commands_processed;
@@ -88,6 +91,7 @@ void ServerState::ResetStats() {
   stats.dirty = dirty;
   used_memory_peak = 0;  // Redis resets stat_peak_memory too
   lazyfree.ResetStats();  // lazyfreed_objects
+  eviction->ResetStats();  // total_eviction_exceeded_time
   ops_samples_.fill(0);
   ops_sample_count_ = 0;
   ops_sample_ms_ = 0;

@@ -26,6 +26,7 @@
 #include "server/new_key_events.h"
 #include "server/slowlog.h"
 #include "server/pubsub.h"
+#include "server/scripting/script_run_state.h"
 #include "server/tracking.h"
 #include "server/watched_keys.h"
 
@@ -43,6 +44,7 @@ struct ServerStats {
   uint64_t total_net_output_bytes = 0;
   uint64_t total_error_replies = 0;
   uint64_t dirty = 0;  // changes since the last save (rdb_changes_since_last_save)
+  uint64_t evicted_keys = 0;  // keys removed by the maxmemory policy (server/eviction.h)
   std::map<std::string, uint64_t, std::less<>> error_counts;  // errorstats, by prefix
   // instantaneous_ops_per_sec: the cron samples total_commands_processed.
   double instantaneous_ops_per_sec = 0;
@@ -58,6 +60,8 @@ struct LoadingProgress {
   std::atomic<uint64_t> loaded_bytes{0};
   std::atomic<uint64_t> rdb_used_mem{0};  // the file's AUX used-mem, once read
 };
+
+class Eviction;
 
 class ServerState {
  public:
@@ -120,6 +124,13 @@ class ServerState {
 
   // Keyspace notifications of the `n` class ("new" keys).
   NewKeyEvents new_key_events{*this, key_changes};
+
+  // Lua scripts and functions (server/scripting/): the engine, made on first use, and what
+  // the network layer reads while a script runs (-BUSY, SCRIPT KILL).
+  ScriptRunState script_run;
+
+  // maxmemory: evicts keys by maxmemory-policy before commands run (server/eviction.h).
+  std::unique_ptr<Eviction> eviction;
 
   // Hooks set by the network layer; commands call them.
   std::function<void(ShutdownMode)> request_shutdown;  // SHUTDOWN, after replies are sent

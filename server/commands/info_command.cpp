@@ -9,18 +9,15 @@
 #include "server/client_state.h"
 #include "server/command.h"
 #include "server/commands/info_sections.h"
+#include "server/eviction.h"
 #include "server/server_state.h"
 
 namespace kvd {
 
 size_t UsedMemory(ServerState& server) {
   // Values handed to the lazyfree thread count until they are freed, as in Redis.
-  size_t used = server.store.AllocatedBytes() + server.lazyfree.PendingBytes();
-  for (const auto& [id, c] : server.clients) {
-    used += sizeof(ClientState) + c->name.capacity() + c->lib_name.capacity() +
-            c->lib_ver.capacity() + c->query_buffer_bytes.load(std::memory_order_relaxed) +
-            c->output_buffer_bytes.load(std::memory_order_relaxed);
-  }
+  const size_t used = server.store.AllocatedBytes() + server.lazyfree.PendingBytes() +
+                     Eviction::ClientBytes(server);
   if (used > server.used_memory_peak) server.used_memory_peak = used;
   return used;
 }

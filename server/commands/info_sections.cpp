@@ -19,11 +19,13 @@
 #include "core/keyspace.h"
 #include "core/store.h"
 #include "server/aof/aof.h"
+#include "server/cgroup_memory.h"
 #include "server/client_state.h"
 #include "server/command.h"
 #include "server/commands/latency_commands.h"
 #include "server/commands/redis_compat.h"
 #include "server/config.h"
+#include "server/eviction.h"
 #include "server/server_state.h"
 
 namespace kvd {
@@ -169,6 +171,10 @@ void AppendMemory(CommandContext& ctx, std::string& out) {
   Field(out, "used_memory_dataset", LL(s.store.DataBytes()));
   Field(out, "total_system_memory", LL(system));
   Field(out, "total_system_memory_human", BytesToHuman(system));
+  // kvd's own: the memory limit of its cgroup (container), 0 when none (server/cgroup_memory.h).
+  const uint64_t cgroup_limit = CgroupMemoryLimit().value_or(0);
+  Field(out, "cgroup_memory_limit", LL(cgroup_limit));
+  Field(out, "cgroup_memory_limit_human", BytesToHuman(cgroup_limit));
   Field(out, "maxmemory", LL(cfg.maxmemory));
   Field(out, "maxmemory_human", BytesToHuman(static_cast<uint64_t>(cfg.maxmemory)));
   Field(out, "maxmemory_policy", cfg.maxmemory_policy);
@@ -253,8 +259,11 @@ void AppendStats(CommandContext& ctx, std::string& out) {
   Field(out, "sync_partial_ok", 0);
   Field(out, "sync_partial_err", 0);
   Field(out, "expired_keys", LL(ctx.store.ExpiredKeys()));
-  Field(out, "evicted_keys", 0);
-  Field(out, "evicted_clients", 0);
+  Field(out, "evicted_keys", LL(st.evicted_keys));
+  Field(out, "evicted_clients", 0);  // kvd has no maxmemory-clients
+  Field(out, "total_eviction_exceeded_time", LL(ctx.server.eviction->TotalExceededMs(ctx.now_ms)));
+  Field(out, "current_eviction_exceeded_time",
+        LL(ctx.server.eviction->CurrentExceededMs(ctx.now_ms)));
   Field(out, "keyspace_hits", LL(st.keyspace_hits));
   Field(out, "keyspace_misses", LL(st.keyspace_misses));
   Field(out, "pubsub_channels", LL(ctx.server.pubsub.Count(PubSubKind::kChannel)));

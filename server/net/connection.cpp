@@ -11,6 +11,7 @@
 #include "server/aof/aof.h"
 #include "server/blocking.h"
 #include "server/pubsub.h"
+#include "server/scripting/busy_reply.h"
 
 namespace kvd::net {
 namespace {
@@ -62,6 +63,19 @@ void Connection::Start() {
   // lives: a subscription ends with RemoveClient at the latest.
   client_.push = [this](std::string_view frame) { Push(frame); };
   asio::post(net_.store_strand, [self = shared_from_this()] { self->Register(); });
+  // A busy script holds the store strand, so Register waits for its end: read at once, so
+  // that the new client is answered -BUSY and may send SCRIPT KILL meanwhile.
+  if (net_.server.script_run.busy.load()) {
+    query_buffer_limit_ =
+        static_cast<size_t>(net_.server.config.values().client_query_buffer_limit);
+    asio::post(socket_.get_executor(), [self = shared_from_this()] { self->StartReading(); });
+  }
+}
+
+void Connection::StartReading() {
+  if (reading_started_) return;
+  reading_started_ = true;
+  DoRead();
 }
 
 void Connection::Register() {
@@ -95,7 +109,7 @@ void Connection::Register() {
   spdlog::debug("Accepted {}", client_.addr);
   asio::post(socket_.get_executor(), [self = shared_from_this()] {
     self->parser_.set_limits(self->limits_);
-    self->DoRead();
+    self->StartReading();
   });
 }
 
@@ -164,9 +178,33 @@ void Connection::ProcessInput() {
     }
     return DoRead();
   }
+  // A script past busy-reply-threshold holds the store strand: answer here instead.
+  if (net_.server.script_run.busy.load()) return AnswerWhileScriptBusy(pos);
   batch_consumed_ = pos;
   executing_ = true;
   asio::post(net_.store_strand, [self = shared_from_this()] { self->ExecuteBatch(); });
+}
+
+void Connection::AnswerWhileScriptBusy(size_t consumed) {
+  // -BUSY, or SCRIPT KILL / FUNCTION KILL / SHUTDOWN NOSAVE passed to the script through
+  // ServerState::script_run's atomics (server/scripting/busy_reply.h); nothing here touches
+  // the store.
+  for (size_t i = 0; i < batch_size_ && !closing_; ++i) {
+    BusyAnswer answer = AnswerWhileBusy(net_.server, batch_[i]);
+    out_.append(answer.reply);
+    closing_ = answer.close;
+  }
+  if (!protocol_error_.empty() && !closing_) {
+    ReplyWriter(out_, client_.resp).Error(protocol_error_);
+    closing_ = true;
+  }
+  protocol_error_.clear();
+  parser_.ReleaseInlineStorage();
+  std::memmove(in_.get(), in_.get() + consumed, in_used_ - consumed);
+  in_used_ -= consumed;
+  client_.query_buffer_bytes = in_used_;
+  MaybeWrite();
+  if (!closing_) ProcessInput();  // the rest of the input, or read more
 }
 
 void Connection::ExecuteBatch() {

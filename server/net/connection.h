@@ -45,6 +45,10 @@ class Connection : public std::enable_shared_from_this<Connection> {
   void OnRead(std::error_code ec, size_t n);
   void ProcessInput();
   void ExecuteBatch();   // store strand
+  // While a script is busy (server/scripting/busy_reply.h): answers the parsed batch here,
+  // without the store strand, and drops its `consumed` input bytes.
+  void AnswerWhileScriptBusy(size_t consumed);
+  void StartReading();  // DoRead once: after Register, or at once while a script is busy
   void OnBatchDone();
   void MaybeWrite();
   void OnWritten(std::error_code ec);
@@ -90,6 +94,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
   size_t query_buffer_limit_ = 0;
 
   bool executing_ = false;
+  bool reading_started_ = false;  // connection strand
   bool writing_ = false;
   bool paused_ = false;   // backpressure: waiting for output to drain
   bool closing_ = false;  // close once every reply is sent

@@ -14,10 +14,12 @@
 #include "core/store.h"
 #include "server/command.h"
 #include "server/aof/aof.h"
+#include "server/cgroup_memory.h"
 #include "server/dispatcher.h"
 #include "server/net/cron.h"
 #include "server/net/listener.h"
 #include "server/net/logging.h"
+#include "server/net/metrics_server.h"
 #include "server/net/net_context.h"
 #include "server/persistence.h"
 #include "server/server_state.h"
@@ -59,6 +61,7 @@ struct Server::Impl {
   StoreStrand store_strand;
   NetContext net;
   std::vector<std::unique_ptr<Listener>> listeners;
+  std::unique_ptr<MetricsServer> metrics;  // the Prometheus endpoint, when metrics-port is set
   Cron cron;
   asio::signal_set signals;
   // Destroyed before the loop: cancels a load still running and joins its thread.
@@ -117,6 +120,18 @@ std::string Server::Start() {
   }
   s.state.tcp_port = port;
   spdlog::info("Running mode=standalone, port={}.", port);
+  if (cfg.metrics_port != 0) {
+    s.metrics = std::make_unique<MetricsServer>(s.net);
+    if (std::string err = s.metrics->Bind(cfg.metrics_bind, cfg.metrics_port); !err.empty()) {
+      return "Could not create the metrics listening socket " + cfg.metrics_bind + ":" +
+             std::to_string(cfg.metrics_port) + ": " + err;
+    }
+    spdlog::info("Metrics endpoint on http://{}:{}/metrics", cfg.metrics_bind, s.metrics->port());
+  }
+  if (std::string warning = CgroupMemoryWarning(CgroupMemoryLimit(), cfg.maxmemory);
+      !warning.empty()) {
+    spdlog::warn("{}", warning);
+  }
 
   if (std::string err = s.WritePidFile(); !err.empty()) spdlog::warn("{}", err);
 
@@ -128,6 +143,9 @@ std::string Server::Start() {
   });
   s.state.aof = &s.aof;
   s.state.post = [&s](std::function<void()> fn) { asio::post(s.store_strand, std::move(fn)); };
+  // A slow script runs the network's handlers from its hook, so connections answer -BUSY and
+  // pass SCRIPT KILL on even with one I/O thread; the store strand's own handlers wait.
+  s.state.script_run.process_events = [&s] { s.io.poll(); };
   s.state.request_shutdown = [&s](ShutdownMode mode) {
     // After the current batch (and its replies) on the store strand.
     asio::post(s.store_strand, [&s, mode] { s.Shutdown(mode, "User requested shutdown..."); });
@@ -218,6 +236,7 @@ int Server::Run() {
   std::signal(SIGPIPE, SIG_IGN);
   s.WaitForSignal();
   for (auto& l : s.listeners) l->StartAccepting();
+  if (s.metrics) s.metrics->StartAccepting();
   s.cron.Start();
   spdlog::info("Ready to accept connections tcp");
 

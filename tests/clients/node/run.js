@@ -1,6 +1,7 @@
 'use strict';
 // Usage: node run.js SUITE KVD_BINARY
-//   (SUITE: ioredis | node-redis | node-redis-resp3 | connect-redis)
+//   (SUITE: ioredis | node-redis | node-redis-resp3 | connect-redis | redlock |
+//    rate-limiter-flexible)
 // Prints `NAME: N passed, M failed` and exits non-zero on any failure.
 const { run } = require('./lib/runner');
 
@@ -9,6 +10,8 @@ const SUITES = {
   'node-redis': () => require('./suites/node_redis').forProtocol(2),
   'node-redis-resp3': () => require('./suites/node_redis').forProtocol(3),
   'connect-redis': () => require('./suites/connect_redis'),
+  'redlock': () => require('./suites/redlock'),
+  'rate-limiter-flexible': () => require('./suites/rate_limiter'),
 };
 
 // A scenario that timed out may still have commands pending; they reject once its clients

@@ -73,7 +73,10 @@ TEST_CASE("every parameter has its redis.conf name and a default") {
       {"latency-monitor-threshold", "0"}, {"latency-tracking", "yes"},
       {"latency-tracking-info-percentiles", "50 99 99.9"},
       {"client-output-buffer-limit",
-       "normal 0 0 0 slave 268435456 67108864 60 pubsub 33554432 8388608 60"}};
+       "normal 0 0 0 slave 268435456 67108864 60 pubsub 33554432 8388608 60"},
+      {"metrics-port", "0"}, {"metrics-bind", "127.0.0.1"},
+      {"maxmemory-eviction-tenacity", "10"}, {"lazyfree-lazy-eviction", "no"},
+      {"busy-reply-threshold", "5000"}, {"lua-time-limit", "5000"}};
   for (const auto& [k, v] : expected) {
     CAPTURE(k);
     REQUIRE(got.count(k) == 1);
@@ -252,7 +255,7 @@ TEST_CASE("CONFIG GET: glob patterns, case-insensitive, each parameter once") {
   for (auto& [k, v] : c.Get(p1)) names.push_back(k);
   CHECK(names == std::vector<std::string>{"slowlog-max-len", "maxclients", "proto-max-bulk-len",
                                           "maxmemory", "maxmemory-policy",
-                                          "maxmemory-samples"});
+                                          "maxmemory-samples", "maxmemory-eviction-tenacity"});
   Args p2 = {"PORT", "po*", "h?"};
   auto got = c.Get(p2);
   REQUIRE(got.size() == 2);

@@ -1,0 +1,22 @@
+#pragma once
+// What a connection answers, on its own strand, while a script holds the store strand past
+// busy-reply-threshold (ScriptRunState::busy), as Redis does during a slow script: SCRIPT
+// KILL / FUNCTION KILL stop the script unless it has written; SHUTDOWN NOSAVE stops it and
+// the server; QUIT closes; anything else gets -BUSY.
+#include <span>
+#include <string>
+#include <string_view>
+
+namespace kvd {
+
+class ServerState;
+
+struct BusyAnswer {
+  std::string reply;   // RESP, possibly empty (SHUTDOWN NOSAVE replies nothing)
+  bool close = false;  // QUIT
+};
+
+// Thread-safe: reads and sets only ScriptRunState's atomics and calls request_shutdown.
+BusyAnswer AnswerWhileBusy(ServerState& server, std::span<const std::string_view> args);
+
+}  // namespace kvd

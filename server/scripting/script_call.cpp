@@ -1,0 +1,105 @@
+#include "server/scripting/script_call.h"
+
+#include <chrono>
+#include <vector>
+
+#include "server/aof/aof.h"
+#include "server/dispatcher.h"
+#include "server/server_state.h"
+
+namespace kvd {
+namespace {
+
+bool ArityOk(const CommandSpec& spec, size_t argc) {
+  const int n = static_cast<int>(argc);
+  return spec.arity >= 0 ? n == spec.arity : n >= -spec.arity;
+}
+
+// Redis's scriptVerifyWriteCommandAllow and scriptVerifyOOM: "" when the command may run.
+std::string CheckWrite(ScriptRun& run, const CommandSpec& spec) {
+  ServerState& server = run.caller.server;
+  const ConfigValues& cfg = server.config.values();
+  if (spec.flags & kWrite) {
+    if (run.read_only) return "-ERR Write commands are not allowed from read-only scripts.";
+    if (cfg.stop_writes_on_bgsave_error && !server.rdb_last_bgsave_ok && !cfg.save.empty()) {
+      return "-MISCONF Redis is configured to save RDB snapshots, but it's currently unable "
+             "to persist to disk. Commands that may modify the data set are disabled, because "
+             "this instance is configured to report errors during writes if RDB snapshotting "
+             "fails (stop-writes-on-bgsave-error option). Please check the Redis logs for "
+             "details about the RDB error.";
+    }
+    if (server.aof != nullptr && !run.caller.client.replaying_aof) {
+      if (std::string err = server.aof->WriteError(); !err.empty()) return "-" + err;
+    }
+  }
+  // Only before the script's first write, as Redis: once it has written, stopping it half
+  // way would break its atomicity.
+  if ((spec.flags & kDenyOom) && !run.allow_oom && !run.wrote && cfg.maxmemory > 0 &&
+      !run.caller.client.replaying_aof &&
+      server.store.AllocatedBytes() > static_cast<size_t>(cfg.maxmemory)) {
+    return "-OOM command not allowed when used memory > 'maxmemory'.";
+  }
+  return "";
+}
+
+// Logs what the command changed as the script's effects, on the caller's context, so that
+// the dispatcher logs them (as MULTI ... EXEC when more than one) in the script's place.
+void RecordEffects(ScriptRun& run, const CommandContext& inner) {
+  CommandContext& caller = run.caller;
+  if (run.client.db != run.effects_db) {
+    caller.Propagate({"SELECT", std::to_string(run.client.db)});
+    run.effects_db = run.client.db;
+  }
+  if (inner.propagated.empty()) {
+    caller.Propagate(std::vector<std::string>(inner.args.begin(), inner.args.end()));
+  } else {
+    for (const std::vector<std::string>& command : inner.propagated) caller.Propagate(command);
+  }
+}
+
+}  // namespace
+
+std::string RunScriptCommand(ScriptRun& run, std::span<const std::string_view> args,
+                             std::string& reply) {
+  ServerState& server = run.caller.server;
+  const CommandSpec* spec = server.commands.Find(args[0]);
+  if (spec != nullptr && !spec->subcommands.empty() && args.size() >= 2) {
+    spec = FindSubcommand(*spec, args[1]);
+  }
+  if (spec == nullptr) return "-ERR Unknown Redis command called from script";
+  if (!spec->handler || !ArityOk(*spec, args.size())) {
+    return "-ERR Wrong number of args calling Redis command from script";
+  }
+  if (spec->flags & kNoScript) return "-ERR This Redis command is not allowed from script";
+  if (std::string err = CheckWrite(run, *spec); !err.empty()) return err;
+
+  // The whole script happens at one instant, as Redis's script time snapshot.
+  ReplyWriter writer(reply, run.client.resp);
+  CommandContext inner{args, writer, server.store, run.client, server, *spec,
+                       run.caller.now_ms, false, 0, {}, run.caller.dispatcher};
+  const auto start = std::chrono::steady_clock::now();
+  spec->handler(inner);
+  const auto elapsed = std::chrono::steady_clock::now() - start;
+  server.watched_keys.Settle(inner.dirty > 0);
+  if (run.caller.dispatcher != nullptr && !run.caller.client.replaying_aof &&
+      !run.caller.dispatcher->monitors().empty() && !(spec->flags & (kSkipMonitor | kAdmin))) {
+    run.caller.dispatcher->monitors().Feed(server, run.client, *spec, run.client.db, args);
+  }
+  spec->calls++;
+  spec->usec += std::chrono::duration_cast<std::chrono::microseconds>(elapsed).count();
+  if (inner.failed) spec->failed_calls++;
+  if (inner.dirty > 0 || !inner.propagated.empty()) {
+    RecordEffects(run, inner);
+    // EVAL itself counts as a write that changed data (WATCH, the dirty counter's logging).
+    run.caller.dirty += inner.dirty;
+  }
+  if (inner.dirty > 0) {
+    run.wrote = true;
+    server.script_run.wrote.store(true);
+    // Served once the script has ended: the dispatcher serves ready keys after EVAL.
+    if (!server.blocked.empty()) server.blocked.SignalKeys(args);
+  }
+  return "";
+}
+
+}  // namespace kvd

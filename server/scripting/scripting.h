@@ -1,0 +1,59 @@
+#pragma once
+// Scripting: EVAL's script cache and Lua state, the function libraries, and running either
+// on the store strand with Redis's rules (atomic, KEYS/ARGV, flags, read-only variants,
+// the busy-reply-threshold hook that lets SCRIPT KILL stop a looping script).
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+
+#include "server/command.h"
+#include "server/scripting/function_library.h"
+
+struct lua_State;
+
+namespace kvd {
+
+struct ScriptRun;
+
+class Scripting {
+ public:
+  Scripting();
+  ~Scripting();
+  Scripting(const Scripting&) = delete;
+  Scripting& operator=(const Scripting&) = delete;
+
+  // The engine of this server, made on first use.
+  static Scripting& Of(ServerState& server);
+
+  // EVAL, EVALSHA, EVAL_RO, EVALSHA_RO.
+  void Eval(CommandContext& ctx, bool by_sha, bool read_only);
+  // FCALL, FCALL_RO.
+  void Fcall(CommandContext& ctx, bool read_only);
+
+  // SCRIPT LOAD: compiles and caches the body; its sha, or nullopt with the error in `err`.
+  std::optional<std::string> LoadScript(std::string_view body, std::string* err);
+  bool ScriptExists(std::string_view sha) const;
+  void FlushScripts();  // SCRIPT FLUSH: the cache and a fresh Lua state
+  size_t script_count() const { return scripts_.size(); }
+
+  FunctionLibraries& functions() { return functions_; }
+
+ private:
+  struct CachedScript {
+    std::string body;
+    uint32_t flags = 0;
+  };
+  // Runs the function on top of `L`'s stack (with `nargs` arguments above it) for the caller
+  // and replies its result.
+  void Run(lua_State* L, ScriptRun& run, int nargs);
+
+  lua_State* eval_lua_;
+  std::unordered_map<std::string, CachedScript> scripts_;  // by sha
+  FunctionLibraries functions_;
+};
+
+}  // namespace kvd
