@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""kvd beside redis-server on this machine, in interleaved rounds (issue 6's benchmark).
+"""kvd beside redis-server on this machine, in interleaved rounds.
 
 Throughput, latency, memory, persistence and connections, measured in rounds that alternate
 kvd and redis-server (kvd, redis, kvd, redis, ...). Both servers run without persistence

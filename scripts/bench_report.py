@@ -1,5 +1,5 @@
 """The benchmark's output: medians and noise per figure, the Markdown tables, the targets of
-the issue checked against the measured ratios, the JSON/CSV files and the gnuplot chart."""
+kvd's performance targets checked against the measured ratios, the JSON/CSV files and the gnuplot chart."""
 import csv
 import datetime
 import json
@@ -94,7 +94,7 @@ def _keys(results, phase):
 # ---- targets -------------------------------------------------------------------------------
 
 def targets(results):
-    """The issue's targets: (description, measured, limit, met) rows."""
+    """kvd's performance targets: (description, measured, limit, met) rows."""
     rows = []
     tp = results.get("throughput_summary")
     if tp:
@@ -241,8 +241,8 @@ def markdown(results):
     rows = targets(results)
     if rows:
         met = sum(1 for row in rows if row[3])
-        out += [f"Targets of issue 6: {met} of {len(rows)} met.", ""]
-        out += ["| target (issue 6) | measured | met |", "|---|---|---|"]
+        out += [f"Performance targets: {met} of {len(rows)} met.", ""]
+        out += ["| target | measured | met |", "|---|---|---|"]
         for label, measured, _, met in rows:
             out.append(f"| {label} | {_fmt(measured, '.2f')} "
                        f"| {'n/a' if met is None else ('yes' if met else '**no**')} |")
