@@ -1,5 +1,6 @@
-"""The benchmark's output: medians and noise per figure, the Markdown tables, the targets of
-kvd's performance targets checked against the measured ratios, the JSON/CSV files and the gnuplot chart."""
+"""The benchmark's output: medians and noise per figure, the Markdown tables, kvd's
+performance targets checked against the measured ratios, the JSON/CSV files and the gnuplot
+chart."""
 import csv
 import datetime
 import json
