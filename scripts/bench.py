@@ -227,6 +227,14 @@ def parse_args(argv):
     return a
 
 
+def recorded_paths(binaries):
+    """Binaries as the results record them: inside the repository, relative to it."""
+    def rel(path):
+        path = os.path.abspath(path)
+        return os.path.relpath(path, ROOT) if path.startswith(ROOT + os.sep) else path
+    return {name: rel(path) for name, path in binaries.items()}
+
+
 def main(argv):
     a = parse_args(argv)
     if a.selftest:
@@ -244,7 +252,7 @@ def main(argv):
                           "memory_keys": a.memory_keys, "persistence_keys": a.persistence_keys,
                           "connections": a.connections, "server_cpu": SERVER_CPU,
                           "client_cpu": CLIENT_CPU, "nofile_limit": nofile,
-                          "quick": a.quick, "binaries": binaries}}
+                          "quick": a.quick, "binaries": recorded_paths(binaries)}}
     log(f"bench: {results['machine']['cpu']}, {results['machine']['cores']} cores, load "
         f"average {results['machine']['load_average_at_start']:.2f}; results in {a.out}")
     carry_over(results, a)

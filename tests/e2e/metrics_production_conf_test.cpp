@@ -13,6 +13,7 @@
 #include <sstream>
 #include <string>
 
+#include "e2e/free_port.h"
 #include "e2e/harness.h"
 
 namespace kvd::e2e {
@@ -20,17 +21,6 @@ namespace {
 
 const std::string kConfDir = KVD_SOURCE_DIR "/conf";
 
-int FreePort() {
-  int fd = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  socklen_t len = sizeof addr;
-  REQUIRE(bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0);
-  REQUIRE(getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) == 0);
-  close(fd);
-  return ntohs(addr.sin_port);
-}
 
 std::string ConfigGet(int port, const std::string& name) {
   std::vector<std::string> lines = Lines(RunCli(port, {"CONFIG", "GET", name}).out);

@@ -12,23 +12,12 @@
 #include <string>
 #include <vector>
 
+#include "e2e/free_port.h"
 #include "e2e/harness.h"
 
 namespace kvd::e2e {
 namespace {
 
-// A port free a moment ago, for metrics-port (whose 0 means off, not "any").
-int FreePort() {
-  int fd = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  socklen_t len = sizeof addr;
-  REQUIRE(bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0);
-  REQUIRE(getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) == 0);
-  close(fd);
-  return ntohs(addr.sin_port);
-}
 
 struct HttpReply {
   std::string status_line;
