@@ -13,7 +13,7 @@ FROM ${BASE_IMAGE} AS build
 RUN apt-get update \
     && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
        g++ cmake make ccache libasio-dev libspdlog-dev libcli11-dev \
-       liblua5.1-0-dev lua-cjson-dev lua-bitop-dev \
+       liblua5.1-0-dev lua-cjson-dev lua-bitop-dev libssl-dev \
     && rm -rf /var/lib/apt/lists/*
 # ccache's sloppiness lets it cache the files compiled with CMake's precompiled header.
 ENV CCACHE_DIR=/root/.cache/ccache CCACHE_SLOPPINESS=pch_defines,time_macros

@@ -43,7 +43,7 @@ class ConsistentSnapshot {
 
  private:
   // Watches one database as it was at the start, wherever SWAPDB moves it.
-  class DbWatch : public Keyspace::SnapshotObserver {
+  class DbWatch final : public Keyspace::SnapshotObserver {
    public:
     DbWatch(ConsistentSnapshot* owner, size_t db) : owner_(owner), db_(db) {}
     void BeforeChange(const Record& r) override { owner_->Write(db_, r); }

@@ -101,10 +101,15 @@ void LoadBody(Input& in, int64_t now_ms, Store& fresh, RdbLoadInfo& info, size_t
                 "): modules are not supported");
         return;
       }
-      case rdb::kOpFunction2:
+      case rdb::kOpFunction2: {
+        const std::string_view code = in.String(value_scratch, "a function library's code");
+        if (!in.ok()) return;
+        info.functions.emplace_back(code);
+        continue;
+      }
       case rdb::kOpFunctionPreGa:
-        in.Fail("the file holds Redis functions (FUNCTION LOAD libraries, at offset " +
-                std::to_string(at) + "): functions are not supported");
+        in.Fail("the file holds functions in Redis 7.0's pre-release format (at offset " +
+                std::to_string(at) + "): not supported");
         return;
       default:
         break;

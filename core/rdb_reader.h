@@ -3,8 +3,9 @@
 //
 // Every value type kvd supports loads, in every encoding Redis 5 to 7.2 writes it: strings,
 // lists (quicklist of ziplists or listpacks, ziplist, plain), sets (intset, listpack, plain),
-// sorted sets (ziplist, listpack, plain) and hashes (ziplist, listpack, plain). Streams,
-// module data and functions stop the load with a message naming them and the key.
+// sorted sets (ziplist, listpack, plain) and hashes (ziplist, listpack, plain). Function
+// libraries are handed back in RdbLoadInfo. Streams, module data and pre-release functions
+// stop the load with a message naming them and the key.
 // Every read is bounds-checked; truncated or damaged input gives an error with the offset;
 // the checksum is verified unless the file was written without one (0). The load goes to a
 // fresh store that replaces `into` only on success: a failed load leaves `into` untouched.
@@ -12,6 +13,7 @@
 #include <functional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "core/store.h"
 
@@ -24,6 +26,9 @@ struct RdbLoadInfo {
   uint64_t keys_loaded = 0;
   uint64_t keys_expired = 0;  // already expired at load: dropped (not counted as expiries)
   bool checksum_verified = false;  // false when the file carries no checksum (0)
+  // The function libraries' code (FUNCTION2 records), in file order: the server loads them
+  // (core knows no Lua).
+  std::vector<std::string> functions;
 };
 
 // Where a load has got to, for progress reports (INFO loading_*, the log).

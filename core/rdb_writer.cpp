@@ -68,6 +68,10 @@ void RdbWriter::WriteHeader(int64_t now_ms, uint64_t used_memory) {
   aux_int("ctime", now_ms / 1000);
   aux_int("used-mem", static_cast<int64_t>(used_memory));
   aux_int("aof-base", 0);
+  for (const std::string& code : options_.functions) {
+    Byte(rdb::kOpFunction2);
+    Str(code);
+  }
 }
 
 void RdbWriter::WriteSelectDb(uint64_t db) {

@@ -13,6 +13,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "core/record.h"
 #include "core/store.h"
@@ -30,14 +31,17 @@ struct RdbOptions {
   std::string_view redis_version = "7.2.4";  // AUX redis-ver: the behaviour kvd follows
   // AUX used-mem; the store's allocated bytes when not given.
   std::optional<uint64_t> used_memory;
+  // Function libraries' code (FUNCTION LOAD), written after the AUX fields as Redis 7 does
+  // (opcode FUNCTION2, then the code as a string).
+  std::vector<std::string> functions;
 };
 
 class RdbWriter {
  public:
   explicit RdbWriter(const RdbOptions& options) : options_(options) {}
 
-  // "REDIS0009" and the AUX fields Redis writes: redis-ver, redis-bits, ctime (now_ms in
-  // seconds), used-mem, aof-base.
+  // "REDIS0009", the AUX fields Redis writes (redis-ver, redis-bits, ctime (now_ms in
+  // seconds), used-mem, aof-base) and the options' function libraries.
   void WriteHeader(int64_t now_ms, uint64_t used_memory);
   // SELECTDB db, RESIZEDB keys keys_with_expiry (sizes are hints for the loader).
   void WriteSelectDb(uint64_t db, uint64_t keys, uint64_t keys_with_expiry);

@@ -5,6 +5,7 @@
 #include <atomic>
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <set>
 #include <string>
 #include <string_view>
@@ -12,6 +13,8 @@
 #include "server/transaction_state.h"
 
 namespace kvd {
+
+class AclUser;
 
 struct ClientState {
   uint64_t id = 0;
@@ -25,6 +28,9 @@ struct ClientState {
   int resp = 2;          // 2 or 3 (HELLO 3)
   bool authenticated = false;
   std::string user = "default";
+  // The ACL user the client is authenticated as (server/acl/acl.h).
+  std::shared_ptr<AclUser> acl_user;
+  bool tls = false;  // came in on the tls-port
   int64_t created_ms = 0;
   int64_t last_interaction_ms = 0;
   std::string last_command;  // "client|list", for CLIENT LIST cmd=

@@ -215,8 +215,11 @@ Param BoolParam(std::string_view name, bool runtime, bool ConfigValues::*field) 
 
 // Redis's save rules: "<seconds> <changes>" pairs, seconds >= 1, changes >= 0; "" = none.
 std::string SetSave(ConfigValues& v, Values in, bool append) {
-  std::vector<std::string_view> words(in.begin(), in.end());
-  if (words.size() == 1 && words[0].empty()) words.clear();
+  // `--save "3600 1"` comes as one word, `--save 3600 1` as two; "" means no rules.
+  std::vector<std::string_view> words;
+  for (std::string_view value : in) {
+    for (std::string_view word : SplitWords(value)) words.push_back(word);
+  }
   if (words.size() % 2 != 0) return "Invalid save parameters";
   for (size_t i = 0; i < words.size(); ++i) {
     auto n = ParseInt64(words[i]);
@@ -359,6 +362,19 @@ std::vector<Param> AllParams() {
   // Redis accepts any non-negative hz and clamps it to 1..500.
   p.push_back(IntParam("hz", true, &ConfigValues::hz, 0, INT_MAX, 1, 500));
   p.push_back(StringParam("requirepass", true, &ConfigValues::requirepass));
+  p.push_back(StringParam("aclfile", false, &ConfigValues::aclfile));
+  p.push_back(IntParam("acllog-max-len", true, &ConfigValues::acllog_max_len, 0, INT_MAX));
+  // `user alice on >pw ~* +@all`: one ACL user per line, checked and applied by the ACL
+  // registry at startup (server/acl/acl.h). Not shown by CONFIG GET: it holds passwords.
+  p.push_back(MakeParam(
+      "user", false, true,
+      [](ConfigValues& v, Values in, bool) -> std::string {
+        v.users.emplace_back(in.begin(), in.end());
+        return "";
+      },
+      nullptr));
+  p.push_back(BoolParam("protected-mode", true, &ConfigValues::protected_mode));
+  p.push_back(IntParam("shutdown-timeout", true, &ConfigValues::shutdown_timeout, 0, INT_MAX));
   p.push_back(MemoryParam("proto-max-bulk-len", true, &ConfigValues::proto_max_bulk_len,
                           1024 * 1024));
   p.push_back(MemoryParam("client-query-buffer-limit", true,
@@ -433,6 +449,20 @@ std::vector<Param> AllParams() {
   // The Prometheus endpoint (server/net/metrics_server.h); 0 = off.
   p.push_back(IntParam("metrics-port", false, &ConfigValues::metrics_port, 0, 65535));
   p.push_back(StringParam("metrics-bind", false, &ConfigValues::metrics_bind));
+  // TLS (server/net/tls_*): read when the daemon starts.
+  p.push_back(IntParam("tls-port", false, &ConfigValues::tls_port, 0, 65535));
+  p.push_back(StringParam("tls-cert-file", false, &ConfigValues::tls_cert_file));
+  p.push_back(StringParam("tls-key-file", false, &ConfigValues::tls_key_file));
+  p.push_back(StringParam("tls-key-file-pass", false, &ConfigValues::tls_key_file_pass));
+  p.push_back(StringParam("tls-ca-cert-file", false, &ConfigValues::tls_ca_cert_file));
+  p.push_back(StringParam("tls-ca-cert-dir", false, &ConfigValues::tls_ca_cert_dir));
+  p.push_back(EnumParam("tls-auth-clients", &ConfigValues::tls_auth_clients,
+                        {"yes", "no", "optional"}));
+  p.push_back(StringParam("tls-protocols", false, &ConfigValues::tls_protocols));
+  p.push_back(StringParam("tls-ciphers", false, &ConfigValues::tls_ciphers));
+  p.push_back(StringParam("tls-ciphersuites", false, &ConfigValues::tls_ciphersuites));
+  p.push_back(BoolParam("tls-prefer-server-ciphers", false,
+                        &ConfigValues::tls_prefer_server_ciphers));
   // kvd stays in the foreground (use a service manager); accepted so redis.conf files load.
   p.push_back(MakeParam(
       "daemonize", false, false,
@@ -526,6 +556,7 @@ std::string Config::LoadFile(const std::string& path) {
 std::vector<std::pair<std::string, std::string>> Config::Get(Values patterns) const {
   std::vector<std::pair<std::string, std::string>> out;
   for (const auto& p : params_) {
+    if (!p->get) continue;  // write-only directives (user)
     for (std::string_view pattern : patterns) {
       if (GlobMatch(pattern, p->name, /*nocase=*/true)) {
         out.emplace_back(std::string(p->name), p->get(values_));

@@ -43,6 +43,16 @@ struct ConfigValues {
   int timeout = 0;  // seconds a client may idle; 0 = never
   int hz = 10;      // background task frequency (active expiry...)
   std::string requirepass = "";
+  // Access control (server/acl/): users from this file (ACL LOAD/SAVE); "" = users live in
+  // this config; how many entries ACL LOG keeps.
+  std::string aclfile = "";
+  int acllog_max_len = 128;
+  // `user <name> <rule> ...` lines of the config file, each as its words after "user".
+  std::vector<std::vector<std::string>> users;
+  // With no password on the default user, refuse clients from non-loopback addresses.
+  bool protected_mode = true;
+  // Seconds SIGTERM/SHUTDOWN may take before the save and exit go ahead regardless.
+  int shutdown_timeout = 10;
   int64_t proto_max_bulk_len = 512LL * 1024 * 1024;
   int64_t client_query_buffer_limit = 1024LL * 1024 * 1024;
   int io_threads = 1;
@@ -97,6 +107,18 @@ struct ConfigValues {
   // port and address; 0 = off.
   int metrics_port = 0;
   std::string metrics_bind = "127.0.0.1";
+  // TLS (server/net/tls_*): a second listener on tls-port (0 = off) with OpenSSL.
+  int tls_port = 0;
+  std::string tls_cert_file = "";
+  std::string tls_key_file = "";
+  std::string tls_key_file_pass = "";
+  std::string tls_ca_cert_file = "";
+  std::string tls_ca_cert_dir = "";
+  std::string tls_auth_clients = "yes";  // yes, no, optional
+  std::string tls_protocols = "";        // e.g. "TLSv1.2 TLSv1.3"; "" = OpenSSL's default
+  std::string tls_ciphers = "";          // TLSv1.2 and below
+  std::string tls_ciphersuites = "";     // TLSv1.3
+  bool tls_prefer_server_ciphers = false;
 };
 
 class Config {

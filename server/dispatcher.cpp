@@ -3,6 +3,7 @@
 #include <chrono>
 #include <vector>
 
+#include "server/acl/acl.h"
 #include "server/aof/aof.h"
 #include "server/commands/latency_commands.h"
 #include "server/errors.h"
@@ -133,8 +134,13 @@ void Dispatcher::Dispatch(ClientState& client, std::span<const std::string_view>
     return reject(spec, WrongArityError(spec->name));
   }
   const ConfigValues& cfg = server_.config.values();
-  if (!cfg.requirepass.empty() && !client.authenticated && !(spec->flags & kNoAuth)) {
+  if (!client.authenticated && !(spec->flags & kNoAuth) && server_.acl->AuthRequired()) {
     return reject(spec, kNoAuthErr);
+  }
+  // ACL: a user with every command, key and channel (the default one) costs one flag test.
+  if (client.acl_user && !client.acl_user->unrestricted() && !client.replaying_aof) {
+    std::string err = AclCheckClient(server_, client, *spec, args, reply, now_ms);
+    if (!err.empty()) return reject(spec, err);
   }
   if (client.txn.active && (spec->flags & kNoMulti)) return reject(spec, kNoMultiErr);
   // EXEC is checked as the commands it runs (server/transaction.h).

@@ -14,6 +14,7 @@
 #include "server/config.h"
 #include "server/net/logging.h"
 #include "server/net/server.h"
+#include "server/open_files_limit.h"
 
 namespace {
 
@@ -104,6 +105,15 @@ int main(int argc, char** argv) {
         argv[0]);
   } else {
     spdlog::info("Configuration loaded");
+  }
+
+  const int maxclients = config.values().maxclients;
+  const int served = kvd::AdjustOpenFilesLimit(maxclients);
+  if (served == 0) return 1;
+  if (served != maxclients) {
+    const std::string value = std::to_string(served);
+    const std::string_view values[] = {value};
+    config.ApplyStartup("maxclients", values);
   }
 
   int code = 1;

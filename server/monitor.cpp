@@ -5,34 +5,19 @@
 
 #include "core/text.h"
 #include "server/client_state.h"
+#include "server/redaction.h"
 #include "server/command.h"
 #include "server/server_state.h"
 
 namespace kvd {
 namespace {
 
-constexpr std::string_view kRedacted = "(redacted)";
-
-// The arguments as monitors see them: AUTH's password (and user), HELLO's AUTH user and
-// password replaced, as Redis's redactClientCommandArgument.
+// The arguments as monitors see them, secrets replaced (server/redaction.h).
 std::vector<std::string_view> Redacted(const CommandSpec& spec,
                                        std::span<const std::string_view> args) {
   std::vector<std::string_view> out(args.begin(), args.end());
-  if (spec.name == "auth") {
-    for (size_t i = 1; i < out.size() && i <= 2; ++i) out[i] = kRedacted;
-  } else if (spec.name == "hello") {
-    // HELLO protover [AUTH user pass] [SETNAME name], parsed as Redis's helloCommand does.
-    for (size_t j = 2; j < out.size(); ++j) {
-      const size_t more = out.size() - j - 1;
-      if (EqualsIgnoreCase(out[j], "auth") && more >= 2) {
-        out[j + 1] = out[j + 2] = kRedacted;
-        j += 2;
-      } else if (EqualsIgnoreCase(out[j], "setname") && more >= 1) {
-        j += 1;
-      } else {
-        break;
-      }
-    }
+  for (size_t i = 1; i < out.size(); ++i) {
+    if (IsSecretArgument(args, i)) out[i] = kRedactedArgument;
   }
   return out;
 }

@@ -13,6 +13,7 @@
 #include "server/atomic_file.h"
 #include "server/config.h"
 #include "server/fd.h"
+#include "server/scripting/function_persistence.h"
 #include "server/server_state.h"
 
 namespace kvd {
@@ -65,8 +66,10 @@ std::string LoadSnapshotFile(Store& store, const std::string& dir, const std::st
   return "";
 }
 
-RdbOptions RdbOptionsFrom(const ConfigValues& cfg) {
+RdbOptions RdbOptionsFrom(ServerState& state) {
+  const ConfigValues& cfg = state.config.values();
   RdbOptions options;
+  options.functions = LibraryCodes(state);
   options.compression = cfg.rdbcompression;
   options.checksum = cfg.rdbchecksum;
   return options;
@@ -76,7 +79,7 @@ std::string SaveServerSnapshot(ServerState& state) {
   const ConfigValues& cfg = state.config.values();
   const int64_t now_ms = state.clock.NowMs();
   std::string err =
-      SaveSnapshotFile(state.store, cfg.dir, cfg.dbfilename, now_ms, RdbOptionsFrom(cfg));
+      SaveSnapshotFile(state.store, cfg.dir, cfg.dbfilename, now_ms, RdbOptionsFrom(state));
   if (!err.empty()) {
     spdlog::warn("{}", err);
     return err;
@@ -98,6 +101,9 @@ std::string LoadServerSnapshot(ServerState& state) {
                                      &found, &info);
   state.loading = false;
   if (!err.empty() || !found) return err;
+  if (err = LoadLibraryCodes(state, info.functions); !err.empty()) {
+    return "Bad snapshot file '" + PathIn(cfg.dir, cfg.dbfilename) + "': " + err;
+  }
   RecordSnapshotLoad(state, info, static_cast<double>(state.clock.NowUs() - start_us) / 1e6);
   return "";
 }

@@ -33,8 +33,9 @@ std::string LoadSnapshotFile(Store& store, const std::string& dir, const std::st
                              int64_t now_ms, bool* found, RdbLoadInfo* info = nullptr,
                              const RdbProgressFn& progress = {});
 
-// The RDB options the configuration asks for (rdbcompression, rdbchecksum).
-RdbOptions RdbOptionsFrom(const ConfigValues& cfg);
+// The RDB options the configuration asks for (rdbcompression, rdbchecksum), with the
+// server's function libraries, which every snapshot carries.
+RdbOptions RdbOptionsFrom(ServerState& state);
 
 // SAVE and the final save at shutdown: writes the store to the configured dir/dbfilename
 // with the configured options, blocking. On success logs "DB saved on disk", resets the

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "server/acl/acl.h"
 #include "server/eviction.h"
 #include "server/key_access.h"
 #include "server/keyspace_events.h"
@@ -23,6 +24,12 @@ ServerState::ServerState(Config& config, Store& store, CommandTable& commands,
   background_snapshot = std::make_unique<BackgroundSnapshot>(*this);
   eviction = std::make_unique<Eviction>(*this);
   InstallKeyAccess(*this);  // keys' access time / LFU counter: policy and clock
+  // Users: the default one takes requirepass, at startup and on CONFIG SET.
+  acl = std::make_shared<Acl>(*this);
+  config.OnChange([weak = std::weak_ptr<Acl>(acl), &config](std::string_view name) {
+    std::shared_ptr<Acl> a = weak.lock();
+    if (a && name == "requirepass") a->SetDefaultPassword(config.values().requirepass);
+  });
   // Redis logs a DEL for every key that expires, so a replay never depends on when it runs.
   store.SetExpireListener([this](size_t db, std::string_view key) {
     if (!loading) NotifyKeyspaceEvent(*this, kNotifyExpired, "expired", key, db);
@@ -36,6 +43,11 @@ ServerState::~ServerState() { store.SetExpireListener(nullptr); }
 
 void ServerState::AddClient(ClientState& c) {
   if (c.id == 0) c.id = next_client_id++;
+  // A new connection is the default user, authenticated unless that user needs a password.
+  if (!c.acl_user) {
+    Acl::Login(c, acl->default_user());
+    c.authenticated = !acl->AuthRequired();
+  }
   clients[c.id] = &c;
   stats.total_connections_received++;
 }
@@ -92,6 +104,7 @@ void ServerState::ResetStats() {
   used_memory_peak = 0;  // Redis resets stat_peak_memory too
   lazyfree.ResetStats();  // lazyfreed_objects
   eviction->ResetStats();  // total_eviction_exceeded_time
+  acl->ResetDenied();      // acl_access_denied_*
   ops_samples_.fill(0);
   ops_sample_count_ = 0;
   ops_sample_ms_ = 0;

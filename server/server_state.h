@@ -45,6 +45,9 @@ struct ServerStats {
   uint64_t total_error_replies = 0;
   uint64_t dirty = 0;  // changes since the last save (rdb_changes_since_last_save)
   uint64_t evicted_keys = 0;  // keys removed by the maxmemory policy (server/eviction.h)
+  // Clients closed for passing client-query-buffer-limit / client-output-buffer-limit.
+  uint64_t client_query_buffer_limit_disconnections = 0;
+  uint64_t client_output_buffer_limit_disconnections = 0;
   std::map<std::string, uint64_t, std::less<>> error_counts;  // errorstats, by prefix
   // instantaneous_ops_per_sec: the cron samples total_commands_processed.
   double instantaneous_ops_per_sec = 0;
@@ -62,6 +65,7 @@ struct LoadingProgress {
 };
 
 class Eviction;
+class Acl;
 
 class ServerState {
  public:
@@ -131,6 +135,9 @@ class ServerState {
 
   // maxmemory: evicts keys by maxmemory-policy before commands run (server/eviction.h).
   std::unique_ptr<Eviction> eviction;
+
+  // Users, their permissions and the ACL LOG (server/acl/acl.h).
+  std::shared_ptr<Acl> acl;
 
   // Hooks set by the network layer; commands call them.
   std::function<void(ShutdownMode)> request_shutdown;  // SHUTDOWN, after replies are sent

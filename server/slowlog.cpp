@@ -4,6 +4,7 @@
 
 #include "core/text.h"
 #include "server/client_state.h"
+#include "server/redaction.h"
 
 namespace kvd {
 namespace {
@@ -11,18 +12,6 @@ namespace {
 // Redis's SLOWLOG_ENTRY_MAX_ARGC and SLOWLOG_ENTRY_MAX_STRING.
 constexpr size_t kMaxArgs = 32;
 constexpr size_t kMaxArgBytes = 128;
-
-// Whether argument i carries a password that must not reach the log (AUTH's arguments,
-// HELLO's AUTH username password), as Redis's redactClientCommandArgument.
-bool Redacted(std::span<const std::string_view> args, size_t i) {
-  if (EqualsIgnoreCase(args[0], "auth")) return i >= 1;
-  if (EqualsIgnoreCase(args[0], "hello")) {
-    for (size_t k = 1; k < i; ++k) {
-      if (EqualsIgnoreCase(args[k], "auth") && i - k <= 2) return true;
-    }
-  }
-  return false;
-}
 
 }  // namespace
 
@@ -37,8 +26,8 @@ void SlowLog::MaybeRecord(int64_t threshold_us, int64_t max_len, const ClientSta
   const size_t kept = args.size() > kMaxArgs ? kMaxArgs - 1 : args.size();
   e.args.reserve(kept + 1);
   for (size_t i = 0; i < kept; ++i) {
-    if (Redacted(args, i)) {
-      e.args.emplace_back("(redacted)");
+    if (IsSecretArgument(args, i)) {
+      e.args.emplace_back(kRedactedArgument);
     } else if (args[i].size() > kMaxArgBytes) {
       e.args.emplace_back(args[i].substr(0, kMaxArgBytes));
       e.args.back() += "... (" + std::to_string(args[i].size() - kMaxArgBytes) + " more bytes)";

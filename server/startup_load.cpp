@@ -13,6 +13,7 @@
 #include "server/atomic_file.h"
 #include "server/config.h"
 #include "server/persistence.h"
+#include "server/scripting/function_persistence.h"
 #include "server/server_state.h"
 
 namespace kvd {
@@ -118,6 +119,10 @@ void StartupLoad::Finish(Result& result, Store& fresh) {
   if (cancel_) return;
   if (!result.error.empty()) return done_(result.error);
   if (result.found) {
+    // The libraries first: a file whose libraries cannot load is refused as a whole.
+    if (std::string err = LoadLibraryCodes(state_, result.info.functions); !err.empty()) {
+      return done_("Bad snapshot file '" + PathIn(dir_, filename_) + "': " + err);
+    }
     // Database by database: the server's store keeps its own hooks (expire listeners).
     Store& store = state_.store;
     for (size_t db = 0; db < store.DatabaseCount(); ++db) store.Db(db) = std::move(fresh.Db(db));

@@ -2,11 +2,14 @@
 // one after the other, so nothing else runs between them. Inside, as in Redis: a command's
 // error is an element of the reply, not an abort; blocking commands answer at once as if
 // timed out; the writes are logged together, as MULTI ... EXEC when there are two or more;
-// clients blocked on keys the transaction gave data to are served once it has ended.
+// clients blocked on keys the transaction gave data to are served once it has ended. Each
+// queued command's ACL permissions are checked again before it runs.
+#include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
 
+#include "server/acl/acl.h"
 #include "server/dispatcher.h"
 #include "server/transaction.h"
 
@@ -38,6 +41,16 @@ void Dispatcher::Exec(CommandContext& ctx) {
   // Indexes, not iterators: nothing a queued command runs can queue, but stay safe.
   for (size_t i = 0; i < txn.queued.size(); ++i) {
     args.assign(txn.queued[i].args.begin(), txn.queued[i].args.end());
+    // The user's permissions may have changed since the command was queued.
+    if (client.acl_user && !client.acl_user->unrestricted() && !client.replaying_aof) {
+      std::string err = AclCheckClient(server_, client, *txn.queued[i].spec, args, ctx.reply,
+                                       ctx.now_ms, /*at_exec=*/true);
+      if (!err.empty()) {
+        ctx.reply.Error(err);
+        server_.CountError(err);
+        continue;
+      }
+    }
     // At EXEC's time, as in Redis: the transaction happens at one instant.
     Run(client, *txn.queued[i].spec, args, ctx.reply, ctx.now_ms);
   }

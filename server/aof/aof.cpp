@@ -18,6 +18,7 @@
 #include "server/aof/aof_upgrade.h"
 #include "server/config.h"
 #include "server/persistence.h"
+#include "server/scripting/function_persistence.h"
 #include "server/server_state.h"
 
 namespace kvd {
@@ -139,9 +140,10 @@ std::string Aof::CreateBaseNow() {
   std::string err;
   if (cfg.aof_use_rdb_preamble) {
     err = SaveSnapshotFile(server_.store, aof_dir_, name, server_.clock.NowMs(),
-                           RdbOptionsFrom(cfg));
+                           RdbOptionsFrom(server_));
   } else {
-    err = WriteAofBaseCommands(server_.store, server_.clock.NowMs(), aof_dir_, name);
+    err = WriteAofBaseCommands(server_.store, LibraryCodes(server_), server_.clock.NowMs(),
+                               aof_dir_, name);
   }
   if (!err.empty()) return err;
   spdlog::info("Creating AOF base file {} on server start", name);

@@ -5,6 +5,7 @@
 #include <spdlog/spdlog.h>
 
 #include "server/config.h"
+#include "server/scripting/function_persistence.h"
 #include "server/server_state.h"
 #include "server/startup_load.h"
 
@@ -121,6 +122,11 @@ void AofBackgroundLoad::StartRdbPart() {
     if (cancel_) return;  // nobody waits for the result
     state_.post([this, fresh, part] {
       if (cancel_) return;
+      if (part->error.empty()) {
+        if (std::string err = LoadLibraryCodes(state_, part->info.functions); !err.empty()) {
+          part->error = "Error reading the RDB base file: " + err;
+        }
+      }
       if (part->error.empty()) {
         // Database by database: the server's store keeps its own hooks (expire listeners).
         Store& store = state_.store;

@@ -98,10 +98,15 @@ void AppendRecord(std::string& out, const Record& r) {
 
 }  // namespace
 
-bool WriteStoreAsCommands(const Store& store, int64_t now_ms,
-                          const std::function<bool(std::string_view)>& sink, size_t block_size) {
+bool WriteStoreAsCommands(const Store& store, const std::vector<std::string>& functions,
+                          int64_t now_ms, const std::function<bool(std::string_view)>& sink,
+                          size_t block_size) {
   std::string out;
   bool ok = true;
+  for (const std::string& code : functions) {
+    const std::string_view load[] = {"FUNCTION", "LOAD", code};
+    AppendAofCommand(out, load);
+  }
   for (size_t db = 0; db < store.DatabaseCount() && ok; ++db) {
     const Keyspace& ks = store.Db(db);
     if (ks.Stats().entries == 0) continue;
@@ -119,13 +124,13 @@ bool WriteStoreAsCommands(const Store& store, int64_t now_ms,
   return ok;
 }
 
-std::string WriteAofBaseCommands(const Store& store, int64_t now_ms, const std::string& dir,
-                                 const std::string& name) {
+std::string WriteAofBaseCommands(const Store& store, const std::vector<std::string>& functions,
+                                 int64_t now_ms, const std::string& dir, const std::string& name) {
   const std::string tmp = JoinPath(dir, "temp-rewriteaof-" + name);
   const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
   if (fd < 0) return FileError("Can't open the temporary AOF base file", tmp);
   std::string err;
-  const bool ok = WriteStoreAsCommands(store, now_ms, [&](std::string_view block) {
+  const bool ok = WriteStoreAsCommands(store, functions, now_ms, [&](std::string_view block) {
     if (WriteFully(fd, block) == block.size()) return true;
     err = FileError("Error writing the temporary AOF base file", tmp);
     return false;
@@ -147,9 +152,10 @@ std::string ConvertRdbToAofBase(const std::string& dir, const std::string& rdb_n
                                 const std::string& aof_name, int64_t now_ms, size_t databases) {
   Store scratch(databases);
   bool found = false;
-  std::string err = LoadSnapshotFile(scratch, dir, rdb_name, now_ms, &found);
+  RdbLoadInfo info;
+  std::string err = LoadSnapshotFile(scratch, dir, rdb_name, now_ms, &found, &info);
   if (err.empty() && !found) err = "the rewrite's snapshot " + rdb_name + " is missing";
-  if (err.empty()) err = WriteAofBaseCommands(scratch, now_ms, dir, aof_name);
+  if (err.empty()) err = WriteAofBaseCommands(scratch, info.functions, now_ms, dir, aof_name);
   ::unlink(JoinPath(dir, rdb_name).c_str());
   return err;
 }

@@ -84,7 +84,7 @@ Aof::RewriteStart Aof::StartRewrite() {
                        });
                      });
   }
-  std::string err = snapshot.Start(aof_dir_, rw->snapshot_name, RdbOptionsFrom(cfg),
+  std::string err = snapshot.Start(aof_dir_, rw->snapshot_name, RdbOptionsFrom(server_),
                                   [this, g](const std::string& e) { OnBaseWritten(g, e); });
   if (!err.empty()) return fail(err);  // a switch already made stands: the log goes on there
   rw->snapshot_running = true;

@@ -11,6 +11,7 @@
 
 #include "core/numeric.h"
 #include "core/text.h"
+#include "server/acl/acl.h"
 #include "server/blocking.h"
 #include "server/client_state.h"
 #include "server/command.h"
@@ -201,7 +202,7 @@ struct KillFilter {
   std::optional<std::string_view> addr, laddr;
   std::optional<ClientType> type;
   uint64_t id = 0;
-  bool by_user = false;  // only "default" exists, and every client is it
+  std::optional<std::string_view> user;
   bool skip_me = true;
   int64_t max_age = 0;  // seconds; 0: any age
 
@@ -210,7 +211,7 @@ struct KillFilter {
     if (laddr && c.laddr != *laddr) return false;
     if (type && *type != TypeOf(c)) return false;
     if (id != 0 && c.id != id) return false;
-    if (by_user && c.user != "default") return false;
+    if (user && c.user != *user) return false;
     // MAXAGE (Redis 7.4): connections at least that many seconds old.
     if (max_age != 0 && now_ms / 1000 - c.created_ms / 1000 < max_age) return false;
     return true;
@@ -218,7 +219,8 @@ struct KillFilter {
 };
 
 // Parses CLIENT KILL's filters (new form); returns an error text or nullopt.
-std::optional<std::string> ParseKillFilter(std::span<const std::string_view> args, KillFilter& f) {
+std::optional<std::string> ParseKillFilter(std::span<const std::string_view> args, KillFilter& f,
+                                           const Acl* acl) {
   for (size_t i = 2; i < args.size(); i += 2) {
     if (i + 1 >= args.size()) return std::string(kSyntaxErr);
     std::string_view opt = args[i];
@@ -235,8 +237,10 @@ std::optional<std::string> ParseKillFilter(std::span<const std::string_view> arg
     } else if (EqualsIgnoreCase(opt, "laddr")) {
       f.laddr = val;
     } else if (EqualsIgnoreCase(opt, "user")) {
-      if (val != "default") return "ERR No such user '" + std::string(val) + "'";
-      f.by_user = true;
+      if (acl == nullptr || acl->Find(val) == nullptr) {
+        return "ERR No such user '" + std::string(val) + "'";
+      }
+      f.user = val;
     } else if (EqualsIgnoreCase(opt, "maxage")) {
       std::optional<int64_t> age = ParseInt64(val);
       if (!age) return std::string("ERR maxage is not an integer or out of range");
@@ -266,7 +270,7 @@ void CmdClientKill(CommandContext& ctx) {
   if (old_form) {
     filter.addr = args[2];
     filter.skip_me = false;
-  } else if (auto err = ParseKillFilter(args, filter)) {
+  } else if (auto err = ParseKillFilter(args, filter, ctx.server.acl.get())) {
     return ctx.Error(*err);
   }
   // Collect first: a kill hook may unregister its client while we iterate.
@@ -452,6 +456,10 @@ constexpr std::string_view kConnCats = "@slow @connection";
 constexpr std::string_view kAdminCats = "@admin @slow @dangerous @connection";
 
 }  // namespace
+
+std::string ClientInfoString(const ClientState& c, const CommandContext& ctx) {
+  return ClientInfoLine(c, ctx);
+}
 
 CommandSpec ClientCommandSpec() {
   CommandSpec client =

@@ -1,14 +1,17 @@
-// Connection commands: PING, ECHO, QUIT, HELLO, SELECT, RESET, AUTH, and the CLIENT and
-// COMMAND containers (client_commands.cpp, command_docs.cpp).
+// Connection commands: PING, ECHO, QUIT, HELLO, SELECT, RESET, AUTH, and the CLIENT, ACL and
+// COMMAND containers (client_commands.cpp, acl_commands.cpp, command_docs.cpp).
 #include <climits>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
 
 #include "core/numeric.h"
 #include "core/text.h"
+#include "server/acl/acl.h"
 #include "server/client_state.h"
 #include "server/command.h"
+#include "server/commands/acl_commands.h"
 #include "server/commands/client_commands.h"
 #include "server/commands/command_docs.h"
 #include "server/commands/key_spec.h"
@@ -28,28 +31,18 @@ constexpr std::string_view kHelloNoAuthErr =
     "HELLO <proto> AUTH <user> <pass> option can be used to authenticate the client and "
     "select the RESP protocol version at the same time";
 
-// Compares without an early exit: the time taken depends on the attempt's length only, not
-// on how much of it matched.
-bool SecretEquals(std::string_view attempt, std::string_view secret) {
-  unsigned char diff = attempt.size() == secret.size() ? 0 : 1;
-  for (size_t i = 0; i < attempt.size(); ++i) {
-    diff |= static_cast<unsigned char>(attempt[i] ^ (i < secret.size() ? secret[i] : 0));
-  }
-  return diff == 0;
-}
-
-// The only user is "default"; without requirepass it takes any password (Redis's nopass).
+// AUTH and HELLO AUTH: the client becomes `user` when the password is one of the user's (any
+// password for a nopass user) and the user is on. A failure goes to the ACL LOG.
 bool Authenticate(CommandContext& ctx, std::string_view user, std::string_view pass) {
-  const std::string& required = ctx.server.config.values().requirepass;
-  if (user != "default") return false;
-  if (!required.empty() && !SecretEquals(pass, required)) return false;
+  std::shared_ptr<AclUser> u = ctx.server.acl->Authenticate(ctx, user, pass);
+  if (!u) return false;
   ctx.client.authenticated = true;
-  ctx.client.user = "default";
+  Acl::Login(ctx.client, std::move(u));
   return true;
 }
 
 bool IsAuthenticated(const CommandContext& ctx) {
-  return ctx.client.authenticated || ctx.server.config.values().requirepass.empty();
+  return ctx.client.authenticated || !ctx.server.acl->AuthRequired();
 }
 
 void CmdPing(CommandContext& ctx) {
@@ -147,8 +140,10 @@ void CmdReset(CommandContext& ctx) {
   c.resp = 2;
   ctx.reply.set_protocol(2);
   c.name.clear();
-  c.user = "default";
-  c.authenticated = ctx.server.config.values().requirepass.empty();
+  // Back to the default user, authenticated only if it needs no password (as Redis's
+  // clientSetDefaultAuth).
+  Acl::Login(c, ctx.server.acl->default_user());
+  c.authenticated = !ctx.server.acl->AuthRequired();
   ctx.server.pubsub.RemoveClient(c);  // every subscription goes, without confirmations
   DiscardTransaction(ctx.server, c);  // MULTI and WATCH too
   ResetClientManagement(ctx);         // MONITOR, CLIENT REPLY, CLIENT NO-EVICT
@@ -162,9 +157,7 @@ void CmdAuth(CommandContext& ctx) {
   std::string_view user = "default";
   std::string_view pass;
   if (args.size() == 2) {
-    if (ctx.server.config.values().requirepass.empty()) {
-      return ctx.Error(kAuthWithoutPasswordErr);
-    }
+    if (ctx.server.acl->default_user()->nopass()) return ctx.Error(kAuthWithoutPasswordErr);
     pass = args[1];
   } else {
     user = args[1];
@@ -199,6 +192,7 @@ void RegisterConnectionFamily(CommandTable& t) {
                  {"@fast @connection", "connection", "1.0.0", "Authenticates the connection.",
                   "O(N) where N is the number of passwords defined for the user"}));
   t.Add(ClientCommandSpec());
+  t.Add(AclCommandSpec());
   t.Add(MonitorCommandSpec());
   t.Add(CommandCommandSpec());
 }

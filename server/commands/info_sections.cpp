@@ -18,6 +18,7 @@
 
 #include "core/keyspace.h"
 #include "core/store.h"
+#include "server/acl/acl.h"
 #include "server/aof/aof.h"
 #include "server/cgroup_memory.h"
 #include "server/client_state.h"
@@ -26,6 +27,7 @@
 #include "server/commands/redis_compat.h"
 #include "server/config.h"
 #include "server/eviction.h"
+#include "server/scripting/scripting.h"
 #include "server/server_state.h"
 
 namespace kvd {
@@ -129,10 +131,16 @@ void AppendServer(CommandContext& ctx, std::string& out) {
   Field(out, "executable", s.executable);
   Field(out, "config_file", s.config.config_file());
   Field(out, "io_threads_active", 0);
-  std::string listener = "name=tcp";
-  for (const std::string& addr : cfg.bind) listener += ",bind=" + addr;
-  listener += ",port=" + std::to_string(s.tcp_port);
-  Field(out, "listener0", listener);
+  // One line per kind of listener, as Redis 7.2: plain TCP, then TLS.
+  int index = 0;
+  const auto listener = [&](std::string_view name, int port) {
+    std::string line = "name=" + std::string(name);
+    for (const std::string& addr : cfg.bind) line += ",bind=" + addr;
+    line += ",port=" + std::to_string(port);
+    Field(out, "listener" + std::to_string(index++), line);
+  };
+  if (s.tcp_port != 0 || cfg.tls_port == 0) listener("tcp", s.tcp_port);
+  if (cfg.tls_port != 0) listener("tls", cfg.tls_port);
 }
 
 void AppendClients(CommandContext& ctx, std::string& out) {
@@ -171,6 +179,22 @@ void AppendMemory(CommandContext& ctx, std::string& out) {
   Field(out, "used_memory_dataset", LL(s.store.DataBytes()));
   Field(out, "total_system_memory", LL(system));
   Field(out, "total_system_memory_human", BytesToHuman(system));
+  // Scripting, as Redis 7.2 names it (the engine exists once a script or function ran).
+  ScriptingMemory lua;
+  if (s.script_run.engine) lua = s.script_run.engine->Memory();
+  Field(out, "used_memory_lua", LL(lua.eval_vm));
+  Field(out, "used_memory_vm_eval", LL(lua.eval_vm));
+  Field(out, "used_memory_lua_human", BytesToHuman(lua.eval_vm));
+  Field(out, "used_memory_scripts_eval", LL(lua.eval_scripts));
+  Field(out, "number_of_cached_scripts", LL(lua.cached_scripts));
+  Field(out, "number_of_functions", LL(lua.function_count));
+  Field(out, "number_of_libraries", LL(lua.library_count));
+  Field(out, "used_memory_vm_functions", LL(lua.functions_vm));
+  Field(out, "used_memory_vm_total", LL(lua.eval_vm + lua.functions_vm));
+  Field(out, "used_memory_vm_total_human", BytesToHuman(lua.eval_vm + lua.functions_vm));
+  Field(out, "used_memory_functions", LL(lua.functions));
+  Field(out, "used_memory_scripts", LL(lua.eval_scripts + lua.functions));
+  Field(out, "used_memory_scripts_human", BytesToHuman(lua.eval_scripts + lua.functions));
   // kvd's own: the memory limit of its cgroup (container), 0 when none (server/cgroup_memory.h).
   const uint64_t cgroup_limit = CgroupMemoryLimit().value_or(0);
   Field(out, "cgroup_memory_limit", LL(cgroup_limit));
@@ -274,6 +298,15 @@ void AppendStats(CommandContext& ctx, std::string& out) {
   Field(out, "tracking_total_items", LL(ctx.server.tracking.total_items()));
   Field(out, "tracking_total_prefixes", LL(ctx.server.tracking.total_prefixes()));
   Field(out, "total_error_replies", LL(st.total_error_replies));
+  Field(out, "client_query_buffer_limit_disconnections",
+        LL(st.client_query_buffer_limit_disconnections));
+  Field(out, "client_output_buffer_limit_disconnections",
+        LL(st.client_output_buffer_limit_disconnections));
+  const Acl::DeniedCounts& denied = ctx.server.acl->denied();
+  Field(out, "acl_access_denied_auth", LL(denied.auth));
+  Field(out, "acl_access_denied_cmd", LL(denied.cmd));
+  Field(out, "acl_access_denied_key", LL(denied.key));
+  Field(out, "acl_access_denied_channel", LL(denied.channel));
 }
 
 void AppendReplication(CommandContext& ctx, std::string& out) {

@@ -10,6 +10,7 @@
 
 #include "server/aof/aof.h"
 #include "server/blocking.h"
+#include "server/protected_mode.h"
 #include "server/pubsub.h"
 #include "server/scripting/busy_reply.h"
 
@@ -28,21 +29,63 @@ std::string FormatEndpoint(const asio::ip::tcp::endpoint& ep) {
 
 }  // namespace
 
-Connection::Connection(asio::ip::tcp::socket socket, NetContext& net)
-    : socket_(std::move(socket)), net_(net), block_timer_(net.io) {}
+Connection::Connection(asio::ip::tcp::socket socket, NetContext& net,
+                       std::shared_ptr<asio::ssl::context> tls)
+    : stream_(std::move(socket), std::move(tls)),
+      handshake_timer_(stream_.socket().get_executor()),
+      net_(net),
+      block_timer_(net.io),
+      soft_limit_timer_(net.io) {}
 
 Connection::~Connection() = default;
 
 void Connection::Start() {
+  asio::ip::tcp::socket& socket = stream_.socket();
   std::error_code ec;
-  socket_.set_option(asio::ip::tcp::no_delay(true), ec);
-  auto remote = socket_.remote_endpoint(ec);
+  socket.set_option(asio::ip::tcp::no_delay(true), ec);
+  auto remote = socket.remote_endpoint(ec);
   if (!ec) client_.addr = FormatEndpoint(remote);
-  auto local = socket_.local_endpoint(ec);
+  auto local = socket.local_endpoint(ec);
   if (!ec) client_.laddr = FormatEndpoint(local);
-  client_.fd = socket_.native_handle();
+  client_.fd = socket.native_handle();
+  client_.tls = stream_.tls();
+  if (client_.tls) return Handshake();
+  Accepted();
+}
+
+void Connection::Handshake() {
+  // Before registration the client is nowhere in ServerState: a failed handshake only
+  // closes the socket. `timeout` is read off the store strand, as Accepted() reads
+  // client-query-buffer-limit while a script is busy.
+  std::chrono::seconds limit = kTlsHandshakeTimeout;
+  if (int idle = net_.server.config.values().timeout; idle > 0) {
+    limit = std::min(limit, std::chrono::seconds(idle));
+  }
+  handshake_timer_.expires_after(limit);
+  handshake_timer_.async_wait([self = shared_from_this()](std::error_code ec) {
+    // Closing the socket ends the handshake with an error, handled below.
+    if (ec || self->handshake_done_) return;
+    spdlog::debug("TLS handshake timed out: addr={}", self->client_.addr);
+    self->stream_.socket().close(ec);
+  });
+  stream_.AsyncHandshake([self = shared_from_this()](std::error_code ec) {
+    self->handshake_done_ = true;
+    self->handshake_timer_.cancel();
+    if (ec) {
+      spdlog::debug("Error accepting a client connection: {} (addr={} laddr={})", ec.message(),
+                    self->client_.addr, self->client_.laddr);
+      self->closed_ = true;
+      std::error_code ignored;
+      self->stream_.socket().close(ignored);
+      return;
+    }
+    self->Accepted();
+  });
+}
+
+void Connection::Accepted() {
   std::weak_ptr<Connection> weak = shared_from_this();
-  auto strand = socket_.get_executor();
+  auto strand = stream_.socket().get_executor();
   client_.kill = [weak, strand] {
     asio::post(strand, [weak] {
       if (auto self = weak.lock()) self->Close();
@@ -68,7 +111,8 @@ void Connection::Start() {
   if (net_.server.script_run.busy.load()) {
     query_buffer_limit_ =
         static_cast<size_t>(net_.server.config.values().client_query_buffer_limit);
-    asio::post(socket_.get_executor(), [self = shared_from_this()] { self->StartReading(); });
+    asio::post(stream_.socket().get_executor(),
+               [self = shared_from_this()] { self->StartReading(); });
   }
 }
 
@@ -84,8 +128,20 @@ void Connection::Register() {
   if (server.clients.size() >= static_cast<size_t>(cfg.maxclients)) {
     server.stats.rejected_connections++;
     spdlog::debug("Error registering fd event for the new client: max number of clients reached");
-    asio::post(socket_.get_executor(), [self = shared_from_this()] {
+    asio::post(stream_.socket().get_executor(), [self = shared_from_this()] {
       self->out_.assign(kMaxClientsErr);
+      self->closing_ = true;
+      self->MaybeWrite();
+    });
+    return;
+  }
+  std::error_code ec;
+  const asio::ip::tcp::endpoint remote = stream_.socket().remote_endpoint(ec);
+  if (!ec && ProtectedModeRefuses(server, remote.address().to_string())) {
+    server.stats.rejected_connections++;
+    spdlog::debug("Denied a client from {}: protected mode", client_.addr);
+    asio::post(stream_.socket().get_executor(), [self = shared_from_this()] {
+      self->out_.assign(kProtectedModeDenied);
       self->closing_ = true;
       self->MaybeWrite();
     });
@@ -94,7 +150,7 @@ void Connection::Register() {
   if (cfg.tcp_keepalive > 0) {
     // As Redis's anetKeepAlive: probes after `tcp-keepalive` idle seconds, a third of that
     // between probes, 3 probes.
-    int fd = socket_.native_handle();
+    int fd = stream_.socket().native_handle();
     int yes = 1, idle = cfg.tcp_keepalive, intvl = std::max(1, cfg.tcp_keepalive / 3), cnt = 3;
     setsockopt(fd, SOL_SOCKET, SO_KEEPALIVE, &yes, sizeof yes);
     setsockopt(fd, IPPROTO_TCP, TCP_KEEPIDLE, &idle, sizeof idle);
@@ -102,12 +158,11 @@ void Connection::Register() {
     setsockopt(fd, IPPROTO_TCP, TCP_KEEPCNT, &cnt, sizeof cnt);
   }
   client_.created_ms = client_.last_interaction_ms = server.clock.NowMs();
-  client_.authenticated = cfg.requirepass.empty();
   limits_.max_bulk_len = cfg.proto_max_bulk_len;
   query_buffer_limit_ = static_cast<size_t>(cfg.client_query_buffer_limit);
   server.AddClient(client_);
   spdlog::debug("Accepted {}", client_.addr);
-  asio::post(socket_.get_executor(), [self = shared_from_this()] {
+  asio::post(stream_.socket().get_executor(), [self = shared_from_this()] {
     self->parser_.set_limits(self->limits_);
     self->StartReading();
   });
@@ -124,20 +179,27 @@ void Connection::EnsureReadSpace() {
 
 void Connection::DoRead() {
   if (closed_ || closing_) return;
-  if (in_used_ >= query_buffer_limit_) {
-    spdlog::warn("Closing client that reached max query buffer length: addr={} qbuf={}",
-                 client_.addr, in_used_);
-    return Close();
-  }
+  if (in_used_ >= query_buffer_limit_) return CloseForQueryBufferLimit();
   EnsureReadSpace();
-  socket_.async_read_some(
+  stream_.AsyncReadSome(
       asio::buffer(in_.get() + in_used_, in_capacity_ - in_used_),
       [self = shared_from_this()](std::error_code ec, size_t n) { self->OnRead(ec, n); });
 }
 
+void Connection::CloseForQueryBufferLimit() {
+  spdlog::warn("Closing client that reached max query buffer length: addr={} qbuf={}",
+               client_.addr, in_used_);
+  asio::post(net_.store_strand, [self = shared_from_this()] {
+    self->net_.server.stats.client_query_buffer_limit_disconnections++;
+  });
+  Close();
+}
+
 void Connection::OnRead(std::error_code ec, size_t n) {
   if (ec) {
-    if (ec != asio::error::eof && ec != asio::error::operation_aborted) {
+    // A TLS peer that closes without close_notify reads as stream_truncated: a disconnect.
+    if (ec != asio::error::eof && ec != asio::error::operation_aborted &&
+        ec != asio::ssl::error::stream_truncated) {
       spdlog::debug("Reading from client {}: {}", client_.addr, ec.message());
     }
     return Close();
@@ -247,12 +309,12 @@ void Connection::ExecuteBatch() {
   };
   // appendfsync always: the replies wait until what the log holds so far is on disk.
   if (server.aof != nullptr &&
-      server.aof->WhenDurable([strand = socket_.get_executor(), done] {
+      server.aof->WhenDurable([strand = stream_.socket().get_executor(), done] {
         asio::post(strand, done);
       })) {
     return;
   }
-  asio::post(socket_.get_executor(), std::move(done));
+  asio::post(stream_.socket().get_executor(), std::move(done));
 }
 
 void Connection::OnBatchDone() {
@@ -305,10 +367,9 @@ void Connection::MaybeWrite() {
   wire_.swap(out_);
   out_.clear();
   writing_ = true;
-  asio::async_write(socket_, asio::buffer(wire_),
-                    [self = shared_from_this()](std::error_code ec, size_t) {
-                      self->OnWritten(ec);
-                    });
+  stream_.AsyncWrite(asio::buffer(wire_), [self = shared_from_this()](std::error_code ec, size_t) {
+    self->OnWritten(ec);
+  });
 }
 
 void Connection::OnWritten(std::error_code ec) {
@@ -327,10 +388,11 @@ void Connection::Close() {
   if (closed_) return;
   closed_ = true;
   std::error_code ec;
-  socket_.shutdown(asio::ip::tcp::socket::shutdown_both, ec);
-  socket_.close(ec);
+  stream_.socket().shutdown(asio::ip::tcp::socket::shutdown_both, ec);
+  stream_.socket().close(ec);
   asio::post(net_.store_strand, [self = shared_from_this()] {
     self->block_timer_.cancel();
+    self->soft_limit_timer_.cancel();
     self->net_.server.RemoveClient(self->client_);
     spdlog::debug("Client closed connection id={} addr={}", self->client_.id, self->client_.addr);
   });
@@ -352,7 +414,8 @@ void Connection::Push(std::string_view frame) {
       pending = push_queue_.size();
     }
     if (schedule) {
-      asio::post(socket_.get_executor(), [self = shared_from_this()] { self->FlushPushes(); });
+      asio::post(stream_.socket().get_executor(),
+                 [self = shared_from_this()] { self->FlushPushes(); });
     }
   }
   CheckOutputLimit(pending + client_.output_buffer_bytes.load(std::memory_order_relaxed));
@@ -374,14 +437,17 @@ void Connection::FlushPushes() {
 }
 
 void Connection::CheckOutputLimit(size_t pending) {
-  const ServerState& server = net_.server;
+  ServerState& server = net_.server;
   const OutputBufferLimit& limit =
       server.config.values().client_output_buffer_limit[OutputLimitClass(client_)];
   if (limit.hard == 0 && limit.soft == 0) return;
-  if (!OutputLimitReached(limit, pending, server.clock.NowMs() / 1000, soft_limit_since_)) {
+  const int64_t now_ms = server.clock.NowMs();
+  if (!OutputLimitReached(limit, pending, now_ms / 1000, soft_limit_since_)) {
+    if (soft_limit_since_ != 0) ArmSoftLimitTimer(limit, now_ms);
     return;
   }
   output_limit_hit_ = true;
+  server.stats.client_output_buffer_limit_disconnections++;
   spdlog::warn("Client {} scheduled to be closed ASAP for overcoming of output buffer limits.",
                DescribeClient(client_));
   client_.kill();
@@ -390,10 +456,11 @@ void Connection::CheckOutputLimit(size_t pending) {
 void Connection::WaitWhileBlocked() {
   if (waiting_readable_ || closed_) return;
   waiting_readable_ = true;
-  socket_.async_wait(asio::ip::tcp::socket::wait_read,
-                     [self = shared_from_this()](std::error_code ec) {
-                       self->OnReadableWhileBlocked(ec);
-                     });
+  // Over TLS too: the TCP socket's readiness says TLS records (or the close) arrived.
+  stream_.socket().async_wait(asio::ip::tcp::socket::wait_read,
+                              [self = shared_from_this()](std::error_code ec) {
+                                self->OnReadableWhileBlocked(ec);
+                              });
 }
 
 void Connection::OnReadableWhileBlocked(std::error_code ec) {
@@ -404,15 +471,10 @@ void Connection::OnReadableWhileBlocked(std::error_code ec) {
   if (!blocked_) return;
   // Nothing is parsed or executing while blocked, so the buffer may grow here. Input keeps
   // being read (up to the query buffer limit, as Redis does) to see the disconnect.
-  if (in_used_ >= query_buffer_limit_) {
-    spdlog::warn("Closing client that reached max query buffer length: addr={} qbuf={}",
-                 client_.addr, in_used_);
-    return Close();
-  }
+  if (in_used_ >= query_buffer_limit_) return CloseForQueryBufferLimit();
   EnsureReadSpace();
-  socket_.non_blocking(true, ec);
-  size_t n = ec ? 0 : socket_.read_some(asio::buffer(in_.get() + in_used_,
-                                                     in_capacity_ - in_used_), ec);
+  size_t n = stream_.ReadAvailable(asio::buffer(in_.get() + in_used_, in_capacity_ - in_used_),
+                                   ec);
   if (ec == asio::error::would_block || ec == asio::error::try_again) return WaitWhileBlocked();
   if (ec) return Close();  // the peer closed (eof) or the socket failed
   in_used_ += n;
@@ -445,6 +507,22 @@ void Connection::ArmBlockTimer() {
         ExpireBlockedClients(self->net_.server);
         // The timer's clock and the server's may disagree by a millisecond: wait again.
         if (self->client_.blocked) self->ArmBlockTimer();
+      }));
+}
+
+void Connection::ArmSoftLimitTimer(const OutputBufferLimit& limit, int64_t now_ms) {
+  if (soft_limit_timer_armed_) return;
+  soft_limit_timer_armed_ = true;
+  // The first second past soft-seconds at which OutputLimitReached can say yes.
+  const int64_t due_ms = (soft_limit_since_ + limit.soft_seconds + 1) * 1000;
+  soft_limit_timer_.expires_after(std::chrono::milliseconds(std::max<int64_t>(due_ms - now_ms, 1)));
+  soft_limit_timer_.async_wait(
+      asio::bind_executor(net_.store_strand, [self = shared_from_this()](std::error_code ec) {
+        self->soft_limit_timer_armed_ = false;
+        if (ec || self->output_limit_hit_) return;  // closed (cancelled) or already cut
+        // The output still waiting: what the connection holds (pushes queued meanwhile
+        // are counted when they come).
+        self->CheckOutputLimit(self->client_.output_buffer_bytes.load(std::memory_order_relaxed));
       }));
 }
 

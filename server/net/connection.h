@@ -11,6 +11,11 @@
 // by the client's own command follow that command's reply in `batch_out_`; the others wait
 // in `push_queue_` (under a mutex) until the connection strand moves them to `out_`. Replies
 // and messages are whole frames there, so they never interleave.
+//
+// TLS (tls-port): the handshake runs first, under a deadline, and only a client that
+// completes it is registered; from then on the connection reads and writes through
+// ClientStream exactly as over plain TCP.
+#include <chrono>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -19,6 +24,7 @@
 #include "protocol/resp_parser.h"
 #include "server/client_state.h"
 #include "server/net/net_context.h"
+#include "server/net/tls_stream.h"
 
 namespace kvd::net {
 
@@ -33,13 +39,22 @@ class Connection : public std::enable_shared_from_this<Connection> {
   // and how much output one batch makes before backpressure is checked again.
   static constexpr size_t kMaxBatch = 1024;
 
-  Connection(asio::ip::tcp::socket socket, NetContext& net);
+  // A client that has not completed the TLS handshake by then is dropped (sooner under a
+  // smaller `timeout`), so that it cannot hold a descriptor forever.
+  static constexpr std::chrono::seconds kTlsHandshakeTimeout{10};
+
+  // `tls` non-null: a tls-port connection, which starts with the TLS handshake.
+  Connection(asio::ip::tcp::socket socket, NetContext& net,
+             std::shared_ptr<asio::ssl::context> tls = nullptr);
   ~Connection();
 
-  // Registers the client on the store strand (or refuses it past maxclients), then reads.
+  // Registers the client on the store strand (or refuses it past maxclients), then reads;
+  // over TLS, after the handshake.
   void Start();
 
  private:
+  void Handshake();      // TLS: then Accepted(), or the connection is dropped
+  void Accepted();       // sets the client's callbacks and registers it
   void Register();       // store strand
   void DoRead();         // connection strand from here on
   void OnRead(std::error_code ec, size_t n);
@@ -68,8 +83,15 @@ class Connection : public std::enable_shared_from_this<Connection> {
   // Store strand: closes the client once its pending output passes its class's
   // client-output-buffer-limit, as Redis does.
   void CheckOutputLimit(size_t pending);
+  // Store strand: a client held over its soft limit is checked again when soft-seconds run
+  // out, even if it sends nothing more (reading from it pauses under backpressure).
+  void ArmSoftLimitTimer(const OutputBufferLimit& limit, int64_t now_ms);
+  // Closes the client whose unparsed input reached client-query-buffer-limit, counting it.
+  void CloseForQueryBufferLimit();
 
-  asio::ip::tcp::socket socket_;
+  ClientStream stream_;
+  asio::steady_timer handshake_timer_;  // connection strand
+  bool handshake_done_ = false;
   NetContext& net_;
   ClientState client_;
   RespParser parser_;
@@ -108,6 +130,8 @@ class Connection : public std::enable_shared_from_this<Connection> {
   std::string own_pushes_;          // pushes from the running command, after its reply
   bool output_limit_hit_ = false;   // closing for its output buffer limit: drop the rest
   int64_t soft_limit_since_ = 0;    // Unix seconds the soft limit was first reached
+  asio::steady_timer soft_limit_timer_;
+  bool soft_limit_timer_armed_ = false;
   std::mutex push_mutex_;
   std::string push_queue_;          // guarded by push_mutex_
 };

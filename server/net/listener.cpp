@@ -6,8 +6,11 @@
 
 namespace kvd::net {
 
-Listener::Listener(NetContext& net)
-    : net_(net), acceptor_(asio::make_strand(net.io)), retry_timer_(acceptor_.get_executor()) {}
+Listener::Listener(NetContext& net, std::shared_ptr<asio::ssl::context> tls)
+    : net_(net),
+      tls_(std::move(tls)),
+      acceptor_(asio::make_strand(net.io)),
+      retry_timer_(acceptor_.get_executor()) {}
 
 std::string Listener::Bind(const std::string& address, int port, int backlog) {
   std::string host = address;
@@ -50,7 +53,7 @@ void Listener::Accept() {
       });
       return;
     }
-    std::make_shared<Connection>(std::move(socket), net_)->Start();
+    std::make_shared<Connection>(std::move(socket), net_, tls_)->Start();
     Accept();
   });
 }

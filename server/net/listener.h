@@ -1,15 +1,20 @@
 #pragma once
-// One listening socket: accepts connections, each on its own strand, and starts them.
+// One listening socket: accepts connections, each on its own strand, and starts them; with
+// a TLS context, as tls-port connections (which begin with the TLS handshake).
 #include <memory>
 #include <string>
 
 #include "server/net/net_context.h"
 
+namespace asio::ssl {
+class context;
+}  // namespace asio::ssl
+
 namespace kvd::net {
 
 class Listener {
  public:
-  explicit Listener(NetContext& net);
+  explicit Listener(NetContext& net, std::shared_ptr<asio::ssl::context> tls = nullptr);
 
   // Binds `address` ("127.0.0.1", "::1", "*" for every IPv4 address, "::*" for every IPv6
   // one) on `port` (0: any free port). Returns "" or the reason it failed.
@@ -23,6 +28,7 @@ class Listener {
   void Accept();
 
   NetContext& net_;
+  std::shared_ptr<asio::ssl::context> tls_;
   asio::ip::tcp::acceptor acceptor_;
   asio::steady_timer retry_timer_;
   std::string address_;

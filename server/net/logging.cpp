@@ -1,7 +1,10 @@
 #include "server/net/logging.h"
 
+#include <mutex>
+
+#include <spdlog/details/file_helper.h>
 #include <spdlog/pattern_formatter.h>
-#include <spdlog/sinks/basic_file_sink.h>
+#include <spdlog/sinks/base_sink.h>
 #include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
 
@@ -27,6 +30,30 @@ class LevelMark final : public spdlog::custom_flag_formatter {
   }
 };
 
+// The logfile, reopened by name on SIGHUP (spdlog's basic_file_sink cannot reopen).
+class ReopenableFileSink final : public spdlog::sinks::base_sink<std::mutex> {
+ public:
+  explicit ReopenableFileSink(const std::string& path) { file_.open(path, /*truncate=*/false); }
+
+  void Reopen() {
+    std::lock_guard<std::mutex> lock(mutex_);
+    file_.reopen(/*truncate=*/false);
+  }
+
+ protected:
+  void sink_it_(const spdlog::details::log_msg& msg) override {
+    spdlog::memory_buf_t formatted;
+    formatter_->format(msg, formatted);
+    file_.write(formatted);
+  }
+  void flush_() override { file_.flush(); }
+
+ private:
+  spdlog::details::file_helper file_;
+};
+
+std::shared_ptr<ReopenableFileSink> log_file;  // null when logging to standard output
+
 spdlog::level::level_enum ToSpdlog(std::string_view level) {
   if (level == "debug") return spdlog::level::trace;
   if (level == "verbose") return spdlog::level::debug;
@@ -43,7 +70,8 @@ std::string SetupLogging(const ConfigValues& config) {
     if (config.logfile.empty()) {
       sink = std::make_shared<spdlog::sinks::stdout_sink_mt>();
     } else {
-      sink = std::make_shared<spdlog::sinks::basic_file_sink_mt>(config.logfile, false);
+      log_file = std::make_shared<ReopenableFileSink>(config.logfile);
+      sink = log_file;
     }
   } catch (const spdlog::spdlog_ex& e) {
     return std::string("Can't open the log file: ") + e.what();
@@ -62,6 +90,16 @@ std::string SetupLogging(const ConfigValues& config) {
 
 void SetLogLevel(std::string_view redis_level) {
   spdlog::default_logger()->set_level(ToSpdlog(redis_level));
+}
+
+std::string ReopenLogFile() {
+  if (!log_file) return "";
+  try {
+    log_file->Reopen();
+  } catch (const spdlog::spdlog_ex& e) {
+    return e.what();
+  }
+  return "";
 }
 
 }  // namespace kvd::net

@@ -14,5 +14,8 @@ namespace kvd::net {
 std::string SetupLogging(const ConfigValues& config);
 // Applies a Redis log level name (CONFIG SET loglevel).
 void SetLogLevel(std::string_view redis_level);
+// SIGHUP: closes the logfile and opens it again by name, so that a rotated log goes on in a
+// new file. Returns "" (also when logging to standard output) or why it could not reopen.
+std::string ReopenLogFile();
 
 }  // namespace kvd::net

@@ -2,8 +2,12 @@
 
 #include <unistd.h>
 
+#include <algorithm>
+#include <atomic>
+#include <chrono>
 #include <cstdio>
 #include <csignal>
+#include <cstdlib>
 #include <fstream>
 #include <thread>
 #include <vector>
@@ -13,6 +17,7 @@
 #include "core/clock.h"
 #include "core/store.h"
 #include "server/command.h"
+#include "server/acl/acl.h"
 #include "server/aof/aof.h"
 #include "server/cgroup_memory.h"
 #include "server/dispatcher.h"
@@ -21,7 +26,9 @@
 #include "server/net/logging.h"
 #include "server/net/metrics_server.h"
 #include "server/net/net_context.h"
+#include "server/net/tls_context.h"
 #include "server/persistence.h"
+#include "server/scripting/busy_reply.h"
 #include "server/server_state.h"
 #include "server/startup_load.h"
 
@@ -38,11 +45,18 @@ struct Server::Impl {
         store_strand(asio::make_strand(io)),
         net{io, store_strand, state, dispatcher},
         cron(net),
-        signals(io, SIGINT, SIGTERM) {
+        signals(io, SIGINT, SIGTERM),
+        shutdown_timer(io) {
+    signals.add(SIGHUP);
     state.executable = std::move(exe);
   }
 
   void WaitForSignal();
+  // SIGINT/SIGTERM: shut down as SHUTDOWN would; a second SIGINT exits at once.
+  void OnShutdownSignal(int signo);
+  // A busy script holding up a signalled shutdown is stopped once shutdown-timeout passes
+  // (server/scripting/busy_reply.h); checked again every 100 ms until the shutdown is done.
+  void WatchShutdown(std::chrono::steady_clock::time_point deadline);
   // On the store strand: saves when asked to, then stops the loop. A failed save keeps the
   // server running, as Redis does, unless the shutdown is NOSAVE.
   void Shutdown(ShutdownMode mode, std::string_view reason);
@@ -64,12 +78,18 @@ struct Server::Impl {
   std::unique_ptr<MetricsServer> metrics;  // the Prometheus endpoint, when metrics-port is set
   Cron cron;
   asio::signal_set signals;
+  asio::steady_timer shutdown_timer;
+  // A signal asked for a shutdown that has not happened yet (Redis's shutdown_asap).
+  std::atomic<bool> shutdown_pending{false};
+  // SHUTDOWN NOSAVE (or a stopped script that had written) came while a shutdown that would
+  // save was already queued: that one must not save the script's half-done writes.
+  std::atomic<bool> force_nosave{false};
   // Destroyed before the loop: cancels a load still running and joins its thread.
   std::unique_ptr<StartupLoad> startup_load;
   // Destroyed before the loop too: its writer thread posts to the store strand.
   Aof aof{state};
   bool pidfile_written = false;
-  bool stopping = false;
+  std::atomic<bool> stopping{false};
   int exit_code = 0;
 };
 
@@ -93,33 +113,71 @@ std::string Server::Impl::WritePidFile() {
 std::string Server::Start() {
   Impl& s = *impl_;
   const ConfigValues& cfg = s.config.values();
+  // ACL users from the config file or the aclfile: a bad one refuses startup, as in Redis.
+  if (std::string err = s.state.acl->LoadAtStartup(cfg); !err.empty()) return err;
+
+  // TLS first, as Redis: unusable certificates stop the server before it listens.
+  std::shared_ptr<asio::ssl::context> tls;
+  if (cfg.tls_port != 0) {
+    TlsContextResult made = MakeTlsContext(cfg);
+    if (!made.context) {
+      spdlog::warn("{}", made.error);
+      return "Failed to configure TLS. Check logs for more info.";
+    }
+    tls = std::move(made.context);
+  }
 
   // Bind every address; with port 0 the first one picks a free port and the rest use it.
+  // Returns the port bound (0 if none) or sets `err`.
   std::vector<std::string> binds = cfg.bind;
   if (binds.empty()) binds = {"*", "-::*"};
-  int port = cfg.port;
-  for (const std::string& b : binds) {
-    bool optional = !b.empty() && b[0] == '-';
-    std::string address = optional ? b.substr(1) : b;
-    auto listener = std::make_unique<Listener>(s.net);
-    std::string err = listener->Bind(address, port, cfg.tcp_backlog);
-    if (!err.empty()) {
-      std::string msg = "Could not create server TCP listening socket " + address + ":" +
-                        std::to_string(port) + ": " + err;
-      if (optional) {
-        spdlog::warn("Warning: {}", msg);
-        continue;
+  auto bind_all = [&](int port, const std::shared_ptr<asio::ssl::context>& ctx,
+                      std::string& err) {
+    const char* kind = ctx ? "TLS" : "TCP";
+    size_t bound = 0;
+    for (const std::string& b : binds) {
+      bool optional = !b.empty() && b[0] == '-';
+      std::string address = optional ? b.substr(1) : b;
+      auto listener = std::make_unique<Listener>(s.net, ctx);
+      std::string why = listener->Bind(address, port, cfg.tcp_backlog);
+      if (!why.empty()) {
+        std::string msg = std::string("Could not create server ") + kind +
+                          " listening socket " + address + ":" + std::to_string(port) + ": " +
+                          why;
+        if (optional) {
+          spdlog::warn("Warning: {}", msg);
+          continue;
+        }
+        err = msg;
+        return 0;
       }
-      return msg;
+      port = listener->port();
+      s.listeners.push_back(std::move(listener));
+      ++bound;
     }
-    port = listener->port();
-    s.listeners.push_back(std::move(listener));
+    if (bound == 0) {
+      err = "Failed listening on port " + std::to_string(port) + " (" + (ctx ? "tls" : "tcp") +
+            "), aborting.";
+      return 0;
+    }
+    return port;
+  };
+  // As Redis, `port 0` with a tls-port means no plain TCP listener; without a tls-port it
+  // picks a free port (what the tests and `kvd --port 0` rely on).
+  int port = 0;
+  if (cfg.port != 0 || cfg.tls_port == 0) {
+    std::string err;
+    port = bind_all(cfg.port, nullptr, err);
+    if (!err.empty()) return err;
   }
-  if (s.listeners.empty()) {
-    return "Failed listening on port " + std::to_string(cfg.port) + " (tcp), aborting.";
+  if (tls) {
+    std::string err;
+    bind_all(cfg.tls_port, tls, err);
+    if (!err.empty()) return err;
   }
   s.state.tcp_port = port;
-  spdlog::info("Running mode=standalone, port={}.", port);
+  spdlog::info("Running mode=standalone, port={}.", port != 0 ? port : cfg.tls_port);
+  if (tls) spdlog::info("TLS enabled on port {}.", cfg.tls_port);
   if (cfg.metrics_port != 0) {
     s.metrics = std::make_unique<MetricsServer>(s.net);
     if (std::string err = s.metrics->Bind(cfg.metrics_bind, cfg.metrics_port); !err.empty()) {
@@ -147,6 +205,7 @@ std::string Server::Start() {
   // pass SCRIPT KILL on even with one I/O thread; the store strand's own handlers wait.
   s.state.script_run.process_events = [&s] { s.io.poll(); };
   s.state.request_shutdown = [&s](ShutdownMode mode) {
+    if (mode == ShutdownMode::kNoSave) s.force_nosave = true;
     // After the current batch (and its replies) on the store strand.
     asio::post(s.store_strand, [&s, mode] { s.Shutdown(mode, "User requested shutdown..."); });
   };
@@ -175,10 +234,52 @@ std::string Server::Start() {
 void Server::Impl::WaitForSignal() {
   signals.async_wait([this](std::error_code ec, int signo) {
     if (ec) return;
-    const char* name = signo == SIGINT ? "SIGINT" : "SIGTERM";
-    spdlog::warn("Received {} scheduling shutdown...", name);
-    asio::post(store_strand, [this] { Shutdown(ShutdownMode::kDefault, ""); });
+    if (signo == SIGHUP) {
+      // For log rotation: the file was moved away; write to a new one at the same path.
+      if (std::string err = ReopenLogFile(); !err.empty()) {
+        spdlog::warn("Received SIGHUP, but the log file could not be reopened: {}", err);
+      } else {
+        spdlog::info("Received SIGHUP, log file reopened");
+      }
+    } else {
+      OnShutdownSignal(signo);
+    }
     WaitForSignal();
+  });
+}
+
+void Server::Impl::OnShutdownSignal(int signo) {
+  if (shutdown_pending.exchange(true) && signo == SIGINT) {
+    // As Redis: the operator insists. Nothing is saved; the files on disk stay as they were
+    // (every write to them goes through a temporary file and a rename).
+    spdlog::warn("You insist... exiting now.");
+    spdlog::default_logger()->flush();
+    std::_Exit(1);
+  }
+  const char* name = signo == SIGINT ? "SIGINT" : "SIGTERM";
+  if (state.loading) {
+    spdlog::warn("Received shutdown signal during loading, scheduling shutdown.");
+  } else {
+    spdlog::warn("Received {} scheduling shutdown...", name);
+  }
+  asio::post(store_strand, [this] {
+    Shutdown(ShutdownMode::kDefault, "");
+    if (!stopping) shutdown_pending = false;  // failed: the next signal tries again
+  });
+  const int timeout = config.values().shutdown_timeout;
+  WatchShutdown(std::chrono::steady_clock::now() + std::chrono::seconds(timeout));
+}
+
+void Server::Impl::WatchShutdown(std::chrono::steady_clock::time_point deadline) {
+  const auto now = std::chrono::steady_clock::now();
+  if (now >= deadline && state.script_run.busy.load()) {
+    spdlog::warn("A script is still running past shutdown-timeout: stopping it to shut down.");
+    StopScriptForShutdown(state);
+  }
+  shutdown_timer.expires_at(std::max(deadline, now + std::chrono::milliseconds(100)));
+  shutdown_timer.async_wait([this, deadline](std::error_code ec) {
+    if (ec || stopping || !shutdown_pending.load()) return;
+    WatchShutdown(deadline);
   });
 }
 
@@ -192,6 +293,7 @@ void Server::Impl::Shutdown(ShutdownMode mode, std::string_view reason) {
     return;
   }
   const ConfigValues& cfg = config.values();
+  if (force_nosave) mode = ShutdownMode::kNoSave;
   bool save = mode == ShutdownMode::kSave || (mode == ShutdownMode::kDefault && !cfg.save.empty());
   if (state.loading) {
     // As Redis: never save a dataset that is not fully loaded over the file.
@@ -238,7 +340,10 @@ int Server::Run() {
   for (auto& l : s.listeners) l->StartAccepting();
   if (s.metrics) s.metrics->StartAccepting();
   s.cron.Start();
-  spdlog::info("Ready to accept connections tcp");
+  // One line per kind of listener, as Redis 7.2.
+  const ConfigValues& cfg = s.config.values();
+  if (s.state.tcp_port != 0) spdlog::info("Ready to accept connections tcp");
+  if (cfg.tls_port != 0) spdlog::info("Ready to accept connections tls");
 
   std::vector<std::thread> threads;
   for (int i = 1; i < s.config.values().io_threads; ++i) threads.emplace_back([&s] { s.io.run(); });

@@ -55,4 +55,15 @@ BusyAnswer AnswerWhileBusy(ServerState& server, std::span<const std::string_view
   return {std::string(busy)};
 }
 
+void StopScriptForShutdown(ServerState& server) {
+  ScriptRunState& state = server.script_run;
+  if (!state.wrote.load()) {
+    int expected = static_cast<int>(ScriptKill::kNone);
+    state.kill.compare_exchange_strong(expected, static_cast<int>(ScriptKill::kKill));
+    if (!state.wrote.load()) return;
+  }
+  state.kill.store(static_cast<int>(ScriptKill::kShutdown));
+  if (server.request_shutdown) server.request_shutdown(ShutdownMode::kNoSave);
+}
+
 }  // namespace kvd

@@ -19,4 +19,9 @@ struct BusyAnswer {
 // Thread-safe: reads and sets only ScriptRunState's atomics and calls request_shutdown.
 BusyAnswer AnswerWhileBusy(ServerState& server, std::span<const std::string_view> args);
 
+// A signalled shutdown that a busy script held past shutdown-timeout: the script is killed
+// when it has not written (the shutdown then saves as usual); one that has written ends as
+// with SHUTDOWN NOSAVE, so that its half-done writes never reach the disk. Thread-safe.
+void StopScriptForShutdown(ServerState& server);
+
 }  // namespace kvd

@@ -9,10 +9,13 @@ extern "C" {
 #include <cstdio>
 #include <string>
 #include <string_view>
+#include <variant>
 #include <vector>
 
 #include <spdlog/spdlog.h>
 
+#include "server/acl/acl.h"
+#include "server/acl/acl_user.h"
 #include "server/commands/redis_compat.h"
 #include "server/scripting/function_library.h"
 #include "server/scripting/lua_reply.h"
@@ -236,7 +239,35 @@ int RedisSetRepl(lua_State* L) {
   return 0;
 }
 
-// Every command is allowed to the default user, kvd's only one.
+// redis.acl_check_cmd's answer for the arguments on L's stack: 1 allowed, 0 refused, or an
+// error text. No Lua error is raised here: lua_error's longjmp would skip the destructors.
+std::variant<int, const char*> AclCheckCmd(lua_State* L, ScriptRun& run) {
+  const int argc = lua_gettop(L);
+  std::vector<std::string_view> args;
+  for (int i = 1; i <= argc; ++i) {
+    size_t len = 0;
+    const char* arg = lua_type(L, i) == LUA_TSTRING || lua_type(L, i) == LUA_TNUMBER
+                          ? lua_tolstring(L, i, &len)
+                          : nullptr;
+    if (arg == nullptr) return "Lua redis lib command arguments must be strings or integers";
+    args.emplace_back(arg, len);
+  }
+  ServerState& server = run.caller.server;
+  const CommandSpec* spec = server.commands.Find(args[0]);
+  if (spec != nullptr && !spec->subcommands.empty() && args.size() >= 2) {
+    spec = FindSubcommand(*spec, args[1]);
+  }
+  if (spec == nullptr) return "Invalid command passed to redis.acl_check_cmd()";
+  // A caller with no user (the append-only file's replay) is the server itself.
+  const AclUser* user = run.caller.client.acl_user.get();
+  size_t pos = 0;
+  const bool allowed = user == nullptr || user->unrestricted() ||
+                       server.acl->Check(*user, *spec, args, pos) == AclDenied::kNone;
+  return allowed ? 1 : 0;
+}
+
+// redis.acl_check_cmd(cmd, arg...): whether the script's caller may run that command with
+// those arguments (keys and channels included), without running it or logging a refusal.
 int RedisAclCheckCmd(lua_State* L) {
   ScriptRun* run = CurrentRun(L);
   if (run == nullptr) {
@@ -247,13 +278,12 @@ int RedisAclCheckCmd(lua_State* L) {
     PushError(L, "Please specify at least one argument for this redis lib call");
     return lua_error(L);
   }
-  size_t len = 0;
-  const char* name = lua_tolstring(L, 1, &len);
-  if (name == nullptr || run->caller.server.commands.Find({name, len}) == nullptr) {
-    PushError(L, "Invalid command passed to redis.acl_check_cmd()");
+  const std::variant<int, const char*> answer = AclCheckCmd(L, *run);
+  if (const char* const* err = std::get_if<const char*>(&answer)) {
+    PushError(L, *err);
     return lua_error(L);
   }
-  lua_pushboolean(L, 1);
+  lua_pushboolean(L, std::get<int>(answer));
   return 1;
 }
 

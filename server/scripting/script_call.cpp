@@ -3,6 +3,7 @@
 #include <chrono>
 #include <vector>
 
+#include "server/acl/acl.h"
 #include "server/aof/aof.h"
 #include "server/dispatcher.h"
 #include "server/server_state.h"
@@ -71,6 +72,13 @@ std::string RunScriptCommand(ScriptRun& run, std::span<const std::string_view> a
     return "-ERR Wrong number of args calling Redis command from script";
   }
   if (spec->flags & kNoScript) return "-ERR This Redis command is not allowed from script";
+  // ACL: the script runs with the permissions of the client that called it.
+  if (const ClientState& caller = run.caller.client;
+      caller.acl_user && !caller.acl_user->unrestricted() && !caller.replaying_aof) {
+    if (std::string err = AclCheckScriptCall(run.caller, *spec, args); !err.empty()) {
+      return "-" + err;
+    }
+  }
   if (std::string err = CheckWrite(run, *spec); !err.empty()) return err;
 
   // The whole script happens at one instant, as Redis's script time snapshot.

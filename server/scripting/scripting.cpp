@@ -97,6 +97,30 @@ Scripting::Scripting() : eval_lua_(NewSandbox()) {}
 
 Scripting::~Scripting() { lua_close(eval_lua_); }
 
+namespace {
+
+size_t LuaBytes(lua_State* L) {
+  return static_cast<size_t>(lua_gc(L, LUA_GCCOUNT, 0)) * 1024 +
+         static_cast<size_t>(lua_gc(L, LUA_GCCOUNTB, 0));
+}
+
+}  // namespace
+
+ScriptingMemory Scripting::Memory() const {
+  ScriptingMemory m;
+  m.eval_vm = LuaBytes(eval_lua_);
+  m.functions_vm = LuaBytes(functions_.lua());
+  for (const auto& [sha, script] : scripts_) m.eval_scripts += sha.size() + script.body.size();
+  for (const auto& [name, library] : functions_.libraries()) {
+    m.functions += name.size() + library.code.size();
+    for (const FunctionDef& f : library.functions) m.functions += f.name.size();
+  }
+  m.cached_scripts = scripts_.size();
+  m.function_count = functions_.function_count();
+  m.library_count = functions_.libraries().size();
+  return m;
+}
+
 Scripting& Scripting::Of(ServerState& server) {
   if (!server.script_run.engine) server.script_run.engine = std::make_shared<Scripting>();
   return *server.script_run.engine;

@@ -19,6 +19,17 @@ namespace kvd {
 
 struct ScriptRun;
 
+// What scripting holds, for INFO memory (Redis 7's used_memory_vm_*, used_memory_scripts_*).
+struct ScriptingMemory {
+  size_t eval_vm = 0;       // EVAL's Lua state
+  size_t functions_vm = 0;  // the function libraries' Lua state
+  size_t eval_scripts = 0;  // the cached script bodies
+  size_t functions = 0;     // the libraries' code and names
+  size_t cached_scripts = 0;
+  size_t function_count = 0;
+  size_t library_count = 0;
+};
+
 class Scripting {
  public:
   Scripting();
@@ -41,6 +52,7 @@ class Scripting {
   size_t script_count() const { return scripts_.size(); }
 
   FunctionLibraries& functions() { return functions_; }
+  ScriptingMemory Memory() const;
 
  private:
   struct CachedScript {

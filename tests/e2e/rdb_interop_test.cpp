@@ -199,7 +199,9 @@ std::string Short(const std::string& s) { return s.size() <= 200 ? s : s.substr(
 
 void CheckSame(const Dataset& expected, const Dataset& actual) {
   CHECK(expected.size() == actual.size());
-  for (const auto& [key, value] : expected) {
+  for (const auto& entry : expected) {
+    const std::string& key = entry.first;
+    const std::string& value = entry.second;
     CAPTURE(key);
     auto it = actual.find(key);
     const bool present = it != actual.end();

@@ -76,8 +76,15 @@ TEST_CASE("every parameter has its redis.conf name and a default") {
        "normal 0 0 0 slave 268435456 67108864 60 pubsub 33554432 8388608 60"},
       {"metrics-port", "0"}, {"metrics-bind", "127.0.0.1"},
       {"maxmemory-eviction-tenacity", "10"}, {"lazyfree-lazy-eviction", "no"},
-      {"busy-reply-threshold", "5000"}, {"lua-time-limit", "5000"}};
-  for (const auto& [k, v] : expected) {
+      {"busy-reply-threshold", "5000"}, {"lua-time-limit", "5000"},
+      {"aclfile", ""}, {"acllog-max-len", "128"}, {"protected-mode", "yes"},
+      {"shutdown-timeout", "10"}, {"tls-port", "0"}, {"tls-cert-file", ""},
+      {"tls-key-file", ""}, {"tls-key-file-pass", ""}, {"tls-ca-cert-file", ""},
+      {"tls-ca-cert-dir", ""}, {"tls-auth-clients", "yes"}, {"tls-protocols", ""},
+      {"tls-ciphers", ""}, {"tls-ciphersuites", ""}, {"tls-prefer-server-ciphers", "no"}};
+  for (const auto& entry : expected) {
+    const std::string& k = entry.first;
+    const std::string& v = entry.second;
     CAPTURE(k);
     REQUIRE(got.count(k) == 1);
     CHECK(got[k] == v);
@@ -147,8 +154,7 @@ TEST_CASE("config file errors name the file, the line and the directive") {
 }
 
 TEST_CASE("conf/kvd.conf loads and documents the defaults") {
-  std::string here = __FILE__;
-  std::string root = here.substr(0, here.rfind("/tests/"));
+  const std::string root = KVD_SOURCE_DIR;
   Config c;
   REQUIRE(c.LoadFile(root + "/conf/kvd.conf") == "");
   Config defaults;
@@ -214,6 +220,8 @@ TEST_CASE("save rules: pairs, \"\" for none; the command line replaces them") {
   CHECK(c.values().save == "60 1 10 100");
   CHECK(Startup(c, "save", {""}) == "");
   CHECK(c.values().save == "");
+  CHECK(Startup(c, "save", {"3600 1"}) == "");  // --save "3600 1": one quoted word
+  CHECK(c.values().save == "3600 1");
   CHECK(Startup(c, "save", {"60"}).find("Invalid save parameters") != std::string::npos);
   CHECK(Startup(c, "save", {"0", "1"}).find("Invalid save parameters") != std::string::npos);
   CHECK(Startup(c, "save", {"10", "-1"}).find("Invalid save parameters") != std::string::npos);
@@ -253,7 +261,8 @@ TEST_CASE("CONFIG GET: glob patterns, case-insensitive, each parameter once") {
   Args p1 = {"*max*"};
   std::vector<std::string> names;
   for (auto& [k, v] : c.Get(p1)) names.push_back(k);
-  CHECK(names == std::vector<std::string>{"slowlog-max-len", "maxclients", "proto-max-bulk-len",
+  CHECK(names == std::vector<std::string>{"slowlog-max-len", "maxclients", "acllog-max-len",
+                                          "proto-max-bulk-len",
                                           "maxmemory", "maxmemory-policy",
                                           "maxmemory-samples", "maxmemory-eviction-tenacity"});
   Args p2 = {"PORT", "po*", "h?"};

@@ -200,5 +200,19 @@ TEST_CASE("a script runs on its own client: SELECT inside stays inside") {
   CHECK(Eval(h, "return redis.call('get', 'k')") == Bulk("in1"));
 }
 
+TEST_CASE("redis.acl_check_cmd answers for the caller's user, keys included") {
+  Harness h;
+  REQUIRE(h.Run({"ACL", "SETUSER", "bob", "on", "nopass", "+eval", "+get", "~k*"}) == kOk);
+  REQUIRE(h.Run({"AUTH", "bob", "any"}) == kOk);
+  CHECK(Eval(h, "return redis.acl_check_cmd('get', 'k1')") == ":1\r\n");
+  CHECK(Eval(h, "return redis.acl_check_cmd('get', 'other')") == "$-1\r\n");  // false
+  CHECK(Eval(h, "return redis.acl_check_cmd('set', 'k1', 'v')") == "$-1\r\n");
+  CHECK(Eval(h, "return redis.acl_check_cmd('nosuch')")
+            .starts_with("-ERR Invalid command passed to redis.acl_check_cmd()"));
+  // A refusal found this way is not a refusal: nothing in ACL LOG.
+  REQUIRE(h.Run({"AUTH", "default", "any"}) == kOk);
+  CHECK(h.Run({"ACL", "LOG"}) == "*0\r\n");
+}
+
 }  // namespace
 }  // namespace kvd::testing

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "unit/commands/key_test_util.h"
+#include "unit/commands/resp_reader.h"
 #include "unit/commands/script_test_util.h"
 
 namespace kvd::testing {
@@ -159,6 +160,34 @@ TEST_CASE("the commands that change libraries are logged as sent") {
   CHECK(h.TakeLog() == std::vector<std::vector<std::string>>{
                            {"FUNCTION", "LOAD", kLib1}, {"set", "k", "v"},
                            {"FUNCTION", "DELETE", "lib1"}});
+}
+
+TEST_CASE("INFO memory counts cached scripts, functions and libraries") {
+  Harness h;
+  auto memory = [&h] {
+    auto v = RespReader::ParseOne(h.Run({"INFO", "memory"}));
+    REQUIRE(v.has_value());
+    return InfoFields(v->str);
+  };
+  auto before = memory();
+  CHECK(before.at("number_of_cached_scripts") == "0");
+  CHECK(before.at("number_of_functions") == "0");
+  CHECK(before.at("used_memory_scripts") == "0");
+  REQUIRE(h.Run({"SCRIPT", "LOAD", "return 1"}).starts_with("$40"));
+  REQUIRE(h.Run({"FUNCTION", "LOAD", kLib1}) == Bulk("lib1"));
+  auto after = memory();
+  CHECK(after.at("number_of_cached_scripts") == "1");
+  CHECK(after.at("number_of_functions") == "2");
+  CHECK(after.at("number_of_libraries") == "1");
+  CHECK(std::stoll(after.at("used_memory_scripts_eval")) >= 40 + 8);  // sha + body
+  CHECK(std::stoll(after.at("used_memory_functions")) >= static_cast<long long>(kLib1.size()));
+  CHECK(std::stoll(after.at("used_memory_vm_eval")) > 0);
+  CHECK(after.at("used_memory_lua") == after.at("used_memory_vm_eval"));
+  CHECK(std::stoll(after.at("used_memory_vm_total")) ==
+        std::stoll(after.at("used_memory_vm_eval")) +
+            std::stoll(after.at("used_memory_vm_functions")));
+  REQUIRE(h.Run({"SCRIPT", "FLUSH"}) == kOk);
+  CHECK(memory().at("number_of_cached_scripts") == "0");
 }
 
 }  // namespace

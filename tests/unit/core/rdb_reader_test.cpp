@@ -121,9 +121,19 @@ TEST_CASE("rdb reader: streams, zipmaps and modules stop the load naming type an
   CHECK(LoadError(Craft("\xf7" + id_bytes)) ==
         "RDB: the file holds data of module 'ReJSON-RL' (MODULE_AUX at offset 9): modules are "
         "not supported");
-  CHECK(LoadError(Craft("\xf5\x05" "#!lua"s)) ==
-        "RDB: the file holds Redis functions (FUNCTION LOAD libraries, at offset 9): functions "
-        "are not supported");
+  CHECK(LoadError(Craft("\xf6\x05" "#!lua"s)) ==
+        "RDB: the file holds functions in Redis 7.0's pre-release format (at offset 9): not "
+        "supported");
+}
+
+TEST_CASE("rdb reader: function libraries come back in file order, beside the keys") {
+  RdbLoadInfo info;
+  CHECK(Load(Craft("\xf5\x05" "#!lua" "\xf5\x03" "two" "\x00\x01k\x01v"s), &info) ==
+        std::vector{Line(0, "k", "v")});
+  CHECK(info.functions == std::vector<std::string>{"#!lua", "two"});
+  // Cut inside the code: an error with the offset, as for any string.
+  CHECK(LoadError(Craft("\xf5\x3f" "#!lua"s)).find("a function library's code") !=
+        std::string::npos);
 }
 
 TEST_CASE("rdb reader: malformed files get a message with the offset") {

@@ -57,6 +57,17 @@ TEST_CASE("rdb writer: an empty store is the header, the AUX fields, EOF and the
   CHECK(EncodeRdb(Store(), kNow, Fixed(true, false)) == kHeader + "\xff" + std::string(8, '\0'));
 }
 
+TEST_CASE("rdb writer: function libraries follow the AUX fields, and load back") {
+  RdbOptions o = Fixed();
+  o.functions = {"#!lua name=a", "b"};  // short: stored verbatim (no LZF)
+  const std::string file = EncodeRdb(Store(), kNow, o);
+  CHECK(file == WithChecksum(kHeader + "\xf5\x0c" + o.functions[0] + "\xf5\x01" "b" "\xff"));
+  RdbLoadInfo info;
+  Store back;
+  REQUIRE(LoadRdb(file, kNow, back, &info) == "");
+  CHECK(info.functions == o.functions);
+}
+
 TEST_CASE("rdb writer: databases, RESIZEDB sizes and expiry in milliseconds") {
   Store s;
   Set(s, 0, "a", "1");

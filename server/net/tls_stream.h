@@ -1,0 +1,66 @@
+#pragma once
+// A client's byte stream: the accepted TCP socket, or TLS over it (tls-port). Reads and
+// writes pick the layer with one branch, so the plain path stays as it was; everything
+// below the bytes (options, endpoints, readiness waits, close) uses socket() directly.
+#include <asio.hpp>
+#include <asio/ssl.hpp>
+#include <memory>
+#include <optional>
+#include <utility>
+
+namespace kvd::net {
+
+class ClientStream {
+ public:
+  using Socket = asio::ip::tcp::socket;
+
+  // `tls` null: plain TCP.
+  ClientStream(Socket socket, std::shared_ptr<asio::ssl::context> tls)
+      : context_(std::move(tls)), socket_(std::move(socket)) {
+    if (context_) tls_.emplace(socket_, *context_);
+  }
+  ClientStream(const ClientStream&) = delete;
+  ClientStream& operator=(const ClientStream&) = delete;
+
+  Socket& socket() { return socket_; }
+  bool tls() const { return tls_.has_value(); }
+
+  // TLS only: the server side of the handshake.
+  template <class Handler>
+  void AsyncHandshake(Handler&& handler) {
+    tls_->async_handshake(asio::ssl::stream_base::server, std::forward<Handler>(handler));
+  }
+
+  template <class Handler>
+  void AsyncReadSome(asio::mutable_buffer buffer, Handler&& handler) {
+    if (tls_) {
+      tls_->async_read_some(buffer, std::forward<Handler>(handler));
+    } else {
+      socket_.async_read_some(buffer, std::forward<Handler>(handler));
+    }
+  }
+
+  template <class Handler>
+  void AsyncWrite(asio::const_buffer buffer, Handler&& handler) {
+    if (tls_) {
+      asio::async_write(*tls_, buffer, std::forward<Handler>(handler));
+    } else {
+      asio::async_write(socket_, buffer, std::forward<Handler>(handler));
+    }
+  }
+
+  // Reads what is there without waiting (would_block when nothing is). Only while no
+  // asynchronous read is in flight.
+  size_t ReadAvailable(asio::mutable_buffer buffer, std::error_code& ec) {
+    socket_.non_blocking(true, ec);
+    if (ec) return 0;
+    return tls_ ? tls_->read_some(buffer, ec) : socket_.read_some(buffer, ec);
+  }
+
+ private:
+  std::shared_ptr<asio::ssl::context> context_;  // outlives the TLS state that uses it
+  Socket socket_;
+  std::optional<asio::ssl::stream<Socket&>> tls_;
+};
+
+}  // namespace kvd::net

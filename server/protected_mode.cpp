@@ -1,0 +1,22 @@
+#include "server/protected_mode.h"
+
+#include "server/acl/acl.h"
+#include "server/acl/acl_user.h"
+#include "server/server_state.h"
+
+namespace kvd {
+
+bool IsLoopbackAddress(std::string_view ip) {
+  if (ip.starts_with("::ffff:")) ip.remove_prefix(7);
+  return ip.starts_with("127.") || ip == "::1";
+}
+
+bool ProtectedModeRefuses(const ServerState& server, std::string_view ip) {
+  if (!server.config.values().protected_mode) return false;
+  // Redis's condition: the default user is nopass (requirepass and ACL SETUSER default >pw
+  // both clear it).
+  if (!server.acl->default_user()->nopass()) return false;
+  return !IsLoopbackAddress(ip);
+}
+
+}  // namespace kvd
