@@ -200,10 +200,13 @@ def _when(results, phase):
         return ""
     text = (f" Taken {info['date']}, load average {info['load_average_before']:.2f} before, "
             f"{info['load_average_after']:.2f} after.")
-    cores = results.get("machine", {}).get("cores") or 1
-    if max(info["load_average_before"], info["load_average_after"]) > cores / 2:
-        text += (" The machine was busy with other work then, so absolute figures are low and "
-                 "noisy; the interleaved ratios are the meaningful part.")
+    # The benchmark's own servers and clients load both cores, so the averages during a run
+    # say little about other work: the load when the run started does.
+    machine = results.get("machine", {})
+    cores = machine.get("cores") or 1
+    if machine.get("load_average_at_start", 0) > cores / 2:
+        text += (" The machine was busy with other work when the run started, so absolute "
+                 "figures are low and noisy; the interleaved ratios are the meaningful part.")
     return text
 
 
