@@ -65,10 +65,10 @@ void LoadBody(Input& in, int64_t now_ms, Store& fresh, RdbLoadInfo& info, size_t
       case rdb::kOpExpireTime:  // seconds, written by old versions
         expire_at_ms = int64_t{static_cast<int32_t>(in.Le(4, "an expire time"))} * 1000;
         continue;
-      case rdb::kOpFreq:  // LFU counter: kvd does not evict
+      case rdb::kOpFreq:  // LFU counter: not kept; loaded keys start as just accessed
         in.U8("an LFU frequency");
         continue;
-      case rdb::kOpIdle:  // LRU idle time: kvd does not evict
+      case rdb::kOpIdle:  // LRU idle time: not kept, as above
         in.Length("an LRU idle time");
         continue;
       case rdb::kOpSelectDb: {
