@@ -228,10 +228,14 @@ def parse_args(argv):
 
 
 def recorded_paths(binaries):
-    """Binaries as the results record them: inside the repository, relative to it."""
+    """Binaries as the results record them: inside the repository, relative to it; system
+    packages (/usr) as installed; anything else by file name, as its directory is only this
+    machine's."""
     def rel(path):
         path = os.path.abspath(path)
-        return os.path.relpath(path, ROOT) if path.startswith(ROOT + os.sep) else path
+        if path.startswith(ROOT + os.sep):
+            return os.path.relpath(path, ROOT)
+        return path if path.startswith("/usr/") else os.path.basename(path)
     return {name: rel(path) for name, path in binaries.items()}
 
 

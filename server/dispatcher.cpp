@@ -5,6 +5,7 @@
 
 #include "server/acl/acl.h"
 #include "server/aof/aof.h"
+#include "server/command_lookup.h"
 #include "server/commands/latency_commands.h"
 #include "server/errors.h"
 #include "server/eviction.h"
@@ -25,11 +26,6 @@ inline constexpr std::string_view kOomErr =
 inline constexpr std::string_view kLoadingErr = "LOADING Redis is loading the dataset in memory";
 inline constexpr std::string_view kMonitorKeyspaceErr =
     "ERR Replica can't interact with the keyspace";
-
-bool ArityOk(const CommandSpec& spec, size_t argc) {
-  int n = static_cast<int>(argc);
-  return spec.arity >= 0 ? n == spec.arity : n >= -spec.arity;
-}
 
 }  // namespace
 

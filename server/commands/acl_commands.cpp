@@ -14,6 +14,7 @@
 #include "core/text.h"
 #include "server/acl/acl.h"
 #include "server/client_state.h"
+#include "server/command_lookup.h"
 #include "server/commands/key_spec.h"
 #include "server/commands/subcommand_help.h"
 #include "server/errors.h"
@@ -188,15 +189,11 @@ void CmdAclDryRun(CommandContext& ctx) {
   std::shared_ptr<AclUser> u = AclOf(ctx).Find(ctx.args[2]);
   if (!u) return ctx.Error("ERR User '" + std::string(ctx.args[2]) + "' not found");
   std::span<const std::string_view> cmd = ctx.args.subspan(3);
-  const CommandSpec* spec = ctx.server.commands.Find(cmd[0]);
-  if (spec != nullptr && !spec->subcommands.empty() && cmd.size() >= 2) {
-    spec = FindSubcommand(*spec, cmd[1]);
-  }
+  const CommandSpec* spec = LookupCommand(ctx.server.commands, cmd);
   if (spec == nullptr) {
     return ctx.Error("ERR Command '" + std::string(cmd[0]) + "' not found");
   }
-  const auto argc = static_cast<int>(cmd.size());
-  if ((spec->arity > 0 && spec->arity != argc) || argc < -spec->arity) {
+  if (!ArityOk(*spec, cmd.size())) {
     return ctx.Error("ERR wrong number of arguments for '" + spec->name + "' command");
   }
   size_t pos = 0;

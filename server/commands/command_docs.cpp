@@ -13,6 +13,7 @@
 #include "core/numeric.h"
 #include "core/text.h"
 #include "server/command.h"
+#include "server/command_lookup.h"
 #include "server/commands/command_docs_data.h"
 #include "server/commands/key_spec.h"
 #include "server/commands/subcommand_help.h"
@@ -61,14 +62,6 @@ const CommandSpec* LookupFullName(const CommandTable& table, std::string_view na
   const CommandSpec* parent = table.Find(name.substr(0, bar));
   if (parent == nullptr) return nullptr;
   return FindSubcommand(*parent, name.substr(bar + 1));
-}
-
-// The command an argument vector runs (Redis's lookupCommand): the container's
-// subcommand when there is one.
-const CommandSpec* LookupByArgs(const CommandTable& table, std::span<const std::string_view> argv) {
-  const CommandSpec* spec = table.Find(argv[0]);
-  if (spec == nullptr || spec->subcommands.empty() || argv.size() < 2) return spec;
-  return FindSubcommand(*spec, argv[1]);
 }
 
 // One key spec: where the search for keys begins, and how the keys are found from there.
@@ -414,7 +407,7 @@ void CmdCommandList(CommandContext& ctx) {
 
 void CmdCommandGetKeys(CommandContext& ctx) {
   std::span<const std::string_view> argv = ctx.args.subspan(2);
-  const CommandSpec* s = LookupByArgs(ctx.server.commands, argv);
+  const CommandSpec* s = LookupCommand(ctx.server.commands, argv);
   if (s == nullptr) return ctx.Error("ERR Invalid command specified");
   if (s->first_key <= 0 && s->numkeys_index <= 0) {
     return ctx.Error("ERR The command has no key arguments");

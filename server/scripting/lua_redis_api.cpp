@@ -16,6 +16,7 @@ extern "C" {
 
 #include "server/acl/acl.h"
 #include "server/acl/acl_user.h"
+#include "server/command_lookup.h"
 #include "server/commands/redis_compat.h"
 #include "server/scripting/function_library.h"
 #include "server/scripting/lua_reply.h"
@@ -253,10 +254,7 @@ std::variant<int, const char*> AclCheckCmd(lua_State* L, ScriptRun& run) {
     args.emplace_back(arg, len);
   }
   ServerState& server = run.caller.server;
-  const CommandSpec* spec = server.commands.Find(args[0]);
-  if (spec != nullptr && !spec->subcommands.empty() && args.size() >= 2) {
-    spec = FindSubcommand(*spec, args[1]);
-  }
+  const CommandSpec* spec = LookupCommand(server.commands, args);
   if (spec == nullptr) return "Invalid command passed to redis.acl_check_cmd()";
   // A caller with no user (the append-only file's replay) is the server itself.
   const AclUser* user = run.caller.client.acl_user.get();

@@ -5,16 +5,12 @@
 
 #include "server/acl/acl.h"
 #include "server/aof/aof.h"
+#include "server/command_lookup.h"
 #include "server/dispatcher.h"
 #include "server/server_state.h"
 
 namespace kvd {
 namespace {
-
-bool ArityOk(const CommandSpec& spec, size_t argc) {
-  const int n = static_cast<int>(argc);
-  return spec.arity >= 0 ? n == spec.arity : n >= -spec.arity;
-}
 
 // Redis's scriptVerifyWriteCommandAllow and scriptVerifyOOM: "" when the command may run.
 std::string CheckWrite(ScriptRun& run, const CommandSpec& spec) {
@@ -63,10 +59,7 @@ void RecordEffects(ScriptRun& run, const CommandContext& inner) {
 std::string RunScriptCommand(ScriptRun& run, std::span<const std::string_view> args,
                              std::string& reply) {
   ServerState& server = run.caller.server;
-  const CommandSpec* spec = server.commands.Find(args[0]);
-  if (spec != nullptr && !spec->subcommands.empty() && args.size() >= 2) {
-    spec = FindSubcommand(*spec, args[1]);
-  }
+  const CommandSpec* spec = LookupCommand(server.commands, args);
   if (spec == nullptr) return "-ERR Unknown Redis command called from script";
   if (!spec->handler || !ArityOk(*spec, args.size())) {
     return "-ERR Wrong number of args calling Redis command from script";

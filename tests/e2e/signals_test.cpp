@@ -9,6 +9,7 @@
 #include <fstream>
 #include <iterator>
 #include <string>
+#include <vector>
 
 #include "e2e/harness.h"
 
@@ -29,6 +30,18 @@ bool Exists(const std::string& path) {
 void StartLoopingScript(ServerProcess& server, RawClient& client, const std::string& body) {
   client.SendOnly(Command({"EVAL", body, "0"}));
   REQUIRE(WaitFor([&] { return Contains(server.Log(), "Slow script detected"); }));
+}
+
+// A server that saves at shutdown and waits at most 1 s for a busy script to end.
+const std::vector<std::string> kShortShutdownTimeout = {
+    "--busy-reply-threshold", "50", "--shutdown-timeout", "1", "--save", "3600 1"};
+
+// Runs `body` as a looping script, sends SIGTERM and returns how the server ended.
+ExitResult SigtermDuringScript(ServerProcess& server, const std::string& body) {
+  RawClient looping(server.port());
+  StartLoopingScript(server, looping, body);
+  REQUIRE(kill(server.pid(), SIGTERM) == 0);
+  return server.WaitExit();
 }
 
 TEST_CASE("SIGHUP reopens the log file, so a rotated log goes on in a new file") {
@@ -65,14 +78,10 @@ TEST_CASE("a second SIGINT during a held-up shutdown exits at once") {
 
 TEST_CASE("shutdown-timeout: a read-only script is killed and the shutdown saves") {
   if (!TestingKvd()) return;
-  ServerProcess server(
-      {"--busy-reply-threshold", "50", "--shutdown-timeout", "1", "--save", "3600 1"});
+  ServerProcess server(kShortShutdownTimeout);
   RawClient c(server.port());
   REQUIRE(c.Call({"SET", "kept", "1"}) == kOk);
-  RawClient looping(server.port());
-  StartLoopingScript(server, looping, "while true do end");
-  REQUIRE(kill(server.pid(), SIGTERM) == 0);
-  ExitResult exit = server.WaitExit();
+  ExitResult exit = SigtermDuringScript(server, "while true do end");
   CHECK(exit.exited);
   CHECK(exit.code == 0);
   CHECK(Contains(exit.output, "still running past shutdown-timeout"));
@@ -82,12 +91,9 @@ TEST_CASE("shutdown-timeout: a read-only script is killed and the shutdown saves
 
 TEST_CASE("shutdown-timeout: a script that has written ends the server without a save") {
   if (!TestingKvd()) return;
-  ServerProcess server(
-      {"--busy-reply-threshold", "50", "--shutdown-timeout", "1", "--save", "3600 1"});
-  RawClient looping(server.port());
-  StartLoopingScript(server, looping, "redis.call('set', 'half', 'done') while true do end");
-  REQUIRE(kill(server.pid(), SIGTERM) == 0);
-  ExitResult exit = server.WaitExit();
+  ServerProcess server(kShortShutdownTimeout);
+  ExitResult exit =
+      SigtermDuringScript(server, "redis.call('set', 'half', 'done') while true do end");
   CHECK(exit.exited);
   CHECK(exit.code == 0);
   CHECK(Contains(exit.output, "still running past shutdown-timeout"));
