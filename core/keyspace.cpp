@@ -299,6 +299,12 @@ const Record* Keyspace::FindNoTouch(std::string_view key, int64_t now_ms) {
 
 const Record* Keyspace::Peek(std::string_view key) const { return main_.Find(key, HashKey(key)); }
 
+uint64_t Keyspace::PrefetchKey(std::string_view key) const {
+  const uint64_t hash = HashKey(key);
+  main_.PrefetchSlot(hash);
+  return hash;
+}
+
 bool Keyspace::SetString(std::string_view key, std::string_view value, int64_t expire_at_ms,
                          TtlMode mode, int64_t now_ms) {
   const uint64_t hash = HashKey(key);
@@ -598,7 +604,7 @@ int64_t Keyspace::AvgTtlMs(int64_t now_ms) const {
 }
 
 size_t Keyspace::MemoryUsage(const Record& r) const {
-  constexpr size_t kSlot = sizeof(Record*) + 1;  // slot pointer + control byte
+  constexpr size_t kSlot = sizeof(uint64_t);  // a tagged pointer (core/record_table.h)
   return r.AllocSize() + ObjectAllocatedBytes(r) + kSlot + (r.has_expiry() ? kSlot : 0);
 }
 

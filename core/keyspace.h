@@ -153,6 +153,18 @@ class Keyspace {
   // The record without expiring it (snapshotting, MEMORY USAGE of a known-live key...).
   const Record* Peek(std::string_view key) const;
 
+  // Batched lookups. A lookup costs dependent cache misses (the table slot, then the
+  // record), which a lone command waits out one after another. A caller holding a batch of
+  // commands calls PrefetchKey for each command's key, then PrefetchRecord with each
+  // returned hash, then runs the commands: the misses of the whole batch overlap. Both only
+  // issue prefetches: nothing changes, no record is read, any key is fine (missing,
+  // expired), and skipping them changes no result.
+  //
+  // Phase 1: HashKey(key), and the start of loading its slot in the table of all keys.
+  uint64_t PrefetchKey(std::string_view key) const;
+  // Phase 2: starts loading the record the slot points to (when its tag matches `hash`).
+  void PrefetchRecord(uint64_t hash) const { main_.PrefetchRecord(hash); }
+
   // Writes a string value. expire_at_ms is an absolute time or kNoExpiry; with
   // TtlMode::kKeep an existing TTL survives and expire_at_ms is ignored. Replaces a value
   // of any type. Returns true when the key was created. An expire_at_ms <= now_ms stores a
@@ -320,7 +332,7 @@ class Keyspace {
   void ResetExpiredCount() { expired_count_ = 0; }
 
   // Bytes MEMORY USAGE reports for one record: its allocation plus its table slots
-  // (pointer + control byte in the main table, and in the TTL table when it has a TTL).
+  // (one 8-byte slot in the main table, and one in the TTL table when it has a TTL).
   size_t MemoryUsage(const Record& r) const;
 
  private:

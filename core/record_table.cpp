@@ -2,6 +2,7 @@
 
 #include <malloc.h>
 
+#include <cstdio>
 #include <cstdlib>
 #include <new>
 #include <utility>
@@ -14,7 +15,6 @@ RecordTable::~RecordTable() { std::free(slots_); }
 
 RecordTable::RecordTable(RecordTable&& other) noexcept
     : slots_(std::exchange(other.slots_, nullptr)),
-      ctrl_(std::exchange(other.ctrl_, nullptr)),
       capacity_(std::exchange(other.capacity_, 0)),
       size_(std::exchange(other.size_, 0)),
       allocated_(std::exchange(other.allocated_, 0)) {}
@@ -23,7 +23,6 @@ RecordTable& RecordTable::operator=(RecordTable&& other) noexcept {
   if (this != &other) {
     std::free(slots_);
     slots_ = std::exchange(other.slots_, nullptr);
-    ctrl_ = std::exchange(other.ctrl_, nullptr);
     capacity_ = std::exchange(other.capacity_, 0);
     size_ = std::exchange(other.size_, 0);
     allocated_ = std::exchange(other.allocated_, 0);
@@ -31,15 +30,45 @@ RecordTable& RecordTable::operator=(RecordTable&& other) noexcept {
   return *this;
 }
 
+void RecordTable::AddressTooWide(const Record* r) {
+  std::fprintf(stderr,
+               "kvd: fatal: record address %p does not fit in 48 bits (the record table keeps "
+               "a hash tag in the top 16 bits of each pointer)\n",
+               static_cast<const void*>(r));
+  std::abort();
+}
+
 size_t RecordTable::FindIndex(std::string_view key, uint64_t hash) const {
   if (size_ == 0) return kNotFound;
   const size_t mask = capacity_ - 1;
-  const uint8_t tag = Tag(hash);
   for (size_t i = hash & mask;; i = (i + 1) & mask) {
-    const uint8_t c = ctrl_[i];
-    if (c == 0) return kNotFound;
-    if (c == tag && slots_[i]->key() == key) return i;
+    const uint64_t s = slots_[i];
+    if (s == 0) return kNotFound;
+    if (TagMatches(s, hash) && PointerOf(s)->key() == key) return i;
   }
+}
+
+void RecordTable::PrefetchRecord(uint64_t hash) const {
+  if (size_ == 0) return;
+  constexpr uintptr_t kLine = 64;
+  constexpr size_t kRecordHead = 32;
+  const size_t mask = capacity_ - 1;
+  size_t i = hash & mask;
+  // Only the home slot's cache line, the one PrefetchSlot asked for: a slot past it may
+  // not have arrived, and reading it would stall here instead of in the lookup.
+  do {
+    const uint64_t s = slots_[i];
+    if (s == 0) return;
+    if (TagMatches(s, hash)) {
+      // The record's head (header, access field, a short key and value) may straddle two
+      // lines; a second prefetch of the same line costs next to nothing.
+      const char* head = reinterpret_cast<const char*>(PointerOf(s));
+      __builtin_prefetch(head);
+      __builtin_prefetch(head + kRecordHead);
+      return;
+    }
+    i = (i + 1) & mask;
+  } while (i != 0 && reinterpret_cast<uintptr_t>(&slots_[i]) % kLine != 0);
 }
 
 size_t RecordTable::HomeSlot(const Record& r) const {
@@ -49,30 +78,28 @@ size_t RecordTable::HomeSlot(const Record& r) const {
 size_t RecordTable::NextOccupied(size_t start) const {
   const size_t mask = capacity_ - 1;
   size_t i = start & mask;
-  while (ctrl_[i] == 0) i = (i + 1) & mask;
+  while (slots_[i] == 0) i = (i + 1) & mask;
   return i;
 }
 
-void RecordTable::Place(Record* r, uint64_t hash) {
+void RecordTable::Place(uint64_t slot, uint64_t hash) {
   const size_t mask = capacity_ - 1;
   size_t i = hash & mask;
-  while (ctrl_[i] != 0) i = (i + 1) & mask;
-  ctrl_[i] = Tag(hash);
-  slots_[i] = r;
+  while (slots_[i] != 0) i = (i + 1) & mask;
+  slots_[i] = slot;
 }
 
 void RecordTable::Rehash(size_t new_capacity) {
-  void* block = std::calloc(new_capacity, sizeof(Record*) + 1);
+  void* block = std::calloc(new_capacity, sizeof(uint64_t));
   if (block == nullptr) throw std::bad_alloc();
-  Record** old_slots = slots_;
-  const uint8_t* old_ctrl = ctrl_;
+  uint64_t* old_slots = slots_;
   const size_t old_capacity = capacity_;
-  slots_ = static_cast<Record**>(block);
-  ctrl_ = reinterpret_cast<uint8_t*>(slots_ + new_capacity);
+  slots_ = static_cast<uint64_t*>(block);
   capacity_ = new_capacity;
   allocated_ = malloc_usable_size(block);
   for (size_t i = 0; i < old_capacity; ++i) {
-    if (old_ctrl[i] != 0) Place(old_slots[i], HashKey(old_slots[i]->key()));
+    const uint64_t s = old_slots[i];
+    if (s != 0) Place(s, HashKey(PointerOf(s)->key()));
   }
   std::free(old_slots);
 }
@@ -86,26 +113,25 @@ void RecordTable::ReserveOne() {
 }
 
 void RecordTable::Insert(Record* r, uint64_t hash) {
+  const uint64_t slot = (hash & kTagMask) | AddressOf(r);
   ReserveOne();
-  Place(r, hash);
+  Place(slot, hash);
   ++size_;
 }
 
 void RecordTable::EraseAt(size_t i) {
   const size_t mask = capacity_ - 1;
   size_t hole = i;
-  for (size_t j = (i + 1) & mask; ctrl_[j] != 0; j = (j + 1) & mask) {
+  for (size_t j = (i + 1) & mask; slots_[j] != 0; j = (j + 1) & mask) {
     // Entry j may fill the hole when the hole lies between its home and j: its distance
     // from home is at least its distance from the hole.
-    const size_t home = HomeSlot(*slots_[j]);
+    const size_t home = HomeSlot(*At(j));
     if (((j - home) & mask) >= ((j - hole) & mask)) {
-      ctrl_[hole] = ctrl_[j];
       slots_[hole] = slots_[j];
       hole = j;
     }
   }
-  ctrl_[hole] = 0;
-  slots_[hole] = nullptr;
+  slots_[hole] = 0;
   --size_;
 }
 
@@ -129,7 +155,6 @@ void RecordTable::ShrinkIfSparse() noexcept {
 void RecordTable::Reset() noexcept {
   std::free(slots_);
   slots_ = nullptr;
-  ctrl_ = nullptr;
   capacity_ = 0;
   size_ = 0;
   allocated_ = 0;

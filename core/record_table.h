@@ -1,18 +1,26 @@
 #pragma once
 // An open-addressing hash table of Record pointers, keyed by the record's key.
 //
-// Power-of-two capacity, linear probing from the home slot (hash & mask), and a control
-// byte per slot: 0 for empty, otherwise 0x80 | the hash's top 7 bits, so most mismatches
-// are rejected without touching the record. Deletion shifts the following entries back
-// (no tombstones), which keeps the invariant SCAN relies on: every record lies in the run
-// of occupied slots that starts at its home slot.
+// Power-of-two capacity and linear probing from the home slot (hash & mask). A slot is one
+// 64-bit word: the record's address in the low 48 bits and the hash's top 16 bits (the tag)
+// in the high 16; 0 is an empty slot. One load thus yields both the tag, which rejects all
+// but 1/65536 of the mismatches without touching the record, and the pointer. x86-64 and
+// aarch64 Linux give user space addresses below 2^48; Insert and Replace abort the process
+// on an address that does not fit rather than corrupt the table.
 //
-// Slots and control bytes share one allocation (9 bytes a slot). The table grows past 7/8
-// load and shrinks below 1/10 (as Redis), to a load of at most 1/2; an empty table holds
-// no allocation at all.
+// Deletion shifts the following entries back (no tombstones), which keeps the invariant
+// SCAN relies on: every record lies in the run of occupied slots that starts at its home
+// slot.
+//
+// 8 bytes a slot. The table grows past 7/8 load and shrinks below 1/10 (as Redis), to a
+// load of at most 1/2; an empty table holds no allocation at all.
 //
 // The table does not own the records; the Keyspace does. Record pointers are stable across
 // resizes, slot indexes are not: any Insert/EraseAt/Shrink invalidates them.
+//
+// PrefetchSlot and PrefetchRecord let a caller overlap the cache misses of several lookups
+// (see Keyspace::PrefetchKey): they only issue prefetches and read in-bounds slots, never
+// change the table and never dereference a record.
 #include <cstddef>
 #include <cstdint>
 #include <string_view>
@@ -42,12 +50,12 @@ class RecordTable {
   size_t FindIndex(std::string_view key, uint64_t hash) const;
   Record* Find(std::string_view key, uint64_t hash) const {
     const size_t i = FindIndex(key, hash);
-    return i == kNotFound ? nullptr : slots_[i];
+    return i == kNotFound ? nullptr : At(i);
   }
-  bool Occupied(size_t i) const { return ctrl_[i] != 0; }
-  Record* At(size_t i) const { return slots_[i]; }
+  bool Occupied(size_t i) const { return slots_[i] != 0; }
+  Record* At(size_t i) const { return PointerOf(slots_[i]); }
   // Points slot i at r, which has the same key (the record moved in memory).
-  void Replace(size_t i, Record* r) { slots_[i] = r; }
+  void Replace(size_t i, Record* r) { slots_[i] = (slots_[i] & kTagMask) | AddressOf(r); }
 
   // Makes room for one more record, so the next Insert cannot allocate. Throws
   // std::bad_alloc when the table must grow and cannot.
@@ -66,23 +74,50 @@ class RecordTable {
   // The occupied slot at or after `start` (cyclically). The table must not be empty.
   size_t NextOccupied(size_t start) const;
 
+  // Phase 1 of a batched lookup: starts loading the cache line of the home slot of `hash`.
+  void PrefetchSlot(uint64_t hash) const {
+    if (capacity_ != 0) __builtin_prefetch(&slots_[hash & (capacity_ - 1)]);
+  }
+  // Phase 2, once the slot line has (probably) arrived: reads the slots from the home slot
+  // on, within its cache line, and starts loading the head (first 33 bytes) of the first
+  // record whose tag matches.
+  void PrefetchRecord(uint64_t hash) const;
+
   template <class F>
   void ForEach(F&& f) const {
     for (size_t i = 0; i < capacity_; ++i) {
-      if (ctrl_[i] != 0) f(slots_[i]);
+      if (slots_[i] != 0) f(PointerOf(slots_[i]));
     }
   }
 
  private:
-  static uint8_t Tag(uint64_t hash) { return static_cast<uint8_t>(0x80 | (hash >> 57)); }
-  void Rehash(size_t new_capacity);
-  void Place(Record* r, uint64_t hash);
+  static constexpr int kTagShift = 48;
+  static constexpr uint64_t kTagMask = ~uint64_t{0} << kTagShift;
+  static constexpr uint64_t kAddressMask = ~kTagMask;
 
-  Record** slots_ = nullptr;
-  uint8_t* ctrl_ = nullptr;  // after the slots, in the same allocation
+  static Record* PointerOf(uint64_t slot) {
+    return reinterpret_cast<Record*>(static_cast<uintptr_t>(slot & kAddressMask));
+  }
+  // r's address as a slot's low bits; aborts when it does not fit in them.
+  static uint64_t AddressOf(const Record* r) {
+    const uint64_t a = reinterpret_cast<uintptr_t>(r);
+    if ((a & kTagMask) != 0) [[unlikely]] AddressTooWide(r);
+    return a;
+  }
+  [[noreturn]] static void AddressTooWide(const Record* r);
+  // True when the occupied slot's tag is the one `hash` gives.
+  static bool TagMatches(uint64_t slot, uint64_t hash) { return ((slot ^ hash) & kTagMask) == 0; }
+
+  void Rehash(size_t new_capacity);
+  // Stores an occupied slot word (tag and address) in the first free slot from home.
+  void Place(uint64_t slot, uint64_t hash);
+
+  uint64_t* slots_ = nullptr;
   size_t capacity_ = 0;
   size_t size_ = 0;
   size_t allocated_ = 0;
 };
+
+static_assert(sizeof(uintptr_t) == sizeof(uint64_t), "slots pack a tag into 64-bit pointers");
 
 }  // namespace kvd

@@ -20,6 +20,21 @@ void AppendHeader(std::string& out, char prefix, N v) {
 }
 
 void AppendBulk(std::string& out, std::string_view s) {
+  // Small values (most replies) go out in one append: header, bytes and CRLF together.
+  constexpr size_t kSmall = 128;
+  if (s.size() <= kSmall) {
+    char buf[kSmall + 32];
+    buf[0] = '$';
+    char* end = std::to_chars(buf + 1, buf + 24, s.size()).ptr;
+    *end++ = '\r';
+    *end++ = '\n';
+    if (!s.empty()) std::memcpy(end, s.data(), s.size());  // data() may be null when empty
+    end += s.size();
+    *end++ = '\r';
+    *end++ = '\n';
+    out.append(buf, static_cast<size_t>(end - buf));
+    return;
+  }
   AppendHeader(out, '$', s.size());
   out.append(s).append("\r\n");
 }

@@ -57,6 +57,68 @@ bool ParseLength(std::string_view s, int64_t& out) {
   return true;
 }
 
+inline unsigned DigitValue(char c) { return static_cast<unsigned char>(c) - unsigned{'0'}; }
+
+// Whether p[0..1] is "\r\n" (the caller knows both bytes are there): one 16-bit compare.
+inline bool IsCrlf(const char* p) {
+  uint16_t v;
+  std::memcpy(&v, p, sizeof v);
+  uint16_t crlf;
+  std::memcpy(&crlf, "\r\n", sizeof crlf);
+  return v == crlf;
+}
+
+// Reads a length written the usual way, "0" or [1-9][0-9]* (at most 18 digits, so no
+// overflow), followed by "\r\n". Returns where the next line starts, or nullptr for anything
+// else (signs, leading zeros, long or missing numbers, a missing or split line end): those
+// are left to the incremental parser, which knows the exact errors.
+inline const char* ReadPlainLength(const char* p, const char* end, int64_t& out) {
+  constexpr ptrdiff_t kMaxDigits = 18;
+  const char* const stop = end - p > kMaxDigits ? p + kMaxDigits : end;
+  if (p == stop) return nullptr;
+  uint64_t v = DigitValue(*p++);
+  if (v > 9) return nullptr;
+  if (v != 0) {
+    for (unsigned d; p < stop && (d = DigitValue(*p)) <= 9; ++p) v = v * 10 + d;
+  }
+  if (end - p < 2 || !IsCrlf(p)) return nullptr;
+  out = static_cast<int64_t>(v);
+  return p + 2;
+}
+
+// The common case: a whole multibulk frame with well-formed headers and "\r\n" after every
+// bulk. Reads each header's digits once, without searching for line ends. Returns the bytes
+// the frame takes, with its arguments in `args`; or 0, with `args` partly filled, when the
+// frame is incomplete or anything is unusual. Then the incremental parser starts over; it
+// accepts every frame accepted here, with the same arguments, and owns the error texts.
+size_t ParseWholeMultibulk(std::string_view in, const RespLimits& limits,
+                           std::vector<std::string_view>& args) {
+  const char* const begin = in.data();
+  const char* const end = begin + in.size();
+  int64_t count = 0;
+  const char* p = ReadPlainLength(begin + 1, end, count);
+  if (p == nullptr || count == 0 || count > limits.max_multibulk_len ||
+      (limits.auth_required && count > kUnauthMaxMultibulkLen)) {
+    return 0;
+  }
+  const int64_t max_bulk_len =
+      limits.auth_required ? std::min(limits.max_bulk_len, kUnauthMaxBulkLen) : limits.max_bulk_len;
+  args.reserve(std::min(static_cast<size_t>(count), kMaxPreallocArgs));
+  for (int64_t i = 0; i < count; ++i) {
+    if (p == end || *p != '$') return 0;
+    int64_t len = 0;
+    p = ReadPlainLength(p + 1, end, len);
+    if (p == nullptr || len > max_bulk_len) return 0;
+    const auto size = static_cast<size_t>(len);
+    if (static_cast<size_t>(end - p) < size + 2 || !IsCrlf(p + size)) {
+      return 0;
+    }
+    args.emplace_back(p, size);
+    p += size + 2;
+  }
+  return static_cast<size_t>(p - begin);
+}
+
 }  // namespace
 
 RespParser::RespParser(RespLimits limits) : limits_(limits) {}
@@ -103,6 +165,13 @@ size_t RespParser::FindDelimiter(std::string_view in, size_t from, char delim) {
 ParseResult RespParser::Parse(std::string_view in, std::vector<std::string_view>& args) {
   args.clear();
   error_.clear();
+  // A fresh frame (no partial state) that is already complete in `in`: no offsets to keep.
+  if (multibulk_len_ == 0 && scan_ == 0 && !in.empty() && in[0] == '*') {
+    if (const size_t consumed = ParseWholeMultibulk(in, limits_, args); consumed > 0) {
+      return {ParseStatus::kComplete, consumed};
+    }
+    args.clear();
+  }
   // A caller that dropped or replaced the partial frame gets a fresh start rather than
   // offsets past the end of its buffer.
   if (pos_ > in.size() || (scan_ != kBlocked && scan_ > in.size()) ||

@@ -112,8 +112,16 @@ class CommandTable {
   void Freeze();  // builds the lookup index once every family has registered
 
  private:
+  // Open addressing over specs_ by an ASCII case-folding hash of the name: a lookup hashes
+  // the name as sent once and compares one or two entries, with no lower-case copy.
+  struct Slot {
+    uint32_t hash = 0;
+    uint32_t spec = kEmptySlot;  // index into specs_
+  };
+  static constexpr uint32_t kEmptySlot = UINT32_MAX;
   std::vector<CommandSpec> specs_;
-  std::vector<std::pair<std::string, size_t>> index_;  // sorted by name
+  std::vector<Slot> index_;  // power-of-two size, at most half full; empty until Freeze()
+  size_t indexed_ = 0;       // specs_ entries in index_
 };
 
 // The subcommand of a container command by its name as sent ("list" for CLIENT LIST),

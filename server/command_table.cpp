@@ -1,5 +1,4 @@
-#include <algorithm>
-#include <cctype>
+#include <cstdint>
 
 #include "core/text.h"
 #include "server/command.h"
@@ -7,17 +6,26 @@
 namespace kvd {
 namespace {
 
-// Orders a lower-case table name against a name as sent, ignoring the latter's case,
-// without building a lower-case copy per lookup.
-int CompareIgnoreCase(std::string_view lower, std::string_view sent) {
-  size_t n = std::min(lower.size(), sent.size());
-  for (size_t i = 0; i < n; ++i) {
-    auto a = static_cast<unsigned char>(lower[i]);
-    auto b = static_cast<unsigned char>(std::tolower(static_cast<unsigned char>(sent[i])));
-    if (a != b) return a < b ? -1 : 1;
+unsigned char AsciiLower(unsigned char c) {
+  return static_cast<unsigned char>(c + ((c - 'A' < 26u) << 5));
+}
+
+// FNV-1a over the lower-cased bytes: command names are short, so a byte loop is cheapest.
+uint32_t FoldedHash(std::string_view name) {
+  uint32_t h = 2166136261u;
+  for (unsigned char c : name) h = (h ^ AsciiLower(c)) * 16777619u;
+  return h;
+}
+
+// A lower-case table name against a name as sent, ignoring the latter's case.
+bool EqualsSent(std::string_view lower, std::string_view sent) {
+  if (lower.size() != sent.size()) return false;
+  for (size_t i = 0; i < lower.size(); ++i) {
+    if (static_cast<unsigned char>(lower[i]) != AsciiLower(static_cast<unsigned char>(sent[i]))) {
+      return false;
+    }
   }
-  if (lower.size() == sent.size()) return 0;
-  return lower.size() < sent.size() ? -1 : 1;
+  return true;
 }
 
 }  // namespace
@@ -26,28 +34,35 @@ void CommandTable::Add(CommandSpec spec) {
   spec.name = ToLower(spec.name);
   for (CommandSpec& sub : spec.subcommands) sub.name = ToLower(sub.name);
   specs_.push_back(std::move(spec));
-  index_.clear();  // stale until the next Freeze()
 }
 
 void CommandTable::Freeze() {
-  index_.clear();
-  index_.reserve(specs_.size());
-  for (size_t i = 0; i < specs_.size(); ++i) index_.emplace_back(specs_[i].name, i);
-  std::sort(index_.begin(), index_.end());
+  size_t size = 16;
+  while (size < 2 * specs_.size()) size *= 2;
+  index_.assign(size, Slot{});
+  for (size_t i = 0; i < specs_.size(); ++i) {
+    const uint32_t hash = FoldedHash(specs_[i].name);
+    size_t at = hash & (size - 1);
+    while (index_[at].spec != kEmptySlot) at = (at + 1) & (size - 1);
+    index_[at] = {hash, static_cast<uint32_t>(i)};
+  }
+  indexed_ = specs_.size();
 }
 
 const CommandSpec* CommandTable::Find(std::string_view name) const {
-  if (index_.size() != specs_.size()) {  // not frozen: a linear scan keeps Find correct
+  if (indexed_ != specs_.size()) {  // not frozen: a linear scan keeps Find correct
     for (const CommandSpec& s : specs_) {
-      if (CompareIgnoreCase(s.name, name) == 0) return &s;
+      if (EqualsSent(s.name, name)) return &s;
     }
     return nullptr;
   }
-  auto it = std::lower_bound(
-      index_.begin(), index_.end(), name,
-      [](const auto& entry, std::string_view n) { return CompareIgnoreCase(entry.first, n) < 0; });
-  if (it == index_.end() || CompareIgnoreCase(it->first, name) != 0) return nullptr;
-  return &specs_[it->second];
+  const uint32_t hash = FoldedHash(name);
+  const size_t mask = index_.size() - 1;
+  for (size_t at = hash & mask;; at = (at + 1) & mask) {
+    const Slot& slot = index_[at];
+    if (slot.spec == kEmptySlot) return nullptr;
+    if (slot.hash == hash && EqualsSent(specs_[slot.spec].name, name)) return &specs_[slot.spec];
+  }
 }
 
 const CommandSpec* FindSubcommand(const CommandSpec& container, std::string_view sub) {
@@ -55,7 +70,7 @@ const CommandSpec* FindSubcommand(const CommandSpec& container, std::string_view
     std::string_view name = s.name;
     size_t bar = name.find('|');
     if (bar != std::string_view::npos) name.remove_prefix(bar + 1);
-    if (CompareIgnoreCase(name, sub) == 0) return &s;
+    if (EqualsSent(name, sub)) return &s;
   }
   return nullptr;
 }

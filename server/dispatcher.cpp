@@ -1,6 +1,6 @@
 #include "server/dispatcher.h"
 
-#include <chrono>
+#include <algorithm>
 #include <vector>
 
 #include "server/acl/acl.h"
@@ -95,7 +95,10 @@ void Dispatcher::Dispatch(ClientState& client, std::span<const std::string_view>
   // A log replay runs with expiry suspended, as Redis loads: the log holds absolute expiry
   // times and a DEL for every key that expired, so what was live when a command was logged
   // is live again when it is replayed, however long ago that was.
-  const int64_t now_ms = client.replaying_aof ? 0 : server_.clock.NowMs();
+  // One clock read gives the command's time and the start of its duration, as Redis's
+  // call() uses one ustime() for both.
+  const int64_t start_us = server_.clock.NowUs();
+  const int64_t now_ms = client.replaying_aof ? 0 : start_us / 1000;
   client.last_interaction_ms = now_ms;
   ReplyWriter reply(out, client.resp);
 
@@ -176,18 +179,19 @@ void Dispatcher::Dispatch(ClientState& client, std::span<const std::string_view>
   if (client.txn.active && !RunsInsideMulti(*spec)) {
     return QueueCommand(client, *spec, args, reply);
   }
-  Run(client, *spec, args, reply, now_ms);
+  Run(client, *spec, args, reply, now_ms, start_us);
 }
 
 void Dispatcher::Run(ClientState& client, const CommandSpec& spec,
-                     std::span<const std::string_view> args, ReplyWriter& reply, int64_t now_ms) {
+                     std::span<const std::string_view> args, ReplyWriter& reply, int64_t now_ms,
+                     int64_t start_us) {
   CommandContext ctx{args, reply, server_.store, client, server_, spec, now_ms};
   ctx.dispatcher = this;
   server_.tracking.BeforeCommand(client);  // client-side caching (server/tracking.h)
   server_.store.access_clock().set_no_touch(client.no_touch && spec.name != "touch");
-  auto start = std::chrono::steady_clock::now();
   spec.handler(ctx);
-  auto elapsed = std::chrono::steady_clock::now() - start;
+  // The wall clock, as Redis times commands; a step back counts as no time.
+  const int64_t elapsed_us = std::max<int64_t>(server_.clock.NowUs() - start_us, 0);
   // Writes to watched keys that may have changed nothing count once the command says so.
   server_.watched_keys.Settle(ctx.dirty > 0);
   server_.tracking.AfterCommand(ctx);
@@ -198,8 +202,6 @@ void Dispatcher::Run(ClientState& client, const CommandSpec& spec,
     monitors_.Feed(server_, client, spec, client.db, args);
   }
 
-  const int64_t elapsed_us =
-      std::chrono::duration_cast<std::chrono::microseconds>(elapsed).count();
   spec.usec += elapsed_us;
   // A command that blocked has not run yet: it counts once served, timed out or unblocked.
   if (client.blocked) return;

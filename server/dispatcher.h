@@ -53,7 +53,7 @@ class Dispatcher {
   // Runs a command that passed every check: the handler, then the statistics, propagation
   // and serving of the clients blocked on keys it gave data to.
   void Run(ClientState& client, const CommandSpec& spec, std::span<const std::string_view> args,
-           ReplyWriter& reply, int64_t now_ms);
+           ReplyWriter& reply, int64_t now_ms, int64_t start_us);
 
   // Blocked clients (dispatcher_blocking.cpp): serves the waiters of every ready key, first
   // blocked first, by running their command again.

@@ -48,7 +48,8 @@ void Dispatcher::RunAgain(ClientState& client) {
   std::string out;
   ReplyWriter reply(out, client.resp);
   rerun_ = true;
-  Run(client, *spec, args, reply, server_.clock.NowMs());
+  const int64_t now_us = server_.clock.NowUs();
+  Run(client, *spec, args, reply, now_us / 1000, now_us);
   rerun_ = false;
   if (client.blocked) {
     // Blocked again: the wait goes on with its first deadline.

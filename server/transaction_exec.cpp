@@ -52,7 +52,7 @@ void Dispatcher::Exec(CommandContext& ctx) {
       }
     }
     // At EXEC's time, as in Redis: the transaction happens at one instant.
-    Run(client, *txn.queued[i].spec, args, ctx.reply, ctx.now_ms);
+    Run(client, *txn.queued[i].spec, args, ctx.reply, ctx.now_ms, server_.clock.NowUs());
   }
   in_exec_ = false;
   client.deny_blocking = deny_blocking;

@@ -64,7 +64,19 @@ class Connection : public std::enable_shared_from_this<Connection> {
   // without the store strand, and drops its `consumed` input bytes.
   void AnswerWhileScriptBusy(size_t consumed);
   void StartReading();  // DoRead once: after Register, or at once while a script is busy
-  void OnBatchDone();
+  void OnBatchDone();    // connection strand: FinishBatch, then the next batch
+  // The batch's replies go out and its input is dropped; false when no further batch
+  // should start now (closing, or waiting for output to drain).
+  bool FinishBatch();
+  // Marks the connection whose ProcessInput is dispatching a batch on this thread, so that
+  // ExecuteBatch, when it runs inline, leaves the rest of the batch to ProcessInput instead
+  // of posting it.
+  struct InlineBatchScope {
+    explicit InlineBatchScope(const Connection* c) : saved(current) { current = c; }
+    ~InlineBatchScope() { current = saved; }
+    const Connection* saved;
+    static thread_local const Connection* current;
+  };
   void MaybeWrite();
   void OnWritten(std::error_code ec);
   void Close();
@@ -116,6 +128,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
   size_t query_buffer_limit_ = 0;
 
   bool executing_ = false;
+  bool batch_done_inline_ = false;  // ExecuteBatch ran inline and left the finish to us
   bool reading_started_ = false;  // connection strand
   bool writing_ = false;
   bool paused_ = false;   // backpressure: waiting for output to drain

@@ -42,6 +42,8 @@ struct Server::Impl {
         store(static_cast<size_t>(cfg.values().databases)),
         state(config, store, table, clock),
         dispatcher(state),
+        // One I/O thread (the default) lets Asio skip cross-thread work on its own queue.
+        io(cfg.values().io_threads),
         store_strand(asio::make_strand(io)),
         net{io, store_strand, state, dispatcher},
         cron(net),

@@ -198,7 +198,7 @@ TEST_CASE("collections: MEMORY USAGE counts the object") {
   Keyspace ks;
   Fill(ks, "z", ValueType::kZSet, 500);
   const Record* r = ks.Find("z", kT0);
-  CHECK(ks.MemoryUsage(*r) == r->AllocSize() + ObjectAllocatedBytes(*r) + 9);
+  CHECK(ks.MemoryUsage(*r) == r->AllocSize() + ObjectAllocatedBytes(*r) + 8);
   CHECK(ObjectAllocatedBytes(*r) > 500 * 8);
 }
 

@@ -5,7 +5,6 @@
 #include <string>
 
 #include "core/hash.h"
-#include "core/record_table.h"
 
 namespace kvd {
 namespace {
@@ -171,40 +170,6 @@ TEST_CASE("hash: deterministic within a process, sensitive to every byte") {
     k[i] = 'y';
     CHECK(HashKey(k) != h);
   }
-}
-
-TEST_CASE("record table: insert, find, erase with backward shift, resize both ways") {
-  RecordTable t;
-  CHECK(t.capacity() == 0);
-  CHECK(t.AllocatedBytes() == 0);
-  std::vector<Record*> recs;
-  for (int i = 0; i < 1000; ++i) {
-    recs.push_back(Record::NewString("k" + std::to_string(i), "v", kNoExpiry));
-    t.Insert(recs.back(), HashKey(recs.back()->key()));
-  }
-  CHECK(t.size() == 1000);
-  CHECK(t.capacity() >= 1000 * 8 / 7);
-  for (Record* r : recs) CHECK(t.Find(r->key(), HashKey(r->key())) == r);
-  CHECK(t.Find("absent", HashKey("absent")) == nullptr);
-  // Erase all but 20: every remaining one must still be reachable after each shift.
-  for (int i = 0; i < 980; ++i) {
-    Record* r = recs[i];
-    const size_t at = t.FindIndex(r->key(), HashKey(r->key()));
-    REQUIRE(at != RecordTable::kNotFound);
-    t.EraseAt(at);
-    t.ShrinkIfSparse();
-    Record::Free(r);
-  }
-  CHECK(t.size() == 20);
-  CHECK(t.capacity() <= 128);  // 1/10 full triggers a shrink to at most 1/2 full
-  for (int i = 980; i < 1000; ++i) CHECK(t.Find(recs[i]->key(), HashKey(recs[i]->key())) == recs[i]);
-  for (int i = 980; i < 1000; ++i) {
-    t.EraseAt(t.FindIndex(recs[i]->key(), HashKey(recs[i]->key())));
-    Record::Free(recs[i]);
-  }
-  t.ShrinkIfSparse();
-  CHECK(t.capacity() == 0);
-  CHECK(t.AllocatedBytes() == 0);
 }
 
 }  // namespace

@@ -1,0 +1,36 @@
+#include "server/batch_prefetch.h"
+
+#include <algorithm>
+#include <array>
+#include <cstdint>
+
+#include "server/server_state.h"
+
+namespace kvd {
+
+void PrefetchBatchKeys(ServerState& server, size_t db,
+                       std::span<const std::vector<std::string_view>> batch) {
+  // A batch of one gains nothing: its lookup follows at once.
+  if (batch.size() < 2 || db >= server.store.DatabaseCount()) return;
+  const Keyspace& keyspace = server.store.Db(db);
+  constexpr size_t kMax = 64;  // enough to cover a memory latency; the rest run as is
+  std::array<uint64_t, kMax> hashes;
+  std::array<bool, kMax> has_key{};
+  const size_t n = std::min(batch.size(), kMax);
+  for (size_t i = 0; i < n; ++i) {
+    const std::vector<std::string_view>& args = batch[i];
+    if (args.empty()) continue;
+    const CommandSpec* spec = server.commands.Find(args[0]);
+    if (spec == nullptr || spec->first_key <= 0 ||
+        static_cast<size_t>(spec->first_key) >= args.size()) {
+      continue;
+    }
+    hashes[i] = keyspace.PrefetchKey(args[static_cast<size_t>(spec->first_key)]);
+    has_key[i] = true;
+  }
+  for (size_t i = 0; i < n; ++i) {
+    if (has_key[i]) keyspace.PrefetchRecord(hashes[i]);
+  }
+}
+
+}  // namespace kvd
