@@ -61,8 +61,11 @@ void RecordTable::PrefetchRecord(uint64_t hash) const {
     if (s == 0) return;
     if (TagMatches(s, hash)) {
       // The record's head (header, access field, a short key and value) may straddle two
-      // lines; a second prefetch of the same line costs next to nothing.
+      // lines; a second prefetch of the same line costs next to nothing. The word before
+      // the record is the allocator's size field, which a write reads (malloc_usable_size)
+      // to account memory: a line of its own when the record starts a line.
       const char* head = reinterpret_cast<const char*>(PointerOf(s));
+      __builtin_prefetch(head - sizeof(size_t));
       __builtin_prefetch(head);
       __builtin_prefetch(head + kRecordHead);
       return;

@@ -19,6 +19,8 @@ namespace kvd::net {
 namespace {
 
 constexpr size_t kInitialReadBuffer = 16 * 1024;
+// What a read that filled the whole buffer grows it to, when no bigger argument asks more.
+constexpr size_t kPipelineReadBuffer = 2 * kInitialReadBuffer;
 constexpr std::string_view kMaxClientsErr = "-ERR max number of clients reached\r\n";
 
 // Redis's anetFormatAddr: "1.2.3.4:5", "[::1]:5".
@@ -172,7 +174,11 @@ void Connection::Register() {
 }
 
 void Connection::EnsureReadSpace() {
-  if (in_used_ < in_capacity_) return;
+  // A full buffer grows: it held a big argument, or a pipelining client sends more than a
+  // buffer per batch (16 SETs of 1 KB), which a bigger one takes in one read.
+  if (in_used_ < in_capacity_ && !read_filled_buffer_) return;
+  read_filled_buffer_ = false;
+  if (in_capacity_ >= kPipelineReadBuffer && in_used_ < in_capacity_) return;
   size_t want = std::max({kInitialReadBuffer, in_capacity_ * 2, parser_.BytesWanted()});
   auto bigger = std::make_unique_for_overwrite<char[]>(want);
   if (in_used_) std::memcpy(bigger.get(), in_.get(), in_used_);
@@ -208,6 +214,7 @@ void Connection::OnRead(std::error_code ec, size_t n) {
     return Close();
   }
   in_used_ += n;
+  read_filled_buffer_ = in_used_ == in_capacity_;
   unreported_input_ += n;
   client_.query_buffer_bytes = in_used_;
   ProcessInput();

@@ -111,6 +111,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
   std::unique_ptr<char[]> in_;
   size_t in_capacity_ = 0;
   size_t in_used_ = 0;
+  bool read_filled_buffer_ = false;  // the last read took all the space it was given
   size_t batch_consumed_ = 0;  // input bytes the batch being executed came from
   std::vector<std::vector<std::string_view>> batch_;
   std::vector<size_t> batch_ends_;  // input offset just past each command of the batch

@@ -85,6 +85,35 @@ TEST_CASE("pipelining 10,000 commands in one write") {
   CHECK(c.Call({"GET", "counter"}) == Bulk(std::to_string(counter)));
 }
 
+TEST_CASE("pipelined batches bigger than a read buffer, split anywhere") {
+  // 1 KB values, 48 per write: each write overflows a 16 KB read buffer (which then grows)
+  // and leaves a command cut at an arbitrary byte between reads.
+  ServerProcess server;
+  RawClient c(server.port());
+  std::mt19937 rng(7);
+  std::string expected_gets;
+  for (int round = 0; round < 20; ++round) {
+    std::string request, expected;
+    for (int i = 0; i < 48; ++i) {
+      const std::string key = "big:" + std::to_string(round * 48 + i);
+      std::string value(1000 + rng() % 100, static_cast<char>('a' + rng() % 26));
+      request += Command({"SET", key, value});
+      expected += kOk;
+      expected_gets += Bulk(value);
+    }
+    // Sent in two pieces cut at a random byte.
+    const size_t cut = rng() % request.size();
+    c.Send(request.substr(0, cut));
+    c.Send(request.substr(cut));
+    CHECK(c.ReadExact(expected.size()) == expected);
+  }
+  std::string gets;
+  for (int i = 0; i < 20 * 48; ++i) gets += Command({"GET", "big:" + std::to_string(i)});
+  c.Send(gets);
+  CHECK(c.ReadExact(expected_gets.size()) == expected_gets);
+  CHECK(c.Call({"DBSIZE"}) == Int(20 * 48));
+}
+
 TEST_CASE("binary-safe keys and values") {
   ServerProcess server;
   RawClient c(server.port());

@@ -122,14 +122,12 @@ TEST_CASE("record table: the tag rejects, the key decides") {
   CHECK(t.At(home) == ra);  // the tag bits are not part of the pointer
 
   // Same home slot, same tag, another key: only the key comparison tells them apart.
-  const std::string twin = FindKey("t", a, [&](uint64_t h) {
-    return (h & mask) == home && (h & kTagBits) == (ha & kTagBits);
-  });
+  const std::string twin = FindKey(
+      "t", a, [&](uint64_t h) { return (h & mask) == home && (h & kTagBits) == (ha & kTagBits); });
   CHECK(t.Find(twin, HashKey(twin)) == nullptr);
   // Same home slot, another tag: rejected on the tag.
-  const std::string other = FindKey("o", a, [&](uint64_t h) {
-    return (h & mask) == home && (h & kTagBits) != (ha & kTagBits);
-  });
+  const std::string other = FindKey(
+      "o", a, [&](uint64_t h) { return (h & mask) == home && (h & kTagBits) != (ha & kTagBits); });
   CHECK(t.Find(other, HashKey(other)) == nullptr);
   // The tag is checked: a's own key under a hash with another tag is not found.
   CHECK(t.FindIndex(a, ha ^ (uint64_t{1} << 63)) == RecordTable::kNotFound);

@@ -1,0 +1,61 @@
+// PrefetchBatchKeys is only a hint: whatever the batch holds (keyless, unknown, short or
+// empty commands, keys present, missing or expired, any database), nothing changes.
+#include "server/batch_prefetch.h"
+
+#include <doctest/doctest.h>
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "unit/commands/harness.h"
+
+namespace kvd::testing {
+
+TEST_CASE("prefetching a batch changes nothing and then every command runs as usual") {
+  Harness h;
+  CHECK(h.Run({"SET", "k1", "v1"}) == "+OK\r\n");
+  CHECK(h.Run({"SET", "gone", "v", "PX", "5"}) == "+OK\r\n");
+  h.clock.Advance(10);  // "gone" has expired, not yet reclaimed
+  const size_t allocated = h.store.Db(0).AllocatedBytes();
+
+  using Args = std::vector<std::string_view>;
+  const std::vector<Args> batch = {
+      {"GET", "k1"},
+      {"get", "missing"},
+      {"PING"},
+      {"nosuch", "k1"},
+      {},
+      {"GET"},
+      {"GET", "gone"},
+      {"MSET", "a", "1", "b", "2"},
+      {"EXISTS", "k1"},
+  };
+  for (size_t db : {size_t{0}, size_t{1}, size_t{15}, size_t{16}, size_t{1000}}) {
+    CAPTURE(db);
+    PrefetchBatchKeys(h.server, db, batch);
+    PrefetchBatchKeys(h.server, db, {batch.data(), 1});
+    PrefetchBatchKeys(h.server, db, {});
+  }
+  // Nothing was written, reclaimed or touched.
+  CHECK(h.store.Db(0).AllocatedBytes() == allocated);
+  CHECK(h.store.Db(0).ExpiredCount() == 0);
+  CHECK(h.Run({"GET", "k1"}) == "$2\r\nv1\r\n");
+  CHECK(h.Run({"GET", "gone"}) == "$-1\r\n");
+  CHECK(h.Run({"DBSIZE"}) == ":1\r\n");
+}
+
+TEST_CASE("a batch longer than the prefetch window is handled") {
+  Harness h;
+  std::vector<std::string> keys;
+  for (int i = 0; i < 200; ++i) keys.push_back("key:" + std::to_string(i));
+  std::vector<std::vector<std::string_view>> batch;
+  for (const std::string& k : keys) batch.push_back({"SET", k, "v"});
+  PrefetchBatchKeys(h.server, 0, batch);
+  CHECK(h.Run({"DBSIZE"}) == ":0\r\n");
+  for (const auto& args : batch) CHECK(h.Run(args) == "+OK\r\n");
+  PrefetchBatchKeys(h.server, 0, batch);
+  CHECK(h.Run({"DBSIZE"}) == ":200\r\n");
+}
+
+}  // namespace kvd::testing
