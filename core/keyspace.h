@@ -164,6 +164,10 @@ class Keyspace {
   uint64_t PrefetchKey(std::string_view key) const;
   // Phase 2: starts loading the record the slot points to (when its tag matches `hash`).
   void PrefetchRecord(uint64_t hash) const { main_.PrefetchRecord(hash); }
+  // Phase 3, for a command that reads the value (GET): reads the record's head, which phase
+  // 2 asked for, and starts loading the rest of a string value (up to 4 KB), which a copy
+  // into the reply would otherwise fetch line by line.
+  void PrefetchValue(uint64_t hash) const { main_.PrefetchValue(hash); }
 
   // Writes a string value. expire_at_ms is an absolute time or kNoExpiry; with
   // TtlMode::kKeep an existing TTL survives and expire_at_ms is ignored. Replaces a value

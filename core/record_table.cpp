@@ -2,6 +2,7 @@
 
 #include <malloc.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <new>
@@ -68,6 +69,28 @@ void RecordTable::PrefetchRecord(uint64_t hash) const {
       __builtin_prefetch(head - sizeof(size_t));
       __builtin_prefetch(head);
       __builtin_prefetch(head + kRecordHead);
+      return;
+    }
+    i = (i + 1) & mask;
+  } while (i != 0 && reinterpret_cast<uintptr_t>(&slots_[i]) % kLine != 0);
+}
+
+void RecordTable::PrefetchValue(uint64_t hash) const {
+  if (size_ == 0) return;
+  constexpr uintptr_t kLine = 64;
+  const size_t mask = capacity_ - 1;
+  size_t i = hash & mask;
+  // The same slots PrefetchRecord looked at, so the same record.
+  do {
+    const uint64_t s = slots_[i];
+    if (s == 0) return;
+    if (TagMatches(s, hash)) {
+      const std::string_view value = PointerOf(s)->string_value();
+      if (value.size() <= kLine) return;  // within the lines phase 2 asked for
+      const char* p = value.data();
+      const char* end = p + std::min(value.size(), kPrefetchValueBytes);
+      for (p += kLine; p < end; p += kLine) __builtin_prefetch(p);
+      __builtin_prefetch(end - 1);
       return;
     }
     i = (i + 1) & mask;

@@ -20,7 +20,7 @@
 //
 // PrefetchSlot and PrefetchRecord let a caller overlap the cache misses of several lookups
 // (see Keyspace::PrefetchKey): they only issue prefetches and read in-bounds slots, never
-// change the table and never dereference a record.
+// change the table and never dereference a record. PrefetchValue reads a record's head.
 #include <cstddef>
 #include <cstdint>
 #include <string_view>
@@ -82,6 +82,11 @@ class RecordTable {
   // on, within its cache line, and starts loading the head (first 33 bytes) of the first
   // record whose tag matches.
   void PrefetchRecord(uint64_t hash) const;
+  // Phase 3: for the record phase 2 chose, reads its head and starts loading the lines of
+  // its string value past the head, up to kPrefetchValueBytes. Reads the record (a live
+  // one: the slot holds it), never changes anything.
+  void PrefetchValue(uint64_t hash) const;
+  static constexpr size_t kPrefetchValueBytes = 4096;
 
   template <class F>
   void ForEach(F&& f) const {

@@ -24,6 +24,7 @@ void PrefetchAll(const Keyspace& ks, const std::vector<std::string>& keys) {
     hashes.push_back(h);
   }
   for (uint64_t h : hashes) ks.PrefetchRecord(h);
+  for (uint64_t h : hashes) ks.PrefetchValue(h);
 }
 
 TEST_CASE("prefetching on an empty keyspace does nothing") {
@@ -46,7 +47,9 @@ TEST_CASE("prefetching neither expires, touches nor moves anything") {
     if (i % 4 == 0) {
       ks.PutWithTtl(keys.back(), "v", 1000, clock.NowMs());
     } else {
-      ks.Put(keys.back(), "value");
+      // Short, longer than a cache line and longer than the value prefetch's 4 KB reach.
+      const size_t len = i % 3 == 0 ? 5 : (i % 3 == 1 ? 65 + i : 5000);
+      ks.Put(keys.back(), std::string(len, 'v'));
     }
   }
   for (int i = 0; i < 200; ++i) keys.push_back("missing:" + std::to_string(i));

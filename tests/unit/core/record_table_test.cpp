@@ -236,6 +236,7 @@ TEST_CASE("record table: prefetches change nothing, on empty and full tables ali
   for (int i = 0; i < 100; ++i) {
     t.PrefetchSlot(rng());
     t.PrefetchRecord(rng());
+    t.PrefetchValue(rng());
   }
   CHECK(t.capacity() == 0);
   CHECK(t.AllocatedBytes() == 0);
@@ -253,15 +254,18 @@ TEST_CASE("record table: prefetches change nothing, on empty and full tables ali
   for (Record* r : model) {
     t.PrefetchSlot(HashKey(r->key()));
     t.PrefetchRecord(HashKey(r->key()));
+    t.PrefetchValue(HashKey(r->key()));
   }
   for (uint64_t h : {uint64_t{capacity - 1}, ~uint64_t{0}, uint64_t{0}}) {
     t.PrefetchSlot(h);
     t.PrefetchRecord(h);
+    t.PrefetchValue(h);
   }
   for (int i = 0; i < 10000; ++i) {
     const uint64_t h = rng();
     t.PrefetchSlot(h);
     t.PrefetchRecord(h);
+    t.PrefetchValue(h);
   }
   CHECK(t.capacity() == capacity);
   CHECK(t.AllocatedBytes() == allocated);
@@ -275,11 +279,13 @@ TEST_CASE("record table: prefetches change nothing, on empty and full tables ali
     const uint64_t h = rng();
     t.PrefetchSlot(h);
     t.PrefetchRecord(h);
+    t.PrefetchValue(h);
   }
   CHECK(t.size() == 0);
   t.Reset();
   t.PrefetchSlot(1);
   t.PrefetchRecord(1);
+  t.PrefetchValue(1);
   CHECK(t.AllocatedBytes() == 0);
 }
 
