@@ -49,52 +49,46 @@ size_t RecordTable::FindIndex(std::string_view key, uint64_t hash) const {
   }
 }
 
-void RecordTable::PrefetchRecord(uint64_t hash) const {
-  if (size_ == 0) return;
+const Record* RecordTable::PrefetchCandidate(uint64_t hash) const {
+  if (size_ == 0) return nullptr;
   constexpr uintptr_t kLine = 64;
-  constexpr size_t kRecordHead = 32;
   const size_t mask = capacity_ - 1;
   size_t i = hash & mask;
   // Only the home slot's cache line, the one PrefetchSlot asked for: a slot past it may
   // not have arrived, and reading it would stall here instead of in the lookup.
   do {
     const uint64_t s = slots_[i];
-    if (s == 0) return;
-    if (TagMatches(s, hash)) {
-      // The record's head (header, access field, a short key and value) may straddle two
-      // lines; a second prefetch of the same line costs next to nothing. The word before
-      // the record is the allocator's size field, which a write reads (malloc_usable_size)
-      // to account memory: a line of its own when the record starts a line.
-      const char* head = reinterpret_cast<const char*>(PointerOf(s));
-      __builtin_prefetch(head - sizeof(size_t));
-      __builtin_prefetch(head);
-      __builtin_prefetch(head + kRecordHead);
-      return;
-    }
+    if (s == 0) return nullptr;
+    if (TagMatches(s, hash)) return PointerOf(s);
     i = (i + 1) & mask;
   } while (i != 0 && reinterpret_cast<uintptr_t>(&slots_[i]) % kLine != 0);
+  return nullptr;
+}
+
+void RecordTable::PrefetchRecord(uint64_t hash) const {
+  constexpr size_t kRecordHead = 32;
+  const Record* r = PrefetchCandidate(hash);
+  if (r == nullptr) return;
+  // The record's head (header, access field, a short key and value) may straddle two
+  // lines; a second prefetch of the same line costs next to nothing. The word before the
+  // record is the allocator's size field, which a write reads (malloc_usable_size) to
+  // account memory: a line of its own when the record starts a line.
+  const char* head = reinterpret_cast<const char*>(r);
+  __builtin_prefetch(head - sizeof(size_t));
+  __builtin_prefetch(head);
+  __builtin_prefetch(head + kRecordHead);
 }
 
 void RecordTable::PrefetchValue(uint64_t hash) const {
-  if (size_ == 0) return;
-  constexpr uintptr_t kLine = 64;
-  const size_t mask = capacity_ - 1;
-  size_t i = hash & mask;
-  // The same slots PrefetchRecord looked at, so the same record.
-  do {
-    const uint64_t s = slots_[i];
-    if (s == 0) return;
-    if (TagMatches(s, hash)) {
-      const std::string_view value = PointerOf(s)->string_value();
-      if (value.size() <= kLine) return;  // within the lines phase 2 asked for
-      const char* p = value.data();
-      const char* end = p + std::min(value.size(), kPrefetchValueBytes);
-      for (p += kLine; p < end; p += kLine) __builtin_prefetch(p);
-      __builtin_prefetch(end - 1);
-      return;
-    }
-    i = (i + 1) & mask;
-  } while (i != 0 && reinterpret_cast<uintptr_t>(&slots_[i]) % kLine != 0);
+  constexpr size_t kLine = 64;
+  const Record* r = PrefetchCandidate(hash);  // the record PrefetchRecord chose
+  if (r == nullptr) return;
+  const std::string_view value = r->string_value();
+  if (value.size() <= kLine) return;  // within the lines phase 2 asked for
+  const char* p = value.data();
+  const char* end = p + std::min(value.size(), kPrefetchValueBytes);
+  for (p += kLine; p < end; p += kLine) __builtin_prefetch(p);
+  __builtin_prefetch(end - 1);
 }
 
 size_t RecordTable::HomeSlot(const Record& r) const {

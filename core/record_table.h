@@ -113,6 +113,10 @@ class RecordTable {
   // True when the occupied slot's tag is the one `hash` gives.
   static bool TagMatches(uint64_t slot, uint64_t hash) { return ((slot ^ hash) & kTagMask) == 0; }
 
+  // The first record in the home slot's cache line whose tag matches `hash`, or null: what
+  // the prefetch phases act on (a tag match is only probably the key; a hint needs no more).
+  const Record* PrefetchCandidate(uint64_t hash) const;
+
   void Rehash(size_t new_capacity);
   // Stores an occupied slot word (tag and address) in the first free slot from home.
   void Place(uint64_t slot, uint64_t hash);
