@@ -14,10 +14,12 @@ namespace {
 constexpr size_t kMaxLine = 1024;
 
 // Redis's sdsneedsrepr: a name with spaces, quotes, backslashes or unprintable bytes is
-// written quoted, so that sdssplitargs reads it back whole.
+// written quoted, so that sdssplitargs reads it back whole. Unlike Redis, a single quote
+// counts too: unquoted, it opens a quoted run when read back, and the manifest would not
+// load ("file it's.aof ...").
 bool NeedsRepr(std::string_view s) {
   for (unsigned char c : s) {
-    if (c == '\\' || c == '"' || c == '\n' || c == '\r' || c == '\t' || c == '\a' ||
+    if (c == '\\' || c == '"' || c == '\'' || c == '\n' || c == '\r' || c == '\t' || c == '\a' ||
         c == '\b' || !std::isprint(c) || std::isspace(c)) {
       return true;
     }

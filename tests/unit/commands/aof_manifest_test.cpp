@@ -66,6 +66,16 @@ TEST_CASE("names with spaces or unprintable bytes are quoted and read back whole
   CHECK(back.manifest->base->name == "my log\t\"x\".1.base.rdb");
 }
 
+TEST_CASE("a name with a single quote is quoted, or it would not read back") {
+  AofManifest m;
+  m.NewBase("it's", true);
+  const std::string text = FormatAofManifest(m);
+  CHECK(text == "file \"it's.1.base.rdb\" seq 1 type b\n");
+  AofManifestParse back = ParseAofManifest(text);
+  REQUIRE(back.manifest.has_value());
+  CHECK(back.manifest->base->name == "it's.1.base.rdb");
+}
+
 TEST_CASE("comments and unknown keys are skipped, as Redis does for forward compatibility") {
   AofManifestParse r = ParseAofManifest(
       "# written by a later version\n"
