@@ -18,9 +18,6 @@
 namespace kvd::net {
 namespace {
 
-constexpr size_t kInitialReadBuffer = 16 * 1024;
-// What a read that filled the whole buffer grows it to, when no bigger argument asks more.
-constexpr size_t kPipelineReadBuffer = 2 * kInitialReadBuffer;
 constexpr std::string_view kMaxClientsErr = "-ERR max number of clients reached\r\n";
 
 // Redis's anetFormatAddr: "1.2.3.4:5", "[::1]:5".
@@ -173,31 +170,47 @@ void Connection::Register() {
   });
 }
 
-void Connection::EnsureReadSpace() {
-  // A full buffer grows: it held a big argument, or a pipelining client sends more than a
-  // buffer per batch (16 SETs of 1 KB), which a bigger one takes in one read.
-  if (in_used_ < in_capacity_ && !read_filled_buffer_) return;
-  read_filled_buffer_ = false;
-  if (in_capacity_ >= kPipelineReadBuffer && in_used_ < in_capacity_) return;
-  size_t want = std::max({kInitialReadBuffer, in_capacity_ * 2, parser_.BytesWanted()});
-  auto bigger = std::make_unique_for_overwrite<char[]>(want);
-  if (in_used_) std::memcpy(bigger.get(), in_.get(), in_used_);
-  in_ = std::move(bigger);
-  in_capacity_ = want;
+asio::mutable_buffer Connection::ReadSpace() {
+  std::span<char> space = input_.Space(parser_.BytesWanted());
+  return asio::buffer(space.data(), space.size());
 }
 
 void Connection::DoRead() {
   if (closed_ || closing_) return;
-  if (in_used_ >= query_buffer_limit_) return CloseForQueryBufferLimit();
-  EnsureReadSpace();
-  stream_.AsyncReadSome(
-      asio::buffer(in_.get() + in_used_, in_capacity_ - in_used_),
-      [self = shared_from_this()](std::error_code ec, size_t n) { self->OnRead(ec, n); });
+  if (input_.size() >= query_buffer_limit_) return CloseForQueryBufferLimit();
+  if (stream_.tls()) {
+    // TLS keeps its buffer: decrypted bytes may wait inside the TLS layer with nothing left
+    // on the socket to wake a readiness wait.
+    stream_.AsyncReadSome(ReadSpace(), [self = shared_from_this()](std::error_code ec,
+                                                                   size_t n) {
+      self->OnRead(ec, n);
+    });
+    return;
+  }
+  // The last read filled the buffer: more may be there already.
+  if (input_.filled()) return ReadNow();
+  // Waiting for readiness, then reading, costs the same system calls as Asio's read (which
+  // tries the socket first, in vain right after a reply), and lets an idle connection wait
+  // without a buffer.
+  input_.Release();
+  stream_.socket().async_wait(asio::ip::tcp::socket::wait_read,
+                              [self = shared_from_this()](std::error_code ec) {
+                                if (ec) return self->OnRead(ec, 0);
+                                self->ReadNow();
+                              });
+}
+
+void Connection::ReadNow() {
+  std::error_code ec;
+  const size_t n = stream_.ReadAvailable(ReadSpace(), ec);
+  // Nothing after all: wait (Space() cleared `filled`).
+  if (ec == asio::error::would_block || ec == asio::error::try_again) return DoRead();
+  OnRead(ec, n);
 }
 
 void Connection::CloseForQueryBufferLimit() {
   spdlog::warn("Closing client that reached max query buffer length: addr={} qbuf={}",
-               client_.addr, in_used_);
+               client_.addr, input_.size());
   asio::post(net_.store_strand, [self = shared_from_this()] {
     self->net_.server.stats.client_query_buffer_limit_disconnections++;
   });
@@ -213,10 +226,9 @@ void Connection::OnRead(std::error_code ec, size_t n) {
     }
     return Close();
   }
-  in_used_ += n;
-  read_filled_buffer_ = in_used_ == in_capacity_;
+  input_.Commit(n);
   unreported_input_ += n;
-  client_.query_buffer_bytes = in_used_;
+  client_.query_buffer_bytes = input_.size();
   ProcessInput();
 }
 
@@ -229,7 +241,7 @@ void Connection::ProcessInput() {
     while (batch_size_ < kMaxBatch) {
       if (batch_.size() <= batch_size_) batch_.emplace_back();
       std::vector<std::string_view>& args = batch_[batch_size_];
-      ParseResult r = parser_.Parse({in_.get() + pos, in_used_ - pos}, args);
+      ParseResult r = parser_.Parse({input_.data() + pos, input_.size() - pos}, args);
       if (r.status == ParseStatus::kNeedMore) break;
       if (r.status == ParseStatus::kError) {
         protocol_error_.assign(r.error);
@@ -245,9 +257,8 @@ void Connection::ProcessInput() {
     if (batch_size_ == 0 && protocol_error_.empty()) {
       // Only partial input (or empty requests): drop what was consumed and read more.
       if (pos) {
-        std::memmove(in_.get(), in_.get() + pos, in_used_ - pos);
-        in_used_ -= pos;
-        client_.query_buffer_bytes = in_used_;
+        input_.Consume(pos);
+        client_.query_buffer_bytes = input_.size();
       }
       return DoRead();
     }
@@ -282,9 +293,8 @@ void Connection::AnswerWhileScriptBusy(size_t consumed) {
   }
   protocol_error_.clear();
   parser_.ReleaseInlineStorage();
-  std::memmove(in_.get(), in_.get() + consumed, in_used_ - consumed);
-  in_used_ -= consumed;
-  client_.query_buffer_bytes = in_used_;
+  input_.Consume(consumed);
+  client_.query_buffer_bytes = input_.size();
   MaybeWrite();
   if (!closing_) ProcessInput();  // the rest of the input, or read more
 }
@@ -361,18 +371,10 @@ bool Connection::FinishBatch() {
     protocol_error_.clear();
   }
   parser_.set_limits(limits_);
-  std::memmove(in_.get(), in_.get() + batch_consumed_, in_used_ - batch_consumed_);
-  in_used_ -= batch_consumed_;
+  input_.Consume(batch_consumed_);
   batch_consumed_ = 0;
-  client_.query_buffer_bytes = in_used_;
-  if (in_capacity_ > 4 * kInitialReadBuffer && in_used_ < kInitialReadBuffer &&
-      parser_.BytesWanted() < kInitialReadBuffer) {
-    // A big bulk has gone through: give its buffer back.
-    auto smaller = std::make_unique_for_overwrite<char[]>(kInitialReadBuffer);
-    if (in_used_) std::memcpy(smaller.get(), in_.get(), in_used_);
-    in_ = std::move(smaller);
-    in_capacity_ = kInitialReadBuffer;
-  }
+  client_.query_buffer_bytes = input_.size();
+  input_.Shrink(parser_.BytesWanted());
   if (closed_) return false;
   if (out_.empty()) {
     out_.swap(batch_out_);
@@ -503,15 +505,13 @@ void Connection::OnReadableWhileBlocked(std::error_code ec) {
   if (!blocked_) return;
   // Nothing is parsed or executing while blocked, so the buffer may grow here. Input keeps
   // being read (up to the query buffer limit, as Redis does) to see the disconnect.
-  if (in_used_ >= query_buffer_limit_) return CloseForQueryBufferLimit();
-  EnsureReadSpace();
-  size_t n = stream_.ReadAvailable(asio::buffer(in_.get() + in_used_, in_capacity_ - in_used_),
-                                   ec);
+  if (input_.size() >= query_buffer_limit_) return CloseForQueryBufferLimit();
+  size_t n = stream_.ReadAvailable(ReadSpace(), ec);
   if (ec == asio::error::would_block || ec == asio::error::try_again) return WaitWhileBlocked();
   if (ec) return Close();  // the peer closed (eof) or the socket failed
-  in_used_ += n;
+  input_.Commit(n);
   unreported_input_ += n;
-  client_.query_buffer_bytes = in_used_;
+  client_.query_buffer_bytes = input_.size();
   WaitWhileBlocked();
 }
 

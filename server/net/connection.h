@@ -2,10 +2,11 @@
 // One client connection. Runs on its own strand; hands each batch of parsed commands to the
 // store strand, where all commands run, and sends the batch's replies with one write.
 //
-// Buffers: the read buffer holds unparsed input (it grows to fit a big bulk in one step,
-// using RespParser::BytesWanted()); `batch_out_` receives replies on the store strand while
-// a batch runs; `out_` holds replies waiting to be sent; `wire_` the ones being sent (at most
-// one write in flight). Reading pauses while out_ + wire_ exceed kOutputHighWater.
+// Buffers: `input_` holds unparsed input (server/read_buffer.h: it grows to fit a big bulk in
+// one step, and an idle plain-TCP connection waits without it); `batch_out_` receives
+// replies on the store strand while a batch runs; `out_` holds replies waiting to be sent;
+// `wire_` the ones being sent (at most one write in flight). Reading pauses while out_ +
+// wire_ exceed kOutputHighWater.
 //
 // Pub/sub messages (ClientState::push) come from the store strand at any time: those caused
 // by the client's own command follow that command's reply in `batch_out_`; the others wait
@@ -23,6 +24,7 @@
 
 #include "protocol/resp_parser.h"
 #include "server/client_state.h"
+#include "server/read_buffer.h"
 #include "server/net/net_context.h"
 #include "server/net/tls_stream.h"
 
@@ -57,6 +59,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
   void Accepted();       // sets the client's callbacks and registers it
   void Register();       // store strand
   void DoRead();         // connection strand from here on
+  void ReadNow();        // plain TCP: reads what the socket holds, or waits again
   void OnRead(std::error_code ec, size_t n);
   void ProcessInput();
   void ExecuteBatch();   // store strand
@@ -80,7 +83,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
   void MaybeWrite();
   void OnWritten(std::error_code ec);
   void Close();
-  void EnsureReadSpace();
+  asio::mutable_buffer ReadSpace();  // room after the buffered input (ReadBuffer::Space)
   // Blocking commands: while the client waits, its input is not parsed but the socket is
   // still watched, so that a disconnect ends the wait.
   void WaitWhileBlocked();
@@ -108,10 +111,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
   ClientState client_;
   RespParser parser_;
 
-  std::unique_ptr<char[]> in_;
-  size_t in_capacity_ = 0;
-  size_t in_used_ = 0;
-  bool read_filled_buffer_ = false;  // the last read took all the space it was given
+  ReadBuffer input_;
   size_t batch_consumed_ = 0;  // input bytes the batch being executed came from
   std::vector<std::vector<std::string_view>> batch_;
   std::vector<size_t> batch_ends_;  // input offset just past each command of the batch
