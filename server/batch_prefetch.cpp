@@ -8,8 +8,16 @@
 
 namespace kvd {
 
+void LookUpBatch(const CommandTable& table, std::span<const std::vector<std::string_view>> batch,
+                 std::span<const CommandSpec*> specs) {
+  for (size_t i = 0; i < batch.size(); ++i) {
+    specs[i] = batch[i].empty() ? nullptr : table.Find(batch[i][0]);
+  }
+}
+
 void PrefetchBatchKeys(ServerState& server, size_t db,
-                       std::span<const std::vector<std::string_view>> batch) {
+                       std::span<const std::vector<std::string_view>> batch,
+                       std::span<const CommandSpec* const> specs) {
   // A batch of one gains nothing: its lookup follows at once.
   if (batch.size() < 2 || db >= server.store.DatabaseCount()) return;
   const Keyspace& keyspace = server.store.Db(db);
@@ -20,8 +28,7 @@ void PrefetchBatchKeys(ServerState& server, size_t db,
   const size_t n = std::min(batch.size(), kMax);
   for (size_t i = 0; i < n; ++i) {
     const std::vector<std::string_view>& args = batch[i];
-    if (args.empty()) continue;
-    const CommandSpec* spec = server.commands.Find(args[0]);
+    const CommandSpec* spec = specs[i];
     if (spec == nullptr || spec->first_key <= 0 ||
         static_cast<size_t>(spec->first_key) >= args.size()) {
       continue;

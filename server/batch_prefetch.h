@@ -1,6 +1,9 @@
 #pragma once
-// Overlaps the cache misses of a batch's key lookups: before a pipelined batch runs, the
-// hash-table slot of each command's first key is prefetched, then the record each slot
+// Prepares a pipelined batch before it runs. Each command is looked up in the command table
+// once, here, and the dispatcher takes the result (Dispatcher::Execute with its spec).
+//
+// Then the cache misses of the batch's key lookups are overlapped: the hash-table slot of
+// each command's first key is prefetched, then the record each slot
 // points at, and for a command that reads it (GET) the rest of a long string value, so that
 // the lookups and reply copies the commands make find them in cache instead of waiting on
 // memory one after the other. Only a hint: nothing changes, nothing is looked up twice
@@ -12,9 +15,18 @@
 
 namespace kvd {
 
+class CommandTable;
+struct CommandSpec;
 class ServerState;
 
+// specs[i]: batch[i]'s command (its first argument) in the table, null when unknown or
+// empty. `specs` has batch.size() entries.
+void LookUpBatch(const CommandTable& table, std::span<const std::vector<std::string_view>> batch,
+                 std::span<const CommandSpec*> specs);
+
+// `specs` as LookUpBatch left them.
 void PrefetchBatchKeys(ServerState& server, size_t db,
-                       std::span<const std::vector<std::string_view>> batch);
+                       std::span<const std::vector<std::string_view>> batch,
+                       std::span<const CommandSpec* const> specs);
 
 }  // namespace kvd

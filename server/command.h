@@ -113,9 +113,13 @@ class CommandTable {
 
  private:
   // Open addressing over specs_ by an ASCII case-folding hash of the name: a lookup hashes
-  // the name as sent once and compares one or two entries, with no lower-case copy.
+  // the name as sent once and compares one or two entries, with no lower-case copy. A name
+  // of up to 8 bytes (GET, SET, HSET, LPUSH...) is folded into one word, which is both its
+  // hash's input and what is compared.
   struct Slot {
+    uint64_t key = 0;  // the folded name when it has at most 8 bytes
     uint32_t hash = 0;
+    uint32_t length = 0;
     uint32_t spec = kEmptySlot;  // index into specs_
   };
   static constexpr uint32_t kEmptySlot = UINT32_MAX;

@@ -1,4 +1,6 @@
+#include <bit>
 #include <cstdint>
+#include <cstring>
 
 #include "core/text.h"
 #include "server/command.h"
@@ -16,6 +18,38 @@ uint32_t FoldedHash(std::string_view name) {
   for (unsigned char c : name) h = (h ^ AsciiLower(c)) * 16777619u;
   return h;
 }
+
+// Up to 8 bytes of a name as one little-endian word, zero-padded, read without touching a
+// byte past its end (two overlapping loads put every byte at its own place).
+uint64_t PackShortName(std::string_view name) {
+  static_assert(std::endian::native == std::endian::little);
+  const auto* p = reinterpret_cast<const unsigned char*>(name.data());
+  const size_t n = name.size();
+  if (n >= 4) {
+    uint32_t lo, hi;
+    std::memcpy(&lo, p, 4);
+    std::memcpy(&hi, p + n - 4, 4);
+    return lo | (uint64_t{hi} << ((n - 4) * 8));
+  }
+  return p[0] | (uint64_t{p[n / 2]} << (n / 2 * 8)) | (uint64_t{p[n - 1]} << ((n - 1) * 8));
+}
+
+// AsciiLower on the 8 bytes of a word at once: a byte gets 0x20 added when it is A-Z.
+uint64_t FoldWord(uint64_t v) {
+  constexpr uint64_t kOnes = 0x0101010101010101u;
+  const uint64_t low7 = v & (0x7F * kOnes);
+  const uint64_t at_least_a = low7 + (0x80 - 'A') * kOnes;            // top bit: byte >= 'A'
+  const uint64_t past_z = low7 + (0x80 - 'Z' - 1) * kOnes;            // top bit: byte > 'Z'
+  const uint64_t upper = at_least_a & ~past_z & ~v & (0x80 * kOnes);  // and below 0x80
+  return v | (upper >> 2);
+}
+
+uint32_t ShortNameHash(uint64_t key) {
+  return static_cast<uint32_t>((key * 0x9E3779B97F4A7C15u) >> 32);
+}
+
+constexpr size_t kShortName = 8;
+bool IsShort(std::string_view name) { return !name.empty() && name.size() <= kShortName; }
 
 // A lower-case table name against a name as sent, ignoring the latter's case.
 bool EqualsSent(std::string_view lower, std::string_view sent) {
@@ -41,10 +75,19 @@ void CommandTable::Freeze() {
   while (size < 2 * specs_.size()) size *= 2;
   index_.assign(size, Slot{});
   for (size_t i = 0; i < specs_.size(); ++i) {
-    const uint32_t hash = FoldedHash(specs_[i].name);
-    size_t at = hash & (size - 1);
+    const std::string_view name = specs_[i].name;
+    Slot slot;
+    if (IsShort(name)) {
+      slot.key = FoldWord(PackShortName(name));
+      slot.hash = ShortNameHash(slot.key);
+    } else {
+      slot.hash = FoldedHash(name);
+    }
+    slot.length = static_cast<uint32_t>(name.size());
+    slot.spec = static_cast<uint32_t>(i);
+    size_t at = slot.hash & (size - 1);
     while (index_[at].spec != kEmptySlot) at = (at + 1) & (size - 1);
-    index_[at] = {hash, static_cast<uint32_t>(i)};
+    index_[at] = slot;
   }
   indexed_ = specs_.size();
 }
@@ -56,8 +99,17 @@ const CommandSpec* CommandTable::Find(std::string_view name) const {
     }
     return nullptr;
   }
-  const uint32_t hash = FoldedHash(name);
   const size_t mask = index_.size() - 1;
+  if (IsShort(name)) {
+    const uint64_t key = FoldWord(PackShortName(name));
+    for (size_t at = ShortNameHash(key) & mask;; at = (at + 1) & mask) {
+      const Slot& slot = index_[at];
+      if (slot.spec == kEmptySlot) return nullptr;
+      // The length tells "get" from "get\0", which pack alike.
+      if (slot.key == key && slot.length == name.size()) return &specs_[slot.spec];
+    }
+  }
+  const uint32_t hash = FoldedHash(name);
   for (size_t at = hash & mask;; at = (at + 1) & mask) {
     const Slot& slot = index_[at];
     if (slot.spec == kEmptySlot) return nullptr;

@@ -77,10 +77,16 @@ void Dispatcher::PropagateAll(const std::vector<LoggedCommand>& commands) {
 void Dispatcher::Execute(ClientState& client, std::span<const std::string_view> args,
                          std::string& out) {
   if (args.empty()) return;  // Redis skips empty requests without a reply
+  Execute(client, args, out, server_.commands.Find(args[0]));
+}
+
+void Dispatcher::Execute(ClientState& client, std::span<const std::string_view> args,
+                         std::string& out, const CommandSpec* command) {
+  if (args.empty()) return;
   // What a pause that has timed out held runs first, before anything that came after it.
   if (HeldMayRun(client)) ReleaseHeld();
   const size_t from = out.size();
-  Dispatch(client, args, out);
+  Dispatch(client, args, out, command);
   if (!client.blocked) FilterReply(client, out, from);
   // CLIENT UNPAUSE (or a pause that ran out meanwhile) lets the held commands go now.
   if (HeldMayRun(client)) ReleaseHeld();
@@ -91,7 +97,7 @@ bool Dispatcher::HeldMayRun(const ClientState& client) const {
 }
 
 void Dispatcher::Dispatch(ClientState& client, std::span<const std::string_view> args,
-                          std::string& out) {
+                          std::string& out, const CommandSpec* command) {
   // A log replay runs with expiry suspended, as Redis loads: the log holds absolute expiry
   // times and a DEL for every key that expired, so what was live when a command was logged
   // is live again when it is replayed, however long ago that was.
@@ -120,7 +126,7 @@ void Dispatcher::Dispatch(ClientState& client, std::span<const std::string_view>
     if (spec) spec->rejected_calls++;
   };
 
-  const CommandSpec* spec = server_.commands.Find(args[0]);
+  const CommandSpec* spec = command;
   if (!spec) return reject(nullptr, UnknownCommandError(args));
   if (!spec->subcommands.empty() && args.size() >= 2) {
     const CommandSpec* sub = FindSubcommand(*spec, args[1]);

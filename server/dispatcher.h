@@ -22,6 +22,11 @@ class Dispatcher {
   // CLIENT REPLY drops it. A command that blocks or is held by CLIENT PAUSE replies later,
   // through ClientState::resume.
   void Execute(ClientState& client, std::span<const std::string_view> args, std::string& out);
+  // The same for a command already looked up: `command` is args[0]'s entry in the command
+  // table, null when there is none (a connection looks up a whole batch ahead of running
+  // it, server/batch_prefetch.h).
+  void Execute(ClientState& client, std::span<const std::string_view> args, std::string& out,
+               const CommandSpec* command);
 
   // Periodic work (the server's cron): ends a CLIENT PAUSE whose time is up and runs what it
   // held.
@@ -64,7 +69,8 @@ class Dispatcher {
   bool rerun_ = false;  // a blocked command runs again: monitors saw it when it blocked
 
   // Execute without CLIENT REPLY's filter (a held command's reply goes through resume).
-  void Dispatch(ClientState& client, std::span<const std::string_view> args, std::string& out);
+  void Dispatch(ClientState& client, std::span<const std::string_view> args, std::string& out,
+                const CommandSpec* command);
   // Runs the commands CLIENT PAUSE held, in the order they came (dispatcher_pause.cpp).
   void ReleaseHeld();
   bool HeldMayRun(const ClientState& client) const;

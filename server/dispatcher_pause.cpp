@@ -36,7 +36,7 @@ void Dispatcher::ReleaseHeld() {
     client.blocked = false;
     const std::vector<std::string_view> args(held.args.begin(), held.args.end());
     std::string out;
-    Dispatch(client, args, out);
+    Dispatch(client, args, out, server_.commands.Find(args[0]));
     // Held again, or a blocking command that now waits: its reply comes later.
     if (client.blocked) continue;
     ResumeClient(server_, client, std::move(out));

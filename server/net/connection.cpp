@@ -304,11 +304,17 @@ void Connection::ExecuteBatch() {
   server.stats.total_net_input_bytes += unreported_input_;
   unreported_input_ = 0;
   batch_executed_ = 0;
-  PrefetchBatchKeys(server, client_.db, {batch_.data(), batch_size_});
+  const std::span<const std::vector<std::string_view>> batch(batch_.data(), batch_size_);
+  if (batch_specs_.size() < batch_size_) batch_specs_.resize(batch_size_);
+  const std::span<const CommandSpec*> specs(batch_specs_.data(), batch_size_);
+  LookUpBatch(server.commands, batch, specs);
+  PrefetchBatchKeys(server, client_.db, batch, specs);
   in_batch_ = true;
   while (batch_executed_ < batch_size_ && !client_.close_after_reply && !client_.blocked &&
          batch_out_.size() < kOutputHighWater) {
-    net_.dispatcher.Execute(client_, batch_[batch_executed_++], batch_out_);
+    net_.dispatcher.Execute(client_, batch_[batch_executed_], batch_out_,
+                            batch_specs_[batch_executed_]);
+    ++batch_executed_;
     if (!own_pushes_.empty()) {
       batch_out_.append(own_pushes_);
       own_pushes_.clear();

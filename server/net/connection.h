@@ -24,9 +24,9 @@
 
 #include "protocol/resp_parser.h"
 #include "server/client_state.h"
-#include "server/read_buffer.h"
 #include "server/net/net_context.h"
 #include "server/net/tls_stream.h"
+#include "server/read_buffer.h"
 
 namespace kvd::net {
 
@@ -115,6 +115,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
   size_t batch_consumed_ = 0;  // input bytes the batch being executed came from
   std::vector<std::vector<std::string_view>> batch_;
   std::vector<size_t> batch_ends_;  // input offset just past each command of the batch
+  std::vector<const CommandSpec*> batch_specs_;  // each command's table entry (LookUpBatch)
   size_t batch_size_ = 0;
   size_t batch_executed_ = 0;  // a batch stops early once its replies pass the high water
   std::string protocol_error_;  // the batch ends with this protocol error, then the close

@@ -20,7 +20,8 @@ CommandSpec Named(std::string name) {
 
 TEST_CASE("command lookup ignores ASCII case and nothing else, frozen or not") {
   CommandTable table;
-  for (const char* name : {"GET", "getdel", "getex", "set", "client", "x", "a-b", "a_b"}) {
+  for (const char* name : {"GET", "getdel", "getex", "set", "client", "x", "a-b", "a_b", "abcdefgh",
+                           "abcdefghi", "a`b{"}) {
     table.Add(Named(name));
   }
   for (bool frozen : {false, true}) {
@@ -43,6 +44,18 @@ TEST_CASE("command lookup ignores ASCII case and nothing else, frozen or not") {
     CHECK(table.Find("") == nullptr);
     CHECK(table.Find(std::string("get\0", 4)) == nullptr);
     CHECK(table.Find("g\xc9t") == nullptr);  // a Latin-1 E is not folded
+    // Names of 8 bytes and fewer are compared as one word, longer ones byte by byte.
+    CHECK(table.Find("ABCDEFGH")->name == "abcdefgh");
+    CHECK(table.Find("abcdefgH")->name == "abcdefgh");
+    CHECK(table.Find("AbCdEfGhI")->name == "abcdefghi");
+    CHECK(table.Find("abcdefg") == nullptr);
+    CHECK(table.Find(std::string("abcdefgh\0", 9)) == nullptr);
+    CHECK(table.Find(std::string("abcdefg\0", 8)) == nullptr);
+    // The bytes next to A-Z and a-z do not fold into each other: '@' '[' '`' '{'.
+    CHECK(table.Find("a`b{")->name == "a`b{");
+    CHECK(table.Find("A`B{")->name == "a`b{");
+    CHECK(table.Find("a@b{") == nullptr);
+    CHECK(table.Find("a`b[") == nullptr);
   }
   // Added after Freeze: still found (by the linear scan until the next Freeze).
   table.Add(Named("LATE"));
