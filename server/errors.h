@@ -15,6 +15,7 @@ inline constexpr std::string_view kOverflowErr = "ERR increment or decrement wou
 inline constexpr std::string_view kNoSuchKeyErr = "ERR no such key";
 inline constexpr std::string_view kDbIndexErr = "ERR DB index is out of range";
 inline constexpr std::string_view kNoAuthErr = "NOAUTH Authentication required.";
+inline constexpr std::string_view kShutdownErr = "ERR Errors trying to SHUTDOWN. Check logs.";
 inline constexpr std::string_view kWrongPassErr =
     "WRONGPASS invalid username-password pair or user is disabled.";
 

@@ -55,6 +55,16 @@ struct ServerStats {
 
 enum class ShutdownMode { kDefault, kSave, kNoSave };
 
+// What SHUTDOWN asks of the network layer.
+struct ShutdownRequest {
+  ShutdownMode mode = ShutdownMode::kDefault;
+  // FORCE: exit even when the log cannot be flushed yet or the final save fails.
+  bool force = false;
+  // The client that sent SHUTDOWN, blocked until the outcome (0: none): a shutdown that
+  // fails answers it kShutdownErr and the client goes on, as in Redis.
+  uint64_t client_id = 0;
+};
+
 // The startup load while ServerState::loading is set (INFO loading_*): written by the
 // loading thread (server/startup_load.h), read on the store strand.
 struct LoadingProgress {
@@ -140,7 +150,9 @@ class ServerState {
   std::shared_ptr<Acl> acl;
 
   // Hooks set by the network layer; commands call them.
-  std::function<void(ShutdownMode)> request_shutdown;  // SHUTDOWN, after replies are sent
+  // SHUTDOWN: runs on the store strand after the current batch (and its replies).
+  // Thread-safe (SHUTDOWN NOSAVE while a script is busy comes from a connection thread).
+  std::function<void(const ShutdownRequest&)> request_shutdown;
   // Runs fn later on the store strand, after what is already queued there (background
   // saves advance a slice at a time through it). Unset in unit tests that do not need it.
   std::function<void(std::function<void()>)> post;

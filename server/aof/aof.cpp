@@ -244,10 +244,13 @@ void Aof::FlushAndSync() {
   if (std::string err = writer_.Sync(); !err.empty()) spdlog::warn("{}", err);
 }
 
-bool Aof::PrepareShutdown() {
+bool Aof::PrepareShutdown(bool force) {
   if (state_ == State::kWaitRewrite && (rewrite_ || scheduled_)) {
-    spdlog::warn("Writing initial AOF, can't exit.");
-    return false;
+    if (!force) {
+      spdlog::warn("Writing initial AOF, can't exit.");
+      return false;
+    }
+    spdlog::warn("Writing initial AOF. Exit anyway.");
   }
   if (rewrite_) {
     spdlog::info("Stopping the running AOF rewrite");

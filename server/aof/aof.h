@@ -83,8 +83,8 @@ class Aof {
   // Redis kills its rewrite child) and flushes and fsyncs the log. Logging goes on should
   // the shutdown fail. Returns false, changing nothing, while the first base of a log turned
   // on at run time is still being written: the log does not hold the dataset yet, so the
-  // server must not exit (Redis: "Writing initial AOF, can't exit.").
-  bool PrepareShutdown();
+  // server must not exit (Redis: "Writing initial AOF, can't exit."), unless `force`.
+  bool PrepareShutdown(bool force = false);
 
   // ServerState::propagate while the log is on: logs one write made in database `db`.
   void Feed(size_t db, std::span<const std::string_view> command);

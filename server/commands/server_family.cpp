@@ -160,10 +160,15 @@ void CmdShutdown(CommandContext& ctx) {
   }
   // A shutdown never waits in kvd, so there is never one to abort.
   if (abort) return ctx.Error("ERR No shutdown in progress.");
-  if (!ctx.server.request_shutdown) return ctx.Error("ERR Errors trying to SHUTDOWN. Check logs.");
-  ctx.server.request_shutdown(nosave ? ShutdownMode::kNoSave
-                              : save ? ShutdownMode::kSave
-                                     : ShutdownMode::kDefault);
+  if (!ctx.server.request_shutdown) return ctx.Error(kShutdownErr);
+  // No reply now: on success the server is gone; on failure the error comes through
+  // ClientState::resume, and the client's later commands wait for it.
+  ctx.client.blocked = true;
+  ctx.server.request_shutdown({.mode = nosave ? ShutdownMode::kNoSave
+                                      : save  ? ShutdownMode::kSave
+                                              : ShutdownMode::kDefault,
+                               .force = force,
+                               .client_id = ctx.client.id});
 }
 
 constexpr uint32_t kAdminCmd = kAdmin | kNoScript | kLoading | kStale;

@@ -16,11 +16,14 @@
 
 #include "core/clock.h"
 #include "core/store.h"
+#include "protocol/reply_writer.h"
 #include "server/command.h"
 #include "server/acl/acl.h"
 #include "server/aof/aof.h"
+#include "server/blocking.h"
 #include "server/cgroup_memory.h"
 #include "server/dispatcher.h"
+#include "server/errors.h"
 #include "server/net/cron.h"
 #include "server/net/listener.h"
 #include "server/net/logging.h"
@@ -60,8 +63,10 @@ struct Server::Impl {
   // (server/scripting/busy_reply.h); checked again every 100 ms until the shutdown is done.
   void WatchShutdown(std::chrono::steady_clock::time_point deadline);
   // On the store strand: saves when asked to, then stops the loop. A failed save keeps the
-  // server running, as Redis does, unless the shutdown is NOSAVE.
-  void Shutdown(ShutdownMode mode, std::string_view reason);
+  // server running (false), as Redis does, unless the shutdown is NOSAVE or FORCE.
+  bool Shutdown(const ShutdownRequest& request, std::string_view reason);
+  // A SHUTDOWN that failed: the client that sent it gets the error and goes on.
+  void AnswerFailedShutdown(uint64_t client_id);
   // On the store strand: stops the loop without saving; Run returns exit code 1.
   void Abort(const std::string& reason);
   std::string WritePidFile();
@@ -206,10 +211,14 @@ std::string Server::Start() {
   // A slow script runs the network's handlers from its hook, so connections answer -BUSY and
   // pass SCRIPT KILL on even with one I/O thread; the store strand's own handlers wait.
   s.state.script_run.process_events = [&s] { s.io.poll(); };
-  s.state.request_shutdown = [&s](ShutdownMode mode) {
-    if (mode == ShutdownMode::kNoSave) s.force_nosave = true;
+  s.state.request_shutdown = [&s](const ShutdownRequest& request) {
+    if (request.mode == ShutdownMode::kNoSave) s.force_nosave = true;
     // After the current batch (and its replies) on the store strand.
-    asio::post(s.store_strand, [&s, mode] { s.Shutdown(mode, "User requested shutdown..."); });
+    asio::post(s.store_strand, [&s, request] {
+      if (!s.Shutdown(request, "User requested shutdown...")) {
+        s.AnswerFailedShutdown(request.client_id);
+      }
+    });
   };
 
   spdlog::info("Server initialized");
@@ -265,8 +274,7 @@ void Server::Impl::OnShutdownSignal(int signo) {
     spdlog::warn("Received {} scheduling shutdown...", name);
   }
   asio::post(store_strand, [this] {
-    Shutdown(ShutdownMode::kDefault, "");
-    if (!stopping) shutdown_pending = false;  // failed: the next signal tries again
+    if (!Shutdown({}, "")) shutdown_pending = false;  // failed: the next signal tries again
   });
   const int timeout = config.values().shutdown_timeout;
   WatchShutdown(std::chrono::steady_clock::now() + std::chrono::seconds(timeout));
@@ -285,17 +293,17 @@ void Server::Impl::WatchShutdown(std::chrono::steady_clock::time_point deadline)
   });
 }
 
-void Server::Impl::Shutdown(ShutdownMode mode, std::string_view reason) {
-  if (stopping) return;
+bool Server::Impl::Shutdown(const ShutdownRequest& request, std::string_view reason) {
+  if (stopping) return true;
   if (!reason.empty()) spdlog::warn("{}", reason);
   // The log is flushed first, as Redis does; one still writing its first base holds no
-  // dataset yet, so the server stays up.
-  if (!aof.PrepareShutdown()) {
+  // dataset yet, so the server stays up (unless FORCE).
+  if (!aof.PrepareShutdown(request.force)) {
     spdlog::warn("Errors trying to shut down the server. Check the logs for more information.");
-    return;
+    return false;
   }
   const ConfigValues& cfg = config.values();
-  if (force_nosave) mode = ShutdownMode::kNoSave;
+  ShutdownMode mode = force_nosave ? ShutdownMode::kNoSave : request.mode;
   bool save = mode == ShutdownMode::kSave || (mode == ShutdownMode::kDefault && !cfg.save.empty());
   if (state.loading) {
     // As Redis: never save a dataset that is not fully loaded over the file.
@@ -312,8 +320,12 @@ void Server::Impl::Shutdown(ShutdownMode mode, std::string_view reason) {
   if (save) {
     spdlog::info("Saving the final RDB snapshot before exiting.");
     if (!SaveServerSnapshot(state).empty()) {
-      spdlog::warn("Errors trying to shut down the server. Check the logs for more information.");
-      return;
+      if (!request.force) {
+        spdlog::warn("Error trying to save the DB, can't exit.");
+        spdlog::warn("Errors trying to shut down the server. Check the logs for more information.");
+        return false;
+      }
+      spdlog::warn("Error trying to save the DB. Exit anyway.");
     }
   }
   if (pidfile_written) {
@@ -324,6 +336,18 @@ void Server::Impl::Shutdown(ShutdownMode mode, std::string_view reason) {
   spdlog::warn("kvd is now ready to exit, bye bye...");
   // Stop serving: the loop returns, and the connections close as the Server is destroyed.
   io.stop();
+  return true;
+}
+
+void Server::Impl::AnswerFailedShutdown(uint64_t client_id) {
+  auto it = state.clients.find(client_id);
+  if (it == state.clients.end()) return;  // none waits, or it left meanwhile
+  ClientState& client = *it->second;
+  client.blocked = false;
+  state.CountError(kShutdownErr);
+  std::string reply;
+  ReplyWriter(reply, client.resp).Error(kShutdownErr);
+  ResumeClient(state, client, std::move(reply));
 }
 
 void Server::Impl::Abort(const std::string& reason) {

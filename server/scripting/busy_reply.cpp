@@ -49,7 +49,7 @@ BusyAnswer AnswerWhileBusy(ServerState& server, std::span<const std::string_view
     if (!nosave) return {std::string(busy)};
     state.kill.store(static_cast<int>(ScriptKill::kShutdown));
     // Runs on the store strand once the script has stopped.
-    if (server.request_shutdown) server.request_shutdown(ShutdownMode::kNoSave);
+    if (server.request_shutdown) server.request_shutdown({.mode = ShutdownMode::kNoSave});
     return {};
   }
   return {std::string(busy)};
@@ -63,7 +63,7 @@ void StopScriptForShutdown(ServerState& server) {
     if (!state.wrote.load()) return;
   }
   state.kill.store(static_cast<int>(ScriptKill::kShutdown));
-  if (server.request_shutdown) server.request_shutdown(ShutdownMode::kNoSave);
+  if (server.request_shutdown) server.request_shutdown({.mode = ShutdownMode::kNoSave});
 }
 
 }  // namespace kvd

@@ -1,5 +1,6 @@
 // Server commands end to end: INFO, DBSIZE, FLUSHDB, FLUSHALL, TIME, CONFIG, MEMORY, SHUTDOWN.
 #include <ctime>
+#include <filesystem>
 
 #include <doctest/doctest.h>
 
@@ -276,6 +277,33 @@ TEST_CASE("SHUTDOWN NOSAVE ends the process with exit code 0") {
   INFO("server log:\n", r.output);
   CHECK(r.exited);
   CHECK(r.code == 0);
+}
+
+TEST_CASE("SHUTDOWN whose save fails answers an error and serves on; FORCE exits anyway") {
+  // A save directory that is gone by the time of the shutdown: the final save fails.
+  TempDir data;
+  const std::string gone = data.path() + "/gone";
+  std::filesystem::create_directory(gone);
+  ServerProcess server({"--dir", gone});
+  RawClient c(server.port());
+  std::filesystem::remove(gone);
+  CHECK(c.Call({"SET", "k", "v"}) == kOk);
+
+  const std::string failed = Err("ERR Errors trying to SHUTDOWN. Check logs.");
+  CHECK(c.Call({"SHUTDOWN", "SAVE"}) == failed);
+  // The reply comes before the commands pipelined after it, which then run as usual.
+  c.Send(Command({"SHUTDOWN", "SAVE"}) + Command({"GET", "k"}));
+  CHECK(c.ReadReply().raw == failed);
+  CHECK(c.ReadReply().raw == "$1\r\nv\r\n");
+  CHECK(c.Call({"INFO", "errorstats"}).find("errorstat_ERR:count=2") != std::string::npos);
+
+  c.Send(Command({"SHUTDOWN", "SAVE", "FORCE"}));
+  CHECK(c.ReadUntilClosed() == "");
+  ExitResult r = server.WaitExit();
+  INFO("server log:\n", r.output);
+  CHECK(r.exited);
+  CHECK(r.code == 0);
+  CHECK(r.output.find("Error trying to save the DB. Exit anyway.") != std::string::npos);
 }
 
 }  // namespace

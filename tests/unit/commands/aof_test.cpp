@@ -230,6 +230,17 @@ TEST_CASE("the log rewrites itself once it grows past the percentage and the min
   CHECK_FALSE(a.aof->Info().rewrite_in_progress);
 }
 
+TEST_CASE("SHUTDOWN FORCE may exit while the first base is still being written") {
+  TempDir dir;
+  AofHarness a(dir.path(), {{"appendonly", "no"}});
+  a.h.config.OnChange([&](std::string_view name) { a.aof->OnConfigChange(name); });
+  a.Run({"SET", "before", "1"});
+  CHECK(a.Run({"CONFIG", "SET", "appendonly", "yes"}) == "+OK\r\n");
+  CHECK_FALSE(a.aof->PrepareShutdown());
+  CHECK(a.aof->PrepareShutdown(/*force=*/true));  // the rewrite stops; nothing is left behind
+  CHECK_FALSE(a.aof->Info().rewrite_in_progress);
+}
+
 TEST_CASE("CONFIG SET appendonly yes writes a base from the dataset; no turns it off") {
   TempDir dir;
   const std::string aof_dir = dir.File("appendonlydir");

@@ -100,7 +100,7 @@ TEST_CASE("a script that has written cannot be killed; SHUTDOWN NOSAVE stops it"
   REQUIRE(h.config.Set(std::vector<std::string_view>{"lua-time-limit", "1"}) == "");
   std::vector<std::string> answers;
   std::vector<ShutdownMode> shutdowns;
-  h.server.request_shutdown = [&](ShutdownMode mode) { shutdowns.push_back(mode); };
+  h.server.request_shutdown = [&](const ShutdownRequest& r) { shutdowns.push_back(r.mode); };
   h.server.script_run.process_events = [&] {
     if (!answers.empty()) return;
     std::vector<std::string_view> kill = {"SCRIPT", "KILL"}, shutdown = {"SHUTDOWN"},

@@ -154,20 +154,31 @@ TEST_CASE("SHUTDOWN without a network layer to stop is an error, not a pretence"
 
 TEST_CASE("SHUTDOWN asks the network layer to stop with the chosen mode") {
   Harness h;
-  std::vector<ShutdownMode> requests;
-  h.server.request_shutdown = [&](ShutdownMode m) { requests.push_back(m); };
-  CHECK(h.Run({"SHUTDOWN", "NOSAVE"}) == "");  // no reply: the server goes away
-  CHECK(h.Run({"shutdown", "save", "now"}) == "");
-  CHECK(h.Run({"SHUTDOWN"}) == "");
-  CHECK(h.Run({"SHUTDOWN", "NOW", "FORCE"}) == "");
-  CHECK(requests == std::vector<ShutdownMode>{ShutdownMode::kNoSave, ShutdownMode::kSave,
-                                              ShutdownMode::kDefault, ShutdownMode::kDefault});
+  std::vector<ShutdownRequest> requests;
+  h.server.request_shutdown = [&](const ShutdownRequest& r) { requests.push_back(r); };
+  // No reply: the server goes away, or answers later when it cannot.
+  for (std::vector<std::string_view> args : std::vector<std::vector<std::string_view>>{
+           {"SHUTDOWN", "NOSAVE"}, {"shutdown", "save", "now"}, {"SHUTDOWN"},
+           {"SHUTDOWN", "NOW", "FORCE"}}) {
+    CHECK(h.Run(args) == "");
+    CHECK(h.client.blocked);  // waits for the outcome
+    h.client.blocked = false;
+  }
+  REQUIRE(requests.size() == 4);
+  CHECK(requests[0].mode == ShutdownMode::kNoSave);
+  CHECK(requests[1].mode == ShutdownMode::kSave);
+  CHECK(requests[2].mode == ShutdownMode::kDefault);
+  CHECK(requests[3].mode == ShutdownMode::kDefault);
+  CHECK_FALSE(requests[2].force);
+  CHECK(requests[3].force);
+  for (const ShutdownRequest& r : requests) CHECK(r.client_id == h.client.id);
 
   CHECK(h.Run({"SHUTDOWN", "SAVE", "NOSAVE"}) == "-ERR syntax error\r\n");
   CHECK(h.Run({"SHUTDOWN", "ABORT", "NOW"}) == "-ERR syntax error\r\n");
   CHECK(h.Run({"SHUTDOWN", "LATER"}) == "-ERR syntax error\r\n");
   CHECK(h.Run({"SHUTDOWN", "ABORT"}) == "-ERR No shutdown in progress.\r\n");
   CHECK(requests.size() == 4);
+  CHECK_FALSE(h.client.blocked);
 }
 
 }  // namespace
