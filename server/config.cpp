@@ -17,6 +17,7 @@
 #include "server/cgroup_memory.h"
 #include "server/keyspace_events.h"
 #include "server/latency_histogram.h"
+#include "server/open_files_limit.h"
 
 namespace kvd {
 namespace {
@@ -113,6 +114,9 @@ struct Config::Param {
   // directive in the config file adds to the previous one (save).
   std::function<std::string(ConfigValues& v, Values values, bool append)> set;
   std::function<std::string(const ConfigValues& v)> get;
+  // CONFIG SET only, once every value parsed: makes the new value real outside the config
+  // (as Redis's apply functions); returns "" or why it cannot, and then nothing changes.
+  std::function<std::string(const ConfigValues& next)> apply;
 };
 
 namespace {
@@ -358,6 +362,14 @@ std::vector<Param> AllParams() {
   p.push_back(StringParam("pidfile", false, &ConfigValues::pidfile));
   p.push_back(IntParam("databases", false, &ConfigValues::databases, 1, INT_MAX));
   p.push_back(IntParam("maxclients", true, &ConfigValues::maxclients, 1, INT_MAX));
+  // As Redis's updateMaxclients: the open-files limit must follow (main() does it at start).
+  p.back()->apply = [](const ConfigValues& next) -> std::string {
+    const int served = AdjustOpenFilesLimit(next.maxclients);
+    if (served >= next.maxclients) return "";
+    return "The operating system is not able to handle the specified number of clients, try "
+           "with " +
+           std::to_string(served);
+  };
   p.push_back(IntParam("timeout", true, &ConfigValues::timeout, 0, INT_MAX));
   // Redis accepts any non-negative hz and clamps it to 1..500.
   p.push_back(IntParam("hz", true, &ConfigValues::hz, 0, INT_MAX, 1, 500));
@@ -605,6 +617,13 @@ std::string Config::Set(Values pairs) {
     if (std::string reason = chosen[i]->set(next, words, false); !reason.empty()) {
       return "ERR CONFIG SET failed (possibly related to argument '" +
              std::string(chosen[i]->name) + "') - " + reason;
+    }
+  }
+  for (Param* p : chosen) {
+    if (!p->apply) continue;
+    if (std::string reason = p->apply(next); !reason.empty()) {
+      return "ERR CONFIG SET failed (possibly related to argument '" + std::string(p->name) +
+             "') - " + reason;
     }
   }
   values_ = std::move(next);

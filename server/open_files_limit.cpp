@@ -22,20 +22,32 @@ int AdjustOpenFilesLimit(int maxclients) {
   const rlim_t old = limit.rlim_cur;
   if (old >= wanted) return maxclients;
 
-  // Down from what is wanted in steps of 16 until the system agrees.
-  rlim_t best = wanted;
   int error = 0;
-  while (best > old) {
+  auto try_limit = [&](rlim_t n) {
     struct rlimit attempt = limit;
-    attempt.rlim_cur = best;
-    attempt.rlim_max = std::max(limit.rlim_max, best);
-    if (setrlimit(RLIMIT_NOFILE, &attempt) == 0) break;
+    attempt.rlim_cur = n;
+    attempt.rlim_max = std::max(limit.rlim_max, n);
+    if (setrlimit(RLIMIT_NOFILE, &attempt) == 0) return true;
     attempt.rlim_max = limit.rlim_max;  // without privileges: within the hard limit only
-    if (best <= limit.rlim_max && setrlimit(RLIMIT_NOFILE, &attempt) == 0) break;
+    if (n <= limit.rlim_max && setrlimit(RLIMIT_NOFILE, &attempt) == 0) return true;
     error = errno;
-    best = best < 16 ? old : best - 16;
+    return false;
+  };
+  // What is wanted, else the most the system agrees to: a bisection (Redis steps down by 16,
+  // which takes minutes from a maxclients of a billion), ending with the limit set to it.
+  rlim_t best = wanted;
+  if (!try_limit(wanted)) {
+    rlim_t refused = wanted;
+    best = old;
+    while (refused - best > 1) {
+      const rlim_t mid = best + (refused - best) / 2;
+      if (try_limit(mid)) {
+        best = mid;
+      } else {
+        refused = mid;
+      }
+    }
   }
-  best = std::max(best, old);
   if (best >= wanted) {
     spdlog::info("Increased maximum number of open files to {} (it was originally set to {}).",
                  static_cast<unsigned long long>(wanted), static_cast<unsigned long long>(old));

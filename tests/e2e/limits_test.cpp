@@ -5,6 +5,7 @@
 // connections: many_connections_test.cpp.)
 #include <doctest/doctest.h>
 
+#include <fstream>
 #include <string>
 
 #include "e2e/harness.h"
@@ -71,6 +72,33 @@ TEST_CASE("client-output-buffer-limit normal: the soft limit closes a client kep
                  "scheduled to be closed ASAP for overcoming of output buffer "
                  "limits."));
   CHECK(observer.Call({"PING"}) == "+PONG\r\n");
+}
+
+// The server's soft open-files limit, from /proc/<pid>/limits.
+long OpenFilesLimit(pid_t pid) {
+  std::ifstream in("/proc/" + std::to_string(pid) + "/limits");
+  std::string line;
+  while (std::getline(in, line)) {
+    if (line.rfind("Max open files", 0) == 0) return std::stol(line.substr(26));
+  }
+  return -1;
+}
+
+TEST_CASE("CONFIG SET maxclients raises the open-files limit, or is refused as in Redis") {
+  if (!TestingKvd()) return;
+  ServerProcess server({"--maxclients", "100"});
+  RawClient c(server.port());
+  CHECK(c.Call({"CONFIG", "SET", "maxclients", "5000"}) == kOk);
+  CHECK(OpenFilesLimit(server.pid()) >= 5000 + 32);
+  CHECK(c.Exec({"CONFIG", "GET", "maxclients"}).elements.at(1).str == "5000");
+  // More than any system allows (and answered at once, however far off it is).
+  const std::string refused = c.Call({"CONFIG", "SET", "maxclients", "2000000000"});
+  CHECK(refused.rfind("-ERR CONFIG SET failed (possibly related to argument 'maxclients') - "
+                      "The operating system is not able to handle the specified number of "
+                      "clients, try with ",
+                      0) == 0);
+  CHECK(c.Exec({"CONFIG", "GET", "maxclients"}).elements.at(1).str == "5000");
+  CHECK(c.Call({"PING"}) == "+PONG\r\n");
 }
 
 TEST_CASE("INFO clients reports maxclients and the biggest recent buffers") {
