@@ -107,8 +107,8 @@ struct Config::Param {
   std::string_view name;
   bool runtime = true;  // CONFIG SET may change it
   bool multi = false;   // takes several words (bind, save)
-  // Redis's PROTECTED_CONFIG (dir, dbfilename): CONFIG SET refuses it, since Redis's
-  // enable-protected-configs defaults to no.
+  // Redis's PROTECTED_CONFIG (dir, dbfilename): CONFIG SET refuses it unless
+  // enable-protected-configs allows it (it defaults to no).
   bool is_protected = false;
   // Stores `values` into `v`; returns "" or Redis's reason text. `append`: a repeated
   // directive in the config file adds to the previous one (save).
@@ -180,9 +180,9 @@ Param StringParam(std::string_view name, bool runtime, std::string ConfigValues:
 }
 
 Param EnumParam(std::string_view name, std::string ConfigValues::*field,
-                std::vector<std::string_view> choices) {
+                std::vector<std::string_view> choices, bool runtime = true) {
   return MakeParam(
-      name, true, false,
+      name, runtime, false,
       [=](ConfigValues& v, Values in, bool) -> std::string {
         for (std::string_view c : choices) {
           if (EqualsIgnoreCase(c, in[0])) {
@@ -386,6 +386,8 @@ std::vector<Param> AllParams() {
       },
       nullptr));
   p.push_back(BoolParam("protected-mode", true, &ConfigValues::protected_mode));
+  p.push_back(EnumParam("enable-protected-configs", &ConfigValues::enable_protected_configs,
+                        {"no", "yes", "local"}, /*runtime=*/false));
   p.push_back(IntParam("shutdown-timeout", true, &ConfigValues::shutdown_timeout, 0, INT_MAX));
   p.push_back(MemoryParam("proto-max-bulk-len", true, &ConfigValues::proto_max_bulk_len,
                           1024 * 1024));
@@ -579,7 +581,8 @@ std::vector<std::pair<std::string, std::string>> Config::Get(Values patterns) co
   return out;
 }
 
-std::string Config::Set(Values pairs) {
+std::string Config::Set(Values pairs, bool local_client) {
+  const std::string_view protected_allowed = values_.enable_protected_configs;
   if (pairs.empty() || pairs.size() % 2 != 0) return "ERR syntax error";
   // As Redis's configSetCommand: unknown names first, then immutable or repeated ones, then
   // the values; nothing changes unless every pair is valid.
@@ -594,7 +597,10 @@ std::string Config::Set(Values pairs) {
     Param* p = FindParam(pairs[i]);
     std::string reason;
     if (!p->runtime) reason = "can't set immutable config";
-    else if (p->is_protected) reason = "can't set protected config";
+    else if (p->is_protected && protected_allowed != "yes" &&
+             !(protected_allowed == "local" && local_client)) {
+      reason = "can't set protected config";
+    }
     for (Param* q : chosen) {
       if (q == p && reason.empty()) reason = "duplicate parameter";
     }

@@ -51,6 +51,9 @@ struct ConfigValues {
   std::vector<std::vector<std::string>> users;
   // With no password on the default user, refuse clients from non-loopback addresses.
   bool protected_mode = true;
+  // Who may CONFIG SET dir and dbfilename: "no" (nobody), "yes", or "local" (loopback
+  // clients only), as Redis's enable-protected-configs.
+  std::string enable_protected_configs = "no";
   // Seconds SIGTERM/SHUTDOWN may take before the save and exit go ahead regardless.
   int shutdown_timeout = 10;
   int64_t proto_max_bulk_len = 512LL * 1024 * 1024;
@@ -138,7 +141,8 @@ class Config {
       std::span<const std::string_view> patterns) const;
   // CONFIG SET name value [name value ...], atomically (all or none). Returns "" or Redis's
   // error text, e.g. "ERR Unknown option or number of arguments for CONFIG SET - 'foo'".
-  std::string Set(std::span<const std::string_view> name_value_pairs);
+  // `local_client`: the client is on the loopback interface (enable-protected-configs local).
+  std::string Set(std::span<const std::string_view> name_value_pairs, bool local_client = false);
 
   const ConfigValues& values() const { return values_; }
   const std::string& config_file() const { return config_file_; }

@@ -2,6 +2,7 @@
 
 #include "server/acl/acl.h"
 #include "server/acl/acl_user.h"
+#include "server/client_state.h"
 #include "server/server_state.h"
 
 namespace kvd {
@@ -9,6 +10,15 @@ namespace kvd {
 bool IsLoopbackAddress(std::string_view ip) {
   if (ip.starts_with("::ffff:")) ip.remove_prefix(7);
   return ip.starts_with("127.") || ip == "::1";
+}
+
+bool IsLocalClient(const ClientState& client) {
+  std::string_view ip = client.addr;
+  const size_t colon = ip.rfind(':');
+  if (colon == std::string_view::npos) return false;
+  ip = ip.substr(0, colon);
+  if (ip.size() >= 2 && ip.front() == '[' && ip.back() == ']') ip = ip.substr(1, ip.size() - 2);
+  return IsLoopbackAddress(ip);
 }
 
 bool ProtectedModeRefuses(const ServerState& server, std::string_view ip) {

@@ -7,6 +7,7 @@
 namespace kvd {
 
 class ServerState;
+struct ClientState;
 
 // Redis's error for a refused client.
 inline constexpr std::string_view kProtectedModeDenied =
@@ -27,6 +28,9 @@ inline constexpr std::string_view kProtectedModeDenied =
 // True for 127.0.0.0/8, ::1 and IPv4-mapped loopback ("::ffff:127.0.0.1"), given as the
 // address text of a client ("127.0.0.1", "::1", without port).
 bool IsLoopbackAddress(std::string_view ip);
+
+// Redis's islocalClient: the client's address ("127.0.0.1:5000", "[::1]:5000") is loopback.
+bool IsLocalClient(const ClientState& client);
 
 // Whether a client from `ip` is refused now. Store strand.
 bool ProtectedModeRefuses(const ServerState& server, std::string_view ip);

@@ -17,6 +17,7 @@
 #include "server/commands/subcommand_help.h"
 #include "server/config.h"
 #include "server/errors.h"
+#include "server/protected_mode.h"
 #include "server/server_state.h"
 
 namespace kvd {
@@ -91,7 +92,7 @@ void CmdConfigGet(CommandContext& ctx) {
 void CmdConfigSet(CommandContext& ctx) {
   // name value pairs only: an odd count is a syntax error, as in Redis.
   if (ctx.args.size() % 2 != 0) return ctx.Error(kSyntaxErr);
-  std::string err = ctx.server.config.Set(ctx.args.subspan(2));
+  std::string err = ctx.server.config.Set(ctx.args.subspan(2), IsLocalClient(ctx.client));
   if (!err.empty()) return ctx.Error(err);
   ctx.reply.Ok();
 }

@@ -279,6 +279,23 @@ TEST_CASE("SHUTDOWN NOSAVE ends the process with exit code 0") {
   CHECK(r.code == 0);
 }
 
+TEST_CASE("enable-protected-configs local lets a loopback client move the save directory") {
+  TempDir elsewhere;
+  {
+    ServerProcess server;
+    RawClient c(server.port());
+    CHECK(c.Call({"CONFIG", "SET", "dir", elsewhere.path()}) ==
+          Err("ERR CONFIG SET failed (possibly related to argument 'dir') - can't set "
+              "protected config"));
+  }
+  ServerProcess server({"--enable-protected-configs", "local"});
+  RawClient c(server.port());
+  CHECK(c.Call({"CONFIG", "SET", "dir", elsewhere.path()}) == kOk);
+  CHECK(c.Call({"SET", "k", "v"}) == kOk);
+  CHECK(c.Call({"SAVE"}) == kOk);
+  CHECK(std::filesystem::exists(elsewhere.path() + "/dump.rdb"));
+}
+
 TEST_CASE("SHUTDOWN whose save fails answers an error and serves on; FORCE exits anyway") {
   // A save directory that is gone by the time of the shutdown: the final save fails.
   TempDir data;

@@ -12,6 +12,7 @@
 
 #include "server/config.h"
 #include "unit/commands/harness.h"
+#include "unit/commands/temp_dir.h"
 
 namespace kvd::testing {
 namespace {
@@ -78,6 +79,7 @@ TEST_CASE("every parameter has its redis.conf name and a default") {
       {"maxmemory-eviction-tenacity", "10"}, {"lazyfree-lazy-eviction", "no"},
       {"busy-reply-threshold", "5000"}, {"lua-time-limit", "5000"},
       {"aclfile", ""}, {"acllog-max-len", "128"}, {"protected-mode", "yes"},
+      {"enable-protected-configs", "no"},
       {"shutdown-timeout", "10"}, {"tls-port", "0"}, {"tls-cert-file", ""},
       {"tls-key-file", ""}, {"tls-key-file-pass", ""}, {"tls-ca-cert-file", ""},
       {"tls-ca-cert-dir", ""}, {"tls-auth-clients", "yes"}, {"tls-protocols", ""},
@@ -93,6 +95,37 @@ TEST_CASE("every parameter has its redis.conf name and a default") {
   // dir reads as an absolute path, as Redis's CONFIG GET dir does.
   REQUIRE(got.count("dir") == 1);
   CHECK(got["dir"].front() == '/');
+}
+
+TEST_CASE("enable-protected-configs lets CONFIG SET change dir: never, always or locally") {
+  TempDir dir;
+  Args set_dir = {"dir", dir.path()};
+  const std::string refused =
+      "ERR CONFIG SET failed (possibly related to argument 'dir') - can't set protected config";
+  {
+    Config c;  // no, the default
+    CHECK(c.Set(set_dir, /*local_client=*/true) == refused);
+  }
+  {
+    Config c;
+    Args local = {"local"};
+    REQUIRE(c.ApplyStartup("enable-protected-configs", local) == "");
+    CHECK(c.Set(set_dir, /*local_client=*/false) == refused);
+    CHECK(c.Set(set_dir, /*local_client=*/true) == "");
+  }
+  {
+    Config c;
+    Args yes = {"yes"};
+    REQUIRE(c.ApplyStartup("enable-protected-configs", yes) == "");
+    CHECK(c.Set(set_dir, /*local_client=*/false) == "");
+    Args bogus = {"sometimes"};
+    CHECK(c.ApplyStartup("enable-protected-configs", bogus) != "");
+  }
+  Config c;
+  Args change = {"enable-protected-configs", "yes"};
+  CHECK(c.Set(change) ==
+        "ERR CONFIG SET failed (possibly related to argument 'enable-protected-configs') - "
+        "can't set immutable config");
 }
 
 TEST_CASE("the config file: comments, blank lines, quotes, units, repeated save lines") {
