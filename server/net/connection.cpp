@@ -34,10 +34,7 @@ thread_local const Connection* Connection::InlineBatchScope::current = nullptr;
 Connection::Connection(asio::ip::tcp::socket socket, NetContext& net,
                        std::shared_ptr<asio::ssl::context> tls)
     : stream_(std::move(socket), std::move(tls)),
-      handshake_timer_(stream_.socket().get_executor()),
-      net_(net),
-      block_timer_(net.io),
-      soft_limit_timer_(net.io) {}
+      net_(net) {}
 
 Connection::~Connection() = default;
 
@@ -63,8 +60,8 @@ void Connection::Handshake() {
   if (int idle = net_.server.config.values().timeout; idle > 0) {
     limit = std::min(limit, std::chrono::seconds(idle));
   }
-  handshake_timer_.expires_after(limit);
-  handshake_timer_.async_wait([self = shared_from_this()](std::error_code ec) {
+  handshake_timer_ = std::make_unique<asio::steady_timer>(stream_.socket().get_executor(), limit);
+  handshake_timer_->async_wait([self = shared_from_this()](std::error_code ec) {
     // Closing the socket ends the handshake with an error, handled below.
     if (ec || self->handshake_done_) return;
     spdlog::debug("TLS handshake timed out: addr={}", self->client_.addr);
@@ -72,7 +69,7 @@ void Connection::Handshake() {
   });
   stream_.AsyncHandshake([self = shared_from_this()](std::error_code ec) {
     self->handshake_done_ = true;
-    self->handshake_timer_.cancel();
+    self->handshake_timer_->cancel();
     if (ec) {
       spdlog::debug("Error accepting a client connection: {} (addr={} laddr={})", ec.message(),
                     self->client_.addr, self->client_.laddr);
@@ -431,8 +428,8 @@ void Connection::Close() {
   stream_.socket().shutdown(asio::ip::tcp::socket::shutdown_both, ec);
   stream_.socket().close(ec);
   asio::post(net_.store_strand, [self = shared_from_this()] {
-    self->block_timer_.cancel();
-    self->soft_limit_timer_.cancel();
+    if (self->block_timer_) self->block_timer_->cancel();
+    if (self->soft_limit_timer_) self->soft_limit_timer_->cancel();
     self->net_.server.RemoveClient(self->client_);
     spdlog::debug("Client closed connection id={} addr={}", self->client_.id, self->client_.addr);
   });
@@ -538,8 +535,9 @@ void Connection::ArmBlockTimer() {
   const BlockedClients::Waiter* waiter = net_.server.blocked.Find(client_);
   if (waiter == nullptr || waiter->deadline_ms == 0) return;
   const int64_t wait_ms = std::max<int64_t>(waiter->deadline_ms - net_.server.clock.NowMs(), 0);
-  block_timer_.expires_after(std::chrono::milliseconds(wait_ms));  // cancels an earlier wait
-  block_timer_.async_wait(
+  if (!block_timer_) block_timer_ = std::make_unique<asio::steady_timer>(net_.io);
+  block_timer_->expires_after(std::chrono::milliseconds(wait_ms));  // cancels an earlier wait
+  block_timer_->async_wait(
       asio::bind_executor(net_.store_strand, [self = shared_from_this()](std::error_code ec) {
         if (ec) return;  // re-armed, or the connection closed
         ExpireBlockedClients(self->net_.server);
@@ -553,8 +551,10 @@ void Connection::ArmSoftLimitTimer(const OutputBufferLimit& limit, int64_t now_m
   soft_limit_timer_armed_ = true;
   // The first second past soft-seconds at which OutputLimitReached can say yes.
   const int64_t due_ms = (soft_limit_since_ + limit.soft_seconds + 1) * 1000;
-  soft_limit_timer_.expires_after(std::chrono::milliseconds(std::max<int64_t>(due_ms - now_ms, 1)));
-  soft_limit_timer_.async_wait(
+  if (!soft_limit_timer_) soft_limit_timer_ = std::make_unique<asio::steady_timer>(net_.io);
+  soft_limit_timer_->expires_after(
+      std::chrono::milliseconds(std::max<int64_t>(due_ms - now_ms, 1)));
+  soft_limit_timer_->async_wait(
       asio::bind_executor(net_.store_strand, [self = shared_from_this()](std::error_code ec) {
         self->soft_limit_timer_armed_ = false;
         if (ec || self->output_limit_hit_) return;  // closed (cancelled) or already cut

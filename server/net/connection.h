@@ -105,7 +105,8 @@ class Connection : public std::enable_shared_from_this<Connection> {
   void CloseForQueryBufferLimit();
 
   ClientStream stream_;
-  asio::steady_timer handshake_timer_;  // connection strand
+  // Timers are made on first use: most connections never need one, and each is ~120 bytes.
+  std::unique_ptr<asio::steady_timer> handshake_timer_;  // TLS; connection strand
   bool handshake_done_ = false;
   NetContext& net_;
   ClientState client_;
@@ -138,14 +139,14 @@ class Connection : public std::enable_shared_from_this<Connection> {
   bool closed_ = false;
   bool blocked_ = false;            // a blocking command waits: later commands wait too
   bool waiting_readable_ = false;   // an async_wait for input is in flight
-  asio::steady_timer block_timer_;  // used on the store strand only
+  std::unique_ptr<asio::steady_timer> block_timer_;  // used on the store strand only
 
   // Pub/sub (store strand, except push_queue_).
   bool in_batch_ = false;           // this client's batch runs now
   std::string own_pushes_;          // pushes from the running command, after its reply
   bool output_limit_hit_ = false;   // closing for its output buffer limit: drop the rest
   int64_t soft_limit_since_ = 0;    // Unix seconds the soft limit was first reached
-  asio::steady_timer soft_limit_timer_;
+  std::unique_ptr<asio::steady_timer> soft_limit_timer_;  // store strand
   bool soft_limit_timer_armed_ = false;
   std::mutex push_mutex_;
   std::string push_queue_;          // guarded by push_mutex_
