@@ -3,11 +3,11 @@
 // once, here, and the dispatcher takes the result (Dispatcher::Execute with its spec).
 //
 // Then the cache misses of the batch's key lookups are overlapped: the hash-table slot of
-// each command's first key is prefetched, then the record each slot
-// points at, and for a command that reads it (GET) the rest of a long string value, so that
-// the lookups and reply copies the commands make find them in cache instead of waiting on
-// memory one after the other. Only a hint: nothing changes, nothing is looked up twice
-// for correctness.
+// each command's first key is prefetched, then the record each slot points at, and for a
+// command that reads it (GET) the rest of a long string value, so that the lookups and reply
+// copies the commands make find them in cache instead of waiting on memory one after the
+// other. The prefetch is only a hint: nothing changes, and the commands find their keys
+// without it.
 #include <cstddef>
 #include <span>
 #include <string_view>

@@ -51,6 +51,18 @@ uint32_t ShortNameHash(uint64_t key) {
 constexpr size_t kShortName = 8;
 bool IsShort(std::string_view name) { return !name.empty() && name.size() <= kShortName; }
 
+// What the index keeps of a name, as sent or as registered: a short one folded into a word
+// (compared whole), a longer one only hashed (compared byte by byte).
+struct NameKey {
+  uint64_t word = 0;
+  uint32_t hash = 0;
+};
+NameKey KeyOf(std::string_view name) {
+  if (!IsShort(name)) return {0, FoldedHash(name)};
+  const uint64_t word = FoldWord(PackShortName(name));
+  return {word, ShortNameHash(word)};
+}
+
 // A lower-case table name against a name as sent, ignoring the latter's case.
 bool EqualsSent(std::string_view lower, std::string_view sent) {
   if (lower.size() != sent.size()) return false;
@@ -76,15 +88,9 @@ void CommandTable::Freeze() {
   index_.assign(size, Slot{});
   for (size_t i = 0; i < specs_.size(); ++i) {
     const std::string_view name = specs_[i].name;
-    Slot slot;
-    if (IsShort(name)) {
-      slot.key = FoldWord(PackShortName(name));
-      slot.hash = ShortNameHash(slot.key);
-    } else {
-      slot.hash = FoldedHash(name);
-    }
-    slot.length = static_cast<uint32_t>(name.size());
-    slot.spec = static_cast<uint32_t>(i);
+    const NameKey key = KeyOf(name);
+    const Slot slot{key.word, key.hash, static_cast<uint32_t>(name.size()),
+                    static_cast<uint32_t>(i)};
     size_t at = slot.hash & (size - 1);
     while (index_[at].spec != kEmptySlot) at = (at + 1) & (size - 1);
     index_[at] = slot;
@@ -100,20 +106,16 @@ const CommandSpec* CommandTable::Find(std::string_view name) const {
     return nullptr;
   }
   const size_t mask = index_.size() - 1;
-  if (IsShort(name)) {
-    const uint64_t key = FoldWord(PackShortName(name));
-    for (size_t at = ShortNameHash(key) & mask;; at = (at + 1) & mask) {
-      const Slot& slot = index_[at];
-      if (slot.spec == kEmptySlot) return nullptr;
-      // The length tells "get" from "get\0", which pack alike.
-      if (slot.key == key && slot.length == name.size()) return &specs_[slot.spec];
-    }
-  }
-  const uint32_t hash = FoldedHash(name);
-  for (size_t at = hash & mask;; at = (at + 1) & mask) {
+  const NameKey key = KeyOf(name);
+  const bool short_name = IsShort(name);
+  for (size_t at = key.hash & mask;; at = (at + 1) & mask) {
     const Slot& slot = index_[at];
     if (slot.spec == kEmptySlot) return nullptr;
-    if (slot.hash == hash && EqualsSent(specs_[slot.spec].name, name)) return &specs_[slot.spec];
+    if (slot.hash != key.hash || slot.length != name.size()) continue;
+    // A short name's word is the name ("get" and "get\0" pack alike: the length tells).
+    if (short_name ? slot.key == key.word : EqualsSent(specs_[slot.spec].name, name)) {
+      return &specs_[slot.spec];
+    }
   }
 }
 
