@@ -6,7 +6,9 @@ kvd and redis-server (kvd, redis, kvd, redis, ...). Both servers run without per
 (save "", appendonly no), pinned to one core, with redis-benchmark pinned to the other
 (taskset). Every figure is the median of its rounds,
 printed with the ratio kvd/redis and how far apart the rounds were (spread = (max - min) /
-median). The results go to a directory as results.md (the tables), results.json (every
+median). The throughput rounds also run a do-nothing server (scripts/bench_ceiling_server.cpp,
+compiled into build/bench-tools): what redis-benchmark reaches against it is the ceiling any
+server could reach on this machine, and kvd/ceiling says how close kvd comes. The results go to a directory as results.md (the tables), results.json (every
 round, the medians, the targets), throughput.csv (every run) and throughput.png (the chart,
 drawn with gnuplot).
 
@@ -65,7 +67,7 @@ def ensure_kvd(path, rebuild):
     """The kvd binary to measure: path when given, else build/release/kvd when it exists,
     else (or with rebuild) a Release build in build/bench."""
     if path:
-        return path
+        return os.path.abspath(path)  # the servers run in their own directories
     release = os.path.join(ROOT, "build", "release", "kvd")
     if os.path.exists(release) and not rebuild:
         return release
@@ -76,6 +78,17 @@ def ensure_kvd(path, rebuild):
     subprocess.run(["cmake", "--build", build, "--target", "kvd", f"-j{os.cpu_count()}"],
                    check=True)
     return os.path.join(build, "kvd")
+
+
+def ensure_ceiling_server():
+    """The do-nothing server the throughput rounds measure as the ceiling, compiled from
+    scripts/bench_ceiling_server.cpp when its binary is missing or older than the source."""
+    src = os.path.join(HERE, "bench_ceiling_server.cpp")
+    binary = os.path.join(ROOT, "build", "bench-tools", "bench_ceiling_server")
+    if not os.path.exists(binary) or os.path.getmtime(binary) < os.path.getmtime(src):
+        os.makedirs(os.path.dirname(binary), exist_ok=True)
+        subprocess.run(["c++", "-O2", "-std=c++20", "-o", binary, src], check=True)
+    return binary
 
 
 def log(msg):
@@ -90,8 +103,12 @@ def run_throughput(a, binaries):
         try:
             for name, binary in binaries.items():
                 dirs.append(tempfile.mkdtemp(prefix="kvd-bench-tp-"))
-                servers[name] = Server(binary, dirs[-1], cpu=SERVER_CPU)
-                bench_throughput.preload(servers[name], a.keyspace, size)
+                # The ceiling server holds no data: its GET replies carry a made-up value of
+                # the size measured.
+                extra = ("--value-size", str(size)) if name == "ceiling" else ()
+                servers[name] = Server(binary, dirs[-1], cpu=SERVER_CPU, extra=extra)
+                if name != "ceiling":
+                    bench_throughput.preload(servers[name], a.keyspace, size)
             for rnd in range(a.rounds):
                 for pipeline in a.pipelines:
                     for test in bench_throughput.ALL_TESTS:
@@ -104,7 +121,7 @@ def run_throughput(a, binaries):
                             rows.append({"test": test, "size": size, "pipeline": pipeline,
                                          "server": name, "round": rnd + 1, **r})
                             log(f"  [{size} B, pipeline {pipeline}, round {rnd + 1}/"
-                                f"{a.rounds}] {test:12} {name:5} {r['rps']:>10.0f} req/s  "
+                                f"{a.rounds}] {test:12} {name:7} {r['rps']:>10.0f} req/s  "
                                 f"p50 {r['p50_ms']:.3f} ms  p99 {r['p99_ms']:.3f} ms")
         finally:
             for s in servers.values():
@@ -208,6 +225,8 @@ def parse_args(argv):
     p.add_argument("--kvd", help="kvd binary (default build/release/kvd, built when missing)")
     p.add_argument("--build", action="store_true", help="(re)build kvd in build/bench")
     p.add_argument("--redis", default="/usr/bin/redis-server")
+    p.add_argument("--no-ceiling", dest="ceiling", action="store_false",
+                   help="leave the do-nothing ceiling server out of the throughput rounds")
     p.add_argument("--from-json", metavar="RESULTS_JSON",
                    help="measure nothing: redo the tables and chart of an earlier run")
     p.add_argument("--update-readme", action="store_true",
@@ -248,6 +267,9 @@ def main(argv):
         return report_again(a.from_json, a.out, a.update_readme)
     ensure_packages()
     binaries = {"kvd": ensure_kvd(a.kvd, a.build), "redis": a.redis}
+    throughput_binaries = dict(binaries)
+    if a.ceiling and "throughput" in a.phases:
+        throughput_binaries["ceiling"] = ensure_ceiling_server()
     nofile = bench_connections.raise_nofile_limit()  # inherited by the servers
     results = {"machine": bench_report.machine_info(binaries["kvd"], a.redis),
                "config": {"rounds": a.rounds, "rounds_other": a.rounds_other,
@@ -256,12 +278,13 @@ def main(argv):
                           "memory_keys": a.memory_keys, "persistence_keys": a.persistence_keys,
                           "connections": a.connections, "server_cpu": SERVER_CPU,
                           "client_cpu": CLIENT_CPU, "nofile_limit": nofile,
-                          "quick": a.quick, "binaries": recorded_paths(binaries)}}
+                          "quick": a.quick,
+                          "binaries": recorded_paths(throughput_binaries)}}
     log(f"bench: {results['machine']['cpu']}, {results['machine']['cores']} cores, load "
         f"average {results['machine']['load_average_at_start']:.2f}; results in {a.out}")
     carry_over(results, a)
     phases = {
-        "throughput": (lambda: run_throughput(a, binaries),
+        "throughput": (lambda: run_throughput(a, throughput_binaries),
                        {"rounds": a.rounds, "requests_pipeline_1": a.requests}),
         "memory": (lambda: run_memory(a, binaries), {"rounds": a.rounds_other,
                                                      "keys": a.memory_keys}),

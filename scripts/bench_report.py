@@ -141,20 +141,27 @@ def _kops(v):
 
 
 def throughput_table(tp):
+    """One row per test; the ceiling columns when the rounds ran the do-nothing server."""
+    ceiling = any("ceiling" in v for v in tp.values())
     lines = ["| test | value | pipeline | kvd req/s | redis req/s | kvd/redis "
-             "| p50 ms kvd / redis | p99 ms kvd / redis | spread kvd / redis |",
-             "|---|---|---|---|---|---|---|---|---|"]
+             + ("| ceiling req/s | kvd/ceiling " if ceiling else "")
+             + "| p50 ms kvd / redis | p99 ms kvd / redis | spread kvd / redis |",
+             "|---|---|---|---|---|---|" + ("---|---|" if ceiling else "") + "---|---|---|"]
     order = {t: i for i, t in enumerate(ALL_TESTS)}
     for key in sorted(tp, key=lambda k: (k[2], k[1], order.get(k[0], 99))):
         test, size, pipeline = key
         k, r = tp[key].get("kvd"), tp[key].get("redis")
         if not k or not r:
             continue
+        c = tp[key].get("ceiling")
+        c_rps = c["rps"]["median"] if c else None
         lines.append(
             f"| {test} | {size} B | {pipeline} | {_kops(k['rps']['median'])} "
             f"| {_kops(r['rps']['median'])} "
             f"| **{_fmt(ratio(k['rps']['median'], r['rps']['median']), '.2f')}** "
-            f"| {_fmt(k['p50_ms']['median'], '.3f')} / {_fmt(r['p50_ms']['median'], '.3f')} "
+            + (f"| {_kops(c_rps)} | {_fmt(ratio(k['rps']['median'], c_rps), '.2f')} "
+               if ceiling else "")
+            + f"| {_fmt(k['p50_ms']['median'], '.3f')} / {_fmt(r['p50_ms']['median'], '.3f')} "
             f"| {_fmt(k['p99_ms']['median'], '.3f')} / {_fmt(r['p99_ms']['median'], '.3f')} "
             f"| {_pct(k['rps']['spread'])} / {_pct(r['rps']['spread'])} |")
     return lines
@@ -210,6 +217,16 @@ def _when(results, phase):
     return text
 
 
+CEILING_NOTE = (
+    " Ceiling: the same runs against a server that does nothing but frame each request and "
+    "send a reply of the same size (scripts/bench_ceiling_server.cpp, Redis's event loop, no "
+    "data): the most any server reaches with this client on this machine.")
+
+
+def _has_ceiling(results):
+    return any("ceiling" in v for v in results.get("throughput_summary", {}).values())
+
+
 def markdown(results):
     m, cfg = results["machine"], results["config"]
     rounds = {p: phase_field(results, p, "rounds", "rounds" if p == "throughput" else
@@ -222,6 +239,7 @@ def markdown(results):
                 f"{cfg['keyspace']:,} keys, server on CPU {cfg['server_cpu']} and "
                 f"redis-benchmark on CPU {cfg['client_cpu']}; median of {rounds['throughput']} "
                 "interleaved rounds; spread = (max - min) / median of the rounds' req/s."
+                + (CEILING_NOTE if _has_ceiling(results) else "")
                 + _when(results, "throughput"), ""]
         out += throughput_table(results["throughput_summary"]) + [""]
     if "memory_summary" in results:
@@ -322,8 +340,12 @@ unset multiplot
 PANEL = """set title "{label}"
 plot '{dat}' index {index} using 2:xtic(1) title 'kvd' lc rgb '#2a7ab0', \\
      '' index {index} using 3 title 'redis-server' lc rgb '#c0504d', \\
-     '' index {index} using 0:($2 > $3 ? $2 : $3):(sprintf("%.2fx", $4)) \\
+{ceiling}     '' index {index} using 0:($2 > $3 ? $2 : $3):(sprintf("%.2fx", $4)) \\
         with labels offset 0,0.8 notitle
+"""
+
+
+CEILING_BARS = """     '' index {index} using 5 title 'do-nothing server (ceiling)' lc rgb '#b0b0b0', \\
 """
 
 
@@ -338,15 +360,17 @@ def chart(results, png):
     combos = sorted({(s, p) for _, s, p in tp}, key=lambda c: (c[1], c[0]))
     for index, (size, pipeline) in enumerate(combos):
         lines = [f"# {size} B values, pipeline {pipeline}: test, kvd and redis "
-                 "(thousand req/s), kvd/redis"]
+                 "(thousand req/s), kvd/redis, ceiling (thousand req/s, NaN: not run)"]
         for test in ALL_TESTS:
             s = tp.get((test, size, pipeline))
             if s and "kvd" in s and "redis" in s:
                 k, r = s["kvd"]["rps"]["median"], s["redis"]["rps"]["median"]
-                lines.append(f"\"{test}\" {k / 1000:.2f} {r / 1000:.2f} {k / r:.2f}")
+                c = s["ceiling"]["rps"]["median"] / 1000 if "ceiling" in s else float("nan")
+                lines.append(f"\"{test}\" {k / 1000:.2f} {r / 1000:.2f} {k / r:.2f} {c:.2f}")
         blocks.append("\n".join(lines))
         panels.append(PANEL.format(label=f"{size} B values, pipeline {pipeline}", dat=dat,
-                                   index=index))
+                                   index=index, ceiling=CEILING_BARS.format(index=index)
+                                   if _has_ceiling(results) else ""))
     os.makedirs(os.path.dirname(os.path.abspath(png)), exist_ok=True)
     with open(dat, "w") as f:
         f.write("\n\n\n".join(blocks) + "\n")

@@ -1,8 +1,10 @@
-"""`scripts/bench.py --selftest`: the benchmark's parsing and arithmetic on canned data, so the
-scripts do not rot between benchmark runs. Starts no server and times nothing; run by CTest
-(bench_selftest)."""
+"""`scripts/bench.py --selftest`: the benchmark's parsing and arithmetic on canned data, and the
+do-nothing ceiling server's replies, so the scripts do not rot between benchmark runs. Times
+nothing; run by CTest (bench_selftest)."""
 import json
 import os
+import socket
+import subprocess
 import tempfile
 
 import bench_report
@@ -67,14 +69,16 @@ def test_mix():
 
 
 def canned_results():
-    """Two rounds of SET at pipeline 16 (kvd 300k/320k, redis 200k/200k) plus memory and
-    persistence rounds."""
+    """Three rounds of SET at pipeline 16 (kvd 300k/320k/310k, redis 200k/200k/210k, the
+    do-nothing ceiling server 400k each) plus memory and persistence rounds."""
     rows = []
     for rnd, (k, r) in enumerate([(300e3, 200e3), (320e3, 200e3), (310e3, 210e3)], 1):
         rows.append({"test": "SET", "size": 16, "pipeline": 16, "server": "kvd", "round": rnd,
                      "rps": k, "p50_ms": 1.0, "p99_ms": 2.0})
         rows.append({"test": "SET", "size": 16, "pipeline": 16, "server": "redis",
                      "round": rnd, "rps": r, "p50_ms": 1.5, "p99_ms": 1.9})
+        rows.append({"test": "SET", "size": 16, "pipeline": 16, "server": "ceiling",
+                     "round": rnd, "rps": 400e3, "p50_ms": 0.5, "p99_ms": 0.9})
     results = {
         "machine": {"cpu": "Test CPU", "cores": 2, "kernel": "6.1", "date": "2026-01-01",
                     "load_average_at_start": 0.1, "commit": "abc123",
@@ -113,16 +117,21 @@ def test_report():
     load = targets["load at startup kvd/redis <= 1.0 (1M keys)"]
     expect(close(load[0], 2.0) and load[1] is False, f"load target {load}")
     md = bench_report.markdown(results)
-    expect("| SET | 16 B | 16 | 310.0k | 200.0k | **1.55** |" in md, md)
+    expect("| SET | 16 B | 16 | 310.0k | 200.0k | **1.55** | 400.0k | 0.78 |" in md, md)
+    expect("| kvd/ceiling |" in md and "Ceiling: the same runs" in md, md)
+    del results["throughput_summary"][("SET", 16, 16)]["ceiling"]
+    plain = bench_report.markdown(results)
+    expect("| SET | 16 B | 16 | 310.0k | 200.0k | **1.55** | 1.000 / 1.500 |" in plain, plain)
+    expect("ceiling" not in plain, "no ceiling columns for runs without the ceiling server")
     expect("| RSS per key (bytes) | 62.0 | 105.0 | 0.59 |" in md, md)
     with tempfile.TemporaryDirectory() as d:
         bench_report.write_files(results, d)
         with open(os.path.join(d, "results.json")) as f:
             saved = json.load(f)
-        expect(len(saved["throughput"]) == 6, "every run saved")
+        expect(len(saved["throughput"]) == 9, "every run saved")
         expect(any(t["met"] is False for t in saved["targets"]), "targets saved")
         with open(os.path.join(d, "throughput.csv")) as f:
-            expect(len(f.read().splitlines()) == 7, "CSV: header + 6 runs")
+            expect(len(f.read().splitlines()) == 10, "CSV: header + 9 runs")
         readme = os.path.join(d, "README.md")
         with open(readme, "w") as f:
             f.write(f"# x\nbefore\n{bench_report.README_BEGIN}\nold table\n"
@@ -141,8 +150,43 @@ def test_report():
                "chart shown once, table once")
 
 
+def test_ceiling_server():
+    """Compiles and starts the do-nothing server; pipelined requests, one split across two
+    writes, get one reply each, of the real commands' sizes."""
+    with tempfile.TemporaryDirectory() as d:
+        binary = os.path.join(d, "ceiling")
+        subprocess.run(["c++", "-O2", "-std=c++20", "-o", binary,
+                        os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                     "bench_ceiling_server.cpp")], check=True)
+        proc = subprocess.Popen([binary, "--port", "0", "--save", "", "--value-size", "4"],
+                                stdout=subprocess.PIPE, text=True)
+        try:
+            line = proc.stdout.readline()  # "listening on <port>" once it accepts
+            expect(line.startswith("listening on "), f"start: {line!r}")
+            conn = socket.create_connection(("127.0.0.1", int(line.split()[-1])), timeout=10)
+            with conn:
+                request = (b"*2\r\n$3\r\nget\r\n$1\r\nk\r\n*3\r\n$3\r\nSET\r\n$1\r\nk\r\n"
+                           b"$2\r\nvv\r\n*2\r\n$4\r\nINCR\r\n$1\r\nn\r\n*1\r\n$4\r\nPING\r\n")
+                conn.sendall(request[:25])
+                conn.sendall(request[25:])
+                want = b"$4\r\nxxxx\r\n+OK\r\n:1\r\n+PONG\r\n"
+                got = b""
+                while len(got) < len(want):
+                    chunk = conn.recv(4096)
+                    expect(chunk, f"connection closed after {got!r}")
+                    got += chunk
+                expect(got == want, f"replies {got!r}")
+                conn.sendall(b"*1\r\n$8\r\nSHUTDOWN\r\n")
+            expect(proc.wait(timeout=10) == 0, "SHUTDOWN ends it")
+        finally:
+            if proc.poll() is None:
+                proc.kill()
+                proc.wait()
+
+
 def main():
-    tests = [test_parse, test_summarize, test_ratio_and_targets, test_mix, test_report]
+    tests = [test_parse, test_summarize, test_ratio_and_targets, test_mix, test_report,
+             test_ceiling_server]
     failed = 0
     for t in tests:
         try:
