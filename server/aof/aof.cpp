@@ -231,8 +231,12 @@ void Aof::FlushBuffer() {
   buf_.clear();
 }
 
+bool Aof::SyncsEveryWrite() const {
+  return state_ != State::kOff && writer_.policy() == AofFsync::kAlways;
+}
+
 bool Aof::WhenDurable(std::function<void()> then) {
-  if (state_ == State::kOff || writer_.policy() != AofFsync::kAlways) return false;
+  if (!SyncsEveryWrite()) return false;
   FlushBuffer();
   return writer_.WhenDurable(std::move(then));
 }

@@ -92,6 +92,8 @@ class Aof {
   // After a batch of commands under appendfsync always: false when nothing logged is
   // waiting for the disk; otherwise `then` runs (on another thread) once it is on disk.
   bool WhenDurable(std::function<void()> then);
+  // Whether WhenDurable may hold replies at all (the log is on, under appendfsync always).
+  bool SyncsEveryWrite() const;
 
   // Redis's MISCONF text while the last write or fsync failed (writes are refused then);
   // "" otherwise.

@@ -342,7 +342,8 @@ void Connection::ExecuteBatch() {
     self->OnBatchDone();
   };
   // appendfsync always: the replies wait until what the log holds so far is on disk.
-  if (server.aof != nullptr &&
+  // (SyncsEveryWrite first: the callback allocates, and it is rarely needed.)
+  if (server.aof != nullptr && server.aof->SyncsEveryWrite() &&
       server.aof->WhenDurable([strand = stream_.socket().get_executor(), done] {
         asio::post(strand, done);
       })) {
@@ -395,25 +396,47 @@ bool Connection::FinishBatch() {
 }
 
 void Connection::MaybeWrite() {
-  client_.output_buffer_bytes = PendingOutput();
-  if (writing_ || closed_) return;
-  if (out_.empty()) {
-    if (closing_ && !executing_) Close();
+  while (!writing_ && !closed_) {
+    client_.output_buffer_bytes = PendingOutput();
+    if (out_.empty()) {
+      if (closing_ && !executing_) Close();
+      return;
+    }
+    wire_.swap(out_);
+    out_.clear();
+    if (!stream_.tls()) {
+      // Plain TCP: most replies fit the socket's send buffer, and sent here they need no
+      // completion handler. Asio's write would make the same first attempt, then post its
+      // completion through the strand: at pipeline 1, ~1,900 of kvd's ~6,800 instructions
+      // a request. What the socket does not take goes the asynchronous way.
+      std::error_code ec;
+      const size_t sent = stream_.WriteAvailable(asio::buffer(wire_), ec);
+      if (ec && ec != asio::error::would_block && ec != asio::error::try_again) return Close();
+      if (sent == wire_.size()) {
+        Sent();
+        continue;  // the next replies, or the close
+      }
+      wire_.erase(0, sent);
+    }
+    writing_ = true;
+    stream_.AsyncWrite(asio::buffer(wire_),
+                       [self = shared_from_this()](std::error_code ec, size_t) {
+                         self->OnWritten(ec);
+                       });
     return;
   }
-  wire_.swap(out_);
-  out_.clear();
-  writing_ = true;
-  stream_.AsyncWrite(asio::buffer(wire_), [self = shared_from_this()](std::error_code ec, size_t) {
-    self->OnWritten(ec);
-  });
+  client_.output_buffer_bytes = PendingOutput();
+}
+
+void Connection::Sent() {
+  wire_.clear();
+  if (wire_.capacity() > kOutputHighWater) std::string().swap(wire_);
 }
 
 void Connection::OnWritten(std::error_code ec) {
   writing_ = false;
   if (ec) return Close();
-  wire_.clear();
-  if (wire_.capacity() > kOutputHighWater) std::string().swap(wire_);
+  Sent();
   MaybeWrite();
   if (paused_ && !closed_ && PendingOutput() < kOutputHighWater) {
     paused_ = false;

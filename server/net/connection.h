@@ -81,6 +81,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
     static thread_local const Connection* current;
   };
   void MaybeWrite();
+  void Sent();  // wire_ went out whole
   void OnWritten(std::error_code ec);
   void Close();
   asio::mutable_buffer ReadSpace();  // room after the buffered input (ReadBuffer::Space)

@@ -51,14 +51,23 @@ class ClientStream {
   // Reads what is there without waiting (would_block when nothing is). Only while no
   // asynchronous read is in flight.
   size_t ReadAvailable(asio::mutable_buffer buffer, std::error_code& ec) {
-    if (!socket_.non_blocking()) {  // set once: each call is a system call
-      socket_.non_blocking(true, ec);
-      if (ec) return 0;
-    }
+    if (!NonBlocking(ec)) return 0;
     return tls_ ? tls_->read_some(buffer, ec) : socket_.read_some(buffer, ec);
   }
 
+  // Plain TCP only: sends what the socket takes now, without waiting (would_block when it
+  // takes nothing). Only while no asynchronous write is in flight.
+  size_t WriteAvailable(asio::const_buffer buffer, std::error_code& ec) {
+    if (!NonBlocking(ec)) return 0;
+    return socket_.write_some(buffer, ec);
+  }
+
  private:
+  bool NonBlocking(std::error_code& ec) {
+    if (!socket_.non_blocking()) socket_.non_blocking(true, ec);  // once: it is a system call
+    return !ec;
+  }
+
   std::shared_ptr<asio::ssl::context> context_;  // outlives the TLS state that uses it
   Socket socket_;
   // On the heap: its ~360 bytes would otherwise sit in every plain connection too.
