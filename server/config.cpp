@@ -388,6 +388,10 @@ std::vector<Param> AllParams() {
   p.push_back(BoolParam("protected-mode", true, &ConfigValues::protected_mode));
   p.push_back(EnumParam("enable-protected-configs", &ConfigValues::enable_protected_configs,
                         {"no", "yes", "local"}, /*runtime=*/false));
+  p.push_back(EnumParam("enable-debug-command", &ConfigValues::enable_debug_command,
+                        {"no", "yes", "local"}, /*runtime=*/false));
+  p.push_back(EnumParam("enable-module-command", &ConfigValues::enable_module_command,
+                        {"no", "yes", "local"}, /*runtime=*/false));
   p.push_back(IntParam("shutdown-timeout", true, &ConfigValues::shutdown_timeout, 0, INT_MAX));
   p.push_back(MemoryParam("proto-max-bulk-len", true, &ConfigValues::proto_max_bulk_len,
                           1024 * 1024));

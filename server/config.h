@@ -54,6 +54,11 @@ struct ConfigValues {
   // Who may CONFIG SET dir and dbfilename: "no" (nobody), "yes", or "local" (loopback
   // clients only), as Redis's enable-protected-configs.
   std::string enable_protected_configs = "no";
+  // Redis 7's gates on its DEBUG and MODULE commands (no|yes|local). kvd has neither
+  // command (they answer unknown command whatever these say); the directives are kept so
+  // that a Redis config file that sets them loads, and CONFIG GET reports them.
+  std::string enable_debug_command = "no";
+  std::string enable_module_command = "no";
   // Seconds SIGTERM/SHUTDOWN may take before the save and exit go ahead regardless.
   int shutdown_timeout = 10;
   int64_t proto_max_bulk_len = 512LL * 1024 * 1024;

@@ -81,6 +81,29 @@ TEST_CASE("a config file sets parameters; command-line flags override it") {
   CHECK(c.Call({"SELECT", "4"}) == Err("ERR DB index is out of range"));
 }
 
+TEST_CASE("Redis 7's enable-debug-command and enable-module-command load and change nothing") {
+  TempDir conf_dir;
+  const std::string conf = conf_dir.Write("redis7.conf",
+                                          "enable-debug-command local\n"
+                                          "enable-module-command yes\n");
+  ServerProcess server({conf});
+  RawClient c(server.port());
+  CHECK(c.Call({"CONFIG", "GET", "enable-*-command"}) ==
+        Arr({Bulk("enable-debug-command"), Bulk("local"), Bulk("enable-module-command"),
+             Bulk("yes")}));
+  // kvd has neither command, whatever the gates say.
+  CHECK(c.Call({"DEBUG", "SLEEP", "0"}) ==
+        Err("ERR unknown command 'DEBUG', with args beginning with: 'SLEEP' '0' "));
+  CHECK(c.Call({"CONFIG", "SET", "enable-debug-command", "yes"}) ==
+        Err("ERR CONFIG SET failed (possibly related to argument 'enable-debug-command') - "
+            "can't set immutable config"));
+
+  ExitResult r = RunServerToExit({"--port", "0", "--enable-debug-command", "always"});
+  INFO("output:\n", r.output);
+  CHECK(r.code != 0);
+  CHECK(Contains(r.output, "enable-debug-command"));
+}
+
 TEST_CASE("bad options stop startup with a message naming them") {
   // --port 0 too, so that a server that wrongly starts does not take the default port.
   ExitResult r = RunServerToExit({"--port", "0", "--hz", "abc"});
