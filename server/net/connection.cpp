@@ -175,6 +175,12 @@ asio::mutable_buffer Connection::ReadSpace() {
 void Connection::DoRead() {
   if (closed_ || closing_) return;
   if (input_.size() >= query_buffer_limit_) return CloseForQueryBufferLimit();
+  // The last read filled the buffer: more may be there already, and the replies so far
+  // wait to go out with those to come (FinishBatch).
+  if (input_.filled() && !stream_.tls()) return ReadNow();
+  // About to wait for the client: its replies go out first.
+  MaybeWrite();
+  if (closed_) return;
   if (stream_.tls()) {
     // TLS keeps its buffer: decrypted bytes may wait inside the TLS layer with nothing left
     // on the socket to wake a readiness wait.
@@ -184,8 +190,6 @@ void Connection::DoRead() {
     });
     return;
   }
-  // The last read filled the buffer: more may be there already.
-  if (input_.filled()) return ReadNow();
   // Waiting for readiness, then reading, costs the same system calls as Asio's read (which
   // tries the socket first, in vain right after a reply), and lets an idle connection wait
   // without a buffer.
@@ -386,7 +390,11 @@ bool Connection::FinishBatch() {
     out_.append(batch_out_);
   }
   batch_out_.clear();
-  MaybeWrite();
+  // Otherwise the replies wait until the connection waits for input (DoRead), so that a
+  // pipeline that arrives in several reads is answered with one write, as Redis answers
+  // a loop turn's reads: one write a batch made the client wake and read once per piece.
+  client_.output_buffer_bytes = PendingOutput();
+  if (out_.size() >= kFlushAt || closing_) MaybeWrite();
   if (closing_ || closed_) return false;
   if (PendingOutput() >= kOutputHighWater) {
     paused_ = true;  // OnWritten resumes once the output drains
@@ -514,6 +522,7 @@ void Connection::CheckOutputLimit(size_t pending) {
 }
 
 void Connection::WaitWhileBlocked() {
+  MaybeWrite();  // the replies before the blocking command
   if (waiting_readable_ || closed_) return;
   waiting_readable_ = true;
   // Over TLS too: the TCP socket's readiness says TLS records (or the close) arrived.

@@ -40,6 +40,9 @@ class Connection : public std::enable_shared_from_this<Connection> {
   // Commands handed to the store strand at once: bounds how long one client holds the store
   // and how much output one batch makes before backpressure is checked again.
   static constexpr size_t kMaxBatch = 1024;
+  // Replies of consecutive batches gather until the connection waits for input, or until
+  // this much is pending: then they are sent while reading goes on.
+  static constexpr size_t kFlushAt = 64 * 1024;
 
   // A client that has not completed the TLS handshake by then is dropped (sooner under a
   // smaller `timeout`), so that it cannot hold a descriptor forever.

@@ -106,6 +106,18 @@ TEST_CASE("a command pipelined after a blocking one runs only once it is served"
   CHECK(a.ReadReply().raw == "+PONG\r\n");
 }
 
+TEST_CASE("replies pipelined before a blocking command arrive while it waits") {
+  ServerProcess server;
+  RawClient a(server.port()), b(server.port());
+  // Replies gather until the connection waits: a blocked client's must go out then.
+  a.SendOnly(Command({"SET", "k", "v"}) + Command({"GET", "k"}) + Command({"BLPOP", "l", "0"}));
+  CHECK(a.ReadReply().raw == kOk);
+  CHECK(a.ReadReply().raw == Bulk("v"));
+  REQUIRE(WaitBlocked(b, 1));
+  CHECK(b.Call({"RPUSH", "l", "x"}) == Int(1));
+  CHECK(a.ReadReply().raw == Arr({Bulk("l"), Bulk("x")}));
+}
+
 TEST_CASE("a disconnect while blocked cleans up, and a later push is not lost") {
   ServerProcess server;
   RawClient observer(server.port());

@@ -181,5 +181,25 @@ TEST_CASE("AUTH without requirepass") {
   CHECK(c.Call({"PING"}) == "+PONG\r\n");
 }
 
+TEST_CASE("a pipeline bigger than the read buffer gets every reply, in order") {
+  // About 200 KB of input (several reads) and 100 KB of replies: they go out in pieces
+  // while reading goes on, and the rest once the input is done.
+  ServerProcess server;
+  RawClient c(server.port());
+  const std::string value(100, 'x');
+  std::string pipeline;
+  for (int i = 0; i < 1000; ++i) {
+    pipeline += Command({"SET", "k" + std::to_string(i), value});
+    pipeline += Command({"GET", "k" + std::to_string(i)});
+  }
+  c.SendOnly(pipeline);
+  for (int i = 0; i < 1000; ++i) {
+    CAPTURE(i);
+    REQUIRE(c.ReadReply().raw == kOk);
+    REQUIRE(c.ReadReply().raw == Bulk(value));
+  }
+  CHECK(c.Call({"DBSIZE"}) == Int(1000));
+}
+
 }  // namespace
 }  // namespace kvd::e2e
