@@ -8,9 +8,9 @@ kvd and redis-server (kvd, redis, kvd, redis, ...). Both servers run without per
 printed with the ratio kvd/redis and how far apart the rounds were (spread = (max - min) /
 median). The throughput rounds also run a do-nothing server (scripts/bench_ceiling_server.cpp,
 compiled into build/bench-tools): what redis-benchmark reaches against it is the ceiling any
-server could reach on this machine, and kvd/ceiling says how close kvd comes. The results go to a directory as results.md (the tables), results.json (every
-round, the medians, the targets), throughput.csv (every run) and throughput.png (the chart,
-drawn with gnuplot).
+server could reach on this machine, and kvd/ceiling says how close kvd comes. The results go
+to a directory as results.md (the tables), results.json (every round, the medians, the
+targets), throughput.csv (every run) and throughput.png (the chart, drawn with gnuplot).
 
   scripts/bench.py                  # everything, into docs/bench/ (about 15 minutes)
   scripts/bench.py --quick          # a few minutes on small data, into build/bench-quick/
@@ -42,7 +42,7 @@ import bench_memory  # noqa: E402
 import bench_persistence  # noqa: E402
 import bench_report  # noqa: E402
 import bench_throughput  # noqa: E402
-from bench_server import Server  # noqa: E402
+from bench_server import Server, build_ceiling_server  # noqa: E402
 
 PHASES = ("throughput", "memory", "persistence", "connections")
 SERVER_CPU, CLIENT_CPU = 0, 1
@@ -86,8 +86,7 @@ def ensure_ceiling_server():
     src = os.path.join(HERE, "bench_ceiling_server.cpp")
     binary = os.path.join(ROOT, "build", "bench-tools", "bench_ceiling_server")
     if not os.path.exists(binary) or os.path.getmtime(binary) < os.path.getmtime(src):
-        os.makedirs(os.path.dirname(binary), exist_ok=True)
-        subprocess.run(["c++", "-O2", "-std=c++20", "-o", binary, src], check=True)
+        build_ceiling_server(binary)
     return binary
 
 

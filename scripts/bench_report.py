@@ -140,9 +140,14 @@ def _kops(v):
     return "n/a" if v is None else f"{v / 1000:.1f}k"
 
 
+def _ran_ceiling(tp):
+    """Whether a throughput summary holds the do-nothing ceiling server's runs."""
+    return any("ceiling" in v for v in (tp or {}).values())
+
+
 def throughput_table(tp):
     """One row per test; the ceiling columns when the rounds ran the do-nothing server."""
-    ceiling = any("ceiling" in v for v in tp.values())
+    ceiling = _ran_ceiling(tp)
     lines = ["| test | value | pipeline | kvd req/s | redis req/s | kvd/redis "
              + ("| ceiling req/s | kvd/ceiling " if ceiling else "")
              + "| p50 ms kvd / redis | p99 ms kvd / redis | spread kvd / redis |",
@@ -223,10 +228,6 @@ CEILING_NOTE = (
     "data): the most any server reaches with this client on this machine.")
 
 
-def _has_ceiling(results):
-    return any("ceiling" in v for v in results.get("throughput_summary", {}).values())
-
-
 def markdown(results):
     m, cfg = results["machine"], results["config"]
     rounds = {p: phase_field(results, p, "rounds", "rounds" if p == "throughput" else
@@ -239,7 +240,7 @@ def markdown(results):
                 f"{cfg['keyspace']:,} keys, server on CPU {cfg['server_cpu']} and "
                 f"redis-benchmark on CPU {cfg['client_cpu']}; median of {rounds['throughput']} "
                 "interleaved rounds; spread = (max - min) / median of the rounds' req/s."
-                + (CEILING_NOTE if _has_ceiling(results) else "")
+                + (CEILING_NOTE if _ran_ceiling(results.get("throughput_summary")) else "")
                 + _when(results, "throughput"), ""]
         out += throughput_table(results["throughput_summary"]) + [""]
     if "memory_summary" in results:
@@ -370,7 +371,7 @@ def chart(results, png):
         blocks.append("\n".join(lines))
         panels.append(PANEL.format(label=f"{size} B values, pipeline {pipeline}", dat=dat,
                                    index=index, ceiling=CEILING_BARS.format(index=index)
-                                   if _has_ceiling(results) else ""))
+                                   if _ran_ceiling(tp) else ""))
     os.makedirs(os.path.dirname(os.path.abspath(png)), exist_ok=True)
     with open(dat, "w") as f:
         f.write("\n\n\n".join(blocks) + "\n")

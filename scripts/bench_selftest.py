@@ -8,6 +8,7 @@ import subprocess
 import tempfile
 
 import bench_report
+from bench_server import build_ceiling_server
 from bench_stats import check, combine_mix, parse_benchmark_csv, ratio, summarize
 
 # What redis-benchmark 7.0.15 prints with --csv -t set,get,incr,mset.
@@ -154,10 +155,7 @@ def test_ceiling_server():
     """Compiles and starts the do-nothing server; pipelined requests, one split across two
     writes, get one reply each, of the real commands' sizes."""
     with tempfile.TemporaryDirectory() as d:
-        binary = os.path.join(d, "ceiling")
-        subprocess.run(["c++", "-O2", "-std=c++20", "-o", binary,
-                        os.path.join(os.path.dirname(os.path.abspath(__file__)),
-                                     "bench_ceiling_server.cpp")], check=True)
+        binary = build_ceiling_server(os.path.join(d, "ceiling"))
         proc = subprocess.Popen([binary, "--port", "0", "--save", "", "--value-size", "4"],
                                 stdout=subprocess.PIPE, text=True)
         try:

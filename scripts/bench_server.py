@@ -35,6 +35,14 @@ def resp(*args):
     return "".join(out)
 
 
+def build_ceiling_server(binary):
+    """Compiles scripts/bench_ceiling_server.cpp (the do-nothing ceiling server) to binary."""
+    src = os.path.join(os.path.dirname(os.path.abspath(__file__)), "bench_ceiling_server.cpp")
+    os.makedirs(os.path.dirname(binary), exist_ok=True)
+    subprocess.run(["c++", "-O2", "-std=c++20", "-o", binary, src], check=True)
+    return binary
+
+
 def pinned(cpu, argv):
     """argv run on one core (taskset), or as is when cpu is None."""
     return argv if cpu is None else ["taskset", "-c", str(cpu), *argv]
