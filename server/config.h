@@ -156,7 +156,7 @@ class Config {
   void OnChange(std::function<void(std::string_view name)> fn);
 
  public:
-  struct Param;  // defined in config.cpp
+  struct Param;  // server/config_params.h
 
  private:
   Param* FindParam(std::string_view name) const;
