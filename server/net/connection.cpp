@@ -175,12 +175,26 @@ asio::mutable_buffer Connection::ReadSpace() {
 void Connection::DoRead() {
   if (closed_ || closing_) return;
   if (input_.size() >= query_buffer_limit_) return CloseForQueryBufferLimit();
-  // The last read filled the buffer: more may be there already, and the replies so far
-  // wait to go out with those to come (FinishBatch).
-  if (input_.filled() && !stream_.tls()) return ReadNow();
+  if (input_.filled() && !stream_.tls()) {
+    // The last read filled the buffer, so more may be there already: read it after the
+    // other connections' pending work, as Redis reads each client once a loop turn, so
+    // that one big pipeline does not hold up everyone else's replies. Its own first
+    // replies go out now, while the rest runs; later ones gather until it waits for input
+    // (a write a read would cost a loopback send each, ~30% of MSET 1 KB pipelined).
+    if (!replied_in_burst_ && !out_.empty()) {
+      replied_in_burst_ = true;
+      MaybeWrite();
+      if (closed_) return;
+    }
+    asio::post(stream_.socket().get_executor(), [self = shared_from_this()] {
+      if (!self->closed_ && !self->closing_) self->ReadNow();
+    });
+    return;
+  }
   // About to wait for the client: its replies go out first.
   MaybeWrite();
   if (closed_) return;
+  replied_in_burst_ = false;
   if (stream_.tls()) {
     // TLS keeps its buffer: decrypted bytes may wait inside the TLS layer with nothing left
     // on the socket to wake a readiness wait.

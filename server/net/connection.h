@@ -138,6 +138,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
   bool batch_done_inline_ = false;  // ExecuteBatch ran inline and left the finish to us
   bool reading_started_ = false;  // connection strand
   bool writing_ = false;
+  bool replied_in_burst_ = false;  // replies sent since the connection last waited for input
   bool paused_ = false;   // backpressure: waiting for output to drain
   bool closing_ = false;  // close once every reply is sent
   bool closed_ = false;

@@ -1,6 +1,8 @@
 // Connection commands end to end: PING, ECHO, QUIT, SELECT, HELLO and RESP3, RESET, AUTH.
 #include <doctest/doctest.h>
 
+#include <future>
+
 #include "e2e/harness.h"
 
 namespace kvd::e2e {
@@ -199,6 +201,30 @@ TEST_CASE("a pipeline bigger than the read buffer gets every reply, in order") {
     REQUIRE(c.ReadReply().raw == Bulk(value));
   }
   CHECK(c.Call({"DBSIZE"}) == Int(1000));
+}
+
+TEST_CASE("a big pipeline is answered as it runs, and others are served meanwhile") {
+  // 10 MB of SETs, far more than one read: the connection reads it a piece at a time, in
+  // turn with the other connections, and its first replies go out after its first piece.
+  ServerProcess server;
+  RawClient bulk(server.port());
+  RawClient other(server.port());
+  constexpr int kKeys = 10000;
+  const std::string value(1000, 'v');
+  std::string pipeline;
+  for (int i = 0; i < kKeys; ++i) pipeline += Command({"SET", "k" + std::to_string(i), value});
+  auto sending = std::async(std::launch::async, [&] { bulk.SendOnly(pipeline); });
+  REQUIRE(bulk.ReadReply().raw == kOk);
+  // Served while the pipeline is still running: it sees only part of the keys.
+  const int64_t seen = other.Exec({"DBSIZE"}).integer;
+  CHECK(seen > 0);
+  CHECK(seen < kKeys);
+  sending.get();
+  for (int i = 1; i < kKeys; ++i) {
+    CAPTURE(i);
+    REQUIRE(bulk.ReadReply().raw == kOk);
+  }
+  CHECK(other.Call({"DBSIZE"}) == Int(kKeys));
 }
 
 }  // namespace
