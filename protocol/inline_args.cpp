@@ -94,12 +94,12 @@ bool ReadQuotedToken(std::string_view line, size_t& p, std::string& out) {
 }  // namespace
 
 bool SplitInlineArgs(std::string_view line, std::vector<std::string_view>& args,
-                     std::deque<std::string>& storage) {
+                     ArgStorage& storage) {
   args.clear();
   // sdssplitargs() reads a C string: a NUL byte ends the line.
   line = line.substr(0, line.find('\0'));
-  const size_t storage_before = storage.size();
   size_t p = 0;
+  size_t stored = 0;
   while (true) {
     while (p < line.size() && IsSpace(line[p])) ++p;
     if (p == line.size()) return true;
@@ -110,10 +110,11 @@ bool SplitInlineArgs(std::string_view line, std::vector<std::string_view>& args,
       args.push_back(line.substr(start, p - start));
       continue;
     }
-    std::string& token = storage.emplace_back(line.substr(start, p - start));
+    std::string& token = storage.emplace_front(line.substr(start, p - start));
+    ++stored;
     if (!ReadQuotedToken(line, p, token)) {
       args.clear();
-      storage.resize(storage_before);
+      for (; stored > 0; --stored) storage.pop_front();
       return false;
     }
     args.push_back(token);

@@ -11,7 +11,7 @@
 // consumed bytes from its buffer, or calls ReleaseInlineStorage() respectively.
 #include <cstddef>
 #include <cstdint>
-#include <deque>
+#include <forward_list>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -35,6 +35,12 @@ struct ParseResult {
   std::string_view error = {};  // Redis's reply text without the leading '-' (kError),
                                 // e.g. "ERR Protocol error: invalid bulk length"
 };
+
+// Arguments that are not views into the input (an inline command's quoted ones). A
+// forward_list never moves its strings, so views into them stay valid as more are added,
+// and allocates nothing while empty, as every connection's parser is until an inline
+// command with quotes arrives.
+using ArgStorage = std::forward_list<std::string>;
 
 class RespParser {
  public:
@@ -72,7 +78,7 @@ class RespParser {
   size_t pos_ = 0;              // offset of the next unread byte of the frame
   size_t scan_ = 0;             // where the search for the current line's end resumes
   std::vector<std::pair<size_t, size_t>> arg_spans_;  // (offset, length) of read elements
-  std::deque<std::string> inline_storage_;
+  ArgStorage inline_storage_;
   std::string error_;           // formatted error text ("expected '$', got 'x'")
 };
 
@@ -81,6 +87,6 @@ class RespParser {
 // Returns false on unbalanced quotes. Arguments that needed no unquoting are views into
 // `line`; others are stored in `storage`.
 bool SplitInlineArgs(std::string_view line, std::vector<std::string_view>& args,
-                     std::deque<std::string>& storage);
+                     ArgStorage& storage);
 
 }  // namespace kvd

@@ -3,7 +3,6 @@
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
-#include <deque>
 #include <fstream>
 
 #include "core/text.h"
@@ -68,7 +67,7 @@ std::string Config::LoadFile(const std::string& path) {
     if (s.empty() || s.front() == '#') continue;
 
     std::vector<std::string_view> args;
-    std::deque<std::string> storage;
+    ArgStorage storage;
     std::string err;
     if (!SplitInlineArgs(s, args, storage)) {
       err = "Unbalanced quotes in configuration line";

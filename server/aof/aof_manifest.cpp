@@ -2,7 +2,6 @@
 
 #include <cctype>
 #include <cstdlib>
-#include <deque>
 
 #include "core/text.h"
 #include "protocol/resp_parser.h"
@@ -128,7 +127,7 @@ AofManifestParse ParseAofManifest(std::string_view text) {
     if (line.empty()) return fail("Invalid AOF manifest file format", line);
 
     std::vector<std::string_view> args;
-    std::deque<std::string> storage;
+    ArgStorage storage;
     // 'argc < 6' (not != 6): later versions may add keys.
     if (!SplitInlineArgs(line, args, storage) || args.size() < 6 || args.size() % 2 != 0) {
       return fail("Invalid AOF manifest file format", line);

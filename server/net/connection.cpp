@@ -83,23 +83,24 @@ void Connection::Handshake() {
 }
 
 void Connection::Accepted() {
-  std::weak_ptr<Connection> weak = shared_from_this();
-  auto strand = stream_.socket().get_executor();
-  client_.kill = [weak, strand] {
-    asio::post(strand, [weak] {
+  // Both are called on the store strand for a registered client, so the connection lives.
+  // They capture only `this`, which std::function holds without allocating.
+  client_.kill = [this] {
+    asio::post(stream_.socket().get_executor(), [weak = weak_from_this()] {
       if (auto self = weak.lock()) self->Close();
     });
   };
-  // Called on the store strand for a registered client, so the connection lives.
-  client_.resume = [this, weak, strand, &server = net_.server](std::string reply) {
+  client_.resume = [this](std::string reply) {
     FilterReply(client_, reply, 0);  // CLIENT REPLY OFF|SKIP applies to a late reply too
-    auto deliver = [weak, strand, reply = std::move(reply)]() mutable {
+    auto deliver = [weak = weak_from_this(), strand = stream_.socket().get_executor(),
+                    reply = std::move(reply)]() mutable {
       asio::post(strand, [weak, reply = std::move(reply)]() mutable {
         if (auto self = weak.lock()) self->OnUnblocked(std::move(reply));
       });
     };
     // appendfsync always: the served command's reply waits for the log too.
-    if (server.aof == nullptr || !server.aof->WhenDurable(deliver)) deliver();
+    Aof* aof = net_.server.aof;
+    if (aof == nullptr || !aof->WhenDurable(deliver)) deliver();
   };
   // Called on the store strand between AddClient and RemoveClient, while the connection
   // lives: a subscription ends with RemoveClient at the latest.

@@ -9,7 +9,6 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
-#include <deque>
 #include <span>
 #include <string>
 #include <string_view>
@@ -91,7 +90,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     const std::string_view line = rest.substr(0, nl);
     rest.remove_prefix(nl == std::string_view::npos ? rest.size() : nl + 1);
     std::vector<std::string_view> args;
-    std::deque<std::string> storage;
+    kvd::ArgStorage storage;
     if (!kvd::SplitInlineArgs(line, args, storage) || args.empty()) continue;
     const std::span<const std::string_view> values(args.begin() + 1, args.end());
     startup.ApplyStartup(args[0], values);

@@ -1,7 +1,7 @@
 // SplitInlineArgs follows Redis's sdssplitargs() (cases from Redis's sds and protocol tests).
 #include <doctest/doctest.h>
 
-#include <deque>
+#include <iterator>
 #include <optional>
 #include <string>
 #include <vector>
@@ -16,7 +16,7 @@ using Args = std::vector<std::string>;
 
 std::optional<Args> Split(std::string_view line) {
   std::vector<std::string_view> views;
-  std::deque<std::string> storage;
+  ArgStorage storage;
   if (!SplitInlineArgs(line, views, storage)) {
     CHECK(views.empty());
     CHECK(storage.empty());
@@ -81,22 +81,23 @@ TEST_CASE("a NUL byte ends the line, as for the C string Redis splits") {
 TEST_CASE("unquoted arguments are views into the line; quoted ones are stored") {
   const std::string line = "get key \"q v\" 'w'";
   std::vector<std::string_view> views;
-  std::deque<std::string> storage;
+  ArgStorage storage;
   REQUIRE(SplitInlineArgs(line, views, storage));
   REQUIRE(views.size() == 4);
   CHECK(views[0].data() == line.data());
   CHECK(views[1].data() == line.data() + 4);
-  CHECK(storage.size() == 2);
-  CHECK(views[2].data() == storage[0].data());
+  REQUIRE(std::distance(storage.begin(), storage.end()) == 2);
+  CHECK(views[2].data() == std::next(storage.begin())->data());  // newest first
+  CHECK(views[3].data() == storage.front().data());
   CHECK(views[3] == "w");
 }
 
 TEST_CASE("a failed split leaves earlier storage in place") {
-  std::deque<std::string> storage{"kept"};
+  ArgStorage storage{"kept"};
   std::vector<std::string_view> views;
   REQUIRE_FALSE(SplitInlineArgs("\"a\" \"b", views, storage));
-  CHECK(storage.size() == 1);
-  CHECK(storage[0] == "kept");
+  REQUIRE(std::distance(storage.begin(), storage.end()) == 1);
+  CHECK(storage.front() == "kept");
 }
 
 }  // namespace
