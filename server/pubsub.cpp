@@ -43,18 +43,30 @@ void Deliver(ClientState& c, Frame& frame) {
 
 }  // namespace
 
-std::set<std::string, std::less<>>& ClientSubscriptions(ClientState& c, PubSubKind kind) {
+namespace {
+
+// ClientSubscriptionSets::Set&, const or not as `sets` is.
+template <typename Sets>
+auto& SetOf(Sets& sets, PubSubKind kind) {
   switch (kind) {
-    case PubSubKind::kChannel: return c.pubsub_channels;
-    case PubSubKind::kPattern: return c.pubsub_patterns;
+    case PubSubKind::kChannel: return sets.channels;
+    case PubSubKind::kPattern: return sets.patterns;
     case PubSubKind::kShard: break;
   }
-  return c.pubsub_shard_channels;
+  return sets.shard_channels;
+}
+
+}  // namespace
+
+const ClientSubscriptionSets::Set& ClientSubscriptions(const ClientState& c, PubSubKind kind) {
+  static const ClientSubscriptionSets kNone;
+  return SetOf(c.subscriptions ? *c.subscriptions : kNone, kind);
 }
 
 size_t SubscriptionCount(const ClientState& c, PubSubKind kind) {
-  if (kind == PubSubKind::kShard) return c.pubsub_shard_channels.size();
-  return c.pubsub_channels.size() + c.pubsub_patterns.size();
+  if (kind == PubSubKind::kShard) return ClientSubscriptions(c, kind).size();
+  return ClientSubscriptions(c, PubSubKind::kChannel).size() +
+         ClientSubscriptions(c, PubSubKind::kPattern).size();
 }
 
 PubSub::Subscriptions& PubSub::Table(PubSubKind kind) {
@@ -71,7 +83,8 @@ const PubSub::Subscriptions& PubSub::Table(PubSubKind kind) const {
 }
 
 bool PubSub::Subscribe(ClientState& c, PubSubKind kind, std::string_view name) {
-  auto [it, added] = ClientSubscriptions(c, kind).emplace(name);
+  if (!c.subscriptions) c.subscriptions = std::make_unique<ClientSubscriptionSets>();
+  auto [it, added] = SetOf(*c.subscriptions, kind).emplace(name);
   if (!added) return false;
   Subscriptions& table = Table(kind);
   auto entry = table.find(name);
@@ -81,7 +94,8 @@ bool PubSub::Subscribe(ClientState& c, PubSubKind kind, std::string_view name) {
 }
 
 bool PubSub::Unsubscribe(ClientState& c, PubSubKind kind, std::string_view name) {
-  auto& mine = ClientSubscriptions(c, kind);
+  if (!c.subscriptions) return false;
+  auto& mine = SetOf(*c.subscriptions, kind);
   auto it = mine.find(name);
   if (it == mine.end()) return false;
   Subscriptions& table = Table(kind);
@@ -96,9 +110,10 @@ bool PubSub::Unsubscribe(ClientState& c, PubSubKind kind, std::string_view name)
 
 void PubSub::RemoveClient(ClientState& c) {
   for (PubSubKind kind : {PubSubKind::kChannel, PubSubKind::kPattern, PubSubKind::kShard}) {
-    auto& mine = ClientSubscriptions(c, kind);
+    const auto& mine = ClientSubscriptions(c, kind);
     while (!mine.empty()) Unsubscribe(c, kind, *mine.begin());
   }
+  c.subscriptions.reset();
   c.pubsub = false;
 }
 
@@ -181,9 +196,9 @@ std::string DescribeClient(const ClientState& c) {
   if (flags.empty()) flags = "N";
   return "id=" + std::to_string(c.id) + " addr=" + c.addr + " laddr=" + c.laddr +
          " fd=" + std::to_string(c.fd) + " name=" + c.name + " flags=" + flags +
-         " db=" + std::to_string(c.db) + " sub=" + std::to_string(c.pubsub_channels.size()) +
-         " psub=" + std::to_string(c.pubsub_patterns.size()) +
-         " ssub=" + std::to_string(c.pubsub_shard_channels.size()) +
+         " db=" + std::to_string(c.db) + " sub=" + std::to_string(ClientSubscriptions(c, PubSubKind::kChannel).size()) +
+         " psub=" + std::to_string(ClientSubscriptions(c, PubSubKind::kPattern).size()) +
+         " ssub=" + std::to_string(ClientSubscriptions(c, PubSubKind::kShard).size()) +
          " omem=" + std::to_string(c.output_buffer_bytes.load(std::memory_order_relaxed)) +
          " cmd=" + (c.last_command.empty() ? std::string("NULL") : c.last_command) +
          " user=" + c.user + " resp=" + std::to_string(c.resp);

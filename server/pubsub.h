@@ -52,8 +52,8 @@ class PubSub {
   Subscriptions shard_channels_;
 };
 
-// A client's subscriptions of one kind.
-std::set<std::string, std::less<>>& ClientSubscriptions(ClientState& c, PubSubKind kind);
+// A client's subscriptions of one kind (empty for a client that never subscribed).
+const ClientSubscriptionSets::Set& ClientSubscriptions(const ClientState& c, PubSubKind kind);
 // What (UN)SUBSCRIBE and P(UN)SUBSCRIBE report: channels plus patterns; SSUBSCRIBE and
 // SUNSUBSCRIBE report shard channels only.
 size_t SubscriptionCount(const ClientState& c, PubSubKind kind);

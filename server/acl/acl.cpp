@@ -15,6 +15,7 @@
 #include "server/command.h"
 #include "server/commands/client_commands.h"
 #include "server/config.h"
+#include "server/pubsub.h"
 #include "server/server_state.h"
 
 namespace kvd {
@@ -169,10 +170,13 @@ void Acl::KillRevokedSubscribers(const AclUser& user, ClientState* current) {
   for (auto& [id, c] : server_.clients) {
     if (c->acl_user.get() != &user || !c->pubsub) continue;
     bool revoked = false;
-    for (const std::string& p : c->pubsub_patterns) revoked |= !user.ChannelAllowed(p, true);
-    for (const std::string& ch : c->pubsub_channels) revoked |= !user.ChannelAllowed(ch, false);
-    for (const std::string& ch : c->pubsub_shard_channels) {
-      revoked |= !user.ChannelAllowed(ch, false);
+    for (const std::string& p : ClientSubscriptions(*c, PubSubKind::kPattern)) {
+      revoked |= !user.ChannelAllowed(p, true);
+    }
+    for (PubSubKind kind : {PubSubKind::kChannel, PubSubKind::kShard}) {
+      for (const std::string& ch : ClientSubscriptions(*c, kind)) {
+        revoked |= !user.ChannelAllowed(ch, false);
+      }
     }
     if (revoked) victims.push_back(c);
   }

@@ -7,6 +7,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "core/numeric.h"
@@ -21,6 +22,7 @@
 #include "server/commands/subcommand_help.h"
 #include "server/dispatcher.h"
 #include "server/errors.h"
+#include "server/pubsub.h"
 #include "server/server_state.h"
 #include "server/transaction.h"
 
@@ -106,9 +108,11 @@ std::string ClientInfoLine(const ClientState& c, const CommandContext& ctx) {
   if (c.no_touch) flags += 'T';
   AppendField(out, "flags", flags.empty() ? "N" : flags);
   AppendField(out, "db", static_cast<int64_t>(c.db));
-  AppendField(out, "sub", static_cast<int64_t>(c.pubsub_channels.size()));
-  AppendField(out, "psub", static_cast<int64_t>(c.pubsub_patterns.size()));
-  AppendField(out, "ssub", static_cast<int64_t>(c.pubsub_shard_channels.size()));
+  for (auto [field, kind] : {std::pair{"sub", PubSubKind::kChannel},
+                             std::pair{"psub", PubSubKind::kPattern},
+                             std::pair{"ssub", PubSubKind::kShard}}) {
+    AppendField(out, field, static_cast<int64_t>(ClientSubscriptions(c, kind).size()));
+  }
   AppendField(out, "multi", c.txn.active ? static_cast<int64_t>(c.txn.queued.size()) : -1);
   AppendField(out, "qbuf", qbuf);
   AppendField(out, "qbuf-free", 0);

@@ -67,9 +67,11 @@ void Unsubscribe(CommandContext& ctx, PubSubKind kind) {
       Confirm(ctx, what, &ctx.args[i], kind);
     }
   }
-  const ClientState& c = ctx.client;
-  if (c.pubsub_channels.empty() && c.pubsub_patterns.empty() && c.pubsub_shard_channels.empty()) {
-    ctx.client.pubsub = false;
+  ClientState& c = ctx.client;
+  if (SubscriptionCount(c, PubSubKind::kChannel) == 0 &&
+      SubscriptionCount(c, PubSubKind::kShard) == 0) {
+    c.pubsub = false;
+    c.subscriptions.reset();
   }
 }
 

@@ -2,6 +2,7 @@
 // with read/write permissions, channels, selectors; in MULTI/EXEC and scripts too.
 #include <doctest/doctest.h>
 
+#include "server/pubsub.h"
 #include "unit/commands/acl_test_util.h"
 
 namespace kvd::testing {
@@ -94,7 +95,7 @@ TEST_CASE("channels: PUBLISH and SUBSCRIBE match patterns, PSUBSCRIBE literally"
   CHECK(u.Run("PUBLISH weather m") == kNoChannel);
   CHECK(u.Run("SPUBLISH chat m") == ":0\r\n");
   CHECK(u.Run("SUBSCRIBE chat weather") == kNoChannel);  // all or nothing
-  CHECK(u.c.pubsub_channels.empty());
+  CHECK(ClientSubscriptions(u.c, PubSubKind::kChannel).empty());
   CHECK(u.Run("PSUBSCRIBE news.s*") == kNoChannel);  // matches, but is not the pattern
   CHECK(u.Run("PSUBSCRIBE news.*").find("psubscribe") != std::string::npos);
   CHECK(u.Run("UNSUBSCRIBE weather").find("unsubscribe") != std::string::npos);

@@ -69,7 +69,10 @@ TEST_CASE("UNSUBSCRIBE without arguments drops every channel, or says nil 0 with
   CHECK(a.client.pubsub);
   CHECK(a.Run({"PUNSUBSCRIBE"}) == Confirm("punsubscribe", "p*", 0));
   CHECK_FALSE(a.client.pubsub);
+  CHECK(a.client.subscriptions == nullptr);  // the sets are given back with the last one
   CHECK(a.Run({"GET", "k"}) == "$-1\r\n");  // out of subscriber mode
+  CHECK(a.Run({"SUBSCRIBE", "a"}) == Confirm("subscribe", "a", 1));
+  CHECK(h.Run({"PUBLISH", "a", "m"}) == ":1\r\n");
 }
 
 TEST_CASE("RESP2 subscriber mode allows only (un)subscribing, PING, QUIT and RESET") {
