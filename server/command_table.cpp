@@ -9,7 +9,7 @@ namespace kvd {
 namespace {
 
 unsigned char AsciiLower(unsigned char c) {
-  return static_cast<unsigned char>(c + ((c - 'A' < 26u) << 5));
+  return static_cast<unsigned char>(c + ((static_cast<unsigned>(c - 'A') < 26u) << 5));
 }
 
 // FNV-1a over the lower-cased bytes: command names are short, so a byte loop is cheapest.

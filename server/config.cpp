@@ -38,13 +38,16 @@ std::string Config::Apply(std::string_view name, Values values, bool append) {
 std::string Config::ApplyStartup(std::string_view name, Values values) {
   std::string err = Apply(name, values, false);
   if (err.empty()) return "";
-  std::string shown = "'" + ToLower(name);
+  // Appended piece by piece: GCC 12 flags `"'" + std::string&&` with a false -Wrestrict.
+  std::string message = "Bad config option '";
+  message += ToLower(name);
   for (std::string_view v : values) {
-    shown += " ";
-    shown.append(v);
+    message += " ";
+    message.append(v);
   }
-  shown += "'";
-  return "Bad config option " + shown + ": " + err;
+  message += "': ";
+  message += err;
+  return message;
 }
 
 std::string Config::LoadFile(const std::string& path) {

@@ -191,8 +191,15 @@ void Dispatcher::Dispatch(ClientState& client, std::span<const std::string_view>
 void Dispatcher::Run(ClientState& client, const CommandSpec& spec,
                      std::span<const std::string_view> args, ReplyWriter& reply, int64_t now_ms,
                      int64_t start_us) {
-  CommandContext ctx{args, reply, server_.store, client, server_, spec, now_ms};
-  ctx.dispatcher = this;
+  CommandContext ctx{.args = args,
+                     .reply = reply,
+                     .store = server_.store,
+                     .client = client,
+                     .server = server_,
+                     .spec = spec,
+                     .now_ms = now_ms,
+                     .propagated = {},
+                     .dispatcher = this};
   server_.tracking.BeforeCommand(client);  // client-side caching (server/tracking.h)
   server_.store.access_clock().set_no_touch(client.no_touch && spec.name != "touch");
   spec.handler(ctx);

@@ -29,7 +29,11 @@ std::string KeysArray(const std::map<std::string, uint64_t, std::less<>>& change
         "\r\n");
   }
   if (n == 0) return {};
-  return "*" + std::to_string(n) + "\r\n" + body;
+  std::string array(1, '*');
+  array += std::to_string(n);
+  array += "\r\n";
+  array += body;
+  return array;
 }
 
 // The keys of a command as its key specs place them (COMMAND GETKEYS's rule).

@@ -146,7 +146,10 @@ void AppendPercentiles(const CommandSpec& spec, const std::vector<double>& perce
           buf, sizeof buf, "%.3f",
           static_cast<double>(spec.latency_histogram->ValueAtPercentile(percentiles[i])) / 1000.0);
       if (i) out += ',';
-      out += "p" + FormatPercentile(percentiles[i]) + "=" + buf;
+      out += 'p';
+      out += FormatPercentile(percentiles[i]);
+      out += '=';
+      out += buf;
     }
     out += "\r\n";
   }

@@ -148,7 +148,8 @@ int RedisErrorReply(lua_State* L) {
   const char* s = lua_tolstring(L, -1, &len);
   std::string_view text(s, len);
   if (!text.starts_with('-')) {
-    std::string dashed = "-" + std::string(text);
+    std::string dashed(1, '-');
+    dashed += text;
     PushError(L, dashed);
   } else {
     PushError(L, text);
