@@ -76,7 +76,7 @@ void ExpireBlockedClients(ServerState& server) {
 
 void ResumeClient(ServerState& server, ClientState& client, std::string reply) {
   server.stats.total_net_output_bytes += reply.size();
-  if (client.resume) client.resume(std::move(reply));
+  if (client.link) client.link->Resume(std::move(reply));
 }
 
 }  // namespace kvd

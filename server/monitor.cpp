@@ -56,7 +56,7 @@ void Monitors::Feed(const ServerState& server, const ClientState& client,
   std::erase_if(ids_, [&](uint64_t id) {
     auto it = server.clients.find(id);
     if (it == server.clients.end() || !it->second->monitor) return true;  // gone
-    if (it->second->push) it->second->push(line);
+    if (it->second->link) it->second->link->Push(line);
     return false;
   });
 }

@@ -38,7 +38,7 @@ class Frame {
 };
 
 void Deliver(ClientState& c, Frame& frame) {
-  if (c.push) c.push(frame.For(c.resp));
+  if (c.link) c.link->Push(frame.For(c.resp));
 }
 
 }  // namespace

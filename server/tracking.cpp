@@ -236,8 +236,8 @@ void Tracking::Send(ClientState& c, std::string_view payload) {
     if (it == server_.clients.end()) {
       // The redirect client went away: tell the tracking client, when it can hear pushes.
       c.tracking_broken_redir = true;
-      if (c.resp > 2 && c.push) {
-        c.push(">2\r\n$21\r\ntracking-redir-broken\r\n:" + std::to_string(c.tracking_redirect) +
+      if (c.resp > 2 && c.link) {
+        c.link->Push(">2\r\n$21\r\ntracking-redir-broken\r\n:" + std::to_string(c.tracking_redirect) +
                "\r\n");
       }
       return;
@@ -254,7 +254,7 @@ void Tracking::Send(ClientState& c, std::string_view payload) {
     return;  // a RESP2 client cannot be told on its own connection
   }
   frame.append(payload);
-  if (to->push) to->push(frame);
+  if (to->link) to->link->Push(frame);
 }
 
 void Tracking::ScheduleBroadcast() {

@@ -63,8 +63,8 @@ void Disconnect(const std::vector<ClientState*>& victims, ClientState* current) 
   for (ClientState* c : victims) {
     if (c == current) {
       c->close_after_reply = true;
-    } else if (c->kill) {
-      c->kill();
+    } else if (c->link) {
+      c->link->Kill();
     }
   }
 }

@@ -288,8 +288,8 @@ void CmdClientKill(CommandContext& ctx) {
   for (ClientState* c : victims) {
     if (c == &ctx.client) {
       ctx.client.close_after_reply = true;
-    } else if (c->kill) {
-      c->kill();
+    } else if (c->link) {
+      c->link->Kill();
     } else {
       continue;  // a connection without a hook cannot be closed from here
     }

@@ -82,29 +82,27 @@ void Connection::Handshake() {
   });
 }
 
-void Connection::Accepted() {
-  // Both are called on the store strand for a registered client, so the connection lives.
-  // They capture only `this`, which std::function holds without allocating.
-  client_.kill = [this] {
-    asio::post(stream_.socket().get_executor(), [weak = weak_from_this()] {
-      if (auto self = weak.lock()) self->Close();
+void Connection::Kill() {
+  asio::post(stream_.socket().get_executor(), [weak = weak_from_this()] {
+    if (auto self = weak.lock()) self->Close();
+  });
+}
+
+void Connection::Resume(std::string reply) {
+  FilterReply(client_, reply, 0);  // CLIENT REPLY OFF|SKIP applies to a late reply too
+  auto deliver = [weak = weak_from_this(), strand = stream_.socket().get_executor(),
+                  reply = std::move(reply)]() mutable {
+    asio::post(strand, [weak, reply = std::move(reply)]() mutable {
+      if (auto self = weak.lock()) self->OnUnblocked(std::move(reply));
     });
   };
-  client_.resume = [this](std::string reply) {
-    FilterReply(client_, reply, 0);  // CLIENT REPLY OFF|SKIP applies to a late reply too
-    auto deliver = [weak = weak_from_this(), strand = stream_.socket().get_executor(),
-                    reply = std::move(reply)]() mutable {
-      asio::post(strand, [weak, reply = std::move(reply)]() mutable {
-        if (auto self = weak.lock()) self->OnUnblocked(std::move(reply));
-      });
-    };
-    // appendfsync always: the served command's reply waits for the log too.
-    Aof* aof = net_.server.aof;
-    if (aof == nullptr || !aof->WhenDurable(deliver)) deliver();
-  };
-  // Called on the store strand between AddClient and RemoveClient, while the connection
-  // lives: a subscription ends with RemoveClient at the latest.
-  client_.push = [this](std::string_view frame) { Push(frame); };
+  // appendfsync always: the served command's reply waits for the log too.
+  Aof* aof = net_.server.aof;
+  if (aof == nullptr || !aof->WhenDurable(deliver)) deliver();
+}
+
+void Connection::Accepted() {
+  client_.link = this;
   asio::post(net_.store_strand, [self = shared_from_this()] { self->Register(); });
   // A busy script holds the store strand, so Register waits for its end: read at once, so
   // that the new client is answered -BUSY and may send SCRIPT KILL meanwhile.
@@ -531,7 +529,7 @@ void Connection::CheckOutputLimit(size_t pending) {
   server.stats.client_output_buffer_limit_disconnections++;
   spdlog::warn("Client {} scheduled to be closed ASAP for overcoming of output buffer limits.",
                DescribeClient(client_));
-  client_.kill();
+  Kill();
 }
 
 void Connection::WaitWhileBlocked() {

@@ -30,7 +30,7 @@
 
 namespace kvd::net {
 
-class Connection : public std::enable_shared_from_this<Connection> {
+class Connection final : public std::enable_shared_from_this<Connection>, private ClientLink {
  public:
   // Replies waiting for the socket beyond this stop the connection from reading more input:
   // a client that pipelines without reading cannot grow the server's memory without bound.
@@ -59,7 +59,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
 
  private:
   void Handshake();      // TLS: then Accepted(), or the connection is dropped
-  void Accepted();       // sets the client's callbacks and registers it
+  void Accepted();       // links the client to this connection and registers it
   void Register();       // store strand
   void DoRead();         // connection strand from here on
   void ReadNow();        // plain TCP: reads what the socket holds, or waits again
@@ -95,9 +95,13 @@ class Connection : public std::enable_shared_from_this<Connection> {
   void OnUnblocked(std::string reply);  // the blocked command's reply; input resumes
   void ArmBlockTimer();                 // store strand: times the wait out at its deadline
   size_t PendingOutput() const { return out_.size() + wire_.size(); }
-  // Pub/sub: Push is ClientState::push (store strand); FlushPushes moves the queued frames
-  // to the output (connection strand).
-  void Push(std::string_view frame);
+  // ClientLink, called on the store strand for a registered client, so the connection
+  // lives (Close posts the client's removal to the store strand with the connection held).
+  void Kill() override;
+  void Resume(std::string reply) override;
+  // Pub/sub: Push queues a frame (store strand); FlushPushes moves the queued frames to the
+  // output (connection strand).
+  void Push(std::string_view frame) override;
   void FlushPushes();
   // Store strand: closes the client once its pending output passes its class's
   // client-output-buffer-limit, as Redis does.

@@ -85,10 +85,10 @@ void Cron::CloseIdleClients(int64_t now_ms, int timeout_sec) {
     if (it == server.clients.end()) it = server.clients.begin();
     ClientState& c = *it->second;
     idle_cursor_ = c.id;
-    // kill() only posts the close: the registry does not change under this loop.
-    if (IdleTimedOut(c, now_ms, timeout_sec) && c.kill) {
+    // Kill() only posts the close: the registry does not change under this loop.
+    if (IdleTimedOut(c, now_ms, timeout_sec) && c.link) {
       spdlog::debug("Closing idle client id={} addr={}", c.id, c.addr);
-      c.kill();
+      c.link->Kill();
     }
   }
 }

@@ -131,7 +131,7 @@ TEST_CASE("AUTH: users, disabled users, WRONGPASS; DELUSER disconnects") {
   CHECK(c.Run("HELLO 2 AUTH alice pw").find("proto") != std::string::npos);
   CHECK(c.Run("ACL WHOAMI") == Bulk("alice"));
   bool killed = false;
-  c.c.kill = [&] { killed = true; };
+  c.link.kill = [&] { killed = true; };
   CHECK(h.Run({"CLIENT", "KILL", "USER", "nobody"}) == "-ERR No such user 'nobody'\r\n");
   CHECK(h.Run({"ACL", "DELUSER", "alice"}) == ":1\r\n");
   CHECK(killed);
@@ -145,7 +145,7 @@ TEST_CASE("CLIENT KILL USER disconnects that user's clients") {
   UserClient a(h, "alice");
   ExtraClient d(h);
   bool d_killed = false;
-  d.c.kill = [&] { d_killed = true; };
+  d.link.kill = [&] { d_killed = true; };
   CHECK(h.Run({"CLIENT", "KILL", "USER", "alice"}) == ":1\r\n");
   CHECK(a.killed);
   CHECK_FALSE(d_killed);

@@ -32,7 +32,7 @@ inline std::string Bulk(std::string_view s) {
 // A connection authenticated as `user` with password "pw" (AUTH must succeed).
 struct UserClient : ExtraClient {
   UserClient(Harness& h, std::string_view user) : ExtraClient(h) {
-    c.kill = [this] { killed = true; };
+    link.kill = [this] { killed = true; };
     REQUIRE(Run("AUTH " + std::string(user) + " pw") == "+OK\r\n");
   }
   bool killed = false;

@@ -16,7 +16,7 @@ namespace {
 struct Watcher {
   explicit Watcher(Harness& h) : client(h) {
     client.c.addr = "127.0.0.1:40000";
-    client.c.push = [this](std::string_view frame) { lines += frame; };
+    client.link.push = [this](std::string_view frame) { lines += frame; };
   }
   std::string Take() { return std::exchange(lines, ""); }
   ExtraClient client;
@@ -209,10 +209,10 @@ TEST_CASE("CLIENT KILL MAXAGE kills connections at least that old") {
   int kills_old = 0, kills_new = 0;
   ExtraClient old_client(h), new_client(h);
   old_client.c.created_ms = h.clock.NowMs();
-  old_client.c.kill = [&] { ++kills_old; };
+  old_client.link.kill = [&] { ++kills_old; };
   h.clock.Advance(10'000);
   new_client.c.created_ms = h.clock.NowMs();
-  new_client.c.kill = [&] { ++kills_new; };
+  new_client.link.kill = [&] { ++kills_new; };
   h.client.created_ms = h.clock.NowMs();
   h.clock.Advance(2'000);
   CHECK(h.Run({"CLIENT", "KILL", "MAXAGE", "5"}) == ":1\r\n");

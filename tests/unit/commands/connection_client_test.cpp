@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "unit/commands/harness.h"
+#include "unit/commands/lambda_link.h"
 #include "unit/commands/resp_reader.h"
 
 namespace kvd::testing {
@@ -20,12 +21,14 @@ struct Peer {
     state.authenticated = true;
     state.created_ms = h.clock.NowMs();
     state.last_interaction_ms = h.clock.NowMs();
-    state.kill = [this] { ++kills; };
+    state.link = &link;
+    link.kill = [this] { ++kills; };
     h.server.AddClient(state);
   }
   ~Peer() { h.server.RemoveClient(state); }
   Harness& h;
   ClientState state;
+  LambdaLink link;
   int kills = 0;
 };
 

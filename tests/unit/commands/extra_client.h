@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "unit/commands/harness.h"
+#include "unit/commands/lambda_link.h"
 
 namespace kvd::testing {
 
@@ -26,7 +27,8 @@ struct ExtraClient {
   explicit ExtraClient(Harness& h) : h(h) {
     c.id = h.server.next_client_id++;
     c.authenticated = true;
-    c.resume = [this](std::string reply) { resumed += reply; };
+    c.link = &link;
+    link.resume = [this](std::string reply) { resumed += reply; };
     h.server.AddClient(c);
   }
   ~ExtraClient() { Disconnect(); }
@@ -47,6 +49,7 @@ struct ExtraClient {
 
   Harness& h;
   ClientState c;
+  LambdaLink link;  // c.link; tests set link.kill or link.push to watch those
   std::string resumed;
   bool connected = true;
 };

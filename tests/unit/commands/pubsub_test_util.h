@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "unit/commands/harness.h"
+#include "unit/commands/lambda_link.h"
 
 namespace kvd::testing {
 
@@ -16,7 +17,8 @@ class PubSubPeer {
   explicit PubSubPeer(Harness& h, int resp = 2) : h_(h) {
     client.authenticated = true;
     client.resp = resp;
-    client.push = [this](std::string_view frame) { pushed.append(frame); };
+    client.link = &link;
+    link.push = [this](std::string_view frame) { pushed.append(frame); };
     h_.server.AddClient(client);
   }
   ~PubSubPeer() { h_.server.RemoveClient(client); }
@@ -32,6 +34,7 @@ class PubSubPeer {
   std::string Take() { return std::exchange(pushed, {}); }
 
   ClientState client;
+  LambdaLink link;
   std::string pushed;
 
  private:
