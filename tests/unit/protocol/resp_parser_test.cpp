@@ -145,6 +145,29 @@ TEST_CASE("inline arguments without quotes are views; quoted ones live in the pa
   CHECK((args[2].data() < wire.data() || args[2].data() >= wire.data() + wire.size()));
 }
 
+TEST_CASE("quoted inline arguments of a whole batch stay valid until the batch is released") {
+  // A connection parses a batch of commands before running any: the views of the first
+  // command's quoted arguments must survive the quoted arguments stored after them.
+  RespParser p;
+  const std::string wire = "SET k1 \"first value\"\r\nSET k2 'second value'\r\n"
+                           "RPUSH l \"x y\" \"z\\n\"\r\n";
+  std::vector<std::vector<std::string_view>> batch(3);
+  size_t pos = 0;
+  for (auto& args : batch) {
+    const ParseResult r = p.Parse(std::string_view(wire).substr(pos), args);
+    REQUIRE(r.status == ParseStatus::kComplete);
+    pos += r.consumed;
+  }
+  CHECK(batch[0][2] == "first value");
+  CHECK(batch[1][2] == "second value");
+  CHECK(batch[2][2] == "x y");
+  CHECK(batch[2][3] == "z\n");
+  p.ReleaseInlineStorage();
+  std::vector<std::string_view> args;
+  REQUIRE(p.Parse("GET \"k 3\"\r\n", args).status == ParseStatus::kComplete);
+  CHECK(args[1] == "k 3");
+}
+
 TEST_CASE("empty commands complete with no arguments and are consumed") {
   for (std::string wire : {"*0\r\n", "*-1\r\n", "\r\n", "\n", " \t \r\n"}) {
     CAPTURE(wire);
