@@ -32,8 +32,8 @@ bool ClientPause::Holds(const ClientState& client, const CommandSpec& spec, uint
   if (mode_ == Mode::kAll) return true;
   if ((flags & kWrite) || MayReplicate(spec)) return true;
   // EXEC stands for what it runs (its flags already carry their writes).
-  if (IsExec(spec) && client.txn.active) {
-    for (const QueuedCommand& q : client.txn.queued) {
+  if (IsExec(spec) && client.InMulti()) {
+    for (const QueuedCommand& q : client.txn->queued) {
       if (MayReplicate(*q.spec)) return true;
     }
   }

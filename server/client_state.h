@@ -89,8 +89,14 @@ struct ClientState {
   std::unique_ptr<ClientSubscriptionSets> subscriptions;
   bool pubsub = false;
 
-  // MULTI/EXEC and WATCH (server/transaction.h).
-  TransactionState txn;
+  // MULTI/EXEC and WATCH (server/transaction.h): made by the first MULTI or WATCH and
+  // dropped when EXEC or DISCARD ends the transaction, as most clients never use them.
+  std::unique_ptr<TransactionState> txn;
+  bool InMulti() const { return txn != nullptr && txn->active; }
+  TransactionState& Txn() {
+    if (!txn) txn = std::make_unique<TransactionState>();
+    return *txn;
+  }
 
   // CLIENT REPLY (Redis's CLIENT_REPLY_OFF, _SKIP_NEXT, _SKIP): kOff drops every reply until
   // CLIENT REPLY ON; SKIP sets kSkipNext, which becomes kSkip once its own command is done,

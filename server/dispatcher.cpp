@@ -147,7 +147,7 @@ void Dispatcher::Dispatch(ClientState& client, std::span<const std::string_view>
     std::string err = AclCheckClient(server_, client, *spec, args, reply, now_ms);
     if (!err.empty()) return reject(spec, err);
   }
-  if (client.txn.active && (spec->flags & kNoMulti)) return reject(spec, kNoMultiErr);
+  if (client.InMulti() && (spec->flags & kNoMulti)) return reject(spec, kNoMultiErr);
   // EXEC is checked as the commands it runs (server/transaction.h).
   const uint32_t flags = CheckedFlags(client, *spec);
   // maxmemory: evict by the policy first (server/eviction.h); when memory stays over the
@@ -155,7 +155,7 @@ void Dispatcher::Dispatch(ClientState& client, std::span<const std::string_view>
   // anything but what ends it, as queuing takes memory too.
   if (cfg.maxmemory > 0 && !client.replaying_aof &&
       server_.eviction->Perform(now_ms) == Eviction::Result::kFail) {
-    const bool may_grow = (flags & kDenyOom) || (client.txn.active && !EndsTransaction(*spec));
+    const bool may_grow = (flags & kDenyOom) || (client.InMulti() && !EndsTransaction(*spec));
     if (may_grow) return reject(spec, kOomErr);
   }
   // An append-only file that cannot be written refuses writes (and PING), as Redis does.
@@ -182,7 +182,7 @@ void Dispatcher::Dispatch(ClientState& client, std::span<const std::string_view>
   // CLIENT PAUSE: the command waits, with the client's later ones, until the pause ends.
   if (pause_.Holds(client, *spec, flags, now_ms)) return pause_.Hold(client, args);
 
-  if (client.txn.active && !RunsInsideMulti(*spec)) {
+  if (client.InMulti() && !RunsInsideMulti(*spec)) {
     return QueueCommand(client, *spec, args, reply);
   }
   Run(client, *spec, args, reply, now_ms, start_us);

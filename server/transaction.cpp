@@ -16,8 +16,8 @@ bool EndsTransaction(const CommandSpec& spec) {
 }
 
 uint32_t CheckedFlags(const ClientState& client, const CommandSpec& spec) {
-  if (!client.txn.active || !IsExec(spec)) return spec.flags;
-  return (spec.flags | client.txn.flags_any) & ~(client.txn.flags_missing & kLoading);
+  if (!client.InMulti() || !IsExec(spec)) return spec.flags;
+  return (spec.flags | client.txn->flags_any) & ~(client.txn->flags_missing & kLoading);
 }
 
 std::string ExecAbortError(std::string_view reason) {
@@ -31,7 +31,7 @@ std::string ExecAbortError(std::string_view reason) {
 
 void QueueCommand(ClientState& client, const CommandSpec& spec,
                   std::span<const std::string_view> args, ReplyWriter& reply) {
-  TransactionState& t = client.txn;
+  TransactionState& t = client.Txn();
   QueuedCommand& q = t.queued.emplace_back();
   q.spec = &spec;
   q.args.assign(args.begin(), args.end());
@@ -43,13 +43,14 @@ void QueueCommand(ClientState& client, const CommandSpec& spec,
 
 void DiscardTransaction(ServerState& server, ClientState& client) {
   server.watched_keys.UnwatchAll(client);
-  client.txn = TransactionState{};
+  client.txn.reset();
 }
 
 size_t TransactionMemory(const ClientState& client) {
   // As Redis's multiStateMemOverhead: the arguments, a slot per queued command, and a node
   // per watched key.
-  const TransactionState& t = client.txn;
+  if (!client.txn) return 0;
+  const TransactionState& t = *client.txn;
   size_t bytes = t.queued_bytes + t.queued.capacity() * sizeof(QueuedCommand);
   for (const QueuedCommand& q : t.queued) bytes += q.args.capacity() * sizeof(std::string);
   for (const auto& w : t.watched) bytes += sizeof(w) + w.key.capacity();

@@ -32,7 +32,7 @@ uint32_t CheckedFlags(const ClientState& client, const CommandSpec& spec);
 
 // A command refused inside MULTI: EXEC will reply EXECABORT (Redis's flagTransaction).
 inline void FlagTransaction(ClientState& client) {
-  if (client.txn.active) client.txn.aborted = true;
+  if (client.InMulti()) client.txn->aborted = true;
 }
 // The error of an EXEC the dispatcher refused, which also discards the transaction.
 std::string ExecAbortError(std::string_view reason);

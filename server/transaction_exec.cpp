@@ -17,8 +17,8 @@ namespace kvd {
 
 void Dispatcher::Exec(CommandContext& ctx) {
   ClientState& client = ctx.client;
-  TransactionState& txn = client.txn;
-  if (!txn.active) return ctx.Error("ERR EXEC without MULTI");
+  if (!client.InMulti()) return ctx.Error("ERR EXEC without MULTI");
+  TransactionState& txn = *client.txn;  // until DiscardTransaction
   // A watched key that expired since WATCH has changed, even if nothing deleted it yet.
   if (server_.watched_keys.AnyExpired(client, ctx.now_ms)) txn.watch_touched = true;
   if (txn.aborted) {

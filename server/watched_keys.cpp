@@ -31,14 +31,14 @@ void WatchedKeys::Watch(ClientState& client, size_t db, std::string_view key) {
   std::vector<ClientState*>& clients = it->second;
   if (std::find(clients.begin(), clients.end(), &client) != clients.end()) return;
   clients.push_back(&client);
-  client.txn.watched.push_back({db, std::string(key)});
+  client.Txn().watched.push_back({db, std::string(key)});
   ++size_;
   Listen();
 }
 
 void WatchedKeys::UnwatchAll(ClientState& client) {
-  if (client.txn.watched.empty()) return;
-  for (const auto& [db, key, stale] : client.txn.watched) {
+  if (!client.txn || client.txn->watched.empty()) return;
+  for (const auto& [db, key, stale] : client.txn->watched) {
     auto it = dbs_[db].find(key);
     if (it == dbs_[db].end()) continue;
     std::vector<ClientState*>& clients = it->second;
@@ -46,12 +46,13 @@ void WatchedKeys::UnwatchAll(ClientState& client) {
     if (clients.empty()) dbs_[db].erase(it);
     --size_;
   }
-  client.txn.watched.clear();
+  client.txn->watched.clear();
   Listen();
 }
 
 bool WatchedKeys::AnyExpired(const ClientState& client, int64_t now_ms) const {
-  for (const auto& [db, key, stale] : client.txn.watched) {
+  if (!client.txn) return false;
+  for (const auto& [db, key, stale] : client.txn->watched) {
     const Record* r = store_.Db(db).Peek(key);
     if (!stale && r != nullptr && r->IsExpiredAt(now_ms)) return true;
   }
@@ -97,7 +98,8 @@ void WatchedKeys::Touch(size_t db, std::string_view key) {
 }
 
 WatchedKey* WatchedKeys::Find(ClientState& client, size_t db, std::string_view key) {
-  for (WatchedKey& w : client.txn.watched) {
+  if (!client.txn) return nullptr;
+  for (WatchedKey& w : client.txn->watched) {
     if (w.db == db && w.key == key) return &w;
   }
   return nullptr;
@@ -133,7 +135,7 @@ void WatchedKeys::DatabasesSwapping(size_t a, size_t b) {
 
 void WatchedKeys::MarkTouched(std::vector<ClientState*> clients) {
   for (ClientState* c : clients) {
-    c->txn.watch_touched = true;
+    c->Txn().watch_touched = true;
     UnwatchAll(*c);
   }
 }

@@ -97,7 +97,7 @@ std::shared_ptr<AclUser> Acl::Authenticate(const CommandContext& ctx, std::strin
   std::shared_ptr<AclUser> u = Find(name);
   if (u && u->enabled() && u->PasswordMatches(password)) return u;
   LogDenial(AclDenied::kAuth,
-            ctx.client.txn.active ? AclLogContext::kMulti : AclLogContext::kTopLevel,
+            ctx.client.InMulti() ? AclLogContext::kMulti : AclLogContext::kTopLevel,
             std::string(ctx.args[0]), std::string(name), ctx);
   return nullptr;
 }
@@ -382,7 +382,7 @@ std::string AclCheckClient(ServerState& server, ClientState& client, const Comma
   if (denied == AclDenied::kNone) return "";
   CommandContext info{args,  reply, server.store, client, server, spec, now_ms,
                       false, 0,     {},           nullptr};
-  const bool multi = at_exec || client.txn.active;
+  const bool multi = at_exec || client.InMulti();
   server.acl->LogDenial(denied, multi ? AclLogContext::kMulti : AclLogContext::kTopLevel,
                         denied == AclDenied::kCommand ? spec.name : std::string(args[pos]),
                         user.name(), info);

@@ -82,7 +82,7 @@ std::string ClientInfoLine(const ClientState& c, const CommandContext& ctx) {
   const int64_t age = std::max<int64_t>(0, (ctx.now_ms - c.created_ms) / 1000);
   const int64_t idle = self ? 0 : std::max<int64_t>(0, (ctx.now_ms - c.last_interaction_ms) / 1000);
   // Inside EXEC the client's command is EXEC, as Redis shows it.
-  std::string cmd = self && !c.txn.executing ? ctx.spec.name : c.last_command;
+  std::string cmd = self && !(c.txn && c.txn->executing) ? ctx.spec.name : c.last_command;
   if (cmd.empty()) cmd = "NULL";
 
   std::string out;
@@ -97,12 +97,12 @@ std::string ClientInfoLine(const ClientState& c, const CommandContext& ctx) {
   std::string flags;
   if (c.monitor) flags += 'O';
   if (c.pubsub) flags += 'P';
-  if (c.txn.active) flags += 'x';
+  if (c.InMulti()) flags += 'x';
   if (c.blocked) flags += 'b';
   if (c.tracking) flags += 't';
   if (c.tracking_broken_redir) flags += 'R';
   if (c.tracking_bcast) flags += 'B';
-  if (c.txn.watch_touched) flags += 'd';
+  if (c.txn && c.txn->watch_touched) flags += 'd';
   if (c.close_after_reply) flags += 'c';
   if (c.no_evict) flags += 'e';
   if (c.no_touch) flags += 'T';
@@ -113,7 +113,7 @@ std::string ClientInfoLine(const ClientState& c, const CommandContext& ctx) {
                              std::pair{"ssub", PubSubKind::kShard}}) {
     AppendField(out, field, static_cast<int64_t>(ClientSubscriptions(c, kind).size()));
   }
-  AppendField(out, "multi", c.txn.active ? static_cast<int64_t>(c.txn.queued.size()) : -1);
+  AppendField(out, "multi", c.InMulti() ? static_cast<int64_t>(c.txn->queued.size()) : -1);
   AppendField(out, "qbuf", qbuf);
   AppendField(out, "qbuf-free", 0);
   AppendField(out, "argv-mem", argv_mem);

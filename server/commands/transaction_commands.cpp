@@ -13,24 +13,24 @@ namespace {
 
 void CmdMulti(CommandContext& ctx) {
   // Not a refusal: the transaction goes on, and EXEC still runs it.
-  if (ctx.client.txn.active) return ctx.Error("ERR MULTI calls can not be nested");
-  ctx.client.txn.active = true;
+  if (ctx.client.InMulti()) return ctx.Error("ERR MULTI calls can not be nested");
+  ctx.client.Txn().active = true;
   ctx.reply.Ok();
 }
 
 void CmdExec(CommandContext& ctx) { ctx.dispatcher->Exec(ctx); }
 
 void CmdDiscard(CommandContext& ctx) {
-  if (!ctx.client.txn.active) return ctx.Error("ERR DISCARD without MULTI");
+  if (!ctx.client.InMulti()) return ctx.Error("ERR DISCARD without MULTI");
   DiscardTransaction(ctx.server, ctx.client);
   ctx.reply.Ok();
 }
 
 void CmdWatch(CommandContext& ctx) {
   ClientState& c = ctx.client;
-  if (c.txn.active) return ctx.Error("ERR WATCH inside MULTI is not allowed");
+  if (c.InMulti()) return ctx.Error("ERR WATCH inside MULTI is not allowed");
   // Already touched: EXEC fails whatever happens to these keys (Redis skips them too).
-  if (!c.txn.watch_touched) {
+  if (!c.txn || !c.txn->watch_touched) {
     for (std::string_view key : ctx.args.subspan(1)) {
       // A key that has expired is reclaimed first: its deletion changes nothing for this
       // watcher, which sees it missing from now on (Redis flags it "expired at WATCH").
@@ -43,7 +43,7 @@ void CmdWatch(CommandContext& ctx) {
 
 void CmdUnwatch(CommandContext& ctx) {
   ctx.server.watched_keys.UnwatchAll(ctx.client);
-  ctx.client.txn.watch_touched = false;
+  if (ctx.client.txn) ctx.client.txn->watch_touched = false;
   ctx.reply.Ok();
 }
 

@@ -37,11 +37,14 @@ TEST_CASE("MULTI queues commands and EXEC replies an array of their replies") {
   CHECK(h.b.Run("EXISTS k") == Int(0));
   CHECK(h.a.Run("EXEC") == "*3\r\n" + kOk + Int(11) + Bulk("11"));
   CHECK(h.b.Run("GET k") == Bulk("11"));
-  // The client is out of MULTI: commands run again.
+  // The client is out of MULTI: commands run again, and its transaction state is given
+  // back (most clients never hold one).
   CHECK(h.a.Run("INCR k") == Int(12));
+  CHECK(h.a.c.txn == nullptr);
   // An empty transaction is an empty array.
   CHECK(h.a.Run("MULTI") == kOk);
   CHECK(h.a.Run("EXEC") == "*0\r\n");
+  CHECK(h.a.c.txn == nullptr);
 }
 
 TEST_CASE("an error inside EXEC is an element of its reply; the others still run") {
