@@ -41,10 +41,6 @@ void Deliver(ClientState& c, Frame& frame) {
   if (c.link) c.link->Push(frame.For(c.resp));
 }
 
-}  // namespace
-
-namespace {
-
 // ClientSubscriptionSets::Set&, const or not as `sets` is.
 template <typename Sets>
 auto& SetOf(Sets& sets, PubSubKind kind) {
@@ -196,7 +192,8 @@ std::string DescribeClient(const ClientState& c) {
   if (flags.empty()) flags = "N";
   return "id=" + std::to_string(c.id) + " addr=" + c.addr + " laddr=" + c.laddr +
          " fd=" + std::to_string(c.fd) + " name=" + c.name + " flags=" + flags +
-         " db=" + std::to_string(c.db) + " sub=" + std::to_string(ClientSubscriptions(c, PubSubKind::kChannel).size()) +
+         " db=" + std::to_string(c.db) +
+         " sub=" + std::to_string(ClientSubscriptions(c, PubSubKind::kChannel).size()) +
          " psub=" + std::to_string(ClientSubscriptions(c, PubSubKind::kPattern).size()) +
          " ssub=" + std::to_string(ClientSubscriptions(c, PubSubKind::kShard).size()) +
          " omem=" + std::to_string(c.output_buffer_bytes.load(std::memory_order_relaxed)) +

@@ -237,8 +237,8 @@ void Tracking::Send(ClientState& c, std::string_view payload) {
       // The redirect client went away: tell the tracking client, when it can hear pushes.
       c.tracking_broken_redir = true;
       if (c.resp > 2 && c.link) {
-        c.link->Push(">2\r\n$21\r\ntracking-redir-broken\r\n:" + std::to_string(c.tracking_redirect) +
-               "\r\n");
+        c.link->Push(">2\r\n$21\r\ntracking-redir-broken\r\n:" +
+                     std::to_string(c.tracking_redirect) + "\r\n");
       }
       return;
     }

@@ -7,7 +7,6 @@
 #include <optional>
 #include <string>
 #include <string_view>
-#include <utility>
 #include <vector>
 
 #include "core/numeric.h"
@@ -108,11 +107,12 @@ std::string ClientInfoLine(const ClientState& c, const CommandContext& ctx) {
   if (c.no_touch) flags += 'T';
   AppendField(out, "flags", flags.empty() ? "N" : flags);
   AppendField(out, "db", static_cast<int64_t>(c.db));
-  for (auto [field, kind] : {std::pair{"sub", PubSubKind::kChannel},
-                             std::pair{"psub", PubSubKind::kPattern},
-                             std::pair{"ssub", PubSubKind::kShard}}) {
-    AppendField(out, field, static_cast<int64_t>(ClientSubscriptions(c, kind).size()));
-  }
+  auto subscribed = [&c](PubSubKind kind) {
+    return static_cast<int64_t>(ClientSubscriptions(c, kind).size());
+  };
+  AppendField(out, "sub", subscribed(PubSubKind::kChannel));
+  AppendField(out, "psub", subscribed(PubSubKind::kPattern));
+  AppendField(out, "ssub", subscribed(PubSubKind::kShard));
   AppendField(out, "multi", c.InMulti() ? static_cast<int64_t>(c.txn->queued.size()) : -1);
   AppendField(out, "qbuf", qbuf);
   AppendField(out, "qbuf-free", 0);
