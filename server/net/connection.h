@@ -1,6 +1,8 @@
 #pragma once
-// One client connection. Runs on its own strand; hands each batch of parsed commands to the
-// store strand, where all commands run, and sends the batch's replies with one write.
+// One client connection. Its handlers run one at a time (the "connection strand" below: the
+// one I/O thread, or a strand of its own when there are several, server/net/listener.cpp);
+// it hands each batch of parsed commands to the store strand, where all commands run, and
+// sends the batch's replies with one write.
 //
 // Buffers: `input_` holds unparsed input (server/read_buffer.h: it grows to fit a big bulk in
 // one step, and an idle plain-TCP connection waits without it); `batch_out_` receives

@@ -1,6 +1,7 @@
 #pragma once
-// One listening socket: accepts connections, each on its own strand, and starts them; with
-// a TLS context, as tls-port connections (which begin with the TLS handshake).
+// One listening socket: accepts connections (each on a strand of its own when there are
+// several I/O threads) and starts them; with a TLS context, as tls-port connections (which
+// begin with the TLS handshake).
 #include <memory>
 #include <string>
 
@@ -26,6 +27,8 @@ class Listener {
 
  private:
   void Accept();
+  // The executor a new connection's handlers run on.
+  asio::any_io_executor ConnectionExecutor();
 
   NetContext& net_;
   std::shared_ptr<asio::ssl::context> tls_;

@@ -2,6 +2,8 @@
 #include <doctest/doctest.h>
 
 #include <string>
+#include <thread>
+#include <vector>
 
 #include "e2e/harness.h"
 
@@ -225,6 +227,55 @@ TEST_CASE("a big pipeline is answered as it runs, and others are served meanwhil
     REQUIRE(bulk.ReadReply().raw == Int(i));
   }
   CHECK(other.Call({"GET", "n"}) == Bulk(std::to_string(kCommands)));
+}
+
+TEST_CASE("with several I/O threads, clients on every thread are served in order") {
+  // Each connection then runs on a strand of its own: its replies, and the messages pushed
+  // to a subscriber from other threads, stay whole and in order.
+  ServerProcess server({"--io-threads", "4"});
+  RawClient subscriber(server.port());
+  subscriber.Send(Command({"SUBSCRIBE", "ch"}));
+  REQUIRE(subscriber.ReadReply().elements.size() == 3);
+  constexpr int kClients = 8;
+  constexpr int kRounds = 200;
+  std::vector<std::thread> threads;
+  std::vector<std::string> failures(kClients);
+  for (int t = 0; t < kClients; ++t) {
+    threads.emplace_back([&, t] {
+      RawClient c(server.port());
+      const std::string key = "k" + std::to_string(t);
+      for (int i = 1; i <= kRounds; ++i) {
+        // A pipeline of three: the per-client counter, the shared one, a message.
+        c.SendOnly(Command({"INCR", key}) + Command({"INCR", "shared"}) +
+                   Command({"PUBLISH", "ch", key + ":" + std::to_string(i)}));
+        const Reply own = c.ReadReply();
+        const Reply shared = c.ReadReply();
+        const Reply published = c.ReadReply();
+        if (own.raw != Int(i) || shared.type != ':' || published.raw != Int(1)) {
+          failures[t] = "round " + std::to_string(i) + ": " + own.raw + shared.raw +
+                        published.raw;
+          return;
+        }
+      }
+    });
+  }
+  // Every message arrives whole; each client's arrive in the order it published them.
+  std::vector<int> last(kClients, 0);
+  for (int n = 0; n < kClients * kRounds; ++n) {
+    const Reply m = subscriber.ReadReply();
+    REQUIRE(m.elements.size() == 3);
+    const std::string text = m.elements[2].str;
+    const size_t colon = text.find(':');
+    REQUIRE(colon != std::string::npos);
+    const int client = std::stoi(text.substr(1, colon - 1));
+    const int round = std::stoi(text.substr(colon + 1));
+    REQUIRE(round == last[client] + 1);
+    last[client] = round;
+  }
+  for (std::thread& t : threads) t.join();
+  for (const std::string& f : failures) CHECK(f == "");
+  RawClient c(server.port());
+  CHECK(c.Call({"GET", "shared"}) == Bulk(std::to_string(kClients * kRounds)));
 }
 
 }  // namespace
