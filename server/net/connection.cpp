@@ -8,6 +8,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "server/acl/acl.h"
 #include "server/aof/aof.h"
 #include "server/batch_prefetch.h"
 #include "server/blocking.h"
@@ -156,14 +157,21 @@ void Connection::Register() {
     setsockopt(fd, IPPROTO_TCP, TCP_KEEPCNT, &cnt, sizeof cnt);
   }
   client_.created_ms = client_.last_interaction_ms = server.clock.NowMs();
-  limits_.max_bulk_len = cfg.proto_max_bulk_len;
-  query_buffer_limit_ = static_cast<size_t>(cfg.client_query_buffer_limit);
   server.AddClient(client_);
+  StageLimits();
   spdlog::debug("Accepted {}", client_.addr);
   asio::post(stream_.socket().get_executor(), [self = shared_from_this()] {
     self->parser_.set_limits(self->limits_);
     self->StartReading();
   });
+}
+
+void Connection::StageLimits() {
+  const ConfigValues& cfg = net_.server.config.values();
+  limits_.max_bulk_len = cfg.proto_max_bulk_len;
+  // Redis's smaller limits until the client authenticates (when it has to).
+  limits_.auth_required = !client_.authenticated && net_.server.acl->AuthRequired();
+  query_buffer_limit_ = static_cast<size_t>(cfg.client_query_buffer_limit);
 }
 
 asio::mutable_buffer Connection::ReadSpace() {
@@ -259,6 +267,9 @@ void Connection::ProcessInput() {
       ParseResult r = parser_.Parse({input_.data() + pos, input_.size() - pos}, args);
       if (r.status == ParseStatus::kNeedMore) break;
       if (r.status == ParseStatus::kError) {
+        // Under the unauthenticated limits, an AUTH earlier in the batch may lift them: the
+        // batch ends before the failed frame, which is parsed again after it.
+        if (batch_size_ > 0 && parser_.limits().auth_required) break;
         protocol_error_.assign(r.error);
         spdlog::debug("Protocol error ({}) from client: addr={}", protocol_error_, client_.addr);
         break;
@@ -350,9 +361,7 @@ void Connection::ExecuteBatch() {
     client_.close_after_reply = true;
   }
   server.stats.total_net_output_bytes += batch_out_.size();
-  const ConfigValues& cfg = server.config.values();
-  limits_.max_bulk_len = cfg.proto_max_bulk_len;
-  query_buffer_limit_ = static_cast<size_t>(cfg.client_query_buffer_limit);
+  StageLimits();
   bool close = client_.close_after_reply;
   auto done = [self = shared_from_this(), close, blocked] {
     self->closing_ = self->closing_ || close;

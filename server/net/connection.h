@@ -68,6 +68,7 @@ class Connection final : public std::enable_shared_from_this<Connection>, privat
   void OnRead(std::error_code ec, size_t n);
   void ProcessInput();
   void ExecuteBatch();   // store strand
+  void StageLimits();    // store strand: limits_ and query_buffer_limit_
   // While a script is busy (server/scripting/busy_reply.h): answers the parsed batch here,
   // without the store strand, and drops its `consumed` input bytes.
   void AnswerWhileScriptBusy(size_t consumed);
@@ -136,7 +137,8 @@ class Connection final : public std::enable_shared_from_this<Connection>, privat
   std::string out_;
   std::string wire_;
 
-  // Limits from the config, refreshed on the store strand at every batch.
+  // Limits from the config and the client's authentication, refreshed on the store strand
+  // at every batch (StageLimits) and handed to the parser between batches.
   RespLimits limits_;
   size_t query_buffer_limit_ = 0;
 

@@ -175,6 +175,44 @@ TEST_CASE("AUTH with requirepass") {
   CHECK(e.ReadUntilClosed() == kOk);
 }
 
+TEST_CASE("until it authenticates, a client gets Redis's smaller request limits") {
+  ServerProcess server({"--requirepass", "s3cret"});
+  // More than 10 elements, or a bulk over 16 KB: a protocol error, then the close.
+  RawClient many(server.port());
+  many.Send(Command(std::vector<std::string>(11, "a")));
+  CHECK(many.ReadUntilClosed() == Err("ERR Protocol error: unauthenticated multibulk length"));
+  RawClient big(server.port());
+  big.Send(Command({"ECHO", std::string(16385, 'x')}));
+  CHECK(big.ReadUntilClosed() == Err("ERR Protocol error: unauthenticated bulk length"));
+
+  // An AUTH earlier in the same pipeline lifts them for what follows it, as in Redis.
+  std::vector<std::string> mset{"MSET"};
+  for (int i = 0; i < 10; ++i) {
+    mset.push_back("k" + std::to_string(i));
+    mset.push_back("v");
+  }
+  const std::string big_value(20000, 'y');
+  RawClient c(server.port());
+  c.SendOnly(Command({"AUTH", "s3cret"}) + Command(mset) + Command({"ECHO", big_value}));
+  CHECK(c.ReadReply().raw == kOk);
+  CHECK(c.ReadReply().raw == kOk);
+  CHECK(c.ReadReply().raw == Bulk(big_value));
+  // RESET logs the client out: the limits are back.
+  CHECK(c.Call({"RESET"}) == "+RESET\r\n");
+  c.Send(Command(mset));
+  CHECK(c.ReadUntilClosed() == Err("ERR Protocol error: unauthenticated multibulk length"));
+
+  // A failed AUTH leaves them in place.
+  RawClient d(server.port());
+  d.Send(Command({"AUTH", "wrong"}) + Command(mset));
+  CHECK(d.ReadUntilClosed() ==
+        Err("WRONGPASS invalid username-password pair or user is disabled.") +
+            Err("ERR Protocol error: unauthenticated multibulk length"));
+  RawClient e(server.port());
+  CHECK(e.Call({"AUTH", "s3cret"}) == kOk);
+  CHECK(e.Call({"GET", "k9"}) == Bulk("v"));
+}
+
 TEST_CASE("AUTH without requirepass") {
   ServerProcess server;
   RawClient c(server.port());
