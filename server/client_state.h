@@ -14,6 +14,7 @@
 namespace kvd {
 
 class AclUser;
+struct CommandSpec;
 
 // A client's pub/sub subscriptions by kind (server/pubsub.h).
 struct ClientSubscriptionSets {
@@ -53,13 +54,15 @@ struct ClientState {
   size_t db = 0;
   int resp = 2;          // 2 or 3 (HELLO 3)
   bool authenticated = false;
-  std::string user = "default";
-  // The ACL user the client is authenticated as (server/acl/acl.h).
+  // The ACL user the client is authenticated as (server/acl/acl.h; its name through
+  // ClientUserName).
   std::shared_ptr<AclUser> acl_user;
   bool tls = false;  // came in on the tls-port
   int64_t created_ms = 0;
   int64_t last_interaction_ms = 0;
-  std::string last_command;  // "client|list", for CLIENT LIST cmd=
+  // The last command run, for CLIENT LIST cmd= (its name: "client|list"); the command
+  // table outlives every client. Null before the first.
+  const CommandSpec* last_command = nullptr;
   uint64_t commands = 0;     // commands run, for CLIENT LIST (tot-cmds)
 
   // Set by a command; the connection acts on it after sending the batch's replies.

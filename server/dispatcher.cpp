@@ -133,7 +133,7 @@ void Dispatcher::Dispatch(ClientState& client, std::span<const std::string_view>
     if (!sub) return reject(nullptr, UnknownSubcommandError(spec->name, args[1]));
     spec = sub;
   }
-  client.last_command = spec->name;
+  client.last_command = spec;
   // A container without its subcommand fails arity as Redis does ("'client' command").
   if (!ArityOk(*spec, args.size()) || !spec->handler) {
     return reject(spec, WrongArityError(spec->name));
@@ -159,9 +159,9 @@ void Dispatcher::Dispatch(ClientState& client, std::span<const std::string_view>
     if (may_grow) return reject(spec, kOomErr);
   }
   // An append-only file that cannot be written refuses writes (and PING), as Redis does.
-  if (server_.aof != nullptr && !client.replaying_aof &&
+  if (server_.aof != nullptr && server_.aof->WriteFailed() && !client.replaying_aof &&
       ((flags & kWrite) || spec->name == "ping")) {
-    if (std::string err = server_.aof->WriteError(); !err.empty()) return reject(spec, err);
+    return reject(spec, server_.aof->WriteError());
   }
   // A failed background save with save rules set: refuse writes until a save succeeds, so
   // nobody believes data is on disk when it is not (Redis's stop-writes-on-bgsave-error).

@@ -4,6 +4,7 @@
 
 #include "core/text.h"
 #include "protocol/reply_writer.h"
+#include "server/acl/acl.h"
 #include "server/command.h"
 
 namespace kvd {
@@ -197,8 +198,8 @@ std::string DescribeClient(const ClientState& c) {
          " psub=" + std::to_string(ClientSubscriptions(c, PubSubKind::kPattern).size()) +
          " ssub=" + std::to_string(ClientSubscriptions(c, PubSubKind::kShard).size()) +
          " omem=" + std::to_string(c.output_buffer_bytes.load(std::memory_order_relaxed)) +
-         " cmd=" + (c.last_command.empty() ? std::string("NULL") : c.last_command) +
-         " user=" + c.user + " resp=" + std::to_string(c.resp);
+         " cmd=" + (c.last_command ? c.last_command->name : std::string("NULL")) +
+         " user=" + std::string(ClientUserName(c)) + " resp=" + std::to_string(c.resp);
 }
 
 }  // namespace kvd

@@ -162,7 +162,9 @@ void Tracking::AfterCommand(const CommandContext& ctx) {
   }
   // CLIENT CACHING holds for the next command, or the whole next transaction: what runs
   // inside MULTI, or is another CLIENT subcommand, keeps it, as Redis's resetClient.
-  if (!c.InMulti() && !ctx.spec.name.starts_with("client|")) c.tracking_caching = false;
+  if (c.tracking_caching && !c.InMulti() && !ctx.spec.name.starts_with("client|")) {
+    c.tracking_caching = false;
+  }
   if (!running_.empty()) running_.pop_back();
   if (running_.empty() && !server_.post) Broadcast();
 }

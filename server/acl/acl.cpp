@@ -87,9 +87,10 @@ std::shared_ptr<AclUser> Acl::Find(std::string_view name) const {
   return it == users_.end() ? nullptr : it->second;
 }
 
-void Acl::Login(ClientState& c, std::shared_ptr<AclUser> user) {
-  c.user = user->name();
-  c.acl_user = std::move(user);
+void Acl::Login(ClientState& c, std::shared_ptr<AclUser> user) { c.acl_user = std::move(user); }
+
+std::string_view ClientUserName(const ClientState& c) {
+  return c.acl_user ? std::string_view(c.acl_user->name()) : "default";
 }
 
 std::shared_ptr<AclUser> Acl::Authenticate(const CommandContext& ctx, std::string_view name,

@@ -120,4 +120,7 @@ std::string AclCheckScriptCall(const CommandContext& caller, const CommandSpec& 
 std::string AclErrorMessage(AclDenied reason, const AclUser& user, const CommandSpec& spec,
                             std::string_view arg, bool verbose);
 
+// The name of the user the client is logged in as ("default" before it is registered).
+std::string_view ClientUserName(const ClientState& c);
+
 }  // namespace kvd

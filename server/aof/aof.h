@@ -98,6 +98,8 @@ class Aof {
   // Redis's MISCONF text while the last write or fsync failed (writes are refused then);
   // "" otherwise.
   std::string WriteError() const;
+  // WriteError() is not empty: one test for every command while the log writes fine.
+  bool WriteFailed() const { return state_ != State::kOff && writer_.last_errno() != 0; }
 
   // BGREWRITEAOF, and the automatic and scheduled rewrites. kScheduled: a background
   // snapshot (BGSAVE) is running; the rewrite starts when it ends.

@@ -98,8 +98,7 @@ void CmdAclUsers(CommandContext& ctx) {
 }
 
 void CmdAclWhoami(CommandContext& ctx) {
-  if (ctx.client.acl_user) return ctx.reply.Bulk(ctx.client.acl_user->name());
-  ctx.reply.Bulk(ctx.client.user);
+  ctx.reply.Bulk(ClientUserName(ctx.client));
 }
 
 void CmdAclLoad(CommandContext& ctx) {

@@ -81,8 +81,8 @@ std::string ClientInfoLine(const ClientState& c, const CommandContext& ctx) {
   const int64_t age = std::max<int64_t>(0, (ctx.now_ms - c.created_ms) / 1000);
   const int64_t idle = self ? 0 : std::max<int64_t>(0, (ctx.now_ms - c.last_interaction_ms) / 1000);
   // Inside EXEC the client's command is EXEC, as Redis shows it.
-  std::string cmd = self && !(c.txn && c.txn->executing) ? ctx.spec.name : c.last_command;
-  if (cmd.empty()) cmd = "NULL";
+  const CommandSpec* shown = self && !(c.txn && c.txn->executing) ? &ctx.spec : c.last_command;
+  const std::string cmd = shown ? shown->name : "NULL";
 
   std::string out;
   AppendField(out, "id", static_cast<int64_t>(c.id));
@@ -126,7 +126,7 @@ std::string ClientInfoLine(const ClientState& c, const CommandContext& ctx) {
   AppendField(out, "tot-mem", tot_mem);
   AppendField(out, "events", "r");
   AppendField(out, "cmd", cmd);
-  AppendField(out, "user", c.user);
+  AppendField(out, "user", ClientUserName(c));
   AppendField(out, "redir", c.tracking ? static_cast<int64_t>(c.tracking_redirect) : -1);
   AppendField(out, "resp", c.resp);
   AppendField(out, "lib-name", c.lib_name);
@@ -215,7 +215,7 @@ struct KillFilter {
     if (laddr && c.laddr != *laddr) return false;
     if (type && *type != TypeOf(c)) return false;
     if (id != 0 && c.id != id) return false;
-    if (user && c.user != *user) return false;
+    if (user && ClientUserName(c) != *user) return false;
     // MAXAGE (Redis 7.4): connections at least that many seconds old.
     if (max_age != 0 && now_ms / 1000 - c.created_ms / 1000 < max_age) return false;
     return true;

@@ -341,9 +341,9 @@ void Connection::ExecuteBatch() {
     net_.dispatcher.Execute(client_, batch_[batch_executed_], batch_out_,
                             batch_specs_[batch_executed_]);
     ++batch_executed_;
-    if (!own_pushes_.empty()) {
-      batch_out_.append(own_pushes_);
-      own_pushes_.clear();
+    if (pushes_ && !pushes_->own.empty()) {
+      batch_out_.append(pushes_->own);
+      pushes_->own.clear();
     }
   }
   in_batch_ = false;
@@ -489,18 +489,19 @@ void Connection::Close() {
 
 void Connection::Push(std::string_view frame) {
   if (output_limit_hit_) return;
+  if (!pushes_) pushes_ = std::make_unique<Pushes>();
   size_t pending;
   if (in_batch_) {
-    own_pushes_.append(frame);  // counted with the batch's output
-    pending = batch_out_.size() + own_pushes_.size();
+    pushes_->own.append(frame);  // counted with the batch's output
+    pending = batch_out_.size() + pushes_->own.size();
   } else {
     net_.server.stats.total_net_output_bytes += frame.size();
     bool schedule;
     {
-      std::lock_guard lock(push_mutex_);
-      schedule = push_queue_.empty();
-      push_queue_.append(frame);
-      pending = push_queue_.size();
+      std::lock_guard lock(pushes_->mutex);
+      schedule = pushes_->queued.empty();
+      pushes_->queued.append(frame);
+      pending = pushes_->queued.size();
     }
     if (schedule) {
       asio::post(stream_.socket().get_executor(),
@@ -513,8 +514,8 @@ void Connection::Push(std::string_view frame) {
 void Connection::FlushPushes() {
   std::string frames;
   {
-    std::lock_guard lock(push_mutex_);
-    frames.swap(push_queue_);
+    std::lock_guard lock(pushes_->mutex);
+    frames.swap(pushes_->queued);
   }
   if (closed_) return;
   if (out_.empty()) {

@@ -10,10 +10,10 @@
 // `wire_` the ones being sent (at most one write in flight). Reading pauses while out_ +
 // wire_ exceed kOutputHighWater.
 //
-// Pub/sub messages (ClientState::push) come from the store strand at any time: those caused
+// Pub/sub messages (ClientLink::Push) come from the store strand at any time: those caused
 // by the client's own command follow that command's reply in `batch_out_`; the others wait
-// in `push_queue_` (under a mutex) until the connection strand moves them to `out_`. Replies
-// and messages are whole frames there, so they never interleave.
+// in `Pushes::queued` (under a mutex) until the connection strand moves them to `out_`.
+// Replies and messages are whole frames there, so they never interleave.
 //
 // TLS (tls-port): the handshake runs first, under a deadline, and only a client that
 // completes it is registered; from then on the connection reads and writes through
@@ -154,15 +154,20 @@ class Connection final : public std::enable_shared_from_this<Connection>, privat
   bool waiting_readable_ = false;   // an async_wait for input is in flight
   std::unique_ptr<asio::steady_timer> block_timer_;  // used on the store strand only
 
-  // Pub/sub (store strand, except push_queue_).
+  // Pub/sub (store strand, except Pushes::queued).
   bool in_batch_ = false;           // this client's batch runs now
-  std::string own_pushes_;          // pushes from the running command, after its reply
   bool output_limit_hit_ = false;   // closing for its output buffer limit: drop the rest
   int64_t soft_limit_since_ = 0;    // Unix seconds the soft limit was first reached
   std::unique_ptr<asio::steady_timer> soft_limit_timer_;  // store strand
   bool soft_limit_timer_armed_ = false;
-  std::mutex push_mutex_;
-  std::string push_queue_;          // guarded by push_mutex_
+  // Made by the first push (store strand), as most clients never get one; FlushPushes, on
+  // the connection strand, only runs after a push posted it.
+  struct Pushes {
+    std::string own;  // from the client's running command, to follow its reply
+    std::mutex mutex;
+    std::string queued;  // guarded by `mutex`
+  };
+  std::unique_ptr<Pushes> pushes_;
 };
 
 }  // namespace kvd::net

@@ -36,6 +36,16 @@
 #include "server/startup_load.h"
 
 namespace kvd::net {
+namespace {
+
+// One I/O thread (the default): Asio then skips cross-thread work on its own queue, and the
+// locks around each socket's operations, as every socket is used on that thread alone (the
+// other threads, saving and logging, only post to the store strand). Several: full locking.
+int ConcurrencyHint(int io_threads) {
+  return io_threads == 1 ? ASIO_CONCURRENCY_HINT_UNSAFE_IO : io_threads;
+}
+
+}  // namespace
 
 // Members are destroyed in reverse order: the listeners, cron and signals first, then the
 // io_context (which destroys the connections its pending handlers hold), then the store.
@@ -45,8 +55,7 @@ struct Server::Impl {
         store(static_cast<size_t>(cfg.values().databases)),
         state(config, store, table, clock),
         dispatcher(state),
-        // One I/O thread (the default) lets Asio skip cross-thread work on its own queue.
-        io(cfg.values().io_threads),
+        io(ConcurrencyHint(cfg.values().io_threads)),
         store_strand(asio::make_strand(io)),
         net{io, store_strand, state, dispatcher},
         cron(net),

@@ -15,8 +15,8 @@ class ClientStream {
 
   // `tls` null: plain TCP.
   ClientStream(Socket socket, std::shared_ptr<asio::ssl::context> tls)
-      : context_(std::move(tls)), socket_(std::move(socket)) {
-    if (context_) tls_ = std::make_unique<asio::ssl::stream<Socket&>>(socket_, *context_);
+      : socket_(std::move(socket)) {
+    if (tls) tls_ = std::make_unique<Tls>(std::move(tls), socket_);
   }
   ClientStream(const ClientStream&) = delete;
   ClientStream& operator=(const ClientStream&) = delete;
@@ -27,13 +27,13 @@ class ClientStream {
   // TLS only: the server side of the handshake.
   template <class Handler>
   void AsyncHandshake(Handler&& handler) {
-    tls_->async_handshake(asio::ssl::stream_base::server, std::forward<Handler>(handler));
+    tls_->stream.async_handshake(asio::ssl::stream_base::server, std::forward<Handler>(handler));
   }
 
   template <class Handler>
   void AsyncReadSome(asio::mutable_buffer buffer, Handler&& handler) {
     if (tls_) {
-      tls_->async_read_some(buffer, std::forward<Handler>(handler));
+      tls_->stream.async_read_some(buffer, std::forward<Handler>(handler));
     } else {
       socket_.async_read_some(buffer, std::forward<Handler>(handler));
     }
@@ -42,7 +42,7 @@ class ClientStream {
   template <class Handler>
   void AsyncWrite(asio::const_buffer buffer, Handler&& handler) {
     if (tls_) {
-      asio::async_write(*tls_, buffer, std::forward<Handler>(handler));
+      asio::async_write(tls_->stream, buffer, std::forward<Handler>(handler));
     } else {
       asio::async_write(socket_, buffer, std::forward<Handler>(handler));
     }
@@ -52,7 +52,7 @@ class ClientStream {
   // asynchronous read is in flight.
   size_t ReadAvailable(asio::mutable_buffer buffer, std::error_code& ec) {
     if (!NonBlocking(ec)) return 0;
-    return tls_ ? tls_->read_some(buffer, ec) : socket_.read_some(buffer, ec);
+    return tls_ ? tls_->stream.read_some(buffer, ec) : socket_.read_some(buffer, ec);
   }
 
   // Plain TCP only: sends what the socket takes now, without waiting (would_block when it
@@ -68,10 +68,15 @@ class ClientStream {
     return !ec;
   }
 
-  std::shared_ptr<asio::ssl::context> context_;  // outlives the TLS state that uses it
+  // On the heap: its ~380 bytes would otherwise sit in every plain connection too.
+  struct Tls {
+    Tls(std::shared_ptr<asio::ssl::context> c, Socket& socket)
+        : context(std::move(c)), stream(socket, *context) {}
+    std::shared_ptr<asio::ssl::context> context;  // outlives the stream that uses it
+    asio::ssl::stream<Socket&> stream;
+  };
   Socket socket_;
-  // On the heap: its ~360 bytes would otherwise sit in every plain connection too.
-  std::unique_ptr<asio::ssl::stream<Socket&>> tls_;
+  std::unique_ptr<Tls> tls_;
 };
 
 }  // namespace kvd::net

@@ -2,6 +2,7 @@
 // with read/write permissions, channels, selectors; in MULTI/EXEC and scripts too.
 #include <doctest/doctest.h>
 
+#include "server/acl/acl.h"
 #include "server/pubsub.h"
 #include "unit/commands/acl_test_util.h"
 
@@ -135,7 +136,7 @@ TEST_CASE("AUTH: users, disabled users, WRONGPASS; DELUSER disconnects") {
   CHECK(h.Run({"CLIENT", "KILL", "USER", "nobody"}) == "-ERR No such user 'nobody'\r\n");
   CHECK(h.Run({"ACL", "DELUSER", "alice"}) == ":1\r\n");
   CHECK(killed);
-  CHECK(c.c.user == "default");
+  CHECK(ClientUserName(c.c) == "default");
   CHECK_FALSE(c.c.authenticated);
 }
 

@@ -129,7 +129,7 @@ TEST_CASE("CLIENT LIST lists every client, filtered by TYPE or ID") {
   Harness h;
   Connect(h);
   Peer peer(h, "10.0.0.2:40000");
-  peer.state.last_command = "get";
+  peer.state.last_command = h.table.Find("get");
   peer.state.name = "other";
   h.clock.Advance(7000);
 
