@@ -47,26 +47,38 @@ struct ClientState {
   uint64_t id = 0;
   std::string addr;   // "127.0.0.1:51234"
   std::string laddr;  // "127.0.0.1:6379"
-  int fd = -1;
-  std::string name;      // CLIENT SETNAME / HELLO SETNAME
-  std::string lib_name;  // CLIENT SETINFO LIB-NAME
-  std::string lib_ver;   // CLIENT SETINFO LIB-VER
+  // CLIENT SETNAME (HELLO SETNAME) and CLIENT SETINFO LIB-NAME / LIB-VER: made by the first
+  // of them, as many clients set none (Redis too keeps them behind pointers); read through
+  // name(), lib_name(), lib_ver().
+  struct Names {
+    std::string name;
+    std::string lib_name;
+    std::string lib_ver;
+  };
+  std::unique_ptr<Names> names;
+  std::string_view name() const { return names ? std::string_view(names->name) : ""; }
+  std::string_view lib_name() const { return names ? std::string_view(names->lib_name) : ""; }
+  std::string_view lib_ver() const { return names ? std::string_view(names->lib_ver) : ""; }
+  Names& SetNames() {
+    if (!names) names = std::make_unique<Names>();
+    return *names;
+  }
   size_t db = 0;
   int resp = 2;          // 2 or 3 (HELLO 3)
+  int fd = -1;
   bool authenticated = false;
+  bool tls = false;  // came in on the tls-port
+  // Set by a command; the connection acts on it after sending the batch's replies.
+  bool close_after_reply = false;  // QUIT, or a protocol error
   // The ACL user the client is authenticated as (server/acl/acl.h; its name through
   // ClientUserName).
   std::shared_ptr<AclUser> acl_user;
-  bool tls = false;  // came in on the tls-port
   int64_t created_ms = 0;
   int64_t last_interaction_ms = 0;
   // The last command run, for CLIENT LIST cmd= (its name: "client|list"); the command
   // table outlives every client. Null before the first.
   const CommandSpec* last_command = nullptr;
   uint64_t commands = 0;     // commands run, for CLIENT LIST (tot-cmds)
-
-  // Set by a command; the connection acts on it after sending the batch's replies.
-  bool close_after_reply = false;  // QUIT, or a protocol error
 
   // Buffer sizes, updated by the connection for CLIENT LIST (qbuf, omem...).
   std::atomic<size_t> query_buffer_bytes{0};
@@ -89,8 +101,8 @@ struct ClientState {
   // (most clients never subscribe; the three sets take 144 bytes) and read through
   // ClientSubscriptions; and `pubsub`, Redis's CLIENT_PUBSUB flag (set by a subscription,
   // cleared when the last one goes).
-  std::unique_ptr<ClientSubscriptionSets> subscriptions;
   bool pubsub = false;
+  std::unique_ptr<ClientSubscriptionSets> subscriptions;
 
   // MULTI/EXEC and WATCH (server/transaction.h): made by the first MULTI or WATCH and
   // dropped when EXEC or DISCARD ends the transaction, as most clients never use them.
@@ -127,6 +139,13 @@ struct ClientState {
   bool tracking_caching = false;
   bool tracking_broken_redir = false;
   uint64_t tracking_redirect = 0;
+
+  // What the client's own state takes, for CLIENT LIST tot-mem and client memory in INFO.
+  size_t StateBytes() const {
+    if (!names) return sizeof(ClientState);
+    return sizeof(ClientState) + sizeof(Names) + names->name.capacity() +
+           names->lib_name.capacity() + names->lib_ver.capacity();
+  }
 };
 
 }  // namespace kvd

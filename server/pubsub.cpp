@@ -192,7 +192,7 @@ std::string DescribeClient(const ClientState& c) {
   if (c.blocked) flags += 'b';
   if (flags.empty()) flags = "N";
   return "id=" + std::to_string(c.id) + " addr=" + c.addr + " laddr=" + c.laddr +
-         " fd=" + std::to_string(c.fd) + " name=" + c.name + " flags=" + flags +
+         " fd=" + std::to_string(c.fd) + " name=" + std::string(c.name()) + " flags=" + flags +
          " db=" + std::to_string(c.db) +
          " sub=" + std::to_string(ClientSubscriptions(c, PubSubKind::kChannel).size()) +
          " psub=" + std::to_string(ClientSubscriptions(c, PubSubKind::kPattern).size()) +

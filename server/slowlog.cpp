@@ -39,7 +39,7 @@ void SlowLog::MaybeRecord(int64_t threshold_us, int64_t max_len, const ClientSta
     e.args.push_back("... (" + std::to_string(args.size() - kept) + " more arguments)");
   }
   e.addr = client.addr;
-  e.name = client.name;
+  e.name = client.name();
   entries_.push_front(std::move(e));
   while (static_cast<int64_t>(entries_.size()) > std::max<int64_t>(max_len, 0)) {
     entries_.pop_back();

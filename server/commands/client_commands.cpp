@@ -75,9 +75,7 @@ std::string ClientInfoLine(const ClientState& c, const CommandContext& ctx) {
   }
   const auto qbuf = static_cast<int64_t>(c.query_buffer_bytes.load(std::memory_order_relaxed));
   const auto omem = static_cast<int64_t>(c.output_buffer_bytes.load(std::memory_order_relaxed));
-  const int64_t tot_mem = static_cast<int64_t>(sizeof(ClientState) + c.name.capacity() +
-                                               c.lib_name.capacity() + c.lib_ver.capacity()) +
-                          qbuf + omem + argv_mem;
+  const int64_t tot_mem = static_cast<int64_t>(c.StateBytes()) + qbuf + omem + argv_mem;
   const int64_t age = std::max<int64_t>(0, (ctx.now_ms - c.created_ms) / 1000);
   const int64_t idle = self ? 0 : std::max<int64_t>(0, (ctx.now_ms - c.last_interaction_ms) / 1000);
   // Inside EXEC the client's command is EXEC, as Redis shows it.
@@ -89,7 +87,7 @@ std::string ClientInfoLine(const ClientState& c, const CommandContext& ctx) {
   AppendField(out, "addr", c.addr);
   AppendField(out, "laddr", c.laddr);
   AppendField(out, "fd", c.fd);
-  AppendField(out, "name", c.name);
+  AppendField(out, "name", c.name());
   AppendField(out, "age", age);
   AppendField(out, "idle", idle);
   // In Redis's order (catClientInfoString); 'N' when none.
@@ -129,8 +127,8 @@ std::string ClientInfoLine(const ClientState& c, const CommandContext& ctx) {
   AppendField(out, "user", ClientUserName(c));
   AppendField(out, "redir", c.tracking ? static_cast<int64_t>(c.tracking_redirect) : -1);
   AppendField(out, "resp", c.resp);
-  AppendField(out, "lib-name", c.lib_name);
-  AppendField(out, "lib-ver", c.lib_ver);
+  AppendField(out, "lib-name", c.lib_name());
+  AppendField(out, "lib-ver", c.lib_ver());
   return out;
 }
 
@@ -139,31 +137,28 @@ void CmdClientId(CommandContext& ctx) { ctx.reply.Integer(static_cast<int64_t>(c
 void CmdClientSetName(CommandContext& ctx) {
   std::string_view name = ctx.args[2];
   if (!IsValidClientAttr(name)) return ctx.Error(kClientNameErr);
-  ctx.client.name = name;  // an empty name clears it
+  ctx.client.SetNames().name = name;  // an empty name clears it
   ctx.reply.Ok();
 }
 
 void CmdClientGetName(CommandContext& ctx) {
-  if (ctx.client.name.empty()) return ctx.reply.Null();
-  ctx.reply.Bulk(ctx.client.name);
+  if (ctx.client.name().empty()) return ctx.reply.Null();
+  ctx.reply.Bulk(ctx.client.name());
 }
 
 void CmdClientSetInfo(CommandContext& ctx) {
   std::string_view attr = ctx.args[2];
   std::string_view value = ctx.args[3];
-  std::string* dest = nullptr;
-  if (EqualsIgnoreCase(attr, "lib-name")) {
-    dest = &ctx.client.lib_name;
-  } else if (EqualsIgnoreCase(attr, "lib-ver")) {
-    dest = &ctx.client.lib_ver;
-  } else {
+  const bool lib_name = EqualsIgnoreCase(attr, "lib-name");
+  if (!lib_name && !EqualsIgnoreCase(attr, "lib-ver")) {
     return ctx.Error("ERR Unrecognized option '" + std::string(attr) + "'");
   }
   if (!IsValidClientAttr(value)) {
     return ctx.Error("ERR " + std::string(attr) +
                      " cannot contain spaces, newlines or special characters.");
   }
-  dest->assign(value);
+  ClientState::Names& names = ctx.client.SetNames();
+  (lib_name ? names.lib_name : names.lib_ver).assign(value);
   ctx.reply.Ok();
 }
 

@@ -97,7 +97,7 @@ void CmdHello(CommandContext& ctx) {
   if (!IsAuthenticated(ctx)) return ctx.Error(kHelloNoAuthErr);
   if (name) {
     if (!IsValidClientAttr(*name)) return ctx.Error(kClientNameErr);
-    ctx.client.name = *name;
+    ctx.client.SetNames().name = *name;
   }
   if (version != 0) {
     // The reply to HELLO 3 is already RESP3.
@@ -139,7 +139,7 @@ void CmdReset(CommandContext& ctx) {
   c.db = 0;
   c.resp = 2;
   ctx.reply.set_protocol(2);
-  c.name.clear();
+  if (c.names) c.names->name.clear();
   // Back to the default user, authenticated only if it needs no password (as Redis's
   // clientSetDefaultAuth).
   Acl::Login(c, ctx.server.acl->default_user());

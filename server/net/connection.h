@@ -118,7 +118,6 @@ class Connection final : public std::enable_shared_from_this<Connection>, privat
   ClientStream stream_;
   // Timers are made on first use: most connections never need one, and each is ~120 bytes.
   std::unique_ptr<asio::steady_timer> handshake_timer_;  // TLS; connection strand
-  bool handshake_done_ = false;
   NetContext& net_;
   ClientState client_;
   RespParser parser_;
@@ -128,8 +127,8 @@ class Connection final : public std::enable_shared_from_this<Connection>, privat
   std::vector<std::vector<std::string_view>> batch_;
   std::vector<size_t> batch_ends_;  // input offset just past each command of the batch
   std::vector<const CommandSpec*> batch_specs_;  // each command's table entry (LookUpBatch)
-  size_t batch_size_ = 0;
-  size_t batch_executed_ = 0;  // a batch stops early once its replies pass the high water
+  uint32_t batch_size_ = 0;      // at most kMaxBatch
+  uint32_t batch_executed_ = 0;  // a batch stops early once its replies pass the high water
   std::string protocol_error_;  // the batch ends with this protocol error, then the close
   uint64_t unreported_input_ = 0;
 
@@ -152,14 +151,14 @@ class Connection final : public std::enable_shared_from_this<Connection>, privat
   bool closed_ = false;
   bool blocked_ = false;            // a blocking command waits: later commands wait too
   bool waiting_readable_ = false;   // an async_wait for input is in flight
-  std::unique_ptr<asio::steady_timer> block_timer_;  // used on the store strand only
-
-  // Pub/sub (store strand, except Pushes::queued).
+  bool handshake_done_ = false;     // TLS
+  // Pub/sub and the output limit (store strand, like the rest of this block).
   bool in_batch_ = false;           // this client's batch runs now
   bool output_limit_hit_ = false;   // closing for its output buffer limit: drop the rest
-  int64_t soft_limit_since_ = 0;    // Unix seconds the soft limit was first reached
-  std::unique_ptr<asio::steady_timer> soft_limit_timer_;  // store strand
   bool soft_limit_timer_armed_ = false;
+  int64_t soft_limit_since_ = 0;    // Unix seconds the soft limit was first reached
+  std::unique_ptr<asio::steady_timer> soft_limit_timer_;
+  std::unique_ptr<asio::steady_timer> block_timer_;
   // Made by the first push (store strand), as most clients never get one; FlushPushes, on
   // the connection strand, only runs after a push posted it.
   struct Pushes {

@@ -146,7 +146,7 @@ TEST_CASE("HELLO with requirepass: NOAUTH, or authenticate and switch in one go"
   CHECK(c.Run({"HELLO", "3", "AUTH", "default", "pw", "SETNAME", "app"}).rfind("%7\r\n", 0) == 0);
   CHECK(c.state.authenticated);
   CHECK(c.state.resp == 3);
-  CHECK(c.state.name == "app");
+  CHECK(c.state.name() == "app");
 }
 
 TEST_CASE("RESET restores a fresh connection's state") {
@@ -157,8 +157,8 @@ TEST_CASE("RESET restores a fresh connection's state") {
   CHECK(h.Run({"RESET"}) == "+RESET\r\n");
   CHECK(h.client.db == 0);
   CHECK(h.client.resp == 2);
-  CHECK(h.client.name.empty());
-  CHECK(h.client.lib_name == "redis-py");  // Redis keeps the library attributes
+  CHECK(h.client.name().empty());
+  CHECK(h.client.lib_name() == "redis-py");  // Redis keeps the library attributes
   CHECK(h.Run({"CLIENT", "GETNAME"}) == "$-1\r\n");
   CHECK(h.client.authenticated);  // no password: everyone is authenticated
 }

@@ -79,14 +79,23 @@ TEST_CASE("CLIENT SETNAME and GETNAME") {
 
 TEST_CASE("CLIENT SETINFO sets the library name and version") {
   Harness h;
+  // The names are made by the first of them that succeeds.
+  CHECK(h.Run({"CLIENT", "SETINFO", "lib-foo", "x"}) == "-ERR Unrecognized option 'lib-foo'\r\n");
+  CHECK(h.Run({"CLIENT", "SETINFO", "lib-name", "a b"}) ==
+        "-ERR lib-name cannot contain spaces, newlines or special characters.\r\n");
+  CHECK(h.client.names == nullptr);
+  const std::string bare = h.Run({"CLIENT", "INFO"});
+  CHECK(bare.find(" name= ") != std::string::npos);
+  CHECK(bare.find(" lib-name= lib-ver=") != std::string::npos);
   CHECK(h.Run({"CLIENT", "SETINFO", "lib-name", "redis-py"}) == "+OK\r\n");
+  CHECK(h.client.names != nullptr);
   CHECK(h.Run({"CLIENT", "SETINFO", "LIB-VER", "5.0.1"}) == "+OK\r\n");
-  CHECK(h.client.lib_name == "redis-py");
-  CHECK(h.client.lib_ver == "5.0.1");
+  CHECK(h.client.lib_name() == "redis-py");
+  CHECK(h.client.lib_ver() == "5.0.1");
   CHECK(h.Run({"CLIENT", "SETINFO", "lib-foo", "x"}) == "-ERR Unrecognized option 'lib-foo'\r\n");
   CHECK(h.Run({"CLIENT", "SETINFO", "Lib-Name", "a b"}) ==
         "-ERR Lib-Name cannot contain spaces, newlines or special characters.\r\n");
-  CHECK(h.client.lib_name == "redis-py");
+  CHECK(h.client.lib_name() == "redis-py");
   CHECK(h.Run({"CLIENT", "SETINFO", "lib-name"}) ==
         "-ERR wrong number of arguments for 'client|setinfo' command\r\n");
 }
@@ -130,7 +139,7 @@ TEST_CASE("CLIENT LIST lists every client, filtered by TYPE or ID") {
   Connect(h);
   Peer peer(h, "10.0.0.2:40000");
   peer.state.last_command = h.table.Find("get");
-  peer.state.name = "other";
+  peer.state.SetNames().name = "other";
   h.clock.Advance(7000);
 
   std::vector<std::string> all = Lines(h.Run({"CLIENT", "LIST"}));

@@ -20,7 +20,7 @@ TEST_CASE("the slow log keeps commands past the threshold, newest first") {
   Harness h;
   h.clock.SetMs(1'700'000'000'000);
   h.client.addr = "127.0.0.1:5000";
-  h.client.name = "worker";
+  h.client.SetNames().name = "worker";
   CHECK(h.Run({"SLOWLOG", "LEN"}) == ":0\r\n");  // the default threshold is 10 ms
   CHECK(h.Run({"CONFIG", "SET", "slowlog-log-slower-than", "0"}) == "+OK\r\n");
   CHECK(h.Run({"SET", "k", "v"}) == "+OK\r\n");
