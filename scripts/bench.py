@@ -304,7 +304,8 @@ def main(argv):
         load, start, date = os.getloadavg()[0], time.time(), bench_report.utc_now()
         results[phase] = run()
         results["phase_info"][phase] = {
-            **info, "date": date, "seconds": round(time.time() - start),
+            **info, "date": date, "commit": results["machine"]["commit"],
+            "seconds": round(time.time() - start),
             "load_average_before": load, "load_average_after": os.getloadavg()[0]}
         log(f"{phase}: {time.time() - start:.0f} s")
     results["machine"]["load_average_at_end"] = os.getloadavg()[0]

@@ -206,12 +206,15 @@ CONNECTION_ROWS = [("RSS per connection, connected (bytes)", "rss_per_conn_conne
 
 
 def _when(results, phase):
-    """' (taken 2026-.. UTC, load average a -> b)' when the phase recorded it."""
+    """' Taken 2026-.. UTC (kvd abc123), load average a before, b after.' when the phase
+    recorded it: a run of some phases (--only) keeps the others' figures from earlier runs,
+    so each section says which kvd it measured."""
     info = results.get("phase_info", {}).get(phase, {})
     if "date" not in info:
         return ""
-    text = (f" Taken {info['date']}, load average {info['load_average_before']:.2f} before, "
-            f"{info['load_average_after']:.2f} after.")
+    commit = f" (kvd {info['commit']})" if "commit" in info else ""
+    text = (f" Taken {info['date']}{commit}, load average {info['load_average_before']:.2f} "
+            f"before, {info['load_average_after']:.2f} after.")
     # The benchmark's own servers and clients load both cores, so the averages during a run
     # say little about other work: the load when the run started does.
     machine = results.get("machine", {})
@@ -233,8 +236,8 @@ def markdown(results):
     rounds = {p: phase_field(results, p, "rounds", "rounds" if p == "throughput" else
                              "rounds_other") for p in ("throughput", "memory", "persistence",
                                                          "connections")}
-    out = [f"Machine: {m['cpu']}, {m['cores']} cores, Linux {m['kernel']}; run {m['date']}; "
-           f"kvd {m['commit']}, {m['redis']}.", ""]
+    out = [f"Machine: {m['cpu']}, {m['cores']} cores, Linux {m['kernel']}; last run {m['date']}"
+           f" (kvd {m['commit']}); {m['redis']}.", ""]
     if "throughput_summary" in results:
         out += [f"Throughput: redis-benchmark, {cfg['clients']} clients, random keys over "
                 f"{cfg['keyspace']:,} keys, server on CPU {cfg['server_cpu']} and "

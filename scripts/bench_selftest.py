@@ -151,6 +151,20 @@ def test_report():
                "chart shown once, table once")
 
 
+def test_phase_provenance():
+    """A phase kept from an earlier run (--only) names the kvd it measured."""
+    results = canned_results()
+    results["phase_info"] = {
+        "memory": {"date": "2026-01-01 08:00 UTC", "commit": "old111",
+                   "load_average_before": 0.5, "load_average_after": 0.6},
+        "persistence": {"date": "2026-01-01 09:00 UTC", "load_average_before": 0.5,
+                        "load_average_after": 0.6}}
+    md = " ".join(bench_report.markdown(results).split())  # as one line: the text is wrapped
+    expect("last run 2026-01-01 (kvd abc123)" in md, md)
+    expect("Taken 2026-01-01 08:00 UTC (kvd old111), load average 0.50 before" in md, md)
+    expect("Taken 2026-01-01 09:00 UTC, load average" in md, "no commit recorded: none shown")
+
+
 def test_ceiling_server():
     """Compiles and starts the do-nothing server; pipelined requests, one split across two
     writes, get one reply each, of the real commands' sizes."""
@@ -184,7 +198,7 @@ def test_ceiling_server():
 
 def main():
     tests = [test_parse, test_summarize, test_ratio_and_targets, test_mix, test_report,
-             test_ceiling_server]
+             test_phase_provenance, test_ceiling_server]
     failed = 0
     for t in tests:
         try:
