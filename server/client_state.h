@@ -64,7 +64,7 @@ struct ClientState {
     return *names;
   }
   size_t db = 0;
-  int resp = 2;          // 2 or 3 (HELLO 3)
+  int resp = 2;  // 2 or 3 (HELLO 3)
   int fd = -1;
   bool authenticated = false;
   bool tls = false;  // came in on the tls-port
@@ -78,7 +78,7 @@ struct ClientState {
   // The last command run, for CLIENT LIST cmd= (its name: "client|list"); the command
   // table outlives every client. Null before the first.
   const CommandSpec* last_command = nullptr;
-  uint64_t commands = 0;     // commands run, for CLIENT LIST (tot-cmds)
+  uint64_t commands = 0;  // commands run, for CLIENT LIST (tot-cmds)
 
   // Buffer sizes, updated by the connection for CLIENT LIST (qbuf, omem...).
   std::atomic<size_t> query_buffer_bytes{0};

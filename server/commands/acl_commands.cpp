@@ -97,9 +97,7 @@ void CmdAclUsers(CommandContext& ctx) {
   for (const auto& [name, u] : users) ctx.reply.Bulk(name);
 }
 
-void CmdAclWhoami(CommandContext& ctx) {
-  ctx.reply.Bulk(ClientUserName(ctx.client));
-}
+void CmdAclWhoami(CommandContext& ctx) { ctx.reply.Bulk(ClientUserName(ctx.client)); }
 
 void CmdAclLoad(CommandContext& ctx) {
   const std::string& path = ctx.server.config.values().aclfile;

@@ -2,11 +2,10 @@
 
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <spdlog/spdlog.h>
 
 #include <algorithm>
 #include <cstring>
-
-#include <spdlog/spdlog.h>
 
 #include "server/acl/acl.h"
 #include "server/aof/aof.h"
@@ -34,8 +33,7 @@ thread_local const Connection* Connection::InlineBatchScope::current = nullptr;
 
 Connection::Connection(asio::ip::tcp::socket socket, NetContext& net,
                        std::shared_ptr<asio::ssl::context> tls)
-    : stream_(std::move(socket), std::move(tls)),
-      net_(net) {}
+    : stream_(std::move(socket), std::move(tls)), net_(net) {}
 
 Connection::~Connection() = default;
 
@@ -206,8 +204,7 @@ void Connection::DoRead() {
   if (stream_.tls()) {
     // TLS keeps its buffer: decrypted bytes may wait inside the TLS layer with nothing left
     // on the socket to wake a readiness wait.
-    stream_.AsyncReadSome(ReadSpace(), [self = shared_from_this()](std::error_code ec,
-                                                                   size_t n) {
+    stream_.AsyncReadSome(ReadSpace(), [self = shared_from_this()](std::error_code ec, size_t n) {
       self->OnRead(ec, n);
     });
     return;
@@ -232,8 +229,8 @@ void Connection::ReadNow() {
 }
 
 void Connection::CloseForQueryBufferLimit() {
-  spdlog::warn("Closing client that reached max query buffer length: addr={} qbuf={}",
-               client_.addr, input_.size());
+  spdlog::warn("Closing client that reached max query buffer length: addr={} qbuf={}", client_.addr,
+               input_.size());
   asio::post(net_.store_strand, [self = shared_from_this()] {
     self->net_.server.stats.client_query_buffer_limit_disconnections++;
   });
@@ -354,8 +351,8 @@ void Connection::ExecuteBatch() {
   // A command that blocked ends the batch: the rest waits until it is served.
   const bool blocked = client_.blocked;
   if (blocked) ArmBlockTimer();
-  if (!protocol_error_.empty() && batch_executed_ == batch_size_ &&
-      !client_.close_after_reply && !blocked) {
+  if (!protocol_error_.empty() && batch_executed_ == batch_size_ && !client_.close_after_reply &&
+      !blocked) {
     ReplyWriter(batch_out_, client_.resp).Error(protocol_error_);
     server.CountError(protocol_error_);
     client_.close_after_reply = true;
@@ -371,9 +368,8 @@ void Connection::ExecuteBatch() {
   // appendfsync always: the replies wait until what the log holds so far is on disk.
   // (SyncsEveryWrite first: the callback allocates, and it is rarely needed.)
   if (server.aof != nullptr && server.aof->SyncsEveryWrite() &&
-      server.aof->WhenDurable([strand = stream_.socket().get_executor(), done] {
-        asio::post(strand, done);
-      })) {
+      server.aof->WhenDurable(
+          [strand = stream_.socket().get_executor(), done] { asio::post(strand, done); })) {
     return;
   }
   if (InlineBatchScope::current == this) {
@@ -448,10 +444,9 @@ void Connection::MaybeWrite() {
       wire_.erase(0, sent);
     }
     writing_ = true;
-    stream_.AsyncWrite(asio::buffer(wire_),
-                       [self = shared_from_this()](std::error_code ec, size_t) {
-                         self->OnWritten(ec);
-                       });
+    stream_.AsyncWrite(
+        asio::buffer(wire_),
+        [self = shared_from_this()](std::error_code ec, size_t) { self->OnWritten(ec); });
     break;
   }
   client_.output_buffer_bytes = PendingOutput();
@@ -548,10 +543,9 @@ void Connection::WaitWhileBlocked() {
   if (waiting_readable_ || closed_) return;
   waiting_readable_ = true;
   // Over TLS too: the TCP socket's readiness says TLS records (or the close) arrived.
-  stream_.socket().async_wait(asio::ip::tcp::socket::wait_read,
-                              [self = shared_from_this()](std::error_code ec) {
-                                self->OnReadableWhileBlocked(ec);
-                              });
+  stream_.socket().async_wait(
+      asio::ip::tcp::socket::wait_read,
+      [self = shared_from_this()](std::error_code ec) { self->OnReadableWhileBlocked(ec); });
 }
 
 void Connection::OnReadableWhileBlocked(std::error_code ec) {

@@ -60,20 +60,20 @@ class Connection final : public std::enable_shared_from_this<Connection>, privat
   void Start();
 
  private:
-  void Handshake();      // TLS: then Accepted(), or the connection is dropped
-  void Accepted();       // links the client to this connection and registers it
-  void Register();       // store strand
-  void DoRead();         // connection strand from here on
-  void ReadNow();        // plain TCP: reads what the socket holds, or waits again
+  void Handshake();  // TLS: then Accepted(), or the connection is dropped
+  void Accepted();   // links the client to this connection and registers it
+  void Register();   // store strand
+  void DoRead();     // connection strand from here on
+  void ReadNow();    // plain TCP: reads what the socket holds, or waits again
   void OnRead(std::error_code ec, size_t n);
   void ProcessInput();
-  void ExecuteBatch();   // store strand
-  void StageLimits();    // store strand: limits_ and query_buffer_limit_
+  void ExecuteBatch();  // store strand
+  void StageLimits();   // store strand: limits_ and query_buffer_limit_
   // While a script is busy (server/scripting/busy_reply.h): answers the parsed batch here,
   // without the store strand, and drops its `consumed` input bytes.
   void AnswerWhileScriptBusy(size_t consumed);
   void StartReading();  // DoRead once: after Register, or at once while a script is busy
-  void OnBatchDone();    // connection strand: FinishBatch, then the next batch
+  void OnBatchDone();   // connection strand: FinishBatch, then the next batch
   // The batch's replies go out and its input is dropped; false when no further batch
   // should start now (closing, or waiting for output to drain).
   bool FinishBatch();
@@ -125,11 +125,11 @@ class Connection final : public std::enable_shared_from_this<Connection>, privat
   ReadBuffer input_;
   size_t batch_consumed_ = 0;  // input bytes the batch being executed came from
   std::vector<std::vector<std::string_view>> batch_;
-  std::vector<size_t> batch_ends_;  // input offset just past each command of the batch
+  std::vector<size_t> batch_ends_;               // input offset just past each command of the batch
   std::vector<const CommandSpec*> batch_specs_;  // each command's table entry (LookUpBatch)
-  uint32_t batch_size_ = 0;      // at most kMaxBatch
+  uint32_t batch_size_ = 0;                      // at most kMaxBatch
   uint32_t batch_executed_ = 0;  // a batch stops early once its replies pass the high water
-  std::string protocol_error_;  // the batch ends with this protocol error, then the close
+  std::string protocol_error_;   // the batch ends with this protocol error, then the close
   uint64_t unreported_input_ = 0;
 
   std::string batch_out_;
@@ -143,20 +143,20 @@ class Connection final : public std::enable_shared_from_this<Connection>, privat
 
   bool executing_ = false;
   bool batch_done_inline_ = false;  // ExecuteBatch ran inline and left the finish to us
-  bool reading_started_ = false;  // connection strand
+  bool reading_started_ = false;    // connection strand
   bool writing_ = false;
   bool replied_in_burst_ = false;  // replies sent since the connection last waited for input
-  bool paused_ = false;   // backpressure: waiting for output to drain
-  bool closing_ = false;  // close once every reply is sent
+  bool paused_ = false;            // backpressure: waiting for output to drain
+  bool closing_ = false;           // close once every reply is sent
   bool closed_ = false;
-  bool blocked_ = false;            // a blocking command waits: later commands wait too
-  bool waiting_readable_ = false;   // an async_wait for input is in flight
-  bool handshake_done_ = false;     // TLS
+  bool blocked_ = false;           // a blocking command waits: later commands wait too
+  bool waiting_readable_ = false;  // an async_wait for input is in flight
+  bool handshake_done_ = false;    // TLS
   // Pub/sub and the output limit (store strand, like the rest of this block).
-  bool in_batch_ = false;           // this client's batch runs now
-  bool output_limit_hit_ = false;   // closing for its output buffer limit: drop the rest
+  bool in_batch_ = false;          // this client's batch runs now
+  bool output_limit_hit_ = false;  // closing for its output buffer limit: drop the rest
   bool soft_limit_timer_armed_ = false;
-  int64_t soft_limit_since_ = 0;    // Unix seconds the soft limit was first reached
+  int64_t soft_limit_since_ = 0;  // Unix seconds the soft limit was first reached
   std::unique_ptr<asio::steady_timer> soft_limit_timer_;
   std::unique_ptr<asio::steady_timer> block_timer_;
   // Made by the first push (store strand), as most clients never get one; FlushPushes, on

@@ -290,8 +290,7 @@ TEST_CASE("with several I/O threads, clients on every thread are served in order
         const Reply shared = c.ReadReply();
         const Reply published = c.ReadReply();
         if (own.raw != Int(i) || shared.type != ':' || published.raw != Int(1)) {
-          failures[t] = "round " + std::to_string(i) + ": " + own.raw + shared.raw +
-                        published.raw;
+          failures[t] = "round " + std::to_string(i) + ": " + own.raw + shared.raw + published.raw;
           return;
         }
       }
