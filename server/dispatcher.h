@@ -62,7 +62,13 @@ class Dispatcher {
 
   // Blocked clients (dispatcher_blocking.cpp): serves the waiters of every ready key, first
   // blocked first, by running their command again.
-  void ServeBlockedClients();
+  void ServeBlockedClients() {
+    // A served command may itself make keys ready (BLMOVE pushes): ServeReadyKeys serves
+    // them after the keys already ready, never a nested one. Inside EXEC, they wait for its
+    // end.
+    if (!serving_blocked_ && !in_exec_ && server_.blocked.HasReady()) ServeReadyKeys();
+  }
+  void ServeReadyKeys();
   void ServeKey(size_t db, const std::string& key);
   void RunAgain(ClientState& client);
   bool serving_blocked_ = false;

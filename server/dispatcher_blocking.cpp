@@ -14,10 +14,7 @@
 
 namespace kvd {
 
-void Dispatcher::ServeBlockedClients() {
-  // A served command may itself make keys ready (BLMOVE pushes): this loop serves them after
-  // the keys already ready, never a nested one. Inside EXEC, they wait for its end.
-  if (serving_blocked_ || in_exec_ || !server_.blocked.HasReady()) return;
+void Dispatcher::ServeReadyKeys() {
   serving_blocked_ = true;
   while (server_.blocked.HasReady()) {
     for (const BlockedClients::ReadyKey& r : server_.blocked.TakeReady()) ServeKey(r.db, r.key);

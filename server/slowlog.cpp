@@ -15,10 +15,9 @@ constexpr size_t kMaxArgBytes = 128;
 
 }  // namespace
 
-void SlowLog::MaybeRecord(int64_t threshold_us, int64_t max_len, const ClientState& client,
-                          std::span<const std::string_view> args, int64_t duration_us,
-                          int64_t now_sec) {
-  if (threshold_us < 0 || duration_us < threshold_us) return;
+void SlowLog::Record(int64_t max_len, const ClientState& client,
+                     std::span<const std::string_view> args, int64_t duration_us,
+                     int64_t now_sec) {
   Entry e;
   e.id = next_id_++;
   e.time_sec = now_sec;

@@ -30,12 +30,19 @@ class SlowLog {
   // every command. Drops the oldest entries past max_len.
   void MaybeRecord(int64_t threshold_us, int64_t max_len, const ClientState& client,
                    std::span<const std::string_view> args, int64_t duration_us,
-                   int64_t now_sec);
+                   int64_t now_sec) {
+    // Inline: every command asks, few are slow.
+    if (threshold_us < 0 || duration_us < threshold_us) return;
+    Record(max_len, client, args, duration_us, now_sec);
+  }
   void Reset() { entries_.clear(); }
 
   const std::deque<Entry>& entries() const { return entries_; }  // newest first
 
  private:
+  void Record(int64_t max_len, const ClientState& client, std::span<const std::string_view> args,
+              int64_t duration_us, int64_t now_sec);
+
   std::deque<Entry> entries_;
   uint64_t next_id_ = 0;
 };
