@@ -87,9 +87,7 @@ void Dispatcher::Execute(ClientState& client, std::span<const std::string_view> 
   if (HeldMayRun(client)) ReleaseHeld();
   const size_t from = out.size();
   Dispatch(client, args, out, command);
-  if (!client.blocked && client.reply_mode != ClientState::ReplyMode::kOn) {
-    FilterReply(client, out, from);
-  }
+  if (!client.blocked) FilterReply(client, out, from);
   // CLIENT UNPAUSE (or a pause that ran out meanwhile) lets the held commands go now.
   if (HeldMayRun(client)) ReleaseHeld();
 }

@@ -88,7 +88,11 @@ class Dispatcher {
 
 // CLIENT REPLY's filter: drops what the client's command appended to `out` from `from` on
 // when its replies are off or skipped, then moves SKIP on to the next command, as Redis's
-// resetClient. Called once per command, when its reply is made (or comes, once blocked).
-void FilterReply(ClientState& client, std::string& out, size_t from);
+// resetClient. Called once per command, when its reply is made (or comes, once blocked):
+// inline, as nearly every client has its replies on.
+void ApplyReplyMode(ClientState& client, std::string& out, size_t from);
+inline void FilterReply(ClientState& client, std::string& out, size_t from) {
+  if (client.reply_mode != ClientState::ReplyMode::kOn) ApplyReplyMode(client, out, from);
+}
 
 }  // namespace kvd

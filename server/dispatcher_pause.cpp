@@ -9,7 +9,7 @@
 
 namespace kvd {
 
-void FilterReply(ClientState& client, std::string& out, size_t from) {
+void ApplyReplyMode(ClientState& client, std::string& out, size_t from) {
   using Mode = ClientState::ReplyMode;
   if (client.reply_mode == Mode::kOff || client.reply_mode == Mode::kSkip) out.resize(from);
   if (client.reply_mode == Mode::kSkip) {
