@@ -2,6 +2,7 @@
 
 #include <malloc.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <new>
 
@@ -13,6 +14,12 @@ std::string_view ReadString(const uint8_t* p, size_t* consumed) {
   const size_t n = packed::ReadVarint(p, &len);
   *consumed = n + static_cast<size_t>(len);
   return {reinterpret_cast<const char*>(p + n), static_cast<size_t>(len)};
+}
+
+// Whether a packed buffer of `bytes` bytes holding `data` bytes of text stays within the
+// safety bound and the 32-bit counter.
+bool PackedFits(size_t bytes, size_t data) {
+  return bytes <= kMaxPackedBytes && data <= UINT32_MAX;
 }
 
 }  // namespace
@@ -91,34 +98,40 @@ void HashValue::InsertEntry(uint8_t* e) {
   large_->entry_bytes += malloc_usable_size(e);
 }
 
-bool HashValue::Set(std::string_view field, std::string_view value) {
+std::optional<bool> HashValue::SetPacked(std::string_view field, std::string_view value,
+                                         const Limits& limits) {
+  if (field.size() > limits.value || value.size() > limits.value) return std::nullopt;
+  const packed::Probe v(value);
+  const size_t off = FindPacked(field);
+  if (off != SIZE_MAX) {
+    // More fields than the limit allows (it was lowered): Redis converts on any write.
+    if (packed_count_ > limits.entries) return std::nullopt;
+    const size_t voff = off + packed::Skip(buf_.data() + off);
+    const size_t old_len = packed::Skip(buf_.data() + voff);
+    const size_t old_size = packed::At(buf_.data() + voff).size();
+    const size_t data = packed_data_bytes_ - old_size + value.size();
+    if (!PackedFits(buf_.size() - old_len + v.size(), data)) return std::nullopt;
+    v.Write(buf_.Splice(voff, old_len, v.size()));
+    packed_data_bytes_ = static_cast<uint32_t>(data);
+    return false;
+  }
+  const packed::Probe f(field);
+  const size_t data = packed_data_bytes_ + field.size() + value.size();
+  if (size_t{packed_count_} + 1 > limits.entries ||
+      !PackedFits(buf_.size() + f.size() + v.size(), data)) {
+    return std::nullopt;
+  }
+  uint8_t* p = buf_.Append(f.size() + v.size());
+  v.Write(p + f.Write(p));
+  ++packed_count_;
+  packed_data_bytes_ = static_cast<uint32_t>(data);
+  return true;
+}
+
+bool HashValue::Set(std::string_view field, std::string_view value, const Limits& limits) {
   if (!large_) {
-    const size_t off = FindPacked(field);
-    if (off != SIZE_MAX) {
-      if (value.size() > kMaxPackedValue) {
-        ConvertToTable();
-        return Set(field, value);
-      }
-      const size_t voff = off + packed::Skip(buf_.data() + off);
-      const size_t old_len = packed::Skip(buf_.data() + voff);
-      const size_t old_size = packed::At(buf_.data() + voff).size();
-      const packed::Probe v(value);
-      v.Write(buf_.Splice(voff, old_len, v.size()));
-      packed_data_bytes_ = static_cast<uint32_t>(packed_data_bytes_ - old_size + value.size());
-      return false;
-    }
-    if (packed_count_ + 1 > kMaxPackedEntries || field.size() > kMaxPackedValue ||
-        value.size() > kMaxPackedValue) {
-      ConvertToTable();
-      return Set(field, value);
-    }
-    const packed::Probe f(field);
-    const packed::Probe v(value);
-    uint8_t* p = buf_.Append(f.size() + v.size());
-    v.Write(p + f.Write(p));
-    ++packed_count_;
-    packed_data_bytes_ += static_cast<uint32_t>(field.size() + value.size());
-    return true;
+    if (const std::optional<bool> added = SetPacked(field, value, limits)) return *added;
+    ConvertToTable();
   }
   Large& large = *large_;
   const uint64_t hash = Table::Hash(field);
@@ -136,6 +149,15 @@ bool HashValue::Set(std::string_view field, std::string_view value) {
   InsertEntry(NewEntry(field, value));
   large.data_bytes += field.size() + value.size();
   return true;
+}
+
+void HashValue::PrepareForSet(size_t pairs, size_t max_len, size_t total_len) {
+  if (large_) return;
+  const Limits limits = Limits::Current();
+  if (pairs > limits.entries || max_len > limits.value ||
+      total_len > kMaxPackedBytes - std::min(buf_.size(), kMaxPackedBytes)) {
+    ConvertToTable();
+  }
 }
 
 bool HashValue::Delete(std::string_view field) {

@@ -1,14 +1,15 @@
 #pragma once
 // A hash (field -> value), in one of Redis's two encodings:
-//   packed ("listpack"): fields and values alternate as packed elements in one buffer, up to
-//     128 fields of at most 64 bytes each (hash-max-listpack-entries / -value); O(n) access,
-//     which the bound keeps small;
+//   packed ("listpack"): fields and values alternate as packed elements in one buffer, while
+//     there are at most hash-max-listpack-entries fields and no field or value is longer
+//     than hash-max-listpack-value bytes (encoding_limits); O(n) access, which the bounds
+//     keep small;
 //   table ("hashtable"): each field and its value in one allocation
 //     [varint field length][field][varint value length][value], indexed by a BlobTable;
 //     O(1) access. The table lives in its own allocation, made at conversion, so a small
 //     hash pays only for the packed buffer and 40 bytes of object.
-// A packed hash converts to a table when it outgrows either bound and, as in Redis, never
-// converts back.
+// A packed hash converts to a table when it outgrows either bound (or its buffer would pass
+// kMaxPackedBytes) and, as in Redis, never converts back.
 #include <cstddef>
 #include <cstdint>
 #include <memory>
@@ -16,6 +17,7 @@
 #include <string_view>
 
 #include "core/blob_table.h"
+#include "core/encoding_limits.h"
 #include "core/packed.h"
 #include "core/value_type.h"
 
@@ -24,8 +26,14 @@ namespace kvd {
 class HashValue : public MallocObject {
  public:
   static constexpr ValueType kType = ValueType::kHash;
-  static constexpr size_t kMaxPackedEntries = 128;
-  static constexpr size_t kMaxPackedValue = 64;
+  // The packed encoding's bounds: hash-max-listpack-entries and hash-max-listpack-value.
+  struct Limits {
+    size_t entries;
+    size_t value;
+    static Limits Current() {
+      return {encoding_limits.hash_max_listpack_entries, encoding_limits.hash_max_listpack_value};
+    }
+  };
 
   static std::unique_ptr<HashValue> Create() { return std::unique_ptr<HashValue>(new HashValue); }
   ~HashValue();
@@ -42,8 +50,17 @@ class HashValue : public MallocObject {
 
   std::optional<Elem> Get(std::string_view field) const;
   bool Contains(std::string_view field) const { return Get(field).has_value(); }
-  // Sets field to value; true when the field is new.
-  bool Set(std::string_view field, std::string_view value);
+  // Sets field to value; true when the field is new. A packed hash converts first when the
+  // field or the value is too long, or the field is new and there is no room for it, or the
+  // hash already holds more fields than `limits` allow (Redis's hashTypeSet).
+  bool Set(std::string_view field, std::string_view value) {
+    return Set(field, value, Limits::Current());
+  }
+  bool Set(std::string_view field, std::string_view value, const Limits& limits);
+  // HSET's conversion ahead of setting `pairs` field-value pairs whose longest string has
+  // `max_len` bytes and whose strings total `total_len` bytes (Redis's
+  // hashTypeTryConversion): a packed hash converts when they cannot all be packed.
+  void PrepareForSet(size_t pairs, size_t max_len, size_t total_len);
   // Removes field; true when it was there.
   bool Delete(std::string_view field);
 
@@ -105,13 +122,17 @@ class HashValue : public MallocObject {
 
   // Offset of the packed field equal to `field`, or SIZE_MAX.
   size_t FindPacked(std::string_view field) const;
+  // Set() on the packed encoding; nullopt, with nothing changed, when the result would
+  // not be packed.
+  std::optional<bool> SetPacked(std::string_view field, std::string_view value,
+                                const Limits& limits);
   void ConvertToTable();
   void InsertEntry(uint8_t* e);
 
   ByteBuf buf_;                   // the packed encoding's elements
   std::unique_ptr<Large> large_;  // the table encoding; null while packed
   uint32_t packed_count_ = 0;
-  uint32_t packed_data_bytes_ = 0;  // at most 128 x 2 x 64 bytes
+  uint32_t packed_data_bytes_ = 0;  // bounded through kMaxPackedBytes
 };
 
 }  // namespace kvd

@@ -70,14 +70,14 @@ void ListValue::FreeChunk(Chunk* ch) {
   std::free(ch);
 }
 
-uint8_t* ListValue::SpliceChunk(size_t c, size_t off, size_t old_len, size_t new_len) {
+uint8_t* ListValue::SpliceChunk(size_t c, size_t off, size_t old_len, size_t new_len, size_t cap) {
   Chunk* ch = chunk(c);
   const size_t need = ch->bytes - old_len + new_len;
   const size_t room = malloc_usable_size(ch) - sizeof(Chunk);
   if (need > room) {
     // Grow by a quarter (an allocator size class's worth), up to the chunk limit: pushes
     // copy each byte a bounded number of times, at most ~25% of a chunk stays unused.
-    ch = ResizeChunk(c, std::max(need, std::min(need + need / 4, kMaxChunkBytes)));
+    ch = ResizeChunk(c, std::max(need, std::min(need + need / 4, cap)));
   }
   const size_t tail = ch->bytes - off - old_len;
   if (tail > 0 && old_len != new_len) {
@@ -143,7 +143,7 @@ void ListValue::SplitChunk(size_t c, size_t off) {
   ResizeChunk(c, off);
 }
 
-void ListValue::Compact(size_t c) {
+void ListValue::Compact(size_t c, const ChunkLimit& limit) {
   if (c >= n_) return;
   if (chunk(c)->count == 0) {
     FreeChunk(chunk(c));
@@ -152,11 +152,13 @@ void ListValue::Compact(size_t c) {
   }
   if (c + 1 >= n_) return;
   const Chunk* next = chunk(c + 1);
-  if (chunk(c)->bytes + next->bytes > kMaxChunkBytes) return;
+  if (!limit.Fits(size_t{chunk(c)->bytes} + next->bytes, size_t{chunk(c)->count} + next->count)) {
+    return;
+  }
   const size_t at = chunk(c)->bytes;
   const uint32_t next_count = next->count;
   try {
-    std::memcpy(SpliceChunk(c, at, 0, next->bytes), next->data(), next->bytes);
+    std::memcpy(SpliceChunk(c, at, 0, next->bytes, limit.max_bytes()), next->data(), next->bytes);
   } catch (const std::bad_alloc&) {
     return;  // merging saves memory; it is never required
   }
@@ -165,12 +167,14 @@ void ListValue::Compact(size_t c) {
   RingErase(c + 1);
 }
 
-void ListValue::UpdateEncoding() {
-  if (n_ > 1) {
-    quick_ = true;
-  } else if (n_ == 0 || chunk(0)->bytes <= kMaxChunkBytes / 2) {
-    quick_ = false;
+void ListValue::UpdateEncoding(const ChunkLimit& limit, Change change) {
+  if (n_ != 1) {
+    quick_ = n_ > 1;
+    return;
   }
+  const Chunk* ch = chunk(0);
+  if (change != Change::kShrank && !quick_ && !limit.Fits(ch->bytes, ch->count)) quick_ = true;
+  if (change != Change::kGrew && quick_ && limit.FitsHalf(ch->bytes, ch->count)) quick_ = false;
 }
 
 void ListValue::Locate(size_t i, size_t* c, size_t* off) const {
@@ -206,7 +210,9 @@ Elem ListValue::At(size_t i) const {
   return packed::At(chunk(c)->data() + off);
 }
 
-void ListValue::InsertAt(size_t i, std::string_view s) {
+void ListValue::InsertAt(size_t i, std::string_view s) { InsertWith(i, s, ChunkLimit::Current()); }
+
+void ListValue::InsertWith(size_t i, std::string_view s, const ChunkLimit& limit) {
   const packed::Probe p(s);
   const size_t bl = BacklenSize(p.size());
   const size_t esize = p.size() + bl;
@@ -229,19 +235,24 @@ void ListValue::InsertAt(size_t i, std::string_view s) {
   } else {
     Locate(i, &c, &off);
   }
-  if (chunk(c)->bytes != 0 && chunk(c)->bytes + esize > kMaxChunkBytes) {
+  // Whether chunk k can take the element.
+  auto room = [&](size_t k) {
+    const Chunk* ch = chunk(k);
+    return limit.Fits(ch->bytes + esize, size_t{ch->count} + 1);
+  };
+  if (chunk(c)->count != 0 && !room(c)) {
     // The chunk is full: use a neighbour with room or a new chunk, splitting this one when
     // the element goes into its middle.
     if (off != 0 && off != chunk(c)->bytes) {
       SplitChunk(c, off);
       off = chunk(c)->bytes;
     }
-    if (chunk(c)->bytes + esize <= kMaxChunkBytes) {
+    if (room(c)) {
       // The split left room.
-    } else if (off == 0 && c > 0 && chunk(c - 1)->bytes + esize <= kMaxChunkBytes) {
+    } else if (off == 0 && c > 0 && room(c - 1)) {
       --c;
       off = chunk(c)->bytes;
-    } else if (off != 0 && c + 1 < n_ && chunk(c + 1)->bytes + esize <= kMaxChunkBytes) {
+    } else if (off != 0 && c + 1 < n_ && room(c + 1)) {
       ++c;
       off = 0;
     } else {
@@ -258,16 +269,18 @@ void ListValue::InsertAt(size_t i, std::string_view s) {
       off = 0;
     }
   }
-  uint8_t* dst = SpliceChunk(c, off, 0, esize);
+  uint8_t* dst = SpliceChunk(c, off, 0, esize, limit.max_bytes());
   p.Write(dst);
   WriteBacklen(dst + p.size(), p.size(), bl);
   ++chunk(c)->count;
   ++count_;
   data_bytes_ += s.size();
-  UpdateEncoding();
+  UpdateEncoding(limit, Change::kGrew);
 }
 
-void ListValue::Erase(size_t i, size_t n) {
+void ListValue::Erase(size_t i, size_t n) { EraseWith(i, n, ChunkLimit::Current()); }
+
+void ListValue::EraseWith(size_t i, size_t n, const ChunkLimit& limit) {
   n = std::min(n, count_ - std::min(i, count_));
   while (n > 0) {
     size_t c;
@@ -287,10 +300,10 @@ void ListValue::Erase(size_t i, size_t n) {
     data_bytes_ -= text;
     n -= k;
     const size_t before = n_;
-    Compact(c);  // drops the chunk when emptied, else merges with the next
-    if (c > 0 && n_ == before) Compact(c - 1);
+    Compact(c, limit);  // drops the chunk when emptied, else merges with the next
+    if (c > 0 && n_ == before) Compact(c - 1, limit);
   }
-  UpdateEncoding();
+  UpdateEncoding(limit, Change::kShrank);
 }
 
 std::string ListValue::PopFront() {
@@ -306,6 +319,7 @@ std::string ListValue::PopBack() {
 }
 
 void ListValue::Set(size_t i, std::string_view s) {
+  const ChunkLimit limit = ChunkLimit::Current();
   size_t c;
   size_t off;
   Locate(i, &c, &off);
@@ -314,17 +328,19 @@ void ListValue::Set(size_t i, std::string_view s) {
   const size_t old_text = packed::At(d + off).size();
   const packed::Probe p(s);
   const size_t bl = BacklenSize(p.size());
-  if (chunk(c)->bytes - old_len + p.size() + bl > kMaxChunkBytes && chunk(c)->count > 1) {
+  if (chunk(c)->count > 1 &&
+      !limit.Fits(chunk(c)->bytes - old_len + p.size() + bl, chunk(c)->count)) {
     // It would overfill the chunk: let InsertAt find room.
-    Erase(i, 1);
-    InsertAt(i, s);
+    EraseWith(i, 1, limit);
+    InsertWith(i, s, limit);
+    UpdateEncoding(limit, Change::kReplaced);
     return;
   }
-  uint8_t* dst = SpliceChunk(c, off, old_len, p.size() + bl);
+  uint8_t* dst = SpliceChunk(c, off, old_len, p.size() + bl, limit.max_bytes());
   p.Write(dst);
   WriteBacklen(dst + p.size(), p.size(), bl);
   data_bytes_ = data_bytes_ - old_text + s.size();
-  UpdateEncoding();
+  UpdateEncoding(limit, Change::kReplaced);
 }
 
 std::optional<size_t> ListValue::Find(std::string_view s) const {
@@ -342,6 +358,7 @@ std::optional<size_t> ListValue::Find(std::string_view s) const {
 }
 
 size_t ListValue::Remove(std::string_view s, int64_t count) {
+  const ChunkLimit chunk_limit = ChunkLimit::Current();
   const packed::Probe p(s);
   size_t removed = 0;
   const size_t limit = count == 0 ? SIZE_MAX : static_cast<size_t>(count < 0 ? -count : count);
@@ -391,10 +408,10 @@ size_t ListValue::Remove(std::string_view s, int64_t count) {
   data_bytes_ -= removed * s.size();
   for (size_t c = 0; c + 1 < n_;) {
     const size_t before = n_;
-    Compact(c);
+    Compact(c, chunk_limit);
     if (n_ == before) ++c;
   }
-  UpdateEncoding();
+  UpdateEncoding(chunk_limit, Change::kShrank);
   return removed;
 }
 

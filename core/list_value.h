@@ -2,13 +2,17 @@
 // A list: a sequence of chunks, each a buffer of packed elements (Redis's quicklist of
 // listpacks). An element in a chunk is [packed element][back-length], the back-length
 // (the element's size as a reversed varint) letting a chunk be walked from its end.
-// A chunk holds up to 8 KB of elements (list-max-listpack-size -2); one larger element gets
-// a chunk of its own. The chunk pointers sit in a ring buffer, so:
+// A chunk's size is bounded by list-max-listpack-size (encoding_limits; Redis's quicklist
+// "fill", see ChunkLimit), 8 KB of elements by default; one element too large for it gets
+// a chunk of its own. Byte bounds apply to the chunk's own encoding, which is no larger than
+// a listpack of the same elements. The chunk pointers sit in a ring buffer, so:
 //   push/pop at either end and LINDEX 0 / -1 are O(1);
-//   access by index walks whole chunks, then one chunk: O(n / elements-per-chunk + 8 KB);
+//   access by index walks whole chunks, then one chunk: O(n / elements-per-chunk + chunk);
 //   insert/remove in the middle rewrite one chunk (and may split or merge neighbours).
-// OBJECT ENCODING is "listpack" while the list fits one chunk and "quicklist" once it has
-// spilled over, until it shrinks back to one chunk of at most half the limit (Redis 7.2).
+// OBJECT ENCODING is "listpack" while the list is one chunk within the bound and
+// "quicklist" once it has outgrown that, until a removal leaves one chunk within half the
+// bound (Redis 7.2's listTypeTryConversion).
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <memory>
@@ -16,6 +20,7 @@
 #include <string>
 #include <string_view>
 
+#include "core/encoding_limits.h"
 #include "core/packed.h"
 #include "core/value_type.h"
 
@@ -24,7 +29,32 @@ namespace kvd {
 class ListValue : public MallocObject {
  public:
   static constexpr ValueType kType = ValueType::kList;
-  static constexpr size_t kMaxChunkBytes = 8192;
+
+  // A chunk's bound from list-max-listpack-size (Redis's quicklistNodeLimit): fill > 0 at
+  // most `fill` elements, 0 one element, both within 8 KB (SIZE_SAFETY_LIMIT); fill < 0 at
+  // most 4 KB << min(-fill - 1, 4) bytes, any number of elements.
+  struct ChunkLimit {
+    static constexpr size_t kSafetyBytes = 8192;
+    size_t bytes;  // SIZE_MAX under a count bound
+    size_t count;  // SIZE_MAX under a byte bound
+
+    static ChunkLimit FromFill(int fill) {
+      if (fill >= 0) return {SIZE_MAX, fill == 0 ? 1 : static_cast<size_t>(fill)};
+      const int64_t level = std::min<int64_t>(-int64_t{fill} - 1, 4);
+      return {size_t{4096} << level, SIZE_MAX};
+    }
+    static ChunkLimit Current() { return FromFill(encoding_limits.list_max_listpack_size); }
+    // Whether a chunk of `b` bytes and `c` elements is within the bound (Redis's
+    // quicklistNodeExceedsLimit, negated).
+    bool Fits(size_t b, size_t c) const {
+      return bytes != SIZE_MAX ? b <= bytes : b <= kSafetyBytes && c <= count;
+    }
+    // Whether it is within half the bound, where a one-chunk list turns back into a
+    // listpack (listTypeTryConvertQuicklist; the safety limit plays no part there).
+    bool FitsHalf(size_t b, size_t c) const { return b <= bytes / 2 && c <= count / 2; }
+    // The most bytes a chunk of several elements may hold.
+    size_t max_bytes() const { return bytes != SIZE_MAX ? bytes : kSafetyBytes; }
+  };
 
   static std::unique_ptr<ListValue> Create() { return std::unique_ptr<ListValue>(new ListValue); }
   ~ListValue();
@@ -131,21 +161,30 @@ class ListValue : public MallocObject {
   Chunk*& chunk_ref(size_t i) { return ring_[(head_ + i) & (cap_ - 1)]; }
   // Chunk index and byte offset of element i (< size()).
   void Locate(size_t i, size_t* c, size_t* off) const;
+  // What an edit did, for the encoding name: growing turns a listpack that outgrew its
+  // bound into a quicklist; shrinking turns a quicklist back into a listpack (Redis's
+  // LIST_CONV_GROWING / LIST_CONV_SHRINKING); a replacement (LSET) does both.
+  enum class Change : uint8_t { kGrew, kShrank, kReplaced };
+
+  // InsertAt and Erase under a limit read once by the caller.
+  void InsertWith(size_t i, std::string_view s, const ChunkLimit& limit);
+  void EraseWith(size_t i, size_t n, const ChunkLimit& limit);
 
   // Chunk allocation and editing.
   static Chunk* NewChunk(size_t bytes);
   Chunk* ResizeChunk(size_t c, size_t bytes);  // may move the chunk
   void FreeChunk(Chunk* ch);
-  // Replaces [off, off + old_len) of chunk c with new_len bytes; returns where they go.
-  uint8_t* SpliceChunk(size_t c, size_t off, size_t old_len, size_t new_len);
+  // Replaces [off, off + old_len) of chunk c with new_len bytes; returns where they go. A
+  // chunk that must grow is given room up to `cap` bytes ahead.
+  uint8_t* SpliceChunk(size_t c, size_t off, size_t old_len, size_t new_len, size_t cap = 0);
   // Ring of chunk pointers.
   void RingInsert(size_t i, Chunk* ch);
   void RingErase(size_t i);
   // Splits chunk c at byte offset off (an element boundary) into two chunks.
   void SplitChunk(size_t c, size_t off);
   // Merges chunk c with its successor when both fit one chunk; drops c when empty.
-  void Compact(size_t c);
-  void UpdateEncoding();
+  void Compact(size_t c, const ChunkLimit& limit);
+  void UpdateEncoding(const ChunkLimit& limit, Change change);
 
   Chunk** ring_ = nullptr;
   size_t cap_ = 0;   // power of two (or 0)

@@ -2,9 +2,12 @@
 
 #include <bit>
 #include <cmath>
+#include <cstdint>
 #include <cstdlib>
 #include <cstring>
+#include <memory>
 #include <string>
+#include <type_traits>
 
 #include "core/numeric.h"
 #include "core/rdb_packed.h"
@@ -26,7 +29,14 @@ constexpr uint64_t kContainerPlain = 1, kContainerPacked = 2;
 class CollectionReader {
  public:
   CollectionReader(Input& in, uint8_t type, std::string_view key)
-      : in_(in), type_(type), key_(key), at_(in.offset()) {}
+      : in_(in), type_(type), key_(key), at_(in.offset()) {
+    // Values are built by adding to fresh ones, under the limits of the moment. A listpack
+    // or ziplist blob stays packed whatever its elements' lengths, as in Redis's
+    // rdbLoadObject, which converts one only for having too many entries.
+    if (type_ == kHashZiplist || type_ == kHashListpack) hash_limits_.value = SIZE_MAX;
+    if (type_ == kZSetZiplist || type_ == kZSetListpack) zset_limits_.value = SIZE_MAX;
+    if (type_ == kSetListpack) set_limits_.value = SIZE_MAX;
+  }
 
   CollectionPtr Read() {
     switch (type_) {
@@ -67,12 +77,12 @@ class CollectionReader {
     return true;
   }
   bool Add(SetValue& v, std::string_view s) {
-    if (v.Add(s)) return true;
+    if (v.Add(s, set_limits_)) return true;
     Fail("duplicate member '" + PrintableKey(s) + "'");
     return false;
   }
   bool AddPair(HashValue& v, std::string_view field, std::string_view value) {
-    if (v.Set(field, value)) return true;
+    if (v.Set(field, value, hash_limits_)) return true;
     Fail("duplicate field '" + PrintableKey(field) + "'");
     return false;
   }
@@ -81,7 +91,7 @@ class CollectionReader {
       Fail("NaN score of member '" + PrintableKey(member) + "'");
       return false;
     }
-    if (v.Add(member, score)) return true;
+    if (v.Add(member, score, zset_limits_)) return true;
     Fail("duplicate member '" + PrintableKey(member) + "'");
     return false;
   }
@@ -94,11 +104,23 @@ class CollectionReader {
     return AddScored(v, member, *score);
   }
 
+  // An empty value to load `n` elements into (0: unknown). A set starts as Redis's
+  // rdbLoadObject starts it: a listpack blob as a listpack; a plain set with more members
+  // than an intset may hold as a table.
+  template <class T>
+  std::unique_ptr<T> Fresh(uint64_t n) {
+    if constexpr (std::is_same_v<T, SetValue>) {
+      if (type_ == kSetListpack) return SetValue::Create(SetValue::Encoding::kPacked);
+      if (n > set_limits_.intset_entries) return SetValue::Create(SetValue::Encoding::kTable);
+    }
+    return T::Create();
+  }
+
   // The plain encodings: a count, then each element (or pair) as an RDB string.
   template <class T>
   CollectionPtr Plain(int per_entry) {
     const uint64_t n = in_.Length("a collection length");
-    auto v = T::Create();
+    auto v = Fresh<T>(n);
     std::string a_scratch, b_scratch;
     for (uint64_t i = 0; i < n && in_.ok(); ++i) {
       const std::string_view a = in_.String(a_scratch, "a collection element");
@@ -175,7 +197,7 @@ class CollectionReader {
     std::string scratch;
     const std::string_view blob = in_.String(scratch, "an encoded collection");
     if (!in_.ok()) return {};
-    auto v = T::Create();
+    auto v = Fresh<T>(0);
     if (!WalkInto(*v, walk, blob)) return {};
     return v;
   }
@@ -207,6 +229,10 @@ class CollectionReader {
   const uint8_t type_;
   const std::string_view key_;
   const size_t at_;
+  // The limits, read once per value.
+  HashValue::Limits hash_limits_ = HashValue::Limits::Current();
+  SetValue::Limits set_limits_ = SetValue::Limits::Current();
+  ZSetValue::Limits zset_limits_ = ZSetValue::Limits::Current();
 };
 
 }  // namespace

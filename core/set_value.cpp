@@ -2,8 +2,10 @@
 
 #include <malloc.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <new>
+#include <vector>
 
 #include "core/numeric.h"
 
@@ -165,31 +167,44 @@ bool SetValue::Contains(std::string_view member) const {
   return false;
 }
 
-bool SetValue::Add(std::string_view member) {
+bool SetValue::Add(std::string_view member, const Limits& limits) {
   switch (encoding_) {
     case Encoding::kIntset: {
       if (const std::optional<int64_t> v = ParseInt64(member)) {
         if (!IntAdd(*v)) return false;
         data_bytes_ += member.size();
-        if (size() > kMaxIntsetEntries) ConvertToTable();
+        if (size() > limits.intset_entries) ConvertToTable();
         return true;
       }
-      // Redis 7.2 (setTypeMaybeConvert): a non-integer moves the set to a listpack when
-      // that can hold it, else to a table.
-      if (size() + 1 <= kMaxPackedEntries && member.size() <= kMaxPackedValue) {
+      // Redis 7.2 (setTypeAddAux): a non-integer moves the set to a listpack when that can
+      // hold it and the integers already there, else to a table. The extremes are the
+      // longest integers, as text and packed.
+      const size_t n = size();
+      size_t longest = member.size();
+      size_t packed_bytes = packed::Probe(member).size();
+      if (n > 0) {
+        for (const int64_t x : {IntAt(0), IntAt(n - 1)}) {
+          const Elem e = Elem::Int(x);
+          longest = std::max(longest, e.size());
+          packed_bytes = std::max(packed_bytes, packed::Probe(e.view()).size());
+        }
+      }
+      if (n < limits.entries && longest <= limits.value &&
+          packed_bytes <= kMaxPackedBytes / (n + 1)) {
         ConvertToPacked();
       } else {
         ConvertToTable();
       }
-      return Add(member);
+      return Add(member, limits);
     }
     case Encoding::kPacked: {
       if (FindPacked(member) != SIZE_MAX) return false;
-      if (packed_count_ + 1 > kMaxPackedEntries || member.size() > kMaxPackedValue) {
-        ConvertToTable();
-        return Add(member);
-      }
       const packed::Probe probe(member);
+      if (packed_count_ >= limits.entries || member.size() > limits.value ||
+          probe.size() > kMaxPackedBytes - buf_.size()) {
+        ConvertToTable();
+        return Add(member, limits);
+      }
       probe.Write(buf_.Append(probe.size()));
       ++packed_count_;
       data_bytes_ += member.size();
@@ -203,6 +218,66 @@ bool SetValue::Add(std::string_view member) {
     }
   }
   return false;
+}
+
+std::unique_ptr<SetValue> SetValue::Create(Encoding encoding) {
+  std::unique_ptr<SetValue> out = Create();
+  out->ResetEmpty(encoding);
+  return out;
+}
+
+void SetValue::ResetEmpty(Encoding encoding) {
+  if (encoding == encoding_) return;
+  buf_.Clear();
+  packed_count_ = 0;
+  width_ = 2;
+  large_ = encoding == Encoding::kTable ? std::make_unique<Large>() : nullptr;
+  encoding_ = encoding;
+}
+
+void SetValue::PrepareForAdd(std::string_view first, size_t count) {
+  const Limits limits = Limits::Current();
+  if (empty()) {
+    // setTypeCreate.
+    if (ParseInt64(first) && count <= limits.intset_entries) {
+      ResetEmpty(Encoding::kIntset);
+    } else {
+      ResetEmpty(count <= limits.entries ? Encoding::kPacked : Encoding::kTable);
+    }
+  } else if ((encoding_ == Encoding::kPacked && count > limits.entries) ||
+             (encoding_ == Encoding::kIntset && count > limits.intset_entries)) {
+    ConvertToTable();
+  }
+}
+
+void SetValue::MaybeConvertToIntset() {
+  if (encoding_ == Encoding::kIntset || size() > Limits::Current().intset_entries) return;
+  std::vector<int64_t> ints;
+  ints.reserve(size());
+  bool all = true;
+  ForEach([&](std::string_view m) {
+    const std::optional<int64_t> v = all ? ParseInt64(m) : std::nullopt;
+    if (v) {
+      ints.push_back(*v);
+    } else {
+      all = false;
+    }
+  });
+  if (!all) return;
+  std::sort(ints.begin(), ints.end());
+  uint8_t width = 2;
+  if (!ints.empty()) width = std::max(WidthFor(ints.front()), WidthFor(ints.back()));
+  ByteBuf is;
+  if (!ints.empty()) {
+    uint8_t* p = is.Append(ints.size() * width);
+    for (size_t i = 0; i < ints.size(); ++i) WriteInt(p + i * width, ints[i], width);
+  }
+  if (large_) large_->table.ForEach([](uint8_t* m) { std::free(m); });
+  large_.reset();
+  buf_ = std::move(is);
+  packed_count_ = 0;
+  width_ = width;
+  encoding_ = Encoding::kIntset;
 }
 
 void SetValue::TableAdd(Table& table, size_t& bytes, std::string_view member) {

@@ -1,13 +1,16 @@
 #pragma once
 // A set of strings, in one of Redis 7.2's three encodings:
 //   intset: sorted integers of one width (2, 4 or 8 bytes, widened as needed), while every
-//     member is the canonical text of an int64 and there are at most 512
-//     (set-max-intset-entries); O(log n) lookup;
-//   packed ("listpack"): packed elements in insertion order, at most 128 members of at most
-//     64 bytes (set-max-listpack-entries / -value); O(n) lookup;
+//     member is the canonical text of an int64 and there are at most set-max-intset-entries
+//     (capped at 2^30, as in Redis); O(log n) lookup;
+//   packed ("listpack"): packed elements in insertion order, at most set-max-listpack-entries
+//     members of at most set-max-listpack-value bytes, the buffer within kMaxPackedBytes;
+//     O(n) lookup;
 //   table ("hashtable"): each member in its own allocation [varint length][bytes], indexed by
 //     a BlobTable; O(1) lookup.
-// Conversions go one way (intset -> packed -> table, or intset -> table), as in Redis.
+// The limits are encoding_limits'. Conversions go one way (intset -> packed -> table, or
+// intset -> table), as in Redis, except for MaybeConvertToIntset() (SINTERSTORE's result).
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <memory>
@@ -15,6 +18,7 @@
 #include <string_view>
 
 #include "core/blob_table.h"
+#include "core/encoding_limits.h"
 #include "core/packed.h"
 #include "core/value_type.h"
 
@@ -23,12 +27,23 @@ namespace kvd {
 class SetValue : public MallocObject {
  public:
   static constexpr ValueType kType = ValueType::kSet;
-  static constexpr size_t kMaxIntsetEntries = 512;
-  static constexpr size_t kMaxPackedEntries = 128;
-  static constexpr size_t kMaxPackedValue = 64;
   enum class Encoding : uint8_t { kIntset, kPacked, kTable };
+  // The compact encodings' bounds: set-max-intset-entries (capped at 2^30, Redis's
+  // intsetMaxEntries), set-max-listpack-entries and set-max-listpack-value.
+  struct Limits {
+    size_t intset_entries;
+    size_t entries;
+    size_t value;
+    static Limits Current() {
+      return {std::min<size_t>(encoding_limits.set_max_intset_entries, size_t{1} << 30),
+              encoding_limits.set_max_listpack_entries, encoding_limits.set_max_listpack_value};
+    }
+  };
 
+  // An empty intset, as Redis's createIntsetObject.
   static std::unique_ptr<SetValue> Create() { return std::unique_ptr<SetValue>(new SetValue); }
+  // An empty set in the given encoding (SINTERSTORE's listpack start, RDB loading).
+  static std::unique_ptr<SetValue> Create(Encoding encoding);
   ~SetValue();
   SetValue(const SetValue&) = delete;
   SetValue& operator=(const SetValue&) = delete;
@@ -40,8 +55,19 @@ class SetValue : public MallocObject {
   std::string_view EncodingName() const;
 
   bool Contains(std::string_view member) const;
-  // True when added (was absent).
-  bool Add(std::string_view member);
+  // True when added (was absent). Redis 7.2's setTypeAdd: an intset takes an integer while
+  // it has room and otherwise becomes a table; a non-integer moves it to a listpack when
+  // that can hold every member, else to a table; a listpack takes a member while it has
+  // room and the member is short enough, else becomes a table.
+  bool Add(std::string_view member) { return Add(member, Limits::Current()); }
+  bool Add(std::string_view member, const Limits& limits);
+  // SADD's sizing ahead of adding `count` members, the first being `first`: an empty set
+  // takes the encoding Redis's setTypeCreate picks for them; an intset or a listpack that
+  // `count` members would overflow becomes a table (setTypeMaybeConvert).
+  void PrepareForAdd(std::string_view first, size_t count);
+  // A listpack or table set whose members are all integers becomes an intset when that can
+  // hold them (Redis's maybeConvertToIntset, the last step of SINTERSTORE).
+  void MaybeConvertToIntset();
   // True when removed (was present).
   bool Remove(std::string_view member);
   // A member picked by `r` (any 64-bit random number). Not empty.
@@ -109,6 +135,8 @@ class SetValue : public MallocObject {
   size_t FindPacked(std::string_view member) const;  // offset or SIZE_MAX
   void ConvertToPacked();
   void ConvertToTable();
+  // Switches an empty set to `encoding`.
+  void ResetEmpty(Encoding encoding);
   static void TableAdd(Table& table, size_t& bytes, std::string_view member);
 
   Encoding encoding_ = Encoding::kIntset;

@@ -74,7 +74,10 @@ void Store::FlushAll() {
 }
 
 Store::CycleResult Store::ActiveExpireCycle(int64_t now_ms, int64_t budget_us,
-                                            const std::function<int64_t()>& elapsed_us) {
+                                            const std::function<int64_t()>& elapsed_us,
+                                            int effort) {
+  const size_t keys_per_loop = kKeysPerLoop + kKeysPerLoop / 4 * static_cast<size_t>(effort);
+  const size_t acceptable_stale = kAcceptableStalePercent - static_cast<size_t>(effort);
   CycleResult result;
   const size_t n = dbs_.size();
   uint64_t iteration = 0;
@@ -86,7 +89,7 @@ Store::CycleResult Store::ActiveExpireCycle(int64_t now_ms, int64_t budget_us,
     do {
       if (db.KeysWithExpiry() == 0) break;
       ++iteration;
-      const Keyspace::ExpireSample s = db.ExpireSome(now_ms, kKeysPerLoop);
+      const Keyspace::ExpireSample s = db.ExpireSome(now_ms, keys_per_loop);
       result.sampled += s.sampled;
       result.expired += s.expired;
       // Checking the clock is not free: look every 16 rounds, as Redis does.
@@ -94,7 +97,7 @@ Store::CycleResult Store::ActiveExpireCycle(int64_t now_ms, int64_t budget_us,
         result.out_of_time = true;
         break;
       }
-      repeat = s.sampled == 0 || s.expired * 100 / s.sampled > kAcceptableStalePercent;
+      repeat = s.sampled == 0 || s.expired * 100 / s.sampled > acceptable_stale;
     } while (repeat);
   }
   return result;

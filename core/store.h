@@ -53,10 +53,12 @@ class Store {
   // Redis's active expire cycle (activeExpireCycle, "slow" kind): for each database, sample
   // keys with a TTL (20 per round) and delete the expired ones; repeat on that database while
   // more than 10% of a sample was expired; stop when the time budget is spent.
-  // `elapsed_us` measures time since the cycle began (injectable for tests).
+  // `elapsed_us` measures time since the cycle began (injectable for tests). `effort` (0..9,
+  // active-expire-effort minus one) samples 5 more keys a round and tolerates 1% fewer
+  // expired keys per step, as Redis.
   struct CycleResult { size_t sampled = 0; size_t expired = 0; bool out_of_time = false; };
   CycleResult ActiveExpireCycle(int64_t now_ms, int64_t budget_us,
-                                const std::function<int64_t()>& elapsed_us);
+                                const std::function<int64_t()>& elapsed_us, int effort = 0);
 
   uint64_t ExpiredKeys() const;   // sum over databases, for INFO stats
   size_t DataBytes() const;       // keys + values, all databases

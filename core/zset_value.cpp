@@ -95,17 +95,17 @@ std::unique_ptr<ZSetValue> ZSetValue::Clone() const {
 
 // ---- Packed ----
 
-size_t ZSetValue::PackedOffsets(uint32_t* out) const {
+size_t ZSetValue::PackedNext(size_t off) const {
   const uint8_t* d = buf_.data();
-  size_t n = 0;
-  for (size_t off = 0; off < buf_.size();) {
-    out[n++] = static_cast<uint32_t>(off);
-    off += packed::Skip(d + off);
-    double s;
-    off += DecodeScore(d + off, &s);
-  }
-  out[n] = static_cast<uint32_t>(buf_.size());
-  return n;
+  off += packed::Skip(d + off);
+  double s;
+  return off + DecodeScore(d + off, &s);
+}
+
+size_t ZSetValue::PackedSeek(size_t rank) const {
+  size_t off = 0;
+  for (; rank > 0 && off < buf_.size(); --rank) off = PackedNext(off);
+  return off;
 }
 
 size_t ZSetValue::FindPacked(std::string_view member, double* score) const {
@@ -341,7 +341,7 @@ std::optional<double> ZSetValue::Score(std::string_view member) const {
   return n->score;
 }
 
-bool ZSetValue::Add(std::string_view member, double score) {
+bool ZSetValue::Add(std::string_view member, double score, const Limits& limits) {
   if (!skip_) {
     double old;
     const size_t off = FindPacked(member, &old);
@@ -351,7 +351,11 @@ bool ZSetValue::Add(std::string_view member, double score) {
       PackedInsert(member, score);
       return false;
     }
-    if (packed_count_ + 1 <= kMaxPackedEntries && member.size() <= kMaxPackedValue) {
+    // A pair takes at most the member, a 10-byte header and a 10-byte score; the text
+    // counter must stay within 32 bits.
+    if (size_t{packed_count_} + 1 <= limits.entries && member.size() <= limits.value &&
+        member.size() + 20 <= kMaxPackedBytes - buf_.size() &&
+        size_t{packed_data_bytes_} + member.size() + sizeof(double) <= UINT32_MAX) {
       PackedInsert(member, score);
       AddDataBytes(member.size() + sizeof(double));
       return true;
@@ -379,6 +383,12 @@ bool ZSetValue::Add(std::string_view member, double score) {
   skip_->table.Insert(n, hash);
   AddDataBytes(member.size() + sizeof(double));
   return true;
+}
+
+void ZSetValue::PrepareForAdd(size_t count, size_t max_len) {
+  if (skip_) return;
+  const Limits limits = Limits::Current();
+  if (count > limits.entries || (empty() && max_len > limits.value)) ConvertToSkiplist();
 }
 
 bool ZSetValue::Remove(std::string_view member) {
@@ -470,17 +480,33 @@ void ZSetValue::VisitImpl(RankSpan span, bool reverse, void* ctx, VisitFn fn) co
   span.last = std::min(span.last, size());
   if (span.size() == 0) return;
   if (!skip_) {
-    uint32_t offs[kMaxPackedEntries + 2];
-    PackedOffsets(offs);
     const uint8_t* d = buf_.data();
-    for (size_t k = 0; k < span.size(); ++k) {
-      const size_t rank = reverse ? span.last - 1 - k : span.first + k;
+    auto visit = [&](size_t off) {
       Elem m;
-      const size_t mlen = packed::Decode(d + offs[rank], &m);
+      const size_t mlen = packed::Decode(d + off, &m);
       double s;
-      DecodeScore(d + offs[rank] + mlen, &s);
+      DecodeScore(d + off + mlen, &s);
       fn(ctx, m.view(), s);
+    };
+    size_t off = PackedSeek(span.first);
+    if (!reverse) {
+      for (size_t k = 0; k < span.size(); ++k, off = PackedNext(off)) visit(off);
+      return;
     }
+    // Pairs are walked forwards only: note the span's offsets, then visit them backwards.
+    // On the stack for a set within the default limit, on the heap beyond.
+    constexpr size_t kOnStack = 128;
+    uint32_t stack_offs[kOnStack];
+    std::unique_ptr<uint32_t[]> heap_offs;
+    uint32_t* offs = stack_offs;
+    if (span.size() > kOnStack) {
+      heap_offs = std::make_unique_for_overwrite<uint32_t[]>(span.size());
+      offs = heap_offs.get();
+    }
+    for (size_t k = 0; k < span.size(); ++k, off = PackedNext(off)) {
+      offs[k] = static_cast<uint32_t>(off);
+    }
+    for (size_t k = span.size(); k-- > 0;) visit(offs[k]);
     return;
   }
   const Node* x = SkipByRank(reverse ? span.last - 1 : span.first);
@@ -503,13 +529,13 @@ size_t ZSetValue::EraseRanks(RankSpan span) {
   const size_t n = span.size();
   if (n == 0) return 0;
   if (!skip_) {
-    uint32_t offs[kMaxPackedEntries + 2];
-    PackedOffsets(offs);
+    const size_t first = PackedSeek(span.first);
+    size_t end = first;
     size_t text = 0;
-    for (size_t k = span.first; k < span.last; ++k) {
-      text += packed::At(buf_.data() + offs[k]).size();
+    for (size_t k = 0; k < n; ++k, end = PackedNext(end)) {
+      text += packed::At(buf_.data() + end).size();
     }
-    buf_.Splice(offs[span.first], offs[span.last] - offs[span.first], 0);
+    buf_.Splice(first, end - first, 0);
     packed_count_ -= static_cast<uint32_t>(n);
     SubDataBytes(text + n * sizeof(double));
     return n;

@@ -1,10 +1,11 @@
 #pragma once
 // A sorted set: members with double scores, ordered by (score, member bytes) as in Redis.
 // Two encodings:
-//   packed ("listpack"): [member][score] pairs in order in one buffer, at most 128 members
-//     of at most 64 bytes (zset-max-listpack-entries / -value). A score is a packed integer
+//   packed ("listpack"): [member][score] pairs in order in one buffer, at most
+//     zset-max-listpack-entries members of at most zset-max-listpack-value bytes
+//     (encoding_limits), the buffer within kMaxPackedBytes. A score is a packed integer
 //     when it is one (|s| <= 2^53), else 4 raw bytes when a float holds it exactly, else 8.
-//     Every operation is O(n) over at most 128 pairs.
+//     Every operation is O(n) over the pairs, which the limits keep few.
 //   skiplist: Redis's skiplist with spans (rank queries in O(log n)) whose nodes also carry
 //     the member, plus a BlobTable from member to node for O(1) score lookup; allocated at
 //     conversion, so a small sorted set pays only for its buffer and 40 bytes of object.
@@ -21,6 +22,7 @@
 #include <utility>
 
 #include "core/blob_table.h"
+#include "core/encoding_limits.h"
 #include "core/packed.h"
 #include "core/value_type.h"
 
@@ -55,8 +57,14 @@ struct RankSpan {
 class ZSetValue : public MallocObject {
  public:
   static constexpr ValueType kType = ValueType::kZSet;
-  static constexpr size_t kMaxPackedEntries = 128;
-  static constexpr size_t kMaxPackedValue = 64;
+  // The packed encoding's bounds: zset-max-listpack-entries and zset-max-listpack-value.
+  struct Limits {
+    size_t entries;
+    size_t value;
+    static Limits Current() {
+      return {encoding_limits.zset_max_listpack_entries, encoding_limits.zset_max_listpack_value};
+    }
+  };
 
   static std::unique_ptr<ZSetValue> Create() { return std::unique_ptr<ZSetValue>(new ZSetValue); }
   ~ZSetValue();
@@ -71,7 +79,14 @@ class ZSetValue : public MallocObject {
 
   std::optional<double> Score(std::string_view member) const;
   // Adds member with score or moves it to score; true when it was added. score is not NaN.
-  bool Add(std::string_view member, double score);
+  // A packed set converts to a skiplist first when a new member does not fit `limits`
+  // (Redis's zsetAdd); a moved member never converts it.
+  bool Add(std::string_view member, double score) { return Add(member, score, Limits::Current()); }
+  bool Add(std::string_view member, double score, const Limits& limits);
+  // ZADD's sizing ahead of adding `count` members of at most `max_len` bytes: a packed set
+  // becomes a skiplist when `count` exceeds the entries limit, or when it is empty (new)
+  // and `max_len` exceeds the value limit (Redis's zsetTypeCreate / zsetTypeMaybeConvert).
+  void PrepareForAdd(size_t count, size_t max_len);
   bool Remove(std::string_view member);
   // 0-based rank in ascending order (or descending when `reverse`).
   std::optional<size_t> Rank(std::string_view member, bool reverse = false) const;
@@ -153,8 +168,11 @@ class ZSetValue : public MallocObject {
   ZSetValue() = default;
   void VisitImpl(RankSpan span, bool reverse, void* ctx, VisitFn fn) const;
 
-  // Packed helpers: offsets of the pairs (at most kMaxPackedEntries + 1 of them).
-  size_t PackedOffsets(uint32_t* out) const;
+  // Packed helpers.
+  // Offset of the pair of the given rank (size(): the end of the buffer).
+  size_t PackedSeek(size_t rank) const;
+  // Offset of the pair after the one at `off`.
+  size_t PackedNext(size_t off) const;
   size_t FindPacked(std::string_view member, double* score) const;  // offset or SIZE_MAX
   void PackedInsert(std::string_view member, double score);
   void PackedErase(size_t off);
@@ -192,7 +210,7 @@ class ZSetValue : public MallocObject {
   ByteBuf buf_;                      // the packed encoding's pairs
   std::unique_ptr<Skiplist> skip_;   // the skiplist encoding; null while packed
   uint32_t packed_count_ = 0;
-  uint32_t packed_data_bytes_ = 0;  // at most 128 x (64 + 8) bytes
+  uint32_t packed_data_bytes_ = 0;  // kept within 32 bits by Add
 };
 
 }  // namespace kvd

@@ -161,6 +161,10 @@ std::string Config::Set(Values pairs, bool local_client) {
   return "";
 }
 
+std::vector<std::string> Config::IneffectiveSettings() const {
+  return RedisOnlySettings(values_);
+}
+
 void Config::OnChange(std::function<void(std::string_view name)> fn) {
   on_change_.push_back(std::move(fn));
 }

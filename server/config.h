@@ -5,6 +5,7 @@
 #include <array>
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
 #include <span>
 #include <string>
@@ -42,11 +43,14 @@ struct ConfigValues {
   int maxclients = 10000;
   int timeout = 0;  // seconds a client may idle; 0 = never
   int hz = 10;      // background task frequency (active expiry...)
+  int active_expire_effort = 1;  // 1..10: how hard the active expiry cycle works
   std::string requirepass = "";
   // Access control (server/acl/): users from this file (ACL LOAD/SAVE); "" = users live in
   // this config; how many entries ACL LOG keeps.
   std::string aclfile = "";
   int acllog_max_len = 128;
+  // The channels a new ACL user (or selector) starts with: none, or all (Redis 6's way).
+  std::string acl_pubsub_default = "resetchannels";  // resetchannels, allchannels
   // `user <name> <rule> ...` lines of the config file, each as its words after "user".
   std::vector<std::vector<std::string>> users;
   // With no password on the default user, refuse clients from non-loopback addresses.
@@ -127,7 +131,55 @@ struct ConfigValues {
   std::string tls_ciphers = "";          // TLSv1.2 and below
   std::string tls_ciphersuites = "";     // TLSv1.3
   bool tls_prefer_server_ciphers = false;
+  bool tls_session_caching = true;       // resumption from the server's session cache
+  int tls_session_cache_size = 20480;    // sessions kept
+  int tls_session_cache_timeout = 300;   // seconds a session can be resumed
+  std::string tls_dh_params_file = "";   // DH parameters (PEM) for TLS 1.2's DHE ciphers
+  // Compact encodings' bounds (core/encoding_limits.h, applied by ServerState); Redis's
+  // defaults.
+  int64_t hash_max_listpack_entries = 512;
+  int64_t hash_max_listpack_value = 64;
+  int64_t set_max_intset_entries = 512;
+  int64_t set_max_listpack_entries = 128;
+  int64_t set_max_listpack_value = 64;
+  int64_t zset_max_listpack_entries = 128;
+  int64_t zset_max_listpack_value = 64;
+  int list_max_listpack_size = -2;
+  // kvd never has replicas, so when both are above 0 every write is refused with
+  // -NOREPLICAS, as Redis refuses them with fewer good replicas than min-replicas-to-write.
+  // Process management, as redis-server: fork into the background (unless supervised),
+  // tell systemd or upstart when ready (server/supervision.h).
+  bool daemonize = false;
+  std::string supervised = "no";  // no, upstart, systemd, auto
+  // Linux process settings (server/linux_process.h): transparent huge pages off for kvd
+  // (set at start); the OOM killer's score adjusted by the first of oom-score-adj-values
+  // (kvd has no replica or child process), absolute or relative to the score kvd started
+  // with, or left alone (no).
+  bool disable_thp = true;
+  std::string oom_score_adj = "no";  // no, yes (= relative), relative, absolute
+  std::array<int, 3> oom_score_adj_values = {0, 200, 800};
+  // What SIGINT / SIGTERM do: kShutdownOn* flags (0 = default: save if save rules exist).
+  int shutdown_on_sigint = 0;
+  int shutdown_on_sigterm = 0;
+  int min_replicas_to_write = 0;
+  int min_replicas_max_lag = 10;
+  // Redis parameters of subsystems kvd does not have, by name: the value CONFIG GET shows
+  // (server/config_params_redis_only.cpp). Absent = Redis's default.
+  std::map<std::string, std::string, std::less<>> redis_only;
 };
+
+// shutdown-on-sigint / shutdown-on-sigterm flags (Redis's SHUTDOWN_* values).
+enum ShutdownOnSignal : int {
+  kShutdownOnSave = 1,
+  kShutdownOnNoSave = 2,
+  kShutdownOnNow = 4,
+  kShutdownOnForce = 8,
+};
+
+// min-replicas-to-write asks for replicas kvd cannot have: writes are refused.
+inline bool WritesNeedReplicas(const ConfigValues& v) {
+  return v.min_replicas_to_write > 0 && v.min_replicas_max_lag > 0;
+}
 
 class Config {
  public:
@@ -151,6 +203,9 @@ class Config {
 
   const ConfigValues& values() const { return values_; }
   const std::string& config_file() const { return config_file_; }
+  // The Redis parameters set to a value that has no effect in kvd, a line each (the server
+  // logs them at start).
+  std::vector<std::string> IneffectiveSettings() const;
 
   // Called after a successful CONFIG SET with the names it changed (hz, loglevel...).
   void OnChange(std::function<void(std::string_view name)> fn);

@@ -1,6 +1,7 @@
 #include "server/config_params.h"
 
 #include <algorithm>
+#include <array>
 #include <cerrno>
 #include <climits>
 #include <cstdlib>
@@ -8,6 +9,7 @@
 #include <deque>
 #include <fstream>
 #include <optional>
+#include <tuple>
 
 #include <sys/stat.h>
 
@@ -15,8 +17,10 @@
 #include "core/text.h"
 #include "protocol/resp_parser.h"
 #include "server/cgroup_memory.h"
+#include "server/config_param_kinds.h"
 #include "server/keyspace_events.h"
 #include "server/latency_histogram.h"
+#include "server/linux_process.h"
 #include "server/open_files_limit.h"
 
 namespace kvd {
@@ -55,31 +59,6 @@ namespace {
 
 using Values = std::span<const std::string_view>;
 
-// Redis's memtoull: digits with an optional unit b, k (1000), kb (1024), m, mb, g, gb.
-std::optional<int64_t> ParseMemory(std::string_view s) {
-  size_t digits = 0;
-  while (digits < s.size() && s[digits] >= '0' && s[digits] <= '9') ++digits;
-  if (digits == 0 || digits > 19) return std::nullopt;
-  std::string_view unit = s.substr(digits);
-  int64_t mul;
-  if (unit.empty() || EqualsIgnoreCase(unit, "b")) mul = 1;
-  else if (EqualsIgnoreCase(unit, "k")) mul = 1000;
-  else if (EqualsIgnoreCase(unit, "kb")) mul = 1024;
-  else if (EqualsIgnoreCase(unit, "m")) mul = 1000 * 1000;
-  else if (EqualsIgnoreCase(unit, "mb")) mul = 1024 * 1024;
-  else if (EqualsIgnoreCase(unit, "g")) mul = 1000LL * 1000 * 1000;
-  else if (EqualsIgnoreCase(unit, "gb")) mul = 1024LL * 1024 * 1024;
-  else return std::nullopt;
-  unsigned long long v = std::strtoull(std::string(s.substr(0, digits)).c_str(), nullptr, 10);
-  if (v > static_cast<unsigned long long>(INT64_MAX) / mul) return std::nullopt;
-  return static_cast<int64_t>(v) * mul;
-}
-
-std::string RangeError(int64_t min, int64_t max) {
-  return "argument must be between " + std::to_string(min) + " and " + std::to_string(max) +
-         " inclusive";
-}
-
 std::string Join(Values values) {
   std::string out;
   for (std::string_view v : values) {
@@ -98,102 +77,6 @@ std::string CheckAofName(const std::string& s, std::string_view param, std::stri
 }
 
 
-
-using Param = std::unique_ptr<Config::Param>;
-
-template <class T>
-Param MakeParam(std::string_view name, bool runtime, bool multi, T set,
-                std::function<std::string(const ConfigValues&)> get) {
-  auto p = std::make_unique<Config::Param>();
-  p->name = name;
-  p->runtime = runtime;
-  p->multi = multi;
-  p->set = std::move(set);
-  p->get = std::move(get);
-  return p;
-}
-
-template <class Int>
-Param IntParam(std::string_view name, bool runtime, Int ConfigValues::*field, int64_t min,
-               int64_t max, int64_t clamp_min = INT64_MIN, int64_t clamp_max = INT64_MAX) {
-  return MakeParam(
-      name, runtime, false,
-      [=](ConfigValues& v, Values in, bool) -> std::string {
-        auto n = ParseInt64(in[0]);
-        if (!n) return "argument couldn't be parsed into an integer";
-        if (*n < min || *n > max) return RangeError(min, max);
-        v.*field = static_cast<Int>(std::clamp(*n, clamp_min, clamp_max));
-        return "";
-      },
-      [=](const ConfigValues& v) { return std::to_string(v.*field); });
-}
-
-Param MemoryParam(std::string_view name, bool runtime, int64_t ConfigValues::*field,
-                  int64_t min) {
-  return MakeParam(
-      name, runtime, false,
-      [=](ConfigValues& v, Values in, bool) -> std::string {
-        auto n = ParseMemory(in[0]);
-        if (!n) return "argument must be a memory value";
-        if (*n < min) return RangeError(min, INT64_MAX);
-        v.*field = *n;
-        return "";
-      },
-      [=](const ConfigValues& v) { return std::to_string(v.*field); });
-}
-
-Param StringParam(std::string_view name, bool runtime, std::string ConfigValues::*field,
-                  std::function<std::string(std::string&)> check = nullptr) {
-  return MakeParam(
-      name, runtime, false,
-      [=](ConfigValues& v, Values in, bool) -> std::string {
-        std::string s(in[0]);
-        if (check) {
-          if (std::string err = check(s); !err.empty()) return err;
-        }
-        v.*field = std::move(s);
-        return "";
-      },
-      [=](const ConfigValues& v) { return v.*field; });
-}
-
-Param EnumParam(std::string_view name, std::string ConfigValues::*field,
-                std::vector<std::string_view> choices, bool runtime = true) {
-  return MakeParam(
-      name, runtime, false,
-      [=](ConfigValues& v, Values in, bool) -> std::string {
-        for (std::string_view c : choices) {
-          if (EqualsIgnoreCase(c, in[0])) {
-            v.*field = std::string(c);
-            return "";
-          }
-        }
-        std::string err = "argument(s) must be one of the following: ";
-        for (size_t i = 0; i < choices.size(); ++i) {
-          if (i) err += ", ";
-          err.append(choices[i]);
-        }
-        return err;
-      },
-      [=](const ConfigValues& v) { return v.*field; });
-}
-
-// Redis's bool parameters: yes or no, case-insensitive; CONFIG GET shows yes/no.
-Param BoolParam(std::string_view name, bool runtime, bool ConfigValues::*field) {
-  return MakeParam(
-      name, runtime, false,
-      [=](ConfigValues& v, Values in, bool) -> std::string {
-        if (EqualsIgnoreCase(in[0], "yes")) {
-          v.*field = true;
-        } else if (EqualsIgnoreCase(in[0], "no")) {
-          v.*field = false;
-        } else {
-          return "argument must be 'yes' or 'no'";
-        }
-        return "";
-      },
-      [=](const ConfigValues& v) { return std::string(v.*field ? "yes" : "no"); });
-}
 
 // Redis's save rules: "<seconds> <changes>" pairs, seconds >= 1, changes >= 0; "" = none.
 std::string SetSave(ConfigValues& v, Values in, bool append) {
@@ -292,6 +175,67 @@ std::string GetPercentiles(const ConfigValues& v) {
   return out;
 }
 
+// oom-score-adj-values: three scores (primary, replica, background child) from -2000 to
+// 2000, as Redis; kvd uses the first.
+std::string SetOomScoreValues(ConfigValues& v, Values in, bool) {
+  std::vector<std::string_view> words;
+  for (std::string_view value : in) {
+    for (std::string_view word : SplitWords(value)) words.push_back(word);
+  }
+  if (words.size() != v.oom_score_adj_values.size()) return "wrong number of arguments";
+  std::array<int, 3> scores;
+  for (size_t i = 0; i < words.size(); ++i) {
+    std::optional<int64_t> n = ParseInt64(words[i]);
+    if (!n || *n < -2000 || *n > 2000) {
+      return "Invalid oom-score-adj-values, elements must be between -2000 and 2000.";
+    }
+    scores[i] = static_cast<int>(*n);
+  }
+  v.oom_score_adj_values = scores;
+  return "";
+}
+
+// shutdown-on-sigint / -sigterm: "default", or any of save, nosave, now, force (Redis's
+// isValidShutdownOnSigFlags: not both save and nosave).
+constexpr std::pair<std::string_view, int> kShutdownFlags[] = {
+    {"save", kShutdownOnSave},
+    {"nosave", kShutdownOnNoSave},
+    {"now", kShutdownOnNow},
+    {"force", kShutdownOnForce},
+};
+
+auto ShutdownFlagsSetter(int ConfigValues::*field) {
+  return [field](ConfigValues& v, Values in, bool) -> std::string {
+    int flags = 0;
+    for (std::string_view value : in) {
+      for (std::string_view word : SplitWords(value)) {
+        if (EqualsIgnoreCase(word, "default")) continue;
+        auto it = std::find_if(std::begin(kShutdownFlags), std::end(kShutdownFlags),
+                               [&](const auto& f) { return EqualsIgnoreCase(f.first, word); });
+        if (it == std::end(kShutdownFlags)) {
+          return "argument(s) must be one of the following: default, save, nosave, now, force";
+        }
+        flags |= it->second;
+      }
+    }
+    if ((flags & kShutdownOnSave) && (flags & kShutdownOnNoSave)) {
+      return "shutdown can't be both save and nosave";
+    }
+    v.*field = flags;
+    return "";
+  };
+}
+
+auto ShutdownFlagsGetter(int ConfigValues::*field) {
+  return [field](const ConfigValues& v) {
+    std::vector<std::string_view> names;
+    for (const auto& [name, flag] : kShutdownFlags) {
+      if (v.*field & flag) names.push_back(name);
+    }
+    return names.empty() ? std::string("default") : Join(names);
+  };
+}
+
 }  // namespace
 
 std::vector<std::unique_ptr<Config::Param>> ConfigParams() {
@@ -353,9 +297,12 @@ std::vector<std::unique_ptr<Config::Param>> ConfigParams() {
   p.push_back(IntParam("timeout", true, &ConfigValues::timeout, 0, INT_MAX));
   // Redis accepts any non-negative hz and clamps it to 1..500.
   p.push_back(IntParam("hz", true, &ConfigValues::hz, 0, INT_MAX, 1, 500));
+  p.push_back(IntParam("active-expire-effort", true, &ConfigValues::active_expire_effort, 1, 10));
   p.push_back(StringParam("requirepass", true, &ConfigValues::requirepass));
   p.push_back(StringParam("aclfile", false, &ConfigValues::aclfile));
   p.push_back(IntParam("acllog-max-len", true, &ConfigValues::acllog_max_len, 0, INT_MAX));
+  p.push_back(EnumParam("acl-pubsub-default", &ConfigValues::acl_pubsub_default,
+                        {"allchannels", "resetchannels"}));
   // `user alice on >pw ~* +@all`: one ACL user per line, checked and applied by the ACL
   // registry at startup (server/acl/acl.h). Not shown by CONFIG GET: it holds passwords.
   p.push_back(MakeParam(
@@ -461,18 +408,69 @@ std::vector<std::unique_ptr<Config::Param>> ConfigParams() {
   p.push_back(StringParam("tls-ciphersuites", false, &ConfigValues::tls_ciphersuites));
   p.push_back(BoolParam("tls-prefer-server-ciphers", false,
                         &ConfigValues::tls_prefer_server_ciphers));
-  // kvd stays in the foreground (use a service manager); accepted so redis.conf files load.
-  p.push_back(MakeParam(
-      "daemonize", false, false,
-      [](ConfigValues&, Values in, bool) -> std::string {
-        if (EqualsIgnoreCase(in[0], "no")) return "";
-        if (EqualsIgnoreCase(in[0], "yes")) {
-          return "daemonize yes is not supported: kvd runs in the foreground (use a service "
-                 "manager such as systemd)";
-        }
-        return "argument must be 'yes' or 'no'";
-      },
-      [](const ConfigValues&) { return std::string("no"); }));
+  p.push_back(BoolParam("tls-session-caching", false, &ConfigValues::tls_session_caching));
+  p.push_back(IntParam("tls-session-cache-size", false, &ConfigValues::tls_session_cache_size, 0,
+                       INT_MAX));
+  p.push_back(IntParam("tls-session-cache-timeout", false,
+                       &ConfigValues::tls_session_cache_timeout, 0, INT_MAX));
+  p.push_back(StringParam("tls-dh-params-file", false, &ConfigValues::tls_dh_params_file));
+  // Compact encodings' bounds; each with its pre-7.0 "ziplist" name as an alias, as Redis.
+  for (auto [name, alias, field] :
+       {std::tuple{"hash-max-listpack-entries", "hash-max-ziplist-entries",
+                   &ConfigValues::hash_max_listpack_entries},
+        std::tuple{"set-max-intset-entries", "", &ConfigValues::set_max_intset_entries},
+        std::tuple{"set-max-listpack-entries", "", &ConfigValues::set_max_listpack_entries},
+        std::tuple{"zset-max-listpack-entries", "zset-max-ziplist-entries",
+                   &ConfigValues::zset_max_listpack_entries}}) {
+    p.push_back(IntParam(name, true, field, 0, INT64_MAX));
+    if (*alias) p.push_back(IntParam(alias, true, field, 0, INT64_MAX));
+  }
+  for (auto [name, alias, field] :
+       {std::tuple{"hash-max-listpack-value", "hash-max-ziplist-value",
+                   &ConfigValues::hash_max_listpack_value},
+        std::tuple{"set-max-listpack-value", "", &ConfigValues::set_max_listpack_value},
+        std::tuple{"zset-max-listpack-value", "zset-max-ziplist-value",
+                   &ConfigValues::zset_max_listpack_value}}) {
+    p.push_back(MemoryParam(name, true, field, 0));
+    if (*alias) p.push_back(MemoryParam(alias, true, field, 0));
+  }
+  for (const char* name : {"list-max-listpack-size", "list-max-ziplist-size"}) {
+    p.push_back(IntParam(name, true, &ConfigValues::list_max_listpack_size, INT_MIN, INT_MAX));
+  }
+  for (const char* name : {"min-replicas-to-write", "min-slaves-to-write"}) {
+    p.push_back(IntParam(name, true, &ConfigValues::min_replicas_to_write, 0, INT_MAX));
+  }
+  for (const char* name : {"min-replicas-max-lag", "min-slaves-max-lag"}) {
+    p.push_back(IntParam(name, true, &ConfigValues::min_replicas_max_lag, 0, INT_MAX));
+  }
+  AddRedisOnlyParams(p);
+  // Forks into the background at start (server/supervision.h), unless supervised.
+  p.push_back(BoolParam("daemonize", false, &ConfigValues::daemonize));
+  p.push_back(EnumParam("supervised", &ConfigValues::supervised,
+                        {"upstart", "systemd", "auto", "no"}, false));
+  p.push_back(BoolParam("disable-thp", false, &ConfigValues::disable_thp));
+  p.push_back(EnumParam("oom-score-adj", &ConfigValues::oom_score_adj,
+                        {"no", "yes", "relative", "absolute"}));
+  p.push_back(MakeParam("oom-score-adj-values", true, true, SetOomScoreValues,
+                        [](const ConfigValues& v) {
+                          std::string out;
+                          for (int n : v.oom_score_adj_values) {
+                            if (!out.empty()) out += ' ';
+                            out += std::to_string(n);
+                          }
+                          return out;
+                        }));
+  // CONFIG SET changes the score at once, or fails as Redis's updateOOMScoreAdj.
+  for (size_t i : {p.size() - 2, p.size() - 1}) {
+    p[i]->apply = [](const ConfigValues& next) -> std::string {
+      if (ApplyOomScoreAdj(next).empty()) return "";
+      return "Failed to set current oom_score_adj. Check server logs.";
+    };
+  }
+  for (auto [name, field] : {std::pair{"shutdown-on-sigint", &ConfigValues::shutdown_on_sigint},
+                             std::pair{"shutdown-on-sigterm", &ConfigValues::shutdown_on_sigterm}}) {
+    p.push_back(MakeParam(name, true, true, ShutdownFlagsSetter(field), ShutdownFlagsGetter(field)));
+  }
   return p;
 }
 

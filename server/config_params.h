@@ -32,6 +32,11 @@ struct Config::Param {
 
 // Every parameter kvd knows, in CONFIG GET's order.
 std::vector<std::unique_ptr<Config::Param>> ConfigParams();
+// Redis's parameters of subsystems kvd does not have (config_params_redis_only.cpp).
+void AddRedisOnlyParams(std::vector<std::unique_ptr<Config::Param>>& params);
+// One line for each of them set to other than Redis's default: "'name value' has no effect:
+// why".
+std::vector<std::string> RedisOnlySettings(const ConfigValues& v);
 
 inline constexpr std::string_view kBadDirective = "Bad directive or wrong number of arguments";
 

@@ -15,12 +15,6 @@
 namespace kvd {
 namespace {
 
-inline constexpr std::string_view kBgsaveMisconfErr =
-    "MISCONF Redis is configured to save RDB snapshots, but it's currently unable to persist "
-    "to disk. Commands that may modify the data set are disabled, because this instance is "
-    "configured to report errors during writes if RDB snapshotting fails "
-    "(stop-writes-on-bgsave-error option). Please check the Redis logs for details about the "
-    "RDB error.";
 inline constexpr std::string_view kOomErr =
     "OOM command not allowed when used memory > 'maxmemory'.";
 inline constexpr std::string_view kLoadingErr = "LOADING Redis is loading the dataset in memory";
@@ -168,6 +162,9 @@ void Dispatcher::Dispatch(ClientState& client, std::span<const std::string_view>
   if (cfg.stop_writes_on_bgsave_error && !server_.rdb_last_bgsave_ok && !cfg.save.empty() &&
       !client.replaying_aof && ((flags & kWrite) || spec->name == "ping")) {
     return reject(spec, kBgsaveMisconfErr);
+  }
+  if (WritesNeedReplicas(cfg) && (flags & kWrite) && !client.replaying_aof) {
+    return reject(spec, kNoReplicasErr);
   }
   // A monitor is a replica to Redis: it may not touch the keyspace.
   if (client.monitor && ((flags & (kWrite | kReadOnly)) || MayReplicate(*spec))) {

@@ -18,6 +18,15 @@ inline constexpr std::string_view kNoAuthErr = "NOAUTH Authentication required."
 inline constexpr std::string_view kShutdownErr = "ERR Errors trying to SHUTDOWN. Check logs.";
 inline constexpr std::string_view kWrongPassErr =
     "WRONGPASS invalid username-password pair or user is disabled.";
+// Writes refused after a failed background save (stop-writes-on-bgsave-error).
+inline constexpr std::string_view kBgsaveMisconfErr =
+    "MISCONF Redis is configured to save RDB snapshots, but it's currently unable to persist "
+    "to disk. Commands that may modify the data set are disabled, because this instance is "
+    "configured to report errors during writes if RDB snapshotting fails "
+    "(stop-writes-on-bgsave-error option). Please check the Redis logs for details about the "
+    "RDB error.";
+// Writes refused for want of replicas (min-replicas-to-write).
+inline constexpr std::string_view kNoReplicasErr = "NOREPLICAS Not enough good replicas to write.";
 
 // "ERR wrong number of arguments for 'get' command"
 std::string WrongArityError(std::string_view command_name);

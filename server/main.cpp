@@ -6,6 +6,7 @@
 #include <cstdlib>
 #include <iostream>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <CLI/CLI.hpp>
@@ -15,8 +16,12 @@
 #include "server/net/logging.h"
 #include "server/net/server.h"
 #include "server/open_files_limit.h"
+#include "server/supervision.h"
 
 namespace {
+
+// Where a daemon without a pidfile setting writes its pid (Redis: /var/run/redis.pid).
+constexpr std::string_view kDefaultPidFile = "/var/run/kvd.pid";
 
 constexpr const char* kVersionLine =
     "kvd v=" KVD_VERSION " redis-compat=7.2 malloc=libc bits=64";
@@ -91,6 +96,21 @@ int main(int argc, char** argv) {
     std::cerr << "*** FATAL CONFIG ERROR (kvd " KVD_VERSION ") ***\n" << err << std::endl;
     return 1;
   }
+  // As redis-server: a supervised process stays in the foreground whatever daemonize says;
+  // a daemon without a pidfile writes the default one.
+  std::string supervision_warning;
+  const kvd::Supervisor supervisor =
+      kvd::FindSupervisor(config.values().supervised, &supervision_warning);
+  if (config.values().daemonize && supervisor == kvd::Supervisor::kNone) {
+    if (config.values().pidfile.empty()) {
+      const std::string_view values[] = {kDefaultPidFile};
+      config.ApplyStartup("pidfile", values);
+    }
+    if (std::string err = kvd::Daemonize(); !err.empty()) {
+      std::cerr << err << std::endl;
+      return 1;
+    }
+  }
   if (std::string err = kvd::net::SetupLogging(config.values()); !err.empty()) {
     std::cerr << err << std::endl;
     return 1;
@@ -98,6 +118,7 @@ int main(int argc, char** argv) {
 
   spdlog::info("oO0OoO0OoO0Oo kvd is starting oO0OoO0OoO0Oo");
   spdlog::info("kvd version={}, bits=64, pid={}, just started", KVD_VERSION, getpid());
+  if (!supervision_warning.empty()) spdlog::warn("{}", supervision_warning);
   if (config_file.empty()) {
     spdlog::warn(
         "Warning: no config file specified, using the default config. In order to specify a "

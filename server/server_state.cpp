@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "core/encoding_limits.h"
+
 #include "server/acl/acl.h"
 #include "server/eviction.h"
 #include "server/key_access.h"
@@ -13,6 +15,17 @@ namespace {
 // Redis stops tracking new error kinds past this many (ERROR_STATS_NUMBER), so that a
 // client sending made-up error codes cannot grow INFO without bound.
 constexpr size_t kMaxErrorKinds = 128;
+
+void ApplyEncodingLimits(const ConfigValues& v) {
+  encoding_limits.hash_max_listpack_entries = static_cast<size_t>(v.hash_max_listpack_entries);
+  encoding_limits.hash_max_listpack_value = static_cast<size_t>(v.hash_max_listpack_value);
+  encoding_limits.set_max_intset_entries = static_cast<size_t>(v.set_max_intset_entries);
+  encoding_limits.set_max_listpack_entries = static_cast<size_t>(v.set_max_listpack_entries);
+  encoding_limits.set_max_listpack_value = static_cast<size_t>(v.set_max_listpack_value);
+  encoding_limits.zset_max_listpack_entries = static_cast<size_t>(v.zset_max_listpack_entries);
+  encoding_limits.zset_max_listpack_value = static_cast<size_t>(v.zset_max_listpack_value);
+  encoding_limits.list_max_listpack_size = v.list_max_listpack_size;
+}
 
 }  // namespace
 
@@ -29,6 +42,11 @@ ServerState::ServerState(Config& config, Store& store, CommandTable& commands,
   config.OnChange([weak = std::weak_ptr<Acl>(acl), &config](std::string_view name) {
     std::shared_ptr<Acl> a = weak.lock();
     if (a && name == "requirepass") a->SetDefaultPassword(config.values().requirepass);
+  });
+  // Collections' encodings follow the config's bounds, set now and on each CONFIG SET.
+  ApplyEncodingLimits(config.values());
+  config.OnChange([&config](std::string_view name) {
+    if (name.find("-max-") != std::string_view::npos) ApplyEncodingLimits(config.values());
   });
   // Redis logs a DEL for every key that expires, so a replay never depends on when it runs.
   store.SetExpireListener([this](size_t db, std::string_view key) {

@@ -82,6 +82,10 @@ const AclCommandIndex& Acl::index() {
   return index_;
 }
 
+bool Acl::NewUsersGetAllChannels() const {
+  return server_.config.values().acl_pubsub_default == "allchannels";
+}
+
 std::shared_ptr<AclUser> Acl::Find(std::string_view name) const {
   auto it = users_.find(name);
   return it == users_.end() ? nullptr : it->second;
@@ -133,11 +137,11 @@ std::string Acl::SetUser(std::string_view name, std::span<const std::string_view
   if (HasSpaces(name)) return "ERR Usernames can't contain spaces or null characters";
   std::shared_ptr<AclUser> existing = Find(name);
   // Staged on a copy: nothing changes unless every rule applies.
-  AclUser staged{std::string(name)};
+  AclUser staged{std::string(name), NewUsersGetAllChannels()};
   if (existing) staged.CopyRulesFrom(*existing);
   if (std::string err = ApplyRules(staged, rules); !err.empty()) return "ERR " + err;
   if (!existing) {
-    existing = std::make_shared<AclUser>(std::string(name));
+    existing = std::make_shared<AclUser>(std::string(name), NewUsersGetAllChannels());
     users_.emplace(std::string(name), existing);
   }
   existing->CopyRulesFrom(staged);
@@ -205,7 +209,7 @@ std::string Acl::LoadAtStartup(const ConfigValues& cfg) {
     if (u) {
       u->Apply("reset", index());  // only default exists already
     } else {
-      u = std::make_shared<AclUser>(name);
+      u = std::make_shared<AclUser>(name, NewUsersGetAllChannels());
       users_.emplace(name, u);
     }
     std::vector<std::string_view> rules(line.begin() + 1, line.end());
@@ -280,7 +284,7 @@ std::string Acl::ParseFile(const std::string& path, AclUsers& out) {
           "WARNING: Duplicate user '" + name + "' found on line " + std::to_string(line_no) + ". ";
       continue;
     }
-    auto u = std::make_shared<AclUser>(name);
+    auto u = std::make_shared<AclUser>(name, NewUsersGetAllChannels());
     out.emplace(name, u);
     std::vector<std::string_view> rules(argv.begin() + 2, argv.end());
     std::vector<std::string> merged;

@@ -93,6 +93,8 @@ class Acl {
   // Disconnects `user`'s subscribers whose channels it may no longer use.
   void KillRevokedSubscribers(const AclUser& user, ClientState* current);
   std::string ParseFile(const std::string& path, AclUsers& out);
+  // acl-pubsub-default is allchannels: users made now start with every channel.
+  bool NewUsersGetAllChannels() const;
 
   ServerState& server_;
   AclCommandIndex index_;

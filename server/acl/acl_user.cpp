@@ -188,8 +188,7 @@ std::string AclSelector::Apply(std::string_view op, const AclCommandIndex& index
     all_keys_ = false;
     keys_.clear();
   } else if (EqualsIgnoreCase(op, "allchannels") || op == "&*") {
-    all_channels_ = true;
-    channels_.clear();
+    AllowAllChannels();
   } else if (EqualsIgnoreCase(op, "resetchannels")) {
     all_channels_ = false;
     channels_.clear();
@@ -344,9 +343,16 @@ std::string AclSelector::Describe() const {
 
 // ---- AclUser ----
 
-AclUser::AclUser(std::string name) : name_(std::move(name)) {
-  selectors_.emplace_back();
+AclUser::AclUser(std::string name, bool all_channels)
+    : name_(std::move(name)), new_selectors_all_channels_(all_channels) {
+  selectors_.push_back(NewSelector());
   Refresh();
+}
+
+AclSelector AclUser::NewSelector() const {
+  AclSelector selector;
+  if (new_selectors_all_channels_) selector.AllowAllChannels();
+  return selector;
 }
 
 void AclUser::CopyRulesFrom(const AclUser& other) {
@@ -399,7 +405,7 @@ std::string AclUser::Apply(std::string_view op, const AclCommandIndex& index) {
     if (it == passwords_.end()) return std::string(kNoSuchPassword);
     passwords_.erase(it);
   } else if (op.front() == '(' && op.back() == ')' && op.size() >= 2) {
-    AclSelector selector;
+    AclSelector selector = NewSelector();
     for (std::string_view word : Words(op.substr(1, op.size() - 2))) {
       if (std::string e = selector.Apply(word, index); !e.empty()) return e;
     }
@@ -413,7 +419,7 @@ std::string AclUser::Apply(std::string_view op, const AclCommandIndex& index) {
     sanitize_ = Sanitize::kSanitize;
     selectors_.resize(1);
     selectors_[0].Apply("resetkeys", index);
-    selectors_[0].Apply("resetchannels", index);
+    selectors_[0].Apply(new_selectors_all_channels_ ? "allchannels" : "resetchannels", index);
     selectors_[0].Apply("-@all", index);
   } else {
     err = selectors_[0].Apply(op, index);

@@ -34,6 +34,10 @@ class AclSelector {
   AclDenied Check(const AclCommandIndex& index, uint32_t id, std::span<const std::string_view> args,
                   AclArgsCache& cache, size_t& pos) const;
   bool ChannelAllowed(std::string_view channel, bool is_pattern) const;
+  void AllowAllChannels() {  // "allchannels"
+    all_channels_ = true;
+    channels_.clear();
+  }
 
   // ACL LIST's form: "~* &* +@all", "%R~a resetchannels &c -@all +get".
   std::string Describe() const;
@@ -70,12 +74,15 @@ class AclSelector {
 
 class AclUser {
  public:
-  explicit AclUser(std::string name);
+  // `all_channels`: acl-pubsub-default is allchannels, so this user's selectors (the root,
+  // one added later, or the root after "reset") start with every channel, as Redis.
+  explicit AclUser(std::string name, bool all_channels = false);
 
   const std::string& name() const { return name_; }
   // Applies one ACL SETUSER word. Returns "" or Redis's reason.
   std::string Apply(std::string_view op, const AclCommandIndex& index);
-  // The rules of `other` (not its name), as Redis's ACLCopyUser.
+  // The rules of `other` (not its name, nor the channels its new selectors start with), as
+  // Redis's ACLCopyUser.
   void CopyRulesFrom(const AclUser& other);
 
   bool enabled() const { return enabled_; }
@@ -98,6 +105,7 @@ class AclUser {
   std::vector<std::string_view> Flags() const;
 
  private:
+  AclSelector NewSelector() const;  // empty, or with every channel (acl-pubsub-default)
   void Refresh() {
     unrestricted_ =
         selectors_[0].all_commands() && selectors_[0].all_keys() && selectors_[0].all_channels();
@@ -110,6 +118,7 @@ class AclUser {
   std::vector<std::string> passwords_;  // SHA-256 hex, in the order added
   std::vector<AclSelector> selectors_;  // [0] is the root selector
   bool unrestricted_ = false;
+  bool new_selectors_all_channels_ = false;  // acl-pubsub-default when the user was made
 };
 
 // SHA-256 of a password as 64 lower-case hex characters, as Redis stores it.

@@ -1,5 +1,6 @@
 // HSET, HMSET, HSETNX, HGET, HMGET, HDEL, HEXISTS, HLEN, HSTRLEN, HKEYS, HVALS, HGETALL
 // (Redis's t_hash.c).
+#include <algorithm>
 #include <optional>
 #include <string_view>
 
@@ -42,6 +43,13 @@ void HSet(CommandContext& ctx) {
   bool failed = false;
   CollectionWrite<HashValue> hash = WriteTyped<HashValue>(ctx, ctx.args[1], true, &failed);
   if (failed) return;
+  // Converted up front when the pairs cannot all stay packed (Redis's hashTypeTryConversion).
+  size_t max_len = 0, total_len = 0;
+  for (size_t i = 2; i < ctx.args.size(); ++i) {
+    max_len = std::max(max_len, ctx.args[i].size());
+    total_len += ctx.args[i].size();
+  }
+  hash->PrepareForSet((ctx.args.size() - 2) / 2, max_len, total_len);
   int64_t created = 0;
   for (size_t i = 2; i < ctx.args.size(); i += 2) {
     if (hash->Set(ctx.args[i], ctx.args[i + 1])) ++created;

@@ -16,6 +16,7 @@ void SAdd(CommandContext& ctx) {
   bool failed = false;
   CollectionWrite<SetValue> set = WriteTyped<SetValue>(ctx, ctx.args[1], true, &failed);
   if (failed) return;
+  set->PrepareForAdd(ctx.args[2], ctx.args.size() - 2);  // the encoding for that many
   int64_t added = 0;
   for (size_t i = 2; i < ctx.args.size(); ++i) {
     if (set->Add(ctx.args[i])) ++added;

@@ -1,5 +1,6 @@
 // ZADD, ZINCRBY, ZREM, ZREMRANGEBY{RANK,SCORE,LEX}, ZPOPMIN, ZPOPMAX, ZMPOP (Redis's
 // t_zset.c zaddGenericCommand, zremrangeGenericCommand, genericZpopCommand).
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <optional>
@@ -95,6 +96,11 @@ void AddGeneric(CommandContext& ctx, size_t first, AddFlags f) {
   bool processed = false;
   double new_score = 0;
   if (z) {
+    size_t max_len = 0;
+    for (size_t k = 0; k < scores.size(); ++k) {
+      max_len = std::max(max_len, ctx.args[i + 2 * k + 1].size());
+    }
+    z->PrepareForAdd(scores.size(), max_len);  // Redis's zsetTypeMaybeConvert
     for (size_t k = 0; k < scores.size(); ++k) {
       switch (AddOne(*z, f, scores[k], ctx.args[i + 2 * k + 1], &new_score)) {
         case AddResult::kAdded:

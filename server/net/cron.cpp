@@ -49,13 +49,15 @@ void Cron::Tick() {
   net_.dispatcher.Cron(now_ms);
   // No key expires during a pause, as in Redis: the dataset holds still.
   if (!net_.dispatcher.pause().Active(now_ms)) {
-    const int64_t budget_us = 1'000'000 * kExpireTimePercent / cfg.hz / 100;
+    // active-expire-effort 1..10: each step above 1 adds 2% of the tick (Redis).
+    const int effort = cfg.active_expire_effort - 1;
+    const int64_t budget_us = 1'000'000 * (kExpireTimePercent + 2 * effort) / cfg.hz / 100;
     const auto start = std::chrono::steady_clock::now();
     server.store.ActiveExpireCycle(now_ms, budget_us, [start] {
       return std::chrono::duration_cast<std::chrono::microseconds>(
                  std::chrono::steady_clock::now() - start)
           .count();
-    });
+    }, effort);
     const auto elapsed_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
                                 std::chrono::steady_clock::now() - start)
                                 .count();

@@ -24,6 +24,7 @@
 #include "server/cgroup_memory.h"
 #include "server/dispatcher.h"
 #include "server/errors.h"
+#include "server/linux_process.h"
 #include "server/net/cron.h"
 #include "server/net/listener.h"
 #include "server/net/logging.h"
@@ -33,6 +34,7 @@
 #include "server/persistence.h"
 #include "server/scripting/busy_reply.h"
 #include "server/server_state.h"
+#include "server/supervision.h"
 #include "server/startup_load.h"
 
 namespace kvd::net {
@@ -208,6 +210,10 @@ std::string Server::Start() {
   }
 
   if (std::string err = s.WritePidFile(); !err.empty()) spdlog::warn("{}", err);
+  for (const std::string& line : s.config.IneffectiveSettings()) spdlog::info("{}", line);
+  for (const std::string& err : {ApplyThpSetting(cfg), ApplyOomScoreAdj(cfg)}) {
+    if (!err.empty()) spdlog::warn("{}", err);
+  }
 
   // CONFIG SET runs on the store strand, where the cron's timer lives too.
   s.config.OnChange([&s](std::string_view name) {
@@ -282,8 +288,15 @@ void Server::Impl::OnShutdownSignal(int signo) {
   } else {
     spdlog::warn("Received {} scheduling shutdown...", name);
   }
-  asio::post(store_strand, [this] {
-    if (!Shutdown({}, "")) shutdown_pending = false;  // failed: the next signal tries again
+  asio::post(store_strand, [this, signo] {
+    // shutdown-on-sigint / shutdown-on-sigterm; NOW changes nothing without replicas.
+    const ConfigValues& cfg = config.values();
+    const int flags = signo == SIGINT ? cfg.shutdown_on_sigint : cfg.shutdown_on_sigterm;
+    ShutdownRequest request;
+    if (flags & kShutdownOnSave) request.mode = ShutdownMode::kSave;
+    if (flags & kShutdownOnNoSave) request.mode = ShutdownMode::kNoSave;
+    request.force = (flags & kShutdownOnForce) != 0;
+    if (!Shutdown(request, "")) shutdown_pending = false;  // failed: the next signal tries again
   });
   const int timeout = config.values().shutdown_timeout;
   WatchShutdown(std::chrono::steady_clock::now() + std::chrono::seconds(timeout));
@@ -342,6 +355,7 @@ bool Server::Impl::Shutdown(const ShutdownRequest& request, std::string_view rea
     std::remove(cfg.pidfile.c_str());
   }
   stopping = true;
+  NotifyStopping(FindSupervisor(cfg.supervised));
   spdlog::warn("kvd is now ready to exit, bye bye...");
   // Stop serving: the loop returns, and the connections close as the Server is destroyed.
   io.stop();
@@ -379,6 +393,7 @@ int Server::Run() {
   const ConfigValues& cfg = s.config.values();
   if (s.state.tcp_port != 0) spdlog::info("Ready to accept connections tcp");
   if (cfg.tls_port != 0) spdlog::info("Ready to accept connections tls");
+  NotifyReady(FindSupervisor(cfg.supervised));
 
   std::vector<std::thread> threads;
   for (int i = 1; i < s.config.values().io_threads; ++i) threads.emplace_back([&s] { s.io.run(); });

@@ -1,11 +1,13 @@
 #include "server/net/tls_context.h"
 
 #include <openssl/err.h>
+#include <openssl/pem.h>
 #include <openssl/ssl.h>
 #include <strings.h>
 
 #include <algorithm>
 #include <asio/ssl.hpp>
+#include <cerrno>
 #include <cstring>
 #include <sstream>
 
@@ -59,6 +61,20 @@ bool ParseProtocols(const std::string& text, Protocols& out) {
 }
 
 // Configures `ctx`; returns "" or the reason it cannot be used.
+// tls-dh-params-file: Diffie-Hellman parameters (PEM) for the DHE ciphers of TLS 1.2.
+std::string LoadDhParams(SSL_CTX* ctx, const std::string& path) {
+  BIO* bio = BIO_new_file(path.c_str(), "r");
+  if (!bio) return "Failed to load " + path + ": " + std::strerror(errno);
+  EVP_PKEY* params = PEM_read_bio_Parameters(bio, nullptr);
+  BIO_free(bio);
+  if (!params) return path + ": failed to read DH params: " + OpenSslError();
+  if (SSL_CTX_set0_tmp_dh_pkey(ctx, params) <= 0) {  // takes `params` on success
+    EVP_PKEY_free(params);
+    return "Failed to load DH params file: " + path + ": " + OpenSslError();
+  }
+  return "";
+}
+
 std::string Configure(SSL_CTX* ctx, const ConfigValues& cfg) {
   if (cfg.tls_cert_file.empty()) return "No tls-cert-file configured!";
   if (cfg.tls_key_file.empty()) return "No tls-key-file configured!";
@@ -88,10 +104,21 @@ std::string Configure(SSL_CTX* ctx, const ConfigValues& cfg) {
   SSL_CTX_set_min_proto_version(ctx, 0);
   SSL_CTX_set_max_proto_version(ctx, 0);
 
-  // Resumed sessions skip the client-certificate check; they need a session id context.
-  SSL_CTX_set_session_cache_mode(ctx, SSL_SESS_CACHE_SERVER);
-  SSL_CTX_set_session_id_context(ctx, reinterpret_cast<const unsigned char*>(kSessionIdContext),
-                                 sizeof kSessionIdContext - 1);
+  // tls-session-caching: resumed sessions skip the client-certificate check; they need a
+  // session id context.
+  if (cfg.tls_session_caching) {
+    SSL_CTX_set_session_cache_mode(ctx, SSL_SESS_CACHE_SERVER);
+    SSL_CTX_sess_set_cache_size(ctx, cfg.tls_session_cache_size);
+    SSL_CTX_set_timeout(ctx, cfg.tls_session_cache_timeout);
+    SSL_CTX_set_session_id_context(ctx, reinterpret_cast<const unsigned char*>(kSessionIdContext),
+                                   sizeof kSessionIdContext - 1);
+  } else {
+    SSL_CTX_set_session_cache_mode(ctx, SSL_SESS_CACHE_OFF);
+    SSL_CTX_set_options(ctx, SSL_OP_NO_TICKET);
+  }
+  if (!cfg.tls_dh_params_file.empty()) {
+    if (std::string err = LoadDhParams(ctx, cfg.tls_dh_params_file); !err.empty()) return err;
+  }
 
   // The passphrase is needed only while the key is read.
   SSL_CTX_set_default_passwd_cb(ctx, PasswordCallback);

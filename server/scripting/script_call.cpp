@@ -7,6 +7,7 @@
 #include "server/aof/aof.h"
 #include "server/command_lookup.h"
 #include "server/dispatcher.h"
+#include "server/errors.h"
 #include "server/server_state.h"
 
 namespace kvd {
@@ -19,11 +20,10 @@ std::string CheckWrite(ScriptRun& run, const CommandSpec& spec) {
   if (spec.flags & kWrite) {
     if (run.read_only) return "-ERR Write commands are not allowed from read-only scripts.";
     if (cfg.stop_writes_on_bgsave_error && !server.rdb_last_bgsave_ok && !cfg.save.empty()) {
-      return "-MISCONF Redis is configured to save RDB snapshots, but it's currently unable "
-             "to persist to disk. Commands that may modify the data set are disabled, because "
-             "this instance is configured to report errors during writes if RDB snapshotting "
-             "fails (stop-writes-on-bgsave-error option). Please check the Redis logs for "
-             "details about the RDB error.";
+      return "-" + std::string(kBgsaveMisconfErr);
+    }
+    if (WritesNeedReplicas(cfg) && !run.caller.client.replaying_aof) {
+      return "-" + std::string(kNoReplicasErr);
     }
     if (server.aof != nullptr && !run.caller.client.replaying_aof) {
       if (std::string err = server.aof->WriteError(); !err.empty()) return "-" + err;

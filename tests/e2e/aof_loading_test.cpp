@@ -24,11 +24,6 @@ constexpr std::string_view kUpgradedManifest =
     "file appendonly.aof seq 1 type b\n"
     "file appendonly.aof.1.incr.aof seq 1 type i\n";
 
-std::string Slurp(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-}
-
 std::vector<std::string> AofArgs(const TempDir& dir) {
   return {"--appendonly", "yes", "--dir", dir.path()};
 }

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -148,6 +149,13 @@ std::string Tail(const std::string& log, size_t n = 4000) {
 }
 
 }  // namespace
+
+std::string Slurp(const std::string& path) { return ReadFile(path); }
+
+bool Exists(const std::string& path) {
+  struct stat st {};
+  return ::stat(path.c_str(), &st) == 0;
+}
 
 const std::string& ServerBinary() {
   static const std::string binary = [] {

@@ -37,6 +37,10 @@ bool Expects72();
 // Polls `condition` until it is true or `timeout` passes; returns its last value.
 bool WaitFor(const std::function<bool()>& condition, std::chrono::milliseconds timeout = kTimeout);
 
+// A file's whole content ("" when it cannot be read), and whether a path exists.
+std::string Slurp(const std::string& path);
+bool Exists(const std::string& path);
+
 // ---- RESP building blocks for expected replies -------------------------------------------
 
 inline const std::string kOk = "+OK\r\n";

@@ -16,16 +16,6 @@
 namespace kvd::e2e {
 namespace {
 
-std::string Slurp(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-}
-
-bool Exists(const std::string& path) {
-  struct stat st {};
-  return ::stat(path.c_str(), &st) == 0;
-}
-
 // Starts a script that loops until stopped and waits until the server says it is slow.
 void StartLoopingScript(ServerProcess& server, RawClient& client, const std::string& body) {
   client.SendOnly(Command({"EVAL", body, "0"}));

@@ -281,6 +281,52 @@ TEST_CASE("tls: an encrypted key with tls-key-file-pass, and a CA directory") {
   CHECK_FALSE(Pongs(tls, {"-cert", f.rogue_crt, "-key", f.rogue_key, "-CAfile", f.ca}));
 }
 
+// How many of `openssl s_client -reconnect`'s five reconnections resumed the session.
+int ResumedSessions(int port) {
+  std::vector<std::string> argv = {"openssl", "s_client", "-connect",
+                                   "127.0.0.1:" + std::to_string(port), "-reconnect", "-tls1_2"};
+  for (const std::string& a : GoodClientCert()) argv.push_back(a);
+  ExitResult r = RunToExit(argv);
+  int reused = 0;
+  for (size_t at = r.output.find("Reused, "); at != std::string::npos;
+       at = r.output.find("Reused, ", at + 1)) {
+    ++reused;
+  }
+  return reused;
+}
+
+TEST_CASE("tls: sessions resume from the cache, unless tls-session-caching is no") {
+  {
+    const int tls = FreePort();
+    ServerProcess server(TlsServerArgs(tls));
+    CHECK(ResumedSessions(tls) == 5);
+  }
+  {
+    const int tls = FreePort();
+    ServerProcess server(TlsServerArgs(tls, {"--tls-session-caching", "no"}));
+    CHECK(ResumedSessions(tls) == 0);
+    CHECK(Pongs(tls, GoodClientCert()));
+  }
+}
+
+TEST_CASE("tls: tls-dh-params-file is loaded; an unreadable one stops startup") {
+  TempDir dir;
+  const std::string dh = dir.path() + "/dh.pem";
+  RunOpenssl({"genpkey", "-genparam", "-algorithm", "DH", "-pkeyopt", "group:ffdhe2048",
+              "-out", dh});
+  {
+    const int tls = FreePort();
+    ServerProcess server(TlsServerArgs(tls, {"--tls-dh-params-file", dh}));
+    CHECK(Pongs(tls, GoodClientCert()));
+  }
+  if (!TestingKvd()) return;
+  const std::string bad = dir.Write("bad.pem", "not DH parameters\n");
+  ExitResult r = RunServerToExit(
+      TlsServerArgs(FreePort(), {"--port", "0", "--save", "", "--tls-dh-params-file", bad}));
+  CHECK(r.code == 1);
+  CHECK(Contains(r.output, bad + ": failed to read DH params"));
+}
+
 TEST_CASE("tls: unusable TLS settings stop startup with exit code 1") {
   const TlsFiles& f = Certs();
   const std::string port = std::to_string(FreePort());

@@ -32,7 +32,7 @@ TEST_CASE("HRANDFIELD without a count returns one field or nil") {
   CHECK(h.Run({"HRANDFIELD", "nokey"}) == kNil);
   CHECK(h.Run({"HSET", "h", "only", "v"}) == Int(1));
   CHECK(h.Run({"HRANDFIELD", "h"}) == Bulk("only"));
-  FillHash(h, "big", 200);
+  FillHash(h, "big", 600);
   for (int i = 0; i < 20; ++i) {
     RespValue v = Parse(h.Run({"HRANDFIELD", "big"}));
     CHECK(v.type == '$');
@@ -41,7 +41,7 @@ TEST_CASE("HRANDFIELD without a count returns one field or nil") {
 }
 
 TEST_CASE("HRANDFIELD with a positive count returns distinct fields") {
-  for (int size : {5, 100, 300}) {
+  for (int size : {5, 100, 600}) {  // 600: past hash-max-listpack-entries
     CAPTURE(size);
     Harness h;
     FillHash(h, "h", size);
@@ -150,12 +150,12 @@ TEST_CASE("HSCAN returns a small hash whole with cursor 0") {
 
 TEST_CASE("HSCAN walks a large hash in steps and visits every field") {
   Harness h;
-  FillHash(h, "h", 500);
+  FillHash(h, "h", 600);  // past hash-max-listpack-entries: a table, scanned in steps
   size_t returned = 0;
   std::map<std::string, std::string> all = HScanAll(h, {}, &returned);
-  CHECK(all.size() == 500);
+  CHECK(all.size() == 600);
   CHECK(all["f123"] == "v123");
-  CHECK(returned == 500);  // no table change during the iteration: no repeats
+  CHECK(returned == 600);  // no table change during the iteration: no repeats
   // A first page holds about COUNT strings (fields and values together), not the whole hash.
   RespValue page = Parse(h.Run({"HSCAN", "h", "0", "COUNT", "10"}));
   CHECK(page.elems[0].str != "0");

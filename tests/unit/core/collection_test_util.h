@@ -1,6 +1,7 @@
 #pragma once
 // Helpers for the collection tests: Redis's listpack size for the same elements (the bar
-// the compact encodings must meet) and deterministic test strings.
+// the compact encodings must meet), deterministic test strings, and a guard for tests that
+// change the encoding limits.
 #include <cstddef>
 #include <cstdint>
 #include <random>
@@ -8,6 +9,7 @@
 #include <string_view>
 #include <vector>
 
+#include "core/encoding_limits.h"
 #include "core/numeric.h"
 
 namespace kvd::testing {
@@ -54,5 +56,37 @@ inline std::string PoolString(std::mt19937_64& rng, size_t pool) {
     default: return "m:" + std::to_string(i);
   }
 }
+
+// Saves the process's encoding limits and puts them back when it goes out of scope, so a
+// test may change them freely.
+class EncodingLimitsGuard {
+ public:
+  EncodingLimitsGuard()
+      : hash_entries_(encoding_limits.hash_max_listpack_entries),
+        hash_value_(encoding_limits.hash_max_listpack_value),
+        set_intset_entries_(encoding_limits.set_max_intset_entries),
+        set_entries_(encoding_limits.set_max_listpack_entries),
+        set_value_(encoding_limits.set_max_listpack_value),
+        zset_entries_(encoding_limits.zset_max_listpack_entries),
+        zset_value_(encoding_limits.zset_max_listpack_value),
+        list_size_(encoding_limits.list_max_listpack_size) {}
+  ~EncodingLimitsGuard() {
+    encoding_limits.hash_max_listpack_entries = hash_entries_;
+    encoding_limits.hash_max_listpack_value = hash_value_;
+    encoding_limits.set_max_intset_entries = set_intset_entries_;
+    encoding_limits.set_max_listpack_entries = set_entries_;
+    encoding_limits.set_max_listpack_value = set_value_;
+    encoding_limits.zset_max_listpack_entries = zset_entries_;
+    encoding_limits.zset_max_listpack_value = zset_value_;
+    encoding_limits.list_max_listpack_size = list_size_;
+  }
+  EncodingLimitsGuard(const EncodingLimitsGuard&) = delete;
+  EncodingLimitsGuard& operator=(const EncodingLimitsGuard&) = delete;
+
+ private:
+  size_t hash_entries_, hash_value_, set_intset_entries_, set_entries_, set_value_, zset_entries_,
+      zset_value_;
+  int list_size_;
+};
 
 }  // namespace kvd::testing

@@ -45,7 +45,7 @@ TEST_CASE("converting to the large encoding allocates its state, and counts it")
   CHECK(small_zset <= ObjectBytes(*z) + 16 * 5 + 24);
   CHECK(small_set <= ObjectBytes(*s) + 16 * 4 + 24);
 
-  for (int i = 16; i < 200; ++i) {
+  for (int i = 16; i < 600; ++i) {  // past every default entries limit
     h->Set("f" + std::to_string(i), "v");
     z->Add("m" + std::to_string(i), i);
     s->Add("s" + std::to_string(i));
@@ -60,9 +60,9 @@ TEST_CASE("converting to the large encoding allocates its state, and counts it")
   auto hc = h->Clone();
   auto zc = z->Clone();
   auto sc = s->Clone();
-  CHECK(hc->size() == 200);
-  CHECK(zc->size() == 200);
-  CHECK(sc->size() == 200);
+  CHECK(hc->size() == 600);
+  CHECK(zc->size() == 600);
+  CHECK(sc->size() == 600);
   CHECK(hc->DataBytes() == h->DataBytes());
   CHECK(zc->DataBytes() == z->DataBytes());
   CHECK(sc->DataBytes() == s->DataBytes());

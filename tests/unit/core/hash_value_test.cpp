@@ -73,6 +73,9 @@ TEST_CASE("hash: integer-looking strings keep their exact text") {
 }
 
 TEST_CASE("hash: converts to a table past 128 fields or a 64-byte field or value") {
+  testing::EncodingLimitsGuard guard;
+  encoding_limits.hash_max_listpack_entries = 128;
+  encoding_limits.hash_max_listpack_value = 64;
   auto h = HashValue::Create();
   for (int i = 0; i < 128; ++i) h->Set("f" + std::to_string(i), "v");
   CHECK(h->is_packed());
@@ -94,6 +97,95 @@ TEST_CASE("hash: converts to a table past 128 fields or a 64-byte field or value
   auto f = HashValue::Create();
   f->Set(std::string(65, 'k'), "b");
   CHECK_FALSE(f->is_packed());
+}
+
+TEST_CASE("hash: hash-max-listpack-entries is read as the hash grows") {
+  testing::EncodingLimitsGuard guard;
+  for (const size_t limit : {0, 1, 5, 1000}) {
+    CAPTURE(limit);
+    encoding_limits.hash_max_listpack_entries = limit;
+    auto h = HashValue::Create();
+    for (size_t i = 0; i < limit; ++i) {
+      h->Set("f" + std::to_string(i), std::to_string(i));
+      REQUIRE(h->is_packed());
+    }
+    if (limit > 0) {
+      CHECK_FALSE(h->Set("f0", "again"));  // an update at the limit stays packed
+      CHECK(h->is_packed());
+    }
+    h->Set("f" + std::to_string(limit), "v");  // one past the limit (0: the first insert)
+    CHECK_FALSE(h->is_packed());
+    CHECK(h->size() == limit + 1);
+    CHECK(h->Get("f" + std::to_string(limit)) == "v");
+    if (limit > 1) CHECK(h->Get("f1") == "1");
+    CHECK(h->DataBytes() == DataRecount(*h));
+    CHECK(h->AllocatedBytes() == h->RecountAllocatedBytes());
+  }
+}
+
+TEST_CASE("hash: a lowered entries limit converts a packed hash at its next write") {
+  testing::EncodingLimitsGuard guard;
+  encoding_limits.hash_max_listpack_entries = 10;
+  auto h = HashValue::Create();
+  for (int i = 0; i < 10; ++i) h->Set("f" + std::to_string(i), "v");
+  encoding_limits.hash_max_listpack_entries = 5;
+  CHECK(h->is_packed());  // reads leave it alone
+  CHECK(h->Get("f9") == "v");
+  CHECK(h->Delete("f9"));
+  CHECK(h->is_packed());
+  CHECK_FALSE(h->Set("f0", "w"));  // an update too, as Redis's hashTypeSet
+  CHECK_FALSE(h->is_packed());
+  CHECK(h->Get("f0") == "w");
+  CHECK(h->size() == 9);
+}
+
+TEST_CASE("hash: hash-max-listpack-value bounds fields and values") {
+  testing::EncodingLimitsGuard guard;
+  encoding_limits.hash_max_listpack_value = 10;
+  auto h = HashValue::Create();
+  h->Set(std::string(10, 'f'), std::string(10, 'v'));
+  h->Set("12345678901", "1");  // an integer's text counts too
+  CHECK_FALSE(h->is_packed());
+
+  auto v = HashValue::Create();
+  v->Set(std::string(10, 'f'), std::string(10, 'v'));
+  v->Set("a", "b");
+  CHECK(v->is_packed());
+  v->Set("a", std::string(11, 'v'));  // overwriting with a long value converts
+  CHECK_FALSE(v->is_packed());
+  CHECK(v->Get("a") == std::string(11, 'v'));
+  CHECK(v->Get(std::string(10, 'f')) == std::string(10, 'v'));
+
+  auto f = HashValue::Create();
+  f->Set(std::string(11, 'f'), "v");
+  CHECK_FALSE(f->is_packed());
+
+  encoding_limits.hash_max_listpack_value = 0;
+  auto e = HashValue::Create();
+  e->Set("", "");
+  CHECK(e->is_packed());
+  e->Set("", "x");
+  CHECK_FALSE(e->is_packed());
+  CHECK(e->Get("") == "x");
+}
+
+TEST_CASE("hash: PrepareForSet converts as HSET's hashTypeTryConversion") {
+  testing::EncodingLimitsGuard guard;
+  encoding_limits.hash_max_listpack_entries = 4;
+  encoding_limits.hash_max_listpack_value = 10;
+  auto h = HashValue::Create();
+  h->Set("a", "1");
+  h->PrepareForSet(4, 10, 80);
+  CHECK(h->is_packed());
+  h->PrepareForSet(5, 1, 10);  // more pairs than fit, even if some would update
+  CHECK_FALSE(h->is_packed());
+  CHECK(h->Get("a") == "1");
+  auto l = HashValue::Create();
+  l->PrepareForSet(1, 11, 12);
+  CHECK_FALSE(l->is_packed());
+  auto big = HashValue::Create();
+  big->PrepareForSet(1, 10, kMaxPackedBytes + 1);
+  CHECK_FALSE(big->is_packed());
 }
 
 TEST_CASE("hash: the packed encoding is smaller than Redis's listpack") {
@@ -119,7 +211,7 @@ TEST_CASE("hash: the packed encoding is smaller than Redis's listpack") {
 
 TEST_CASE("hash: random fields and scan") {
   std::mt19937_64 rng(7);
-  for (const int n : {5, 300}) {
+  for (const int n : {5, 600}) {  // packed, and a table under the default limit
     CAPTURE(n);
     auto h = HashValue::Create();
     for (int i = 0; i < n; ++i) h->Set("k" + std::to_string(i), std::to_string(i));

@@ -3,9 +3,11 @@
 #include <doctest/doctest.h>
 
 #include <algorithm>
+#include <climits>
 #include <deque>
 #include <random>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "collection_test_util.h"
@@ -57,6 +59,8 @@ TEST_CASE("list: push and pop at both ends") {
 }
 
 TEST_CASE("list: chunks of 8 KB, big elements alone, and the encoding name") {
+  testing::EncodingLimitsGuard guard;
+  encoding_limits.list_max_listpack_size = -2;
   auto l = ListValue::Create();
   CHECK(l->EncodingName() == "listpack");
   for (int i = 0; i < 1000; ++i) l->PushBack("element-" + std::to_string(i));
@@ -74,6 +78,138 @@ TEST_CASE("list: chunks of 8 KB, big elements alone, and the encoding name") {
                                               "element-999"});
   CHECK(l->chunk_count() == 1);
   CHECK(l->EncodingName() == "listpack");  // back to one small chunk
+}
+
+// A string whose element takes exactly 64 bytes in a chunk: a 1-byte header, 62 bytes, a
+// 1-byte back-length.
+std::string Elem64(int i) {
+  std::string s = "e" + std::to_string(i);
+  s.resize(62, '.');
+  return s;
+}
+
+// Pushes s onto both the list and its model.
+void PushBack(ListValue& l, std::deque<std::string>& model, std::string s) {
+  l.PushBack(s);
+  model.push_back(std::move(s));
+}
+
+TEST_CASE("list: a positive list-max-listpack-size bounds a chunk's elements") {
+  testing::EncodingLimitsGuard guard;
+  encoding_limits.list_max_listpack_size = 5;
+  auto l = ListValue::Create();
+  std::deque<std::string> model;
+  for (int i = 0; i < 5; ++i) {
+    PushBack(*l, model, std::to_string(i));
+    REQUIRE(l->EncodingName() == "listpack");
+  }
+  PushBack(*l, model, "5");  // the sixth element
+  CHECK(l->EncodingName() == "quicklist");
+  CHECK(l->chunk_count() == 2);
+  for (int i = 6; i < 23; ++i) PushBack(*l, model, std::to_string(i));
+  CHECK(l->chunk_count() == 5);  // 23 elements, at most 5 per chunk
+  l->InsertAt(11, "mid");
+  model.insert(model.begin() + 11, "mid");
+  CHECK(l->chunk_count() >= 5);
+  CheckMatches(*l, model);
+  // Back to a listpack once one chunk holds at most half the bound (2 elements).
+  l->Erase(0, 20);
+  model.erase(model.begin(), model.begin() + 20);
+  REQUIRE(l->size() == 4);
+  CHECK(l->chunk_count() == 1);
+  CHECK(l->EncodingName() == "quicklist");
+  l->PopBack();
+  model.pop_back();
+  CHECK(l->EncodingName() == "quicklist");  // 3 > 5 / 2
+  l->PopBack();
+  model.pop_back();
+  CHECK(l->EncodingName() == "listpack");
+  CheckMatches(*l, model);
+
+  // 0 means one element per chunk; a one-element list is never within half of it.
+  encoding_limits.list_max_listpack_size = 0;
+  auto one = ListValue::Create();
+  one->PushBack("a");
+  CHECK(one->EncodingName() == "listpack");
+  one->PushBack("b");
+  CHECK(one->EncodingName() == "quicklist");
+  CHECK(one->chunk_count() == 2);
+  CHECK(one->PopFront() == "a");
+  CHECK(one->EncodingName() == "quicklist");
+}
+
+TEST_CASE("list: a count bound still keeps chunks within 8 KB") {
+  testing::EncodingLimitsGuard guard;
+  encoding_limits.list_max_listpack_size = 1000;
+  auto l = ListValue::Create();
+  for (int i = 0; i < 128; ++i) l->PushBack(Elem64(i));  // 128 x 64 bytes = 8 KB
+  CHECK(l->EncodingName() == "listpack");
+  l->PushBack(Elem64(128));
+  CHECK(l->EncodingName() == "quicklist");
+  CHECK(l->chunk_count() == 2);
+  // An element too large for any chunk: a chunk of its own; one chunk of it is within half
+  // the count bound, so a removal makes it a listpack (Redis ignores the safety limit there).
+  auto big = ListValue::Create();
+  big->PushBack(std::string(20000, 'x'));
+  CHECK(big->EncodingName() == "quicklist");
+  big->PushBack("y");
+  CHECK(big->chunk_count() == 2);
+  CHECK(big->PopBack() == "y");
+  CHECK(big->EncodingName() == "listpack");
+}
+
+TEST_CASE("list: a negative list-max-listpack-size bounds a chunk's bytes") {
+  testing::EncodingLimitsGuard guard;
+  const std::vector<std::pair<int, size_t>> cases = {
+      {-1, 4096}, {-2, 8192}, {-3, 16384}, {-4, 32768}, {-5, 65536}, {-6, 65536}, {INT_MIN, 65536}};
+  for (const std::pair<int, size_t>& c : cases) {
+    const int fill = c.first;
+    const size_t bytes = c.second;
+    CAPTURE(fill);
+    encoding_limits.list_max_listpack_size = fill;
+    const size_t per_chunk = bytes / 64;
+    auto l = ListValue::Create();
+    std::deque<std::string> model;
+    for (size_t i = 0; i < per_chunk; ++i) PushBack(*l, model, Elem64(static_cast<int>(i)));
+    CHECK(l->EncodingName() == "listpack");
+    CHECK(l->chunk_count() == 1);
+    PushBack(*l, model, Elem64(-1));
+    CHECK(l->EncodingName() == "quicklist");
+    CHECK(l->chunk_count() == 2);
+    // Removals merge the chunks again; the list is a listpack at half the bound.
+    const size_t half = per_chunk / 2;
+    l->Erase(0, l->size() - half - 1);
+    model.erase(model.begin(), model.end() - static_cast<ptrdiff_t>(half + 1));
+    CHECK(l->chunk_count() == 1);
+    CHECK(l->EncodingName() == "quicklist");
+    CHECK(l->PopFront() == model.front());
+    model.pop_front();
+    CHECK(l->EncodingName() == "listpack");
+    CheckMatches(*l, model);
+  }
+}
+
+TEST_CASE("list: LSET grows a listpack into a quicklist and back") {
+  testing::EncodingLimitsGuard guard;
+  encoding_limits.list_max_listpack_size = -1;  // 4 KB
+  auto l = ListValue::Create();
+  for (int i = 0; i < 3; ++i) l->PushBack(Elem64(i));
+  l->Set(1, std::string(5000, 'z'));
+  CHECK(l->EncodingName() == "quicklist");
+  CHECK(l->At(1) == std::string(5000, 'z'));
+  CHECK(l->chunk_count() == 3);  // the large element took a chunk of its own
+  l->Set(1, "small");            // replaced in place: still three chunks, as in Redis
+  CHECK(l->EncodingName() == "quicklist");
+  CHECK(Items(*l) == std::vector<std::string>{Elem64(0), "small", Elem64(2)});
+  // A lone element replaced in place by a larger one than the bound.
+  auto one = ListValue::Create();
+  one->PushBack("a");
+  one->Set(0, std::string(5000, 'z'));
+  CHECK(one->EncodingName() == "quicklist");
+  CHECK(one->chunk_count() == 1);
+  one->Set(0, "b");
+  CHECK(one->EncodingName() == "listpack");
+  CHECK(one->AllocatedBytes() == one->RecountAllocatedBytes());
 }
 
 TEST_CASE("list: remove, find, set") {

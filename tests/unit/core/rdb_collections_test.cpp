@@ -9,6 +9,8 @@
 #include <string>
 #include <vector>
 
+#include "collection_test_util.h"
+#include "core/encoding_limits.h"
 #include "core/rdb_packed.h"
 #include "rdb_test_util.h"
 
@@ -270,6 +272,82 @@ TEST_CASE("rdb collections: the plain encodings, including old ones, load") {
   std::memcpy(&bits, &score, 8);
   CHECK(Load(Craft(Entry(5, "z", "\x01\x01m"s + Le(bits, 8)))) ==
         std::vector<std::string>{Line("z", "zset[m=-2]")});
+}
+
+// A plain collection's value: its count (< 64), then each string.
+std::string Plain(size_t count, const std::vector<std::string>& strings) {
+  std::string out(1, static_cast<char>(count));
+  for (const std::string& e : strings) out += Str(e);
+  return out;
+}
+
+// OBJECT ENCODING of `key` after loading `file`.
+template <class T>
+std::string EncodingAfterLoad(std::string_view file, std::string_view key) {
+  Store s;
+  REQUIRE(LoadRdb(file, kNow, s, nullptr) == "");
+  const T* v = s.Db(0).Read<T>(key, kNow);
+  REQUIRE(v != nullptr);
+  return std::string(v->EncodingName());
+}
+
+TEST_CASE("rdb collections: loading follows the encoding limits, as Redis's rdbLoadObject") {
+  testing::EncodingLimitsGuard guard;
+  encoding_limits.hash_max_listpack_entries = 2;
+  encoding_limits.set_max_intset_entries = 2;
+  encoding_limits.set_max_listpack_entries = 3;
+  encoding_limits.zset_max_listpack_entries = 2;
+  encoding_limits.hash_max_listpack_value = 4;
+  encoding_limits.set_max_listpack_value = 4;
+  encoding_limits.zset_max_listpack_value = 4;
+  encoding_limits.list_max_listpack_size = 2;
+  // Plain encodings: built under every limit.
+  CHECK(EncodingAfterLoad<HashValue>(Craft(Entry(4, "h", Plain(2, {"a", "1", "b", "2"}))), "h") ==
+        "listpack");
+  CHECK(EncodingAfterLoad<HashValue>(Craft(Entry(4, "h", Plain(3, {"a", "1", "b", "2", "c", "3"}))),
+                                     "h") == "hashtable");
+  CHECK(EncodingAfterLoad<HashValue>(Craft(Entry(4, "h", Plain(1, {"field", "1"}))), "h") ==
+        "hashtable");
+  CHECK(EncodingAfterLoad<SetValue>(Craft(Entry(2, "s", Plain(2, {"1", "2"}))), "s") == "intset");
+  // More members than an intset may hold: a table from the start, whatever they are.
+  CHECK(EncodingAfterLoad<SetValue>(Craft(Entry(2, "s", Plain(3, {"a", "b", "c"}))), "s") ==
+        "hashtable");
+  CHECK(EncodingAfterLoad<SetValue>(Craft(Entry(2, "s", Plain(2, {"a", "b"}))), "s") == "listpack");
+  CHECK(EncodingAfterLoad<SetValue>(Craft(Entry(2, "s", Plain(2, {"a", "bbbbb"}))), "s") ==
+        "hashtable");
+  // Old sorted sets (3): a score is a length byte and text, as a short string.
+  CHECK(EncodingAfterLoad<ZSetValue>(Craft(Entry(3, "z", Plain(2, {"a", "1", "b", "2"}))), "z") ==
+        "listpack");
+  CHECK(EncodingAfterLoad<ZSetValue>(Craft(Entry(3, "z", Plain(3, {"a", "1", "b", "2", "c", "3"}))),
+                                     "z") == "skiplist");
+  CHECK(EncodingAfterLoad<ListValue>(Craft(Entry(1, "l", Plain(2, {"a", "b"}))), "l") ==
+        "listpack");
+  CHECK(EncodingAfterLoad<ListValue>(Craft(Entry(1, "l", Plain(3, {"a", "b", "c"}))), "l") ==
+        "quicklist");
+  // Listpack blobs convert on their entry count only: long elements stay packed.
+  CHECK(EncodingAfterLoad<HashValue>(
+            Craft(Entry(16, "h", Str(Listpack({LpStr("field"), LpStr("value")})))), "h") ==
+        "listpack");
+  CHECK(EncodingAfterLoad<HashValue>(
+            Craft(Entry(16, "h",
+                        Str(Listpack({LpStr("a"), LpStr("1"), LpStr("b"), LpStr("2"), LpStr("c"),
+                                      LpStr("3")})))),
+            "h") == "hashtable");
+  CHECK(EncodingAfterLoad<ZSetValue>(
+            Craft(Entry(17, "z", Str(Listpack({LpStr("member"), LpStr("1")})))), "z") ==
+        "listpack");
+  // A set listpack stays one even when every member is an integer.
+  CHECK(EncodingAfterLoad<SetValue>(
+            Craft(Entry(20, "s", Str(Listpack({LpUint7(1), LpStr("longer"), LpUint7(2)})))), "s") ==
+        "listpack");
+  CHECK(EncodingAfterLoad<SetValue>(Craft(Entry(20, "s", Str(Listpack({LpUint7(1), LpUint7(2)})))),
+                                    "s") == "listpack");
+  CHECK(EncodingAfterLoad<SetValue>(
+            Craft(Entry(20, "s", Str(Listpack({LpUint7(1), LpUint7(2), LpUint7(3), LpUint7(4)})))),
+            "s") == "hashtable");
+  CHECK(EncodingAfterLoad<SetValue>(
+            Craft(Entry(11, "i", Str(Le(2, 4) + Le(3, 4) + Le(1, 2) + Le(2, 2) + Le(3, 2)))),
+            "i") == "hashtable");
 }
 
 TEST_CASE("rdb collections: empty ones are skipped; expired ones dropped and counted") {

@@ -87,6 +87,14 @@ TEST_CASE("the cycle stops repeating a database once few of a sample are expired
   CHECK(few.expired == s.ExpiredKeys());
 }
 
+TEST_CASE("active-expire-effort samples more keys a round, as Redis") {
+  Store s;
+  FillExpiring(s.Db(0), "live", 1000, 100000);
+  // effort 9 (active-expire-effort 10): 20 + 5 * 9 keys a round.
+  CHECK(s.ActiveExpireCycle(kT0, 25000, kNoTimePasses, 9).sampled == 65);
+  CHECK(s.ActiveExpireCycle(kT0, 25000, kNoTimePasses, 4).sampled == 40);
+}
+
 TEST_CASE("the cycle stops when its time budget is spent and resumes at the next database") {
   Store s;
   for (size_t db = 0; db < 3; ++db) FillExpiring(s.Db(db), "k", 5000, 1);

@@ -76,6 +76,9 @@ TEST_CASE("zset: order by score then member bytes; scores round-trip exactly") {
 }
 
 TEST_CASE("zset: converts to a skiplist past 128 members or a 64-byte member") {
+  testing::EncodingLimitsGuard guard;
+  encoding_limits.zset_max_listpack_entries = 128;
+  encoding_limits.zset_max_listpack_value = 64;
   auto z = ZSetValue::Create();
   for (int i = 0; i < 128; ++i) z->Add("m" + std::to_string(i), i);
   CHECK(z->EncodingName() == "listpack");
@@ -87,6 +90,136 @@ TEST_CASE("zset: converts to a skiplist past 128 members or a 64-byte member") {
   CHECK(l->is_packed());
   l->Add(std::string(65, 'a'), 1);
   CHECK_FALSE(l->is_packed());
+}
+
+TEST_CASE("zset: zset-max-listpack-entries is read as the set grows") {
+  testing::EncodingLimitsGuard guard;
+  for (const size_t limit : {1, 5, 200}) {
+    CAPTURE(limit);
+    encoding_limits.zset_max_listpack_entries = limit;
+    auto z = ZSetValue::Create();
+    std::set<Pair> model;
+    for (size_t i = 0; i < limit; ++i) {
+      const std::string m = "m" + std::to_string(i);
+      z->Add(m, static_cast<double>(i % 7));
+      model.insert({static_cast<double>(i % 7), m});
+      REQUIRE(z->is_packed());
+    }
+    CHECK_FALSE(z->Add("m0", -1));  // moving a member never converts
+    model.erase({0, "m0"});
+    model.insert({-1, "m0"});
+    CHECK(z->is_packed());
+    z->Add("new", 2.5);
+    model.insert({2.5, "new"});
+    CHECK(z->EncodingName() == "skiplist");
+    CheckMatches(*z, model);
+  }
+}
+
+TEST_CASE("zset: a zero entries limit makes every new sorted set a skiplist") {
+  testing::EncodingLimitsGuard guard;
+  encoding_limits.zset_max_listpack_entries = 0;
+  auto z = ZSetValue::Create();
+  z->Add("a", 1);
+  CHECK(z->EncodingName() == "skiplist");
+  CHECK(z->Score("a") == 1);
+  auto p = ZSetValue::Create();
+  p->PrepareForAdd(1, 1);  // zsetTypeCreate(1, 1)
+  CHECK_FALSE(p->is_packed());
+  CHECK(p->empty());
+  p->Add("b", 2);
+  CheckMatches(*p, {{2, "b"}});
+}
+
+TEST_CASE("zset: zset-max-listpack-value bounds members") {
+  testing::EncodingLimitsGuard guard;
+  encoding_limits.zset_max_listpack_value = 10;
+  auto z = ZSetValue::Create();
+  z->Add(std::string(10, 'a'), 1);
+  z->Add("12345678", 2);
+  CHECK(z->is_packed());
+  z->Add(std::string(11, 'a'), 3);
+  CHECK_FALSE(z->is_packed());
+  CheckMatches(*z, {{1, std::string(10, 'a')}, {2, "12345678"}, {3, std::string(11, 'a')}});
+  auto i = ZSetValue::Create();
+  i->Add("12345678901", 1);  // an integer's text counts
+  CHECK_FALSE(i->is_packed());
+}
+
+TEST_CASE("zset: PrepareForAdd sizes as ZADD's zsetTypeCreate / zsetTypeMaybeConvert") {
+  testing::EncodingLimitsGuard guard;
+  encoding_limits.zset_max_listpack_entries = 4;
+  encoding_limits.zset_max_listpack_value = 10;
+  auto fresh = ZSetValue::Create();
+  fresh->PrepareForAdd(4, 10);
+  CHECK(fresh->is_packed());
+  fresh->PrepareForAdd(1, 11);  // a new set with a long member starts as a skiplist
+  CHECK_FALSE(fresh->is_packed());
+  auto existing = ZSetValue::Create();
+  existing->Add("a", 1);
+  existing->PrepareForAdd(1, 11);  // an existing one converts on the count only
+  CHECK(existing->is_packed());
+  existing->PrepareForAdd(5, 1);
+  CHECK_FALSE(existing->is_packed());
+  CheckMatches(*existing, {{1, "a"}});
+}
+
+TEST_CASE("zset: a large entries limit keeps 1000 members packed, ranges and ranks intact") {
+  testing::EncodingLimitsGuard guard;
+  encoding_limits.zset_max_listpack_entries = 1000;
+  std::mt19937_64 rng(3);
+  auto z = ZSetValue::Create();
+  std::set<Pair> model;
+  for (int i = 0; i < 1000; ++i) {
+    const std::string m = "m" + std::to_string(i);
+    const double s = static_cast<double>(rng() % 300) + (i % 3 ? 0.5 : 0);
+    z->Add(m, s);
+    model.insert({s, m});
+  }
+  REQUIRE(z->is_packed());
+  CheckMatches(*z, model);  // forward and reverse over all 1000 ranks
+  const std::vector<Pair> all(model.begin(), model.end());
+  for (const RankSpan span : {RankSpan{0, 1000}, RankSpan{0, 130}, RankSpan{870, 1000},
+                              RankSpan{100, 900}, RankSpan{499, 500}, RankSpan{990, 2000}}) {
+    CAPTURE(span.first);
+    CAPTURE(span.last);
+    const size_t last = std::min<size_t>(span.last, all.size());
+    const std::vector<Pair> fwd(all.begin() + static_cast<ptrdiff_t>(span.first),
+                                all.begin() + static_cast<ptrdiff_t>(last));
+    CHECK(Items(*z, span, false) == fwd);
+    CHECK(Items(*z, span, true) == std::vector<Pair>(fwd.rbegin(), fwd.rend()));
+  }
+  for (size_t r = 0; r < all.size(); r += 37) {
+    CHECK(z->Rank(all[r].second) == r);
+    CHECK(z->Rank(all[r].second, true) == all.size() - 1 - r);
+    CHECK(z->At(r) == std::pair<std::string, double>(all[r].second, all[r].first));
+  }
+  const RankSpan by_score = z->Span(ScoreRange{100, 200});
+  size_t expect_first = 0;
+  size_t expect_last = 0;
+  for (const Pair& p : all) {
+    expect_first += p.first < 100;
+    expect_last += p.first <= 200;
+  }
+  CHECK(by_score.first == expect_first);
+  CHECK(by_score.last == expect_last);
+  // Erase a middle run of 600 ranks.
+  CHECK(z->EraseRanks(RankSpan{200, 800}) == 600);
+  std::set<Pair> rest(all.begin(), all.begin() + 200);
+  rest.insert(all.begin() + 800, all.end());
+  CHECK(z->is_packed());
+  CheckMatches(*z, rest);
+  // Refill to the limit, then one more converts.
+  for (int i = 0; z->size() < 1000; ++i) {
+    const std::string m = "n" + std::to_string(i);
+    z->Add(m, i);
+    rest.insert({static_cast<double>(i), m});
+  }
+  CHECK(z->is_packed());
+  z->Add("last", 0.25);
+  rest.insert({0.25, "last"});
+  CHECK_FALSE(z->is_packed());
+  CheckMatches(*z, rest);
 }
 
 TEST_CASE("zset: the packed encoding is at least as small as a listpack") {

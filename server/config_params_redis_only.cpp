@@ -1,0 +1,311 @@
+// Redis 7.0's parameters for subsystems kvd does not have: replication, cluster, jemalloc's
+// defragmentation, list compression, the process title, CPU pinning and a few more.
+//
+// A redis.conf names many of them, so kvd accepts each with Redis's checks (type, range,
+// choices), remembers the value and shows it to CONFIG GET, and the server logs at start
+// that a value other than the default has no effect (ServerState::LogRedisOnlySettings).
+// Each is inert in a way Redis itself would be in kvd's place: the replication ones on a
+// primary with no replicas, the cluster ones with cluster-enabled no, the defragmentation
+// ones without jemalloc. A value that asks for the missing feature itself (replicaof,
+// cluster-enabled yes, activedefrag yes...) is refused: running without it would not be
+// what the operator asked for.
+#include <climits>
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/numeric.h"
+#include "core/text.h"
+#include "server/config_param_kinds.h"
+#include "server/config_params.h"
+
+namespace kvd {
+namespace {
+
+enum class Kind { kBool, kInt, kMemory, kEnum, kString, kOctal, kWords };
+
+struct RedisOnlyParam {
+  std::string_view name;
+  std::string_view alias;  // the older (slave-...) name, or ""
+  Kind kind;
+  std::string_view def;  // what CONFIG GET shows by default
+  int64_t min = 0;
+  int64_t max = 0;
+  std::string_view choices = "";  // kEnum: the allowed words; kWords: how many words
+  bool runtime = true;
+  std::string_view why = "";  // why it has no effect in kvd (the startup log line)
+  // A value that is refused, compared case-insensitively ("*": any but the default).
+  std::string_view refused = "";
+  std::string_view refusal = "";
+};
+
+constexpr std::string_view kReplication = "kvd has no replication";
+constexpr std::string_view kCluster = "kvd has no cluster mode";
+constexpr std::string_view kDefrag = "kvd has no active defragmentation";
+constexpr std::string_view kNoJemalloc = "kvd does not use jemalloc";
+constexpr std::string_view kTls = "kvd makes no outgoing TLS connections";
+
+constexpr int64_t kLongMax = INT64_MAX;
+
+// In Redis's CONFIG GET order is not kept (it has none); grouped by subsystem.
+const RedisOnlyParam kParams[] = {
+    // Replication: kvd is always a primary without replicas.
+    {"replicaof", "slaveof", Kind::kWords, "", 0, 0, "2", false, kReplication, "*",
+     "replication is not supported: kvd runs as a standalone primary"},
+    {"masterauth", "", Kind::kString, "", 0, 0, "", true, kReplication},
+    {"masteruser", "", Kind::kString, "", 0, 0, "", true, kReplication},
+    {"repl-backlog-size", "", Kind::kMemory, "1048576", 1, kLongMax, "", true, kReplication},
+    {"repl-backlog-ttl", "", Kind::kInt, "3600", 0, kLongMax, "", true, kReplication},
+    {"repl-disable-tcp-nodelay", "", Kind::kBool, "no", 0, 0, "", true, kReplication},
+    {"repl-diskless-load", "", Kind::kEnum, "disabled", 0, 0, "disabled on-empty-db swapdb", true,
+     kReplication},
+    {"repl-diskless-sync", "", Kind::kBool, "yes", 0, 0, "", true, kReplication},
+    {"repl-diskless-sync-delay", "", Kind::kInt, "5", 0, INT_MAX, "", true, kReplication},
+    {"repl-diskless-sync-max-replicas", "", Kind::kInt, "0", 0, INT_MAX, "", true, kReplication},
+    {"repl-ping-replica-period", "repl-ping-slave-period", Kind::kInt, "10", 1, INT_MAX, "", true,
+     kReplication},
+    {"repl-timeout", "", Kind::kInt, "60", 1, INT_MAX, "", true, kReplication},
+    {"replica-announce-ip", "slave-announce-ip", Kind::kString, "", 0, 0, "", true, kReplication},
+    {"replica-announce-port", "slave-announce-port", Kind::kInt, "0", 0, 65535, "", true,
+     kReplication},
+    {"replica-announced", "", Kind::kBool, "yes", 0, 0, "", true, kReplication},
+    {"replica-ignore-disk-write-errors", "", Kind::kBool, "no", 0, 0, "", true, kReplication},
+    {"replica-ignore-maxmemory", "slave-ignore-maxmemory", Kind::kBool, "yes", 0, 0, "", true,
+     kReplication},
+    {"replica-lazy-flush", "slave-lazy-flush", Kind::kBool, "no", 0, 0, "", true, kReplication},
+    {"replica-priority", "slave-priority", Kind::kInt, "100", 0, INT_MAX, "", true, kReplication},
+    {"replica-read-only", "slave-read-only", Kind::kBool, "yes", 0, 0, "", true, kReplication},
+    {"replica-serve-stale-data", "slave-serve-stale-data", Kind::kBool, "yes", 0, 0, "", true,
+     kReplication},
+    {"rdb-del-sync-files", "", Kind::kBool, "no", 0, 0, "", true, kReplication},
+    {"bind-source-addr", "", Kind::kString, "", 0, 0, "", true, kReplication},
+    {"propagation-error-behavior", "", Kind::kEnum, "ignore", 0, 0,
+     "ignore panic panic-on-replicas", true, kReplication},
+    // Cluster: off, as kvd shards behind a proxy instead.
+    {"cluster-enabled", "", Kind::kBool, "no", 0, 0, "", false, kCluster, "yes",
+     "cluster mode is not supported: shard kvd behind a proxy (README, Scaling)"},
+    {"cluster-config-file", "", Kind::kString, "nodes.conf", 0, 0, "", false, kCluster},
+    {"cluster-node-timeout", "", Kind::kInt, "15000", 0, kLongMax, "", true, kCluster},
+    {"cluster-port", "", Kind::kInt, "0", 0, 65535, "", false, kCluster},
+    {"cluster-announce-ip", "", Kind::kString, "", 0, 0, "", true, kCluster},
+    {"cluster-announce-hostname", "", Kind::kString, "", 0, 0, "", true, kCluster},
+    {"cluster-announce-port", "", Kind::kInt, "0", 0, 65535, "", true, kCluster},
+    {"cluster-announce-bus-port", "", Kind::kInt, "0", 0, 65535, "", true, kCluster},
+    {"cluster-announce-tls-port", "", Kind::kInt, "0", 0, 65535, "", true, kCluster},
+    {"cluster-migration-barrier", "", Kind::kInt, "1", 0, INT_MAX, "", true, kCluster},
+    {"cluster-replica-validity-factor", "cluster-slave-validity-factor", Kind::kInt, "10", 0,
+     INT_MAX, "", true, kCluster},
+    {"cluster-replica-no-failover", "cluster-slave-no-failover", Kind::kBool, "no", 0, 0, "", true,
+     kCluster},
+    {"cluster-require-full-coverage", "", Kind::kBool, "yes", 0, 0, "", true, kCluster},
+    {"cluster-allow-reads-when-down", "", Kind::kBool, "no", 0, 0, "", true, kCluster},
+    {"cluster-allow-pubsubshard-when-down", "", Kind::kBool, "yes", 0, 0, "", true, kCluster},
+    {"cluster-allow-replica-migration", "", Kind::kBool, "yes", 0, 0, "", true, kCluster},
+    {"cluster-link-sendbuf-limit", "", Kind::kMemory, "0", 0, kLongMax, "", true, kCluster},
+    {"cluster-preferred-endpoint-type", "", Kind::kEnum, "ip", 0, 0, "ip hostname unknown-endpoint",
+     true, kCluster},
+    {"tls-cluster", "", Kind::kBool, "no", 0, 0, "", true, kCluster},
+    {"tls-replication", "", Kind::kBool, "no", 0, 0, "", true, kReplication},
+    // Memory management of Redis's own allocator and data structures.
+    {"activedefrag", "", Kind::kBool, "no", 0, 0, "", true, kDefrag, "yes",
+     "Active defragmentation cannot be enabled: kvd is not built with a defragmenting "
+     "allocator"},
+    {"active-defrag-cycle-min", "", Kind::kInt, "1", 1, 99, "", true, kDefrag},
+    {"active-defrag-cycle-max", "", Kind::kInt, "25", 1, 99, "", true, kDefrag},
+    {"active-defrag-threshold-lower", "", Kind::kInt, "10", 0, 1000, "", true, kDefrag},
+    {"active-defrag-threshold-upper", "", Kind::kInt, "100", 0, 1000, "", true, kDefrag},
+    {"active-defrag-ignore-bytes", "", Kind::kMemory, "104857600", 1, kLongMax, "", true, kDefrag},
+    {"active-defrag-max-scan-fields", "", Kind::kInt, "1000", 1, kLongMax, "", true, kDefrag},
+    {"jemalloc-bg-thread", "", Kind::kBool, "yes", 0, 0, "", true, kNoJemalloc},
+    {"activerehashing", "", Kind::kBool, "yes", 0, 0, "", true,
+     "kvd's tables grow in one step, with nothing left to rehash later"},
+    {"list-compress-depth", "", Kind::kInt, "0", 0, INT_MAX, "", true,
+     "kvd does not compress list chunks"},
+    {"hll-sparse-max-bytes", "", Kind::kMemory, "3000", 0, kLongMax, "", true,
+     "kvd has no HyperLogLog commands"},
+    {"stream-node-max-bytes", "", Kind::kMemory, "4096", 0, kLongMax, "", true,
+     "kvd has no streams"},
+    {"stream-node-max-entries", "", Kind::kInt, "100", 0, kLongMax, "", true, "kvd has no streams"},
+    {"lazyfree-lazy-expire", "", Kind::kBool, "no", 0, 0, "", true,
+     "kvd frees expired values on the store strand"},
+    {"lazyfree-lazy-server-del", "", Kind::kBool, "no", 0, 0, "", true,
+     "kvd frees overwritten values on the store strand"},
+    {"maxmemory-clients", "", Kind::kMemory, "0", 0, kLongMax, "", true, "", "*",
+     "client eviction (maxmemory-clients) is not supported"},
+    {"tracking-table-max-keys", "", Kind::kInt, "1000000", 0, kLongMax, "", true,
+     "kvd's tracking table is not bounded"},
+    // The process and its environment.
+    {"always-show-logo", "", Kind::kBool, "no", 0, 0, "", false, "kvd has no logo"},
+    {"set-proc-title", "", Kind::kBool, "yes", 0, 0, "", false,
+     "kvd does not rewrite its process title"},
+    {"proc-title-template", "", Kind::kString, "{title} {listen-addr} {server-mode}", 0, 0, "",
+     true, "kvd does not rewrite its process title"},
+    {"crash-log-enabled", "", Kind::kBool, "yes", 0, 0, "", true, "kvd writes no crash report"},
+    {"crash-memcheck-enabled", "", Kind::kBool, "yes", 0, 0, "", true,
+     "kvd writes no crash report"},
+    {"dynamic-hz", "", Kind::kBool, "yes", 0, 0, "", true,
+     "kvd's background tasks run at hz whatever the number of clients"},
+    {"io-threads-do-reads", "", Kind::kBool, "no", 0, 0, "", false,
+     "kvd's I/O threads always read and parse"},
+    {"ignore-warnings", "", Kind::kString, "", 0, 0, "", true, "kvd has no such warnings"},
+    {"server_cpulist", "", Kind::kString, "", 0, 0, "", false, "kvd does not pin threads"},
+    {"bio_cpulist", "", Kind::kString, "", 0, 0, "", false, "kvd does not pin threads"},
+    {"aof_rewrite_cpulist", "", Kind::kString, "", 0, 0, "", false, "kvd does not pin threads"},
+    {"bgsave_cpulist", "", Kind::kString, "", 0, 0, "", false, "kvd does not pin threads"},
+    {"socket-mark-id", "", Kind::kInt, "0", 0, UINT_MAX, "", true, "kvd does not mark its sockets"},
+    {"unixsocket", "", Kind::kString, "", 0, 0, "", false, "", "*",
+     "Unix domain sockets are not supported: listen on TCP (port, bind)"},
+    {"unixsocketperm", "", Kind::kOctal, "0", 0, 0777, "", false, "kvd listens on no Unix socket"},
+    {"syslog-enabled", "", Kind::kBool, "no", 0, 0, "", false, "", "yes",
+     "syslog is not supported: kvd logs to logfile or standard output (journald keeps it "
+     "under systemd)"},
+    {"syslog-ident", "", Kind::kString, "redis", 0, 0, "", false, "kvd does not use syslog"},
+    {"syslog-facility", "", Kind::kEnum, "local0", 0, 0,
+     "user local0 local1 local2 local3 local4 local5 local6 local7", false,
+     "kvd does not use syslog"},
+    // Persistence tuning for Redis's forked child.
+    {"rdb-save-incremental-fsync", "", Kind::kBool, "yes", 0, 0, "", true,
+     "kvd syncs a snapshot file once, when it is complete"},
+    {"aof-rewrite-incremental-fsync", "", Kind::kBool, "yes", 0, 0, "", true,
+     "kvd syncs a rewritten log once, when it is complete"},
+    {"no-appendfsync-on-rewrite", "", Kind::kBool, "no", 0, 0, "", true,
+     "kvd keeps syncing the log during a rewrite"},
+    {"aof-disable-auto-gc", "", Kind::kBool, "no", 0, 0, "", true,
+     "kvd always removes a rewrite's old log files"},
+    {"sanitize-dump-payload", "", Kind::kEnum, "no", 0, 0, "no yes clients", true,
+     "kvd checks every payload it loads in full"},
+    {"tls-client-cert-file", "", Kind::kString, "", 0, 0, "", true, kTls},
+    {"tls-client-key-file", "", Kind::kString, "", 0, 0, "", true, kTls},
+    {"tls-client-key-file-pass", "", Kind::kString, "", 0, 0, "", true, kTls},
+};
+
+std::string_view NthWord(std::string_view words, size_t n) {
+  std::vector<std::string_view> all = SplitWords(words);
+  return n < all.size() ? all[n] : std::string_view();
+}
+
+// The canonical text of `in` for `p` (as CONFIG GET shows it), or an error in `err`.
+std::string Canonical(const RedisOnlyParam& p, ParamValues in, std::string* err) {
+  const std::string_view v = in[0];
+  switch (p.kind) {
+    case Kind::kBool:
+      if (EqualsIgnoreCase(v, "yes")) return "yes";
+      if (EqualsIgnoreCase(v, "no")) return "no";
+      *err = "argument must be 'yes' or 'no'";
+      return "";
+    case Kind::kInt: {
+      std::optional<int64_t> n = ParseInt64(v);
+      if (!n)
+        *err = "argument couldn't be parsed into an integer";
+      else if (*n < p.min || *n > p.max)
+        *err = RangeError(p.min, p.max);
+      return n ? std::to_string(*n) : "";
+    }
+    case Kind::kMemory: {
+      std::optional<int64_t> n = ParseMemory(v);
+      if (!n)
+        *err = "argument must be a memory value";
+      else if (*n < p.min || *n > p.max)
+        *err = RangeError(p.min, p.max);
+      return n ? std::to_string(*n) : "";
+    }
+    case Kind::kOctal: {
+      char* end = nullptr;
+      const std::string s(v);
+      const long n = std::strtol(s.c_str(), &end, 8);
+      if (s.empty() || *end != '\0')
+        *err = "argument couldn't be parsed into an integer";
+      else if (n < p.min || n > p.max)
+        *err = RangeError(p.min, p.max);
+      char out[16];
+      std::snprintf(out, sizeof(out), "%lo", static_cast<unsigned long>(n));
+      return out;
+    }
+    case Kind::kEnum:
+      for (size_t i = 0;; ++i) {
+        std::string_view choice = NthWord(p.choices, i);
+        if (choice.empty()) break;
+        if (EqualsIgnoreCase(choice, v)) return std::string(choice);
+      }
+      *err = "argument(s) must be one of the following: ";
+      for (std::string_view choice : SplitWords(p.choices)) {
+        if (err->back() != ' ') *err += ", ";
+        err->append(choice);
+      }
+      return "";
+    case Kind::kString:
+      return std::string(v);
+    case Kind::kWords: {
+      std::vector<std::string_view> words;
+      for (std::string_view word : in) {
+        for (std::string_view w : SplitWords(word)) words.push_back(w);
+      }
+      if (words.empty()) return "";
+      if (words.size() != 2) {
+        *err = "wrong number of arguments";
+        return "";
+      }
+      // "no one": no primary, as REPLICAOF NO ONE.
+      if (EqualsIgnoreCase(words[0], "no") && EqualsIgnoreCase(words[1], "one")) return "";
+      // Appended piece by piece: GCC 12 flags `a + " " + b` with a false -Wrestrict.
+      std::string out(words[0]);
+      out += ' ';
+      out.append(words[1]);
+      return out;
+    }
+  }
+  return "";
+}
+
+Param MakeRedisOnlyParam(const RedisOnlyParam& p, std::string_view name) {
+  const bool multi = p.kind == Kind::kWords;
+  auto param = MakeParam(
+      name, p.runtime, multi,
+      [&p](ConfigValues& v, ParamValues in, bool) -> std::string {
+        std::string err;
+        std::string value = Canonical(p, in, &err);
+        if (!err.empty()) return err;
+        if (!p.refusal.empty() && value != p.def &&
+            (p.refused == "*" || EqualsIgnoreCase(value, p.refused))) {
+          return std::string(p.refusal);
+        }
+        if (value == p.def)
+          v.redis_only.erase(std::string(p.name));
+        else
+          v.redis_only[std::string(p.name)] = std::move(value);
+        return "";
+      },
+      [&p](const ConfigValues& v) {
+        auto it = v.redis_only.find(p.name);
+        return it == v.redis_only.end() ? std::string(p.def) : it->second;
+      });
+  return param;
+}
+
+}  // namespace
+
+void AddRedisOnlyParams(std::vector<Param>& params) {
+  for (const RedisOnlyParam& p : kParams) {
+    params.push_back(MakeRedisOnlyParam(p, p.name));
+    if (!p.alias.empty()) params.push_back(MakeRedisOnlyParam(p, p.alias));
+  }
+}
+
+std::vector<std::string> RedisOnlySettings(const ConfigValues& v) {
+  std::vector<std::string> out;
+  for (const RedisOnlyParam& p : kParams) {
+    auto it = v.redis_only.find(p.name);
+    if (it == v.redis_only.end()) continue;
+    std::string line = "'";
+    line.append(p.name).append(" ").append(it->second).append("' has no effect: ");
+    line.append(p.why);
+    out.push_back(std::move(line));
+  }
+  return out;
+}
+
+}  // namespace kvd
