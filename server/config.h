@@ -28,6 +28,8 @@ struct ConfigValues {
   int port = 6379;
   std::vector<std::string> bind = {"127.0.0.1", "-::1"};  // '-' prefix: optional address
   int tcp_backlog = 511;
+  std::string unixsocket = "";  // a Unix domain socket to listen on too ("" = none)
+  int unixsocketperm = 0;       // its file permissions (0: as the umask leaves them)
   int tcp_keepalive = 300;
   std::string dir = ".";
   std::string dbfilename = "dump.rdb";

@@ -4,6 +4,7 @@
 #include <array>
 #include <cerrno>
 #include <climits>
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <deque>
@@ -247,6 +248,24 @@ std::vector<std::unique_ptr<Config::Param>> ConfigParams() {
         return Join(views);
       }));
   p.push_back(IntParam("tcp-backlog", false, &ConfigValues::tcp_backlog, 0, INT_MAX));
+  p.push_back(StringParam("unixsocket", false, &ConfigValues::unixsocket));
+  // File permissions, in octal as chmod takes them (0: the umask's).
+  p.push_back(MakeParam(
+      "unixsocketperm", false, false,
+      [](ConfigValues& v, Values in, bool) -> std::string {
+        const std::string s(in[0]);
+        char* end = nullptr;
+        const long n = std::strtol(s.c_str(), &end, 8);
+        if (s.empty() || *end != '\0') return "argument couldn't be parsed into an integer";
+        if (n < 0 || n > 0777) return RangeError(0, 0777);
+        v.unixsocketperm = static_cast<int>(n);
+        return "";
+      },
+      [](const ConfigValues& v) {
+        char out[8];
+        std::snprintf(out, sizeof out, "%o", static_cast<unsigned>(v.unixsocketperm));
+        return std::string(out);
+      }));
   p.push_back(IntParam("tcp-keepalive", true, &ConfigValues::tcp_keepalive, 0, INT_MAX));
   p.push_back(IntParam("slowlog-log-slower-than", true, &ConfigValues::slowlog_log_slower_than,
                        -1, INT64_MAX));

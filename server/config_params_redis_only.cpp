@@ -26,7 +26,7 @@
 namespace kvd {
 namespace {
 
-enum class Kind { kBool, kInt, kMemory, kEnum, kString, kOctal, kWords };
+enum class Kind { kBool, kInt, kMemory, kEnum, kString, kWords };
 
 struct RedisOnlyParam {
   std::string_view name;
@@ -157,9 +157,6 @@ const RedisOnlyParam kParams[] = {
     {"aof_rewrite_cpulist", "", Kind::kString, "", 0, 0, "", false, "kvd does not pin threads"},
     {"bgsave_cpulist", "", Kind::kString, "", 0, 0, "", false, "kvd does not pin threads"},
     {"socket-mark-id", "", Kind::kInt, "0", 0, UINT_MAX, "", true, "kvd does not mark its sockets"},
-    {"unixsocket", "", Kind::kString, "", 0, 0, "", false, "", "*",
-     "Unix domain sockets are not supported: listen on TCP (port, bind)"},
-    {"unixsocketperm", "", Kind::kOctal, "0", 0, 0777, "", false, "kvd listens on no Unix socket"},
     {"syslog-enabled", "", Kind::kBool, "no", 0, 0, "", false, "", "yes",
      "syslog is not supported: kvd logs to logfile or standard output (journald keeps it "
      "under systemd)"},
@@ -212,18 +209,6 @@ std::string Canonical(const RedisOnlyParam& p, ParamValues in, std::string* err)
       else if (*n < p.min || *n > p.max)
         *err = RangeError(p.min, p.max);
       return n ? std::to_string(*n) : "";
-    }
-    case Kind::kOctal: {
-      char* end = nullptr;
-      const std::string s(v);
-      const long n = std::strtol(s.c_str(), &end, 8);
-      if (s.empty() || *end != '\0')
-        *err = "argument couldn't be parsed into an integer";
-      else if (n < p.min || n > p.max)
-        *err = RangeError(p.min, p.max);
-      char out[16];
-      std::snprintf(out, sizeof(out), "%lo", static_cast<unsigned long>(n));
-      return out;
     }
     case Kind::kEnum:
       for (size_t i = 0;; ++i) {

@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <optional>
 
 #include "server/acl/acl.h"
 #include "server/aof/aof.h"
@@ -20,31 +21,51 @@ namespace {
 
 constexpr std::string_view kMaxClientsErr = "-ERR max number of clients reached\r\n";
 
-// Redis's anetFormatAddr: "1.2.3.4:5", "[::1]:5".
-std::string FormatEndpoint(const asio::ip::tcp::endpoint& ep) {
-  std::string ip = ep.address().to_string();
-  if (ep.address().is_v6()) ip = "[" + ip + "]";
-  return ip + ":" + std::to_string(ep.port());
+// The TCP address and port of `ep`, or nullopt for a Unix domain socket.
+std::optional<asio::ip::tcp::endpoint> TcpEndpoint(const ClientStream::Socket::endpoint_type& ep) {
+  const sockaddr* sa = ep.data();
+  if (sa->sa_family == AF_INET) {
+    const auto* in = reinterpret_cast<const sockaddr_in*>(sa);
+    return asio::ip::tcp::endpoint(asio::ip::address_v4(ntohl(in->sin_addr.s_addr)),
+                                   ntohs(in->sin_port));
+  }
+  if (sa->sa_family == AF_INET6) {
+    const auto* in6 = reinterpret_cast<const sockaddr_in6*>(sa);
+    asio::ip::address_v6::bytes_type bytes;
+    std::memcpy(bytes.data(), &in6->sin6_addr, bytes.size());
+    return asio::ip::tcp::endpoint(asio::ip::address_v6(bytes, in6->sin6_scope_id),
+                                   ntohs(in6->sin6_port));
+  }
+  return std::nullopt;
+}
+
+// Redis's anetFormatAddr: "1.2.3.4:5", "[::1]:5", and "/unixsocket:0" for a Unix socket.
+std::string FormatEndpoint(const ClientStream::Socket::endpoint_type& ep) {
+  std::optional<asio::ip::tcp::endpoint> tcp = TcpEndpoint(ep);
+  if (!tcp) return "/unixsocket:0";
+  std::string ip = tcp->address().to_string();
+  if (tcp->address().is_v6()) ip = "[" + ip + "]";
+  return ip + ":" + std::to_string(tcp->port());
 }
 
 }  // namespace
 
 thread_local const Connection* Connection::InlineBatchScope::current = nullptr;
 
-Connection::Connection(asio::ip::tcp::socket socket, NetContext& net,
+Connection::Connection(ClientStream::Socket socket, NetContext& net,
                        std::shared_ptr<asio::ssl::context> tls)
     : stream_(std::move(socket), std::move(tls)), net_(net) {}
 
 Connection::~Connection() = default;
 
 void Connection::Start() {
-  asio::ip::tcp::socket& socket = stream_.socket();
+  ClientStream::Socket& socket = stream_.socket();
   std::error_code ec;
-  socket.set_option(asio::ip::tcp::no_delay(true), ec);
   auto remote = socket.remote_endpoint(ec);
   if (!ec) client_.addr = FormatEndpoint(remote);
   auto local = socket.local_endpoint(ec);
   if (!ec) client_.laddr = FormatEndpoint(local);
+  if (!ec && TcpEndpoint(local)) socket.set_option(asio::ip::tcp::no_delay(true), ec);
   client_.fd = socket.native_handle();
   client_.tls = stream_.tls();
   if (client_.tls) return Handshake();
@@ -133,8 +154,10 @@ void Connection::Register() {
     return;
   }
   std::error_code ec;
-  const asio::ip::tcp::endpoint remote = stream_.socket().remote_endpoint(ec);
-  if (!ec && ProtectedModeRefuses(server, remote.address().to_string())) {
+  // A Unix socket's client is local: protected mode lets it in, as Redis.
+  const std::optional<asio::ip::tcp::endpoint> remote =
+      TcpEndpoint(stream_.socket().remote_endpoint(ec));
+  if (!ec && remote && ProtectedModeRefuses(server, remote->address().to_string())) {
     server.stats.rejected_connections++;
     spdlog::debug("Denied a client from {}: protected mode", client_.addr);
     asio::post(stream_.socket().get_executor(), [self = shared_from_this()] {
@@ -144,7 +167,7 @@ void Connection::Register() {
     });
     return;
   }
-  if (cfg.tcp_keepalive > 0) {
+  if (cfg.tcp_keepalive > 0 && remote) {
     // As Redis's anetKeepAlive: probes after `tcp-keepalive` idle seconds, a third of that
     // between probes, 3 probes.
     int fd = stream_.socket().native_handle();
@@ -213,7 +236,7 @@ void Connection::DoRead() {
   // tries the socket first, in vain right after a reply), and lets an idle connection wait
   // without a buffer.
   input_.Release();
-  stream_.socket().async_wait(asio::ip::tcp::socket::wait_read,
+  stream_.socket().async_wait(ClientStream::Socket::wait_read,
                               [self = shared_from_this()](std::error_code ec) {
                                 if (ec) return self->OnRead(ec, 0);
                                 self->ReadNow();
@@ -472,7 +495,7 @@ void Connection::Close() {
   if (closed_) return;
   closed_ = true;
   std::error_code ec;
-  stream_.socket().shutdown(asio::ip::tcp::socket::shutdown_both, ec);
+  stream_.socket().shutdown(ClientStream::Socket::shutdown_both, ec);
   stream_.socket().close(ec);
   asio::post(net_.store_strand, [self = shared_from_this()] {
     if (self->block_timer_) self->block_timer_->cancel();
@@ -544,7 +567,7 @@ void Connection::WaitWhileBlocked() {
   waiting_readable_ = true;
   // Over TLS too: the TCP socket's readiness says TLS records (or the close) arrived.
   stream_.socket().async_wait(
-      asio::ip::tcp::socket::wait_read,
+      ClientStream::Socket::wait_read,
       [self = shared_from_this()](std::error_code ec) { self->OnReadableWhileBlocked(ec); });
 }
 

@@ -51,7 +51,7 @@ class Connection final : public std::enable_shared_from_this<Connection>, privat
   static constexpr std::chrono::seconds kTlsHandshakeTimeout{10};
 
   // `tls` non-null: a tls-port connection, which starts with the TLS handshake.
-  Connection(asio::ip::tcp::socket socket, NetContext& net,
+  Connection(ClientStream::Socket socket, NetContext& net,
              std::shared_ptr<asio::ssl::context> tls = nullptr);
   ~Connection();
 

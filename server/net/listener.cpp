@@ -1,6 +1,11 @@
 #include "server/net/listener.h"
 
+#include <netinet/in.h>
 #include <spdlog/spdlog.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
 
 #include "server/net/connection.h"
 
@@ -19,7 +24,8 @@ std::string Listener::Bind(const std::string& address, int port, int backlog) {
   std::error_code ec;
   asio::ip::address ip = asio::ip::make_address(host, ec);
   if (ec) return "Invalid bind address '" + address + "'";
-  asio::ip::tcp::endpoint endpoint(ip, static_cast<unsigned short>(port));
+  const asio::generic::stream_protocol::endpoint endpoint(
+      asio::ip::tcp::endpoint(ip, static_cast<unsigned short>(port)));
   acceptor_.open(endpoint.protocol(), ec);
   if (!ec) acceptor_.set_option(asio::socket_base::reuse_address(true), ec);
   // "::" must not take the IPv4 addresses too, so that "*" and "::*" can both bind.
@@ -32,8 +38,35 @@ std::string Listener::Bind(const std::string& address, int port, int backlog) {
     return ec.message();
   }
   address_ = address;
-  port_ = acceptor_.local_endpoint(ec).port();
+  // The port bound (port 0 picks one): the same field of sockaddr_in and sockaddr_in6.
+  const asio::generic::stream_protocol::endpoint bound = acceptor_.local_endpoint(ec);
+  port_ = ntohs(reinterpret_cast<const sockaddr_in*>(bound.data())->sin_port);
   return "";
+}
+
+std::string Listener::BindUnix(const std::string& path, int perm, int backlog) {
+  std::error_code ec;
+  ::unlink(path.c_str());
+  const asio::generic::stream_protocol::endpoint endpoint(
+      asio::local::stream_protocol::endpoint{path});
+  acceptor_.open(endpoint.protocol(), ec);
+  if (!ec) acceptor_.bind(endpoint, ec);
+  if (!ec) unix_path_ = path;
+  if (!ec && perm != 0 && ::chmod(path.c_str(), static_cast<mode_t>(perm)) != 0) {
+    ec = std::error_code(errno, std::generic_category());
+  }
+  if (!ec) acceptor_.listen(backlog, ec);
+  if (ec) {
+    std::error_code ignored;
+    acceptor_.close(ignored);
+    return ec.message();
+  }
+  address_ = path;
+  return "";
+}
+
+Listener::~Listener() {
+  if (!unix_path_.empty()) ::unlink(unix_path_.c_str());
 }
 
 void Listener::StartAccepting() {
@@ -48,21 +81,21 @@ asio::any_io_executor Listener::ConnectionExecutor() {
 }
 
 void Listener::Accept() {
-  acceptor_.async_accept(ConnectionExecutor(), [this](std::error_code ec,
-                                                      asio::ip::tcp::socket socket) {
-    if (ec == asio::error::operation_aborted) return;
-    if (ec) {
-      // Out of descriptors and the like: retry shortly instead of spinning.
-      spdlog::warn("Accepting client connection: {}", ec.message());
-      retry_timer_.expires_after(std::chrono::milliseconds(100));
-      retry_timer_.async_wait([this](std::error_code e) {
-        if (!e) Accept();
-      });
-      return;
-    }
-    std::make_shared<Connection>(std::move(socket), net_, tls_)->Start();
-    Accept();
-  });
+  acceptor_.async_accept(ConnectionExecutor(),
+                         [this](std::error_code ec, ClientStream::Socket socket) {
+                           if (ec == asio::error::operation_aborted) return;
+                           if (ec) {
+                             // Out of descriptors and the like: retry shortly instead of spinning.
+                             spdlog::warn("Accepting client connection: {}", ec.message());
+                             retry_timer_.expires_after(std::chrono::milliseconds(100));
+                             retry_timer_.async_wait([this](std::error_code e) {
+                               if (!e) Accept();
+                             });
+                             return;
+                           }
+                           std::make_shared<Connection>(std::move(socket), net_, tls_)->Start();
+                           Accept();
+                         });
 }
 
 }  // namespace kvd::net

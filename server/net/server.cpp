@@ -193,6 +193,15 @@ std::string Server::Start() {
     bind_all(cfg.tls_port, tls, err);
     if (!err.empty()) return err;
   }
+  if (!cfg.unixsocket.empty()) {
+    auto listener = std::make_unique<Listener>(s.net);
+    if (std::string why = listener->BindUnix(cfg.unixsocket, cfg.unixsocketperm,
+                                             cfg.tcp_backlog);
+        !why.empty()) {
+      return "Failed opening Unix socket: " + why;
+    }
+    s.listeners.push_back(std::move(listener));
+  }
   s.state.tcp_port = port;
   spdlog::info("Running mode=standalone, port={}.", port != 0 ? port : cfg.tls_port);
   if (tls) spdlog::info("TLS enabled on port {}.", cfg.tls_port);
@@ -393,6 +402,7 @@ int Server::Run() {
   const ConfigValues& cfg = s.config.values();
   if (s.state.tcp_port != 0) spdlog::info("Ready to accept connections tcp");
   if (cfg.tls_port != 0) spdlog::info("Ready to accept connections tls");
+  if (!cfg.unixsocket.empty()) spdlog::info("Ready to accept connections unix");
   NotifyReady(FindSupervisor(cfg.supervised));
 
   std::vector<std::thread> threads;

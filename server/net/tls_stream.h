@@ -1,7 +1,8 @@
 #pragma once
-// A client's byte stream: the accepted TCP socket, or TLS over it (tls-port). Reads and
-// writes pick the layer with one branch, so the plain path stays as it was; everything
-// below the bytes (options, endpoints, readiness waits, close) uses socket() directly.
+// A client's byte stream: the accepted socket (TCP, or a Unix domain socket: `unixsocket`),
+// or TLS over TCP (tls-port). Reads and writes pick the layer with one branch, so the plain
+// path stays as it was; everything below the bytes (options, endpoints, readiness waits,
+// close) uses socket() directly.
 #include <asio.hpp>
 #include <asio/ssl.hpp>
 #include <memory>
@@ -11,7 +12,8 @@ namespace kvd::net {
 
 class ClientStream {
  public:
-  using Socket = asio::ip::tcp::socket;
+  // Generic, so that one type holds TCP and Unix domain sockets alike.
+  using Socket = asio::generic::stream_protocol::socket;
 
   // `tls` null: plain TCP.
   ClientStream(Socket socket, std::shared_ptr<asio::ssl::context> tls)

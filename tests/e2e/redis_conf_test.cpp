@@ -63,6 +63,28 @@ TEST_CASE("a setting that asks for a missing feature stops startup, naming it") 
                  "supported"));
 }
 
+TEST_CASE("unixsocket: clients connect through the file, with unixsocketperm's mode") {
+  TempDir dir;
+  const std::string path = dir.path() + "/kvd.sock";
+  dir.Write("kvd.sock", "a stale file from a crash");  // replaced, as Redis does
+  {
+    ServerProcess server({"--unixsocket", path, "--unixsocketperm", "700"});
+    struct stat st {};
+    REQUIRE(::stat(path.c_str(), &st) == 0);
+    CHECK(S_ISSOCK(st.st_mode));
+    CHECK((st.st_mode & 0777) == 0700);
+    ExitResult r = RunToExit({"redis-cli", "-s", path, "SET", "via", "unix"});
+    CHECK(r.code == 0);
+    CHECK(r.output == "OK\n");
+    RawClient tcp(server.port());
+    CHECK(tcp.Call({"GET", "via"}) == Bulk("unix"));
+    r = RunToExit({"redis-cli", "-s", path, "CLIENT", "INFO"});
+    CHECK(Contains(r.output, "addr=/unixsocket:0 laddr=/unixsocket:0"));
+    if (TestingKvd()) CHECK(Contains(server.Log(), "Ready to accept connections unix"));
+  }
+  CHECK_FALSE(Exists(path));  // removed at shutdown
+}
+
 TEST_CASE("daemonize yes: the command returns, the daemon serves and writes its pidfile") {
   if (!TestingKvd()) return;
   TempDir dir;

@@ -155,11 +155,9 @@ TEST_CASE("Redis-only parameters: Redis's checks, aliases, CONFIG GET, and a log
   CHECK(GetOne(c, "slave-read-only") == "no");
   CHECK(Set(c, "list-compress-depth", "2") == "");
 
-  // Immutable ones only at startup; unixsocketperm is octal, as Redis shows it.
+  // Immutable ones only at startup.
   CHECK(Set(c, "always-show-logo", "yes").find("can't set immutable config") != std::string::npos);
-  CHECK(c.ApplyStartup("unixsocketperm", Args{"700"}) == "");
-  CHECK(GetOne(c, "unixsocketperm") == "700");
-  CHECK(c.ApplyStartup("unixsocketperm", Args{"800"}) != "");
+  CHECK(c.ApplyStartup("always-show-logo", Args{"yes"}) == "");
 
   // Back at the default, a value is no longer reported.
   CHECK(Set(c, "repl-backlog-size", "1048576") == "");
@@ -167,7 +165,7 @@ TEST_CASE("Redis-only parameters: Redis's checks, aliases, CONFIG GET, and a log
   REQUIRE(lines.size() == 3);
   CHECK(lines[0] == "'replica-read-only no' has no effect: kvd has no replication");
   CHECK(lines[1] == "'list-compress-depth 2' has no effect: kvd does not compress list chunks");
-  CHECK(lines[2] == "'unixsocketperm 700' has no effect: kvd listens on no Unix socket");
+  CHECK(lines[2] == "'always-show-logo yes' has no effect: kvd has no logo");
 }
 
 TEST_CASE("values that ask for a feature kvd lacks are refused with the reason") {
@@ -181,14 +179,15 @@ TEST_CASE("values that ask for a feature kvd lacks are refused with the reason")
   refused("slaveof", {"10.0.0.1 6379"}, "replication is not supported");
   refused("cluster-enabled", {"yes"}, "cluster mode is not supported");
   refused("activedefrag", {"yes"}, "Active defragmentation cannot be enabled");
-  refused("unixsocket", {"/run/kvd.sock"}, "Unix domain sockets are not supported");
   refused("syslog-enabled", {"yes"}, "syslog is not supported");
   refused("maxmemory-clients", {"10mb"}, "client eviction (maxmemory-clients) is not supported");
   refused("replicaof", {"10.0.0.1"}, "wrong number of arguments");
   // What they are by default is fine, and "no one" is no primary.
-  const std::pair<std::string_view, std::string_view> defaults[] = {
-      {"cluster-enabled", "no"}, {"activedefrag", "no"}, {"syslog-enabled", "no"},
-      {"maxmemory-clients", "0"}, {"unixsocket", ""}};
+  const std::pair<std::string_view, std::string_view> defaults[] = {{"cluster-enabled", "no"},
+                                                                    {"activedefrag", "no"},
+                                                                    {"syslog-enabled", "no"},
+                                                                    {"maxmemory-clients", "0"},
+                                                                    {"unixsocket", ""}};
   for (const auto& entry : defaults) {
     const std::string_view name = entry.first;
     CAPTURE(name);
@@ -197,6 +196,17 @@ TEST_CASE("values that ask for a feature kvd lacks are refused with the reason")
   CHECK(c.ApplyStartup("replicaof", Args{"no", "one"}) == "");
   CHECK(GetOne(c, "replicaof") == "");
   CHECK(c.IneffectiveSettings().empty());
+}
+
+TEST_CASE("unixsocketperm is octal, as chmod takes it and Redis shows it") {
+  Config c;
+  CHECK(c.ApplyStartup("unixsocketperm", Args{"770"}) == "");
+  CHECK(c.values().unixsocketperm == 0770);
+  CHECK(GetOne(c, "unixsocketperm") == "770");
+  CHECK(c.ApplyStartup("unixsocketperm", Args{"800"}).find("couldn't be parsed") !=
+        std::string::npos);
+  CHECK(c.ApplyStartup("unixsocketperm", Args{"1000"}).find("between 0 and 511") !=
+        std::string::npos);
 }
 
 TEST_CASE("shutdown-on-sigint/sigterm flags and oom-score-adj-values, as Redis parses them") {
@@ -246,7 +256,8 @@ TEST_CASE("acl-pubsub-default: the channels a new user starts with") {
   CHECK(list.find("(~x &* -@all +get)") != std::string::npos);
   // "reset" goes back to the default of the moment.
   CHECK(h.Run({"ACL", "SETUSER", "before", "reset"}) == "+OK\r\n");
-  CHECK(h.Run({"ACL", "LIST"}).find("user before off sanitize-payload &* -@all") != std::string::npos);
+  CHECK(h.Run({"ACL", "LIST"}).find("user before off sanitize-payload &* -@all") !=
+        std::string::npos);
 }
 
 TEST_CASE("the encoding bounds reach the collections, under both names") {
