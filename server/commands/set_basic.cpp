@@ -105,6 +105,7 @@ void SMove(CommandContext& ctx) {
   NotifyKeyspaceEvent(ctx, kNotifySet, "srem", from);
   if (emptied) NotifyKeyspaceEvent(ctx, kNotifyGeneric, "del", from);
   CollectionWrite<SetValue> dest = ctx.db().Write<SetValue>(to, ctx.now_ms, true);
+  if (dest->empty()) dest->PrepareForAdd(member, 1);  // a new set: Redis's setTypeCreate
   const bool added = dest->Add(member);
   ctx.AddDirty(added ? 2 : 1);
   if (added) NotifyKeyspaceEvent(ctx, kNotifySet, "sadd", to);

@@ -281,6 +281,12 @@ TEST_CASE("the encoding bounds reach the collections, under both names") {
   CHECK(h.Run({"OBJECT", "ENCODING", "s"}) == "$6\r\nintset\r\n");
   CHECK(h.Run({"SADD", "s", "2"}) == ":1\r\n");
   CHECK(h.Run({"OBJECT", "ENCODING", "s"}) != "$6\r\nintset\r\n");
+  // With no room for an intset, new sets of integers start as listpacks (setTypeCreate).
+  CHECK(h.Run({"CONFIG", "SET", "set-max-intset-entries", "0"}) == "+OK\r\n");
+  CHECK(h.Run({"SADD", "src", "7", "8"}) == ":2\r\n");
+  CHECK(h.Run({"OBJECT", "ENCODING", "src"}) == "$8\r\nlistpack\r\n");
+  CHECK(h.Run({"SMOVE", "src", "dst", "7"}) == ":1\r\n");
+  CHECK(h.Run({"OBJECT", "ENCODING", "dst"}) == "$8\r\nlistpack\r\n");
 
   CHECK(h.Run({"CONFIG", "SET", "list-max-listpack-size", "2"}) == "+OK\r\n");
   CHECK(h.Run({"RPUSH", "l", "a", "b"}) == ":2\r\n");
