@@ -13,6 +13,13 @@ namespace kvd {
 
 using Values = std::span<const std::string_view>;
 
+namespace {
+
+// The parameter an alias stands for (or `p` itself).
+const Config::Param* Main(const Config::Param* p) { return p->alias_of ? p->alias_of : p; }
+
+}  // namespace
+
 Config::Config() : params_(ConfigParams()) {
   std::string err;
   std::string dir = ResolveDir(values_.dir, &err);
@@ -124,7 +131,7 @@ std::string Config::Set(Values pairs, bool local_client) {
       reason = "can't set protected config";
     }
     for (Param* q : chosen) {
-      if (q == p && reason.empty()) reason = "duplicate parameter";
+      if (Main(q) == Main(p) && reason.empty()) reason = "duplicate parameter";
     }
     if (!reason.empty()) {
       return "ERR CONFIG SET failed (possibly related to argument '" + std::string(pairs[i]) +
@@ -156,7 +163,7 @@ std::string Config::Set(Values pairs, bool local_client) {
   }
   values_ = std::move(next);
   for (Param* p : chosen) {
-    for (const auto& fn : on_change_) fn(p->name);
+    for (const auto& fn : on_change_) fn(Main(p)->name);
   }
   return "";
 }

@@ -278,6 +278,7 @@ std::vector<std::unique_ptr<Config::Param>> ConfigParams() {
                        INT64_MAX));
   p.push_back(IntParam("lua-time-limit", true, &ConfigValues::busy_reply_threshold, 0,
                        INT64_MAX));
+  p.back()->alias_of = p[p.size() - 2].get();
   p.push_back(MakeParam("latency-tracking-info-percentiles", true, true, SetPercentiles,
                         GetPercentiles));
   p.push_back(StringParam("dir", true, &ConfigValues::dir, [](std::string& s) {
@@ -442,7 +443,10 @@ std::vector<std::unique_ptr<Config::Param>> ConfigParams() {
         std::tuple{"zset-max-listpack-entries", "zset-max-ziplist-entries",
                    &ConfigValues::zset_max_listpack_entries}}) {
     p.push_back(IntParam(name, true, field, 0, INT64_MAX));
-    if (*alias) p.push_back(IntParam(alias, true, field, 0, INT64_MAX));
+    if (*alias) {
+      p.push_back(IntParam(alias, true, field, 0, INT64_MAX));
+      p.back()->alias_of = p[p.size() - 2].get();
+    }
   }
   for (auto [name, alias, field] :
        {std::tuple{"hash-max-listpack-value", "hash-max-ziplist-value",
@@ -451,17 +455,23 @@ std::vector<std::unique_ptr<Config::Param>> ConfigParams() {
         std::tuple{"zset-max-listpack-value", "zset-max-ziplist-value",
                    &ConfigValues::zset_max_listpack_value}}) {
     p.push_back(MemoryParam(name, true, field, 0));
-    if (*alias) p.push_back(MemoryParam(alias, true, field, 0));
+    if (*alias) {
+      p.push_back(MemoryParam(alias, true, field, 0));
+      p.back()->alias_of = p[p.size() - 2].get();
+    }
   }
   for (const char* name : {"list-max-listpack-size", "list-max-ziplist-size"}) {
     p.push_back(IntParam(name, true, &ConfigValues::list_max_listpack_size, INT_MIN, INT_MAX));
   }
+  p.back()->alias_of = p[p.size() - 2].get();
   for (const char* name : {"min-replicas-to-write", "min-slaves-to-write"}) {
     p.push_back(IntParam(name, true, &ConfigValues::min_replicas_to_write, 0, INT_MAX));
   }
+  p.back()->alias_of = p[p.size() - 2].get();
   for (const char* name : {"min-replicas-max-lag", "min-slaves-max-lag"}) {
     p.push_back(IntParam(name, true, &ConfigValues::min_replicas_max_lag, 0, INT_MAX));
   }
+  p.back()->alias_of = p[p.size() - 2].get();
   AddRedisOnlyParams(p);
   // Forks into the background at start (server/supervision.h), unless supervised.
   p.push_back(BoolParam("daemonize", false, &ConfigValues::daemonize));

@@ -20,6 +20,9 @@ struct Config::Param {
   // Redis's PROTECTED_CONFIG (dir, dbfilename): CONFIG SET refuses it unless
   // enable-protected-configs allows it (it defaults to no).
   bool is_protected = false;
+  // An alias (lua-time-limit, hash-max-ziplist-entries...): the parameter it names too.
+  // CONFIG SET treats both names as one, and change hooks hear the main name.
+  const Param* alias_of = nullptr;
   // Stores `values` into `v`; returns "" or Redis's reason text. `append`: a repeated
   // directive in the config file adds to the previous one (save).
   std::function<std::string(ConfigValues& v, std::span<const std::string_view> values, bool append)>

@@ -276,7 +276,10 @@ Param MakeRedisOnlyParam(const RedisOnlyParam& p, std::string_view name) {
 void AddRedisOnlyParams(std::vector<Param>& params) {
   for (const RedisOnlyParam& p : kParams) {
     params.push_back(MakeRedisOnlyParam(p, p.name));
-    if (!p.alias.empty()) params.push_back(MakeRedisOnlyParam(p, p.alias));
+    if (!p.alias.empty()) {
+      params.push_back(MakeRedisOnlyParam(p, p.alias));
+      params.back()->alias_of = params[params.size() - 2].get();
+    }
   }
 }
 

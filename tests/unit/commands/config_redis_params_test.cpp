@@ -154,6 +154,11 @@ TEST_CASE("Redis-only parameters: Redis's checks, aliases, CONFIG GET, and a log
   CHECK(GetOne(c, "replica-read-only") == "no");
   CHECK(GetOne(c, "slave-read-only") == "no");
   CHECK(Set(c, "list-compress-depth", "2") == "");
+  // Both names in one CONFIG SET are one parameter twice, as Redis sees them.
+  Args both = {"replica-read-only", "yes", "slave-read-only", "no"};
+  CHECK(c.Set(both).find("duplicate parameter") != std::string::npos);
+  Args encoding = {"hash-max-listpack-entries", "1", "hash-max-ziplist-entries", "2"};
+  CHECK(c.Set(encoding).find("duplicate parameter") != std::string::npos);
 
   // Immutable ones only at startup.
   CHECK(Set(c, "always-show-logo", "yes").find("can't set immutable config") != std::string::npos);
