@@ -38,15 +38,67 @@ std::string RangeError(int64_t min, int64_t max) {
          " inclusive";
 }
 
+std::string ParseIntIn(std::string_view s, int64_t min, int64_t max, int64_t* out) {
+  std::optional<int64_t> n = ParseInt64(s);
+  if (!n) return "argument couldn't be parsed into an integer";
+  if (*n < min || *n > max) return RangeError(min, max);
+  *out = *n;
+  return "";
+}
+
+std::string ParseMemoryIn(std::string_view s, int64_t min, int64_t max, int64_t* out) {
+  std::optional<int64_t> n = ParseMemory(s);
+  if (!n) return "argument must be a memory value";
+  if (*n < min || *n > max) return RangeError(min, max);
+  *out = *n;
+  return "";
+}
+
+std::string ParseYesNo(std::string_view s, bool* out) {
+  if (EqualsIgnoreCase(s, "yes")) {
+    *out = true;
+  } else if (EqualsIgnoreCase(s, "no")) {
+    *out = false;
+  } else {
+    return "argument must be 'yes' or 'no'";
+  }
+  return "";
+}
+
+std::string ParseChoice(std::string_view s, std::span<const std::string_view> choices,
+                        std::string_view* out) {
+  for (std::string_view c : choices) {
+    if (EqualsIgnoreCase(c, s)) {
+      *out = c;
+      return "";
+    }
+  }
+  std::string err = "argument(s) must be one of the following: ";
+  for (size_t i = 0; i < choices.size(); ++i) {
+    if (i) err += ", ";
+    err.append(choices[i]);
+  }
+  return err;
+}
+
+std::vector<std::string_view> AllWords(ParamValues values) {
+  std::vector<std::string_view> words;
+  for (std::string_view value : values) {
+    for (std::string_view word : SplitWords(value)) words.push_back(word);
+  }
+  return words;
+}
+
+void PushAlias(std::vector<Param>& params, Param alias) {
+  alias->alias_of = params.back().get();
+  params.push_back(std::move(alias));
+}
+
 Param MemoryParam(std::string_view name, bool runtime, int64_t ConfigValues::*field, int64_t min) {
   return MakeParam(
       name, runtime, false,
       [=](ConfigValues& v, ParamValues in, bool) -> std::string {
-        auto n = ParseMemory(in[0]);
-        if (!n) return "argument must be a memory value";
-        if (*n < min) return RangeError(min, INT64_MAX);
-        v.*field = *n;
-        return "";
+        return ParseMemoryIn(in[0], min, INT64_MAX, &(v.*field));
       },
       [=](const ConfigValues& v) { return std::to_string(v.*field); });
 }
@@ -71,18 +123,10 @@ Param EnumParam(std::string_view name, std::string ConfigValues::*field,
   return MakeParam(
       name, runtime, false,
       [=](ConfigValues& v, ParamValues in, bool) -> std::string {
-        for (std::string_view c : choices) {
-          if (EqualsIgnoreCase(c, in[0])) {
-            v.*field = std::string(c);
-            return "";
-          }
-        }
-        std::string err = "argument(s) must be one of the following: ";
-        for (size_t i = 0; i < choices.size(); ++i) {
-          if (i) err += ", ";
-          err.append(choices[i]);
-        }
-        return err;
+        std::string_view choice;
+        if (std::string err = ParseChoice(in[0], choices, &choice); !err.empty()) return err;
+        v.*field = std::string(choice);
+        return "";
       },
       [=](const ConfigValues& v) { return v.*field; });
 }
@@ -91,14 +135,7 @@ Param BoolParam(std::string_view name, bool runtime, bool ConfigValues::*field) 
   return MakeParam(
       name, runtime, false,
       [=](ConfigValues& v, ParamValues in, bool) -> std::string {
-        if (EqualsIgnoreCase(in[0], "yes")) {
-          v.*field = true;
-        } else if (EqualsIgnoreCase(in[0], "no")) {
-          v.*field = false;
-        } else {
-          return "argument must be 'yes' or 'no'";
-        }
-        return "";
+        return ParseYesNo(in[0], &(v.*field));
       },
       [=](const ConfigValues& v) { return std::string(v.*field ? "yes" : "no"); });
 }

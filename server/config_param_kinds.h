@@ -26,6 +26,21 @@ std::optional<int64_t> ParseMemory(std::string_view s);
 // Redis's text for a number out of range.
 std::string RangeError(int64_t min, int64_t max);
 
+// Each kind's value check, with Redis's error texts: "" and `*out` set, or the error.
+std::string ParseIntIn(std::string_view s, int64_t min, int64_t max, int64_t* out);
+std::string ParseMemoryIn(std::string_view s, int64_t min, int64_t max, int64_t* out);
+std::string ParseYesNo(std::string_view s, bool* out);
+// `*out` is the choice as written in `choices` (CONFIG GET shows it so).
+std::string ParseChoice(std::string_view s, std::span<const std::string_view> choices,
+                        std::string_view* out);
+
+// The words of a multi-word parameter's values: `--save "3600 1"` comes as one value,
+// `--save 3600 1` as two, CONFIG SET's as one.
+std::vector<std::string_view> AllWords(ParamValues values);
+
+// Adds `alias` as another name of the parameter added last (Config::Param::alias_of).
+void PushAlias(std::vector<Param>& params, Param alias);
+
 template <class T>
 Param MakeParam(std::string_view name, bool runtime, bool multi, T set,
                 std::function<std::string(const ConfigValues&)> get) {
@@ -44,10 +59,9 @@ Param IntParam(std::string_view name, bool runtime, Int ConfigValues::*field, in
   return MakeParam(
       name, runtime, false,
       [=](ConfigValues& v, ParamValues in, bool) -> std::string {
-        auto n = ParseInt64(in[0]);
-        if (!n) return "argument couldn't be parsed into an integer";
-        if (*n < min || *n > max) return RangeError(min, max);
-        v.*field = static_cast<Int>(std::clamp(*n, clamp_min, clamp_max));
+        int64_t n;
+        if (std::string err = ParseIntIn(in[0], min, max, &n); !err.empty()) return err;
+        v.*field = static_cast<Int>(std::clamp(n, clamp_min, clamp_max));
         return "";
       },
       [=](const ConfigValues& v) { return std::to_string(v.*field); });

@@ -81,11 +81,8 @@ std::string CheckAofName(const std::string& s, std::string_view param, std::stri
 
 // Redis's save rules: "<seconds> <changes>" pairs, seconds >= 1, changes >= 0; "" = none.
 std::string SetSave(ConfigValues& v, Values in, bool append) {
-  // `--save "3600 1"` comes as one word, `--save 3600 1` as two; "" means no rules.
-  std::vector<std::string_view> words;
-  for (std::string_view value : in) {
-    for (std::string_view word : SplitWords(value)) words.push_back(word);
-  }
+  // "" means no rules.
+  const std::vector<std::string_view> words = AllWords(in);
   if (words.size() % 2 != 0) return "Invalid save parameters";
   for (size_t i = 0; i < words.size(); ++i) {
     auto n = ParseInt64(words[i]);
@@ -110,11 +107,7 @@ std::string SetBind(ConfigValues& v, Values in, bool) {
 // client-output-buffer-limit: groups of "<class> <hard> <soft> <soft seconds>", each setting
 // one class and leaving the others (Redis's setConfigClientOutputBufferLimitOption).
 std::string SetOutputBufferLimits(ConfigValues& v, Values values, bool) {
-  // "--client-output-buffer-limit 'pubsub 1mb 0 0'" comes as one word.
-  std::vector<std::string_view> in;
-  for (std::string_view value : values) {
-    for (std::string_view word : SplitWords(value)) in.push_back(word);
-  }
+  const std::vector<std::string_view> in = AllWords(values);
   if (in.empty()) return "";  // CONFIG SET to "": nothing changes
   if (in.size() % 4 != 0) return "Wrong number of arguments in buffer limit configuration.";
   auto limits = v.client_output_buffer_limit;
@@ -156,12 +149,10 @@ std::string GetOutputBufferLimits(const ConfigValues& v) {
 // latency-tracking-info-percentiles: percentiles between 0 and 100; "" = none.
 std::string SetPercentiles(ConfigValues& v, Values values, bool) {
   std::vector<double> out;
-  for (std::string_view value : values) {
-    for (std::string_view word : SplitWords(value)) {
-      std::optional<double> d = ParseDouble(word);
-      if (!d || *d < 0 || *d > 100) return "Invalid latency-tracking-info-percentiles parameters";
-      out.push_back(*d);
-    }
+  for (std::string_view word : AllWords(values)) {
+    std::optional<double> d = ParseDouble(word);
+    if (!d || *d < 0 || *d > 100) return "Invalid latency-tracking-info-percentiles parameters";
+    out.push_back(*d);
   }
   v.latency_tracking_info_percentiles = std::move(out);
   return "";
@@ -179,10 +170,7 @@ std::string GetPercentiles(const ConfigValues& v) {
 // oom-score-adj-values: three scores (primary, replica, background child) from -2000 to
 // 2000, as Redis; kvd uses the first.
 std::string SetOomScoreValues(ConfigValues& v, Values in, bool) {
-  std::vector<std::string_view> words;
-  for (std::string_view value : in) {
-    for (std::string_view word : SplitWords(value)) words.push_back(word);
-  }
+  const std::vector<std::string_view> words = AllWords(in);
   if (words.size() != v.oom_score_adj_values.size()) return "wrong number of arguments";
   std::array<int, 3> scores;
   for (size_t i = 0; i < words.size(); ++i) {
@@ -208,16 +196,14 @@ constexpr std::pair<std::string_view, int> kShutdownFlags[] = {
 auto ShutdownFlagsSetter(int ConfigValues::*field) {
   return [field](ConfigValues& v, Values in, bool) -> std::string {
     int flags = 0;
-    for (std::string_view value : in) {
-      for (std::string_view word : SplitWords(value)) {
-        if (EqualsIgnoreCase(word, "default")) continue;
-        auto it = std::find_if(std::begin(kShutdownFlags), std::end(kShutdownFlags),
-                               [&](const auto& f) { return EqualsIgnoreCase(f.first, word); });
-        if (it == std::end(kShutdownFlags)) {
-          return "argument(s) must be one of the following: default, save, nosave, now, force";
-        }
-        flags |= it->second;
+    for (std::string_view word : AllWords(in)) {
+      if (EqualsIgnoreCase(word, "default")) continue;
+      auto it = std::find_if(std::begin(kShutdownFlags), std::end(kShutdownFlags),
+                             [&](const auto& f) { return EqualsIgnoreCase(f.first, word); });
+      if (it == std::end(kShutdownFlags)) {
+        return "argument(s) must be one of the following: default, save, nosave, now, force";
       }
+      flags |= it->second;
     }
     if ((flags & kShutdownOnSave) && (flags & kShutdownOnNoSave)) {
       return "shutdown can't be both save and nosave";
@@ -276,9 +262,8 @@ std::vector<std::unique_ptr<Config::Param>> ConfigParams() {
   // Redis keeps lua-time-limit as an alias of busy-reply-threshold.
   p.push_back(IntParam("busy-reply-threshold", true, &ConfigValues::busy_reply_threshold, 0,
                        INT64_MAX));
-  p.push_back(IntParam("lua-time-limit", true, &ConfigValues::busy_reply_threshold, 0,
-                       INT64_MAX));
-  p.back()->alias_of = p[p.size() - 2].get();
+  PushAlias(p, IntParam("lua-time-limit", true, &ConfigValues::busy_reply_threshold, 0,
+                        INT64_MAX));
   p.push_back(MakeParam("latency-tracking-info-percentiles", true, true, SetPercentiles,
                         GetPercentiles));
   p.push_back(StringParam("dir", true, &ConfigValues::dir, [](std::string& s) {
@@ -443,10 +428,7 @@ std::vector<std::unique_ptr<Config::Param>> ConfigParams() {
         std::tuple{"zset-max-listpack-entries", "zset-max-ziplist-entries",
                    &ConfigValues::zset_max_listpack_entries}}) {
     p.push_back(IntParam(name, true, field, 0, INT64_MAX));
-    if (*alias) {
-      p.push_back(IntParam(alias, true, field, 0, INT64_MAX));
-      p.back()->alias_of = p[p.size() - 2].get();
-    }
+    if (*alias) PushAlias(p, IntParam(alias, true, field, 0, INT64_MAX));
   }
   for (auto [name, alias, field] :
        {std::tuple{"hash-max-listpack-value", "hash-max-ziplist-value",
@@ -455,23 +437,18 @@ std::vector<std::unique_ptr<Config::Param>> ConfigParams() {
         std::tuple{"zset-max-listpack-value", "zset-max-ziplist-value",
                    &ConfigValues::zset_max_listpack_value}}) {
     p.push_back(MemoryParam(name, true, field, 0));
-    if (*alias) {
-      p.push_back(MemoryParam(alias, true, field, 0));
-      p.back()->alias_of = p[p.size() - 2].get();
-    }
+    if (*alias) PushAlias(p, MemoryParam(alias, true, field, 0));
   }
-  for (const char* name : {"list-max-listpack-size", "list-max-ziplist-size"}) {
-    p.push_back(IntParam(name, true, &ConfigValues::list_max_listpack_size, INT_MIN, INT_MAX));
+  for (auto [name, alias, field, min] :
+       {std::tuple{"list-max-listpack-size", "list-max-ziplist-size",
+                   &ConfigValues::list_max_listpack_size, INT_MIN},
+        std::tuple{"min-replicas-to-write", "min-slaves-to-write",
+                   &ConfigValues::min_replicas_to_write, 0},
+        std::tuple{"min-replicas-max-lag", "min-slaves-max-lag",
+                   &ConfigValues::min_replicas_max_lag, 0}}) {
+    p.push_back(IntParam(name, true, field, min, INT_MAX));
+    PushAlias(p, IntParam(alias, true, field, min, INT_MAX));
   }
-  p.back()->alias_of = p[p.size() - 2].get();
-  for (const char* name : {"min-replicas-to-write", "min-slaves-to-write"}) {
-    p.push_back(IntParam(name, true, &ConfigValues::min_replicas_to_write, 0, INT_MAX));
-  }
-  p.back()->alias_of = p[p.size() - 2].get();
-  for (const char* name : {"min-replicas-max-lag", "min-slaves-max-lag"}) {
-    p.push_back(IntParam(name, true, &ConfigValues::min_replicas_max_lag, 0, INT_MAX));
-  }
-  p.back()->alias_of = p[p.size() - 2].get();
   AddRedisOnlyParams(p);
   // Forks into the background at start (server/supervision.h), unless supervised.
   p.push_back(BoolParam("daemonize", false, &ConfigValues::daemonize));

@@ -13,7 +13,6 @@
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
-#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -26,6 +25,7 @@
 namespace kvd {
 namespace {
 
+// kWords: "<host> <port>" (replicaof), or "no one".
 enum class Kind { kBool, kInt, kMemory, kEnum, kString, kWords };
 
 struct RedisOnlyParam {
@@ -35,7 +35,7 @@ struct RedisOnlyParam {
   std::string_view def;  // what CONFIG GET shows by default
   int64_t min = 0;
   int64_t max = 0;
-  std::string_view choices = "";  // kEnum: the allowed words; kWords: how many words
+  std::string_view choices = "";  // kEnum: the allowed words
   bool runtime = true;
   std::string_view why = "";  // why it has no effect in kvd (the startup log line)
   // A value that is refused, compared case-insensitively ("*": any but the default).
@@ -54,7 +54,7 @@ constexpr int64_t kLongMax = INT64_MAX;
 // In Redis's CONFIG GET order is not kept (it has none); grouped by subsystem.
 const RedisOnlyParam kParams[] = {
     // Replication: kvd is always a primary without replicas.
-    {"replicaof", "slaveof", Kind::kWords, "", 0, 0, "2", false, kReplication, "*",
+    {"replicaof", "slaveof", Kind::kWords, "", 0, 0, "", false, kReplication, "*",
      "replication is not supported: kvd runs as a standalone primary"},
     {"masterauth", "", Kind::kString, "", 0, 0, "", true, kReplication},
     {"masteruser", "", Kind::kString, "", 0, 0, "", true, kReplication},
@@ -180,55 +180,33 @@ const RedisOnlyParam kParams[] = {
     {"tls-client-key-file-pass", "", Kind::kString, "", 0, 0, "", true, kTls},
 };
 
-std::string_view NthWord(std::string_view words, size_t n) {
-  std::vector<std::string_view> all = SplitWords(words);
-  return n < all.size() ? all[n] : std::string_view();
-}
-
 // The canonical text of `in` for `p` (as CONFIG GET shows it), or an error in `err`.
 std::string Canonical(const RedisOnlyParam& p, ParamValues in, std::string* err) {
-  const std::string_view v = in[0];
   switch (p.kind) {
-    case Kind::kBool:
-      if (EqualsIgnoreCase(v, "yes")) return "yes";
-      if (EqualsIgnoreCase(v, "no")) return "no";
-      *err = "argument must be 'yes' or 'no'";
-      return "";
+    case Kind::kBool: {
+      bool b = false;
+      *err = ParseYesNo(in[0], &b);
+      return b ? "yes" : "no";
+    }
     case Kind::kInt: {
-      std::optional<int64_t> n = ParseInt64(v);
-      if (!n)
-        *err = "argument couldn't be parsed into an integer";
-      else if (*n < p.min || *n > p.max)
-        *err = RangeError(p.min, p.max);
-      return n ? std::to_string(*n) : "";
+      int64_t n = 0;
+      *err = ParseIntIn(in[0], p.min, p.max, &n);
+      return std::to_string(n);
     }
     case Kind::kMemory: {
-      std::optional<int64_t> n = ParseMemory(v);
-      if (!n)
-        *err = "argument must be a memory value";
-      else if (*n < p.min || *n > p.max)
-        *err = RangeError(p.min, p.max);
-      return n ? std::to_string(*n) : "";
+      int64_t n = 0;
+      *err = ParseMemoryIn(in[0], p.min, p.max, &n);
+      return std::to_string(n);
     }
-    case Kind::kEnum:
-      for (size_t i = 0;; ++i) {
-        std::string_view choice = NthWord(p.choices, i);
-        if (choice.empty()) break;
-        if (EqualsIgnoreCase(choice, v)) return std::string(choice);
-      }
-      *err = "argument(s) must be one of the following: ";
-      for (std::string_view choice : SplitWords(p.choices)) {
-        if (err->back() != ' ') *err += ", ";
-        err->append(choice);
-      }
-      return "";
+    case Kind::kEnum: {
+      std::string_view choice;
+      *err = ParseChoice(in[0], SplitWords(p.choices), &choice);
+      return std::string(choice);
+    }
     case Kind::kString:
-      return std::string(v);
+      return std::string(in[0]);
     case Kind::kWords: {
-      std::vector<std::string_view> words;
-      for (std::string_view word : in) {
-        for (std::string_view w : SplitWords(word)) words.push_back(w);
-      }
+      const std::vector<std::string_view> words = AllWords(in);
       if (words.empty()) return "";
       if (words.size() != 2) {
         *err = "wrong number of arguments";
@@ -247,9 +225,8 @@ std::string Canonical(const RedisOnlyParam& p, ParamValues in, std::string* err)
 }
 
 Param MakeRedisOnlyParam(const RedisOnlyParam& p, std::string_view name) {
-  const bool multi = p.kind == Kind::kWords;
-  auto param = MakeParam(
-      name, p.runtime, multi,
+  return MakeParam(
+      name, p.runtime, p.kind == Kind::kWords,
       [&p](ConfigValues& v, ParamValues in, bool) -> std::string {
         std::string err;
         std::string value = Canonical(p, in, &err);
@@ -268,7 +245,6 @@ Param MakeRedisOnlyParam(const RedisOnlyParam& p, std::string_view name) {
         auto it = v.redis_only.find(p.name);
         return it == v.redis_only.end() ? std::string(p.def) : it->second;
       });
-  return param;
 }
 
 }  // namespace
@@ -276,10 +252,7 @@ Param MakeRedisOnlyParam(const RedisOnlyParam& p, std::string_view name) {
 void AddRedisOnlyParams(std::vector<Param>& params) {
   for (const RedisOnlyParam& p : kParams) {
     params.push_back(MakeRedisOnlyParam(p, p.name));
-    if (!p.alias.empty()) {
-      params.push_back(MakeRedisOnlyParam(p, p.alias));
-      params.back()->alias_of = params[params.size() - 2].get();
-    }
+    if (!p.alias.empty()) PushAlias(params, MakeRedisOnlyParam(p, p.alias));
   }
 }
 

@@ -81,21 +81,24 @@ asio::any_io_executor Listener::ConnectionExecutor() {
 }
 
 void Listener::Accept() {
-  acceptor_.async_accept(ConnectionExecutor(),
-                         [this](std::error_code ec, ClientStream::Socket socket) {
-                           if (ec == asio::error::operation_aborted) return;
-                           if (ec) {
-                             // Out of descriptors and the like: retry shortly instead of spinning.
-                             spdlog::warn("Accepting client connection: {}", ec.message());
-                             retry_timer_.expires_after(std::chrono::milliseconds(100));
-                             retry_timer_.async_wait([this](std::error_code e) {
-                               if (!e) Accept();
-                             });
-                             return;
-                           }
-                           std::make_shared<Connection>(std::move(socket), net_, tls_)->Start();
-                           Accept();
-                         });
+  acceptor_.async_accept(
+      ConnectionExecutor(),
+      [this](std::error_code ec, ClientStream::Socket socket) { OnAccept(ec, std::move(socket)); });
+}
+
+void Listener::OnAccept(std::error_code ec, ClientStream::Socket socket) {
+  if (ec == asio::error::operation_aborted) return;
+  if (ec) {
+    // Out of descriptors and the like: retry shortly instead of spinning.
+    spdlog::warn("Accepting client connection: {}", ec.message());
+    retry_timer_.expires_after(std::chrono::milliseconds(100));
+    retry_timer_.async_wait([this](std::error_code e) {
+      if (!e) Accept();
+    });
+    return;
+  }
+  std::make_shared<Connection>(std::move(socket), net_, tls_)->Start();
+  Accept();
 }
 
 }  // namespace kvd::net

@@ -6,6 +6,7 @@
 #include <string>
 
 #include "server/net/net_context.h"
+#include "server/net/tls_stream.h"
 
 namespace asio::ssl {
 class context;
@@ -32,6 +33,7 @@ class Listener {
 
  private:
   void Accept();
+  void OnAccept(std::error_code ec, ClientStream::Socket socket);
   // The executor a new connection's handlers run on.
   asio::any_io_executor ConnectionExecutor();
 
