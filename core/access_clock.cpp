@@ -20,6 +20,18 @@ uint32_t AccessClock::Touched(uint32_t field, double random) const {
   return (lfu_minutes() << 8) | counter;
 }
 
+std::optional<uint32_t> AccessClock::Restored(int64_t idle_seconds, int freq) const {
+  if (lfu()) {
+    if (freq < 0) return std::nullopt;
+    return (lfu_minutes() << 8) | static_cast<uint32_t>(freq & 0xff);
+  }
+  if (idle_seconds < 0) return std::nullopt;
+  // An idle time longer than the clock's span wraps as Redis's does.
+  int64_t at = int64_t{lru_clock()} - idle_seconds * 1000 / kLruResolutionMs;
+  if (at < 0) at += kLruClockMax;
+  return static_cast<uint32_t>(at) & kLruClockMax;
+}
+
 uint64_t AccessClock::IdleMs(uint32_t field) const {
   const uint32_t now = lru_clock();
   const uint32_t then = field & kLruClockMax;

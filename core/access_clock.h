@@ -21,6 +21,7 @@
 // new keys on its own thread while the store strand refreshes the clock.
 #include <atomic>
 #include <cstdint>
+#include <optional>
 
 namespace kvd {
 
@@ -59,6 +60,11 @@ class AccessClock {
   uint32_t Initial() const {
     return lfu() ? (lfu_minutes() << 8) | kLfuInitVal : lru_clock();
   }
+  // The field of a key given its history from elsewhere (RESTORE ... IDLETIME|FREQ, Redis's
+  // objectSetLRUOrLFU): under LFU `freq` (0-255) becomes its counter, otherwise it was last
+  // accessed `idle_seconds` ago. Empty when the reading in force has no use for what is
+  // given (a negative value: not given).
+  std::optional<uint32_t> Restored(int64_t idle_seconds, int freq) const;
   // The field after an access (Redis's lookupKey: updateLFU, or the LRU clock). `random` is
   // uniform in [0, 1) and drives the LFU increment.
   uint32_t Touched(uint32_t field, double random) const;

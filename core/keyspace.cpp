@@ -297,6 +297,13 @@ const Record* Keyspace::FindNoTouch(std::string_view key, int64_t now_ms) {
   return FindLive(key, HashKey(key), now_ms, nullptr, /*touch=*/false);
 }
 
+bool Keyspace::SetAccess(std::string_view key, uint32_t field, int64_t now_ms) {
+  Record* r = FindLive(key, HashKey(key), now_ms, nullptr, /*touch=*/false);
+  if (r == nullptr) return false;
+  r->set_access(field);
+  return true;
+}
+
 const Record* Keyspace::Peek(std::string_view key) const { return main_.Find(key, HashKey(key)); }
 
 uint64_t Keyspace::PrefetchKey(std::string_view key) const {

@@ -150,6 +150,8 @@ class Keyspace {
   // As Find, but not an access: the access field stays as it was (OBJECT, Redis's
   // LOOKUP_NOTOUCH).
   const Record* FindNoTouch(std::string_view key, int64_t now_ms);
+  // Sets a live key's access field (AccessClock::Restored); false when there is no such key.
+  bool SetAccess(std::string_view key, uint32_t field, int64_t now_ms);
   // The record without expiring it (snapshotting, MEMORY USAGE of a known-live key...).
   const Record* Peek(std::string_view key) const;
 

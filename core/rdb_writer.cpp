@@ -46,6 +46,35 @@ size_t IntegerEncoding(std::string_view s, uint8_t* enc) {
   return 0;
 }
 
+// The RDB value type each kvd type is written as (see the Write* functions).
+constexpr bool HasEncoder(ValueType t) {
+  switch (t) {
+    case ValueType::kString:
+    case ValueType::kList:
+    case ValueType::kSet:
+    case ValueType::kZSet:
+    case ValueType::kHash:
+      return true;
+  }
+  return false;
+}
+
+uint8_t TypeByte(ValueType t) {
+  switch (t) {
+    case ValueType::kString: return rdb::kTypeString;
+    case ValueType::kList: return rdb::kTypeListQuicklist;
+    case ValueType::kSet: return rdb::kTypeSet;
+    case ValueType::kZSet: return rdb::kTypeZSet2;
+    case ValueType::kHash: return rdb::kTypeHash;
+  }
+  return 0;
+}
+
+std::string NoEncoderError(const Record& r) {
+  return "RDB: cannot write value type '" + std::string(TypeName(r.type())) + "' of key '" +
+         PrintableKey(r.key()) + "'";
+}
+
 }  // namespace
 
 void RdbWriter::WriteHeader(int64_t now_ms, uint64_t used_memory) {
@@ -87,25 +116,34 @@ void RdbWriter::WriteSelectDb(uint64_t db, uint64_t keys, uint64_t keys_with_exp
 }
 
 std::string RdbWriter::WriteRecord(const Record& r) {
+  if (!HasEncoder(r.type())) return NoEncoderError(r);
+  WriteExpire(r.expire_at_ms());
+  Byte(TypeByte(r.type()));
+  Str(r.key());
+  WriteBody(r);
+  return "";
+}
+
+std::string RdbWriter::WriteValue(const Record& r) {
+  if (!HasEncoder(r.type())) return NoEncoderError(r);
+  Byte(TypeByte(r.type()));
+  WriteBody(r);
+  return "";
+}
+
+void RdbWriter::WriteBody(const Record& r) {
   switch (r.type()) {
     case ValueType::kString:
-      WriteString(r.key(), r.string_value(), r.expire_at_ms());
-      return "";
+      return Str(r.string_value());
     case ValueType::kList:
-      WriteList(r.key(), *static_cast<const ListValue*>(r.object()), r.expire_at_ms());
-      return "";
+      return ListBody(*static_cast<const ListValue*>(r.object()));
     case ValueType::kSet:
-      WriteSet(r.key(), *static_cast<const SetValue*>(r.object()), r.expire_at_ms());
-      return "";
+      return SetBody(*static_cast<const SetValue*>(r.object()));
     case ValueType::kZSet:
-      WriteZSet(r.key(), *static_cast<const ZSetValue*>(r.object()), r.expire_at_ms());
-      return "";
+      return ZSetBody(*static_cast<const ZSetValue*>(r.object()));
     case ValueType::kHash:
-      WriteHash(r.key(), *static_cast<const HashValue*>(r.object()), r.expire_at_ms());
-      return "";
+      return HashBody(*static_cast<const HashValue*>(r.object()));
   }
-  return "RDB: cannot write value type '" + std::string(TypeName(r.type())) + "' of key '" +
-         PrintableKey(r.key()) + "'";
 }
 
 void RdbWriter::WriteExpire(int64_t expire_at_ms) {
@@ -115,9 +153,44 @@ void RdbWriter::WriteExpire(int64_t expire_at_ms) {
   }
 }
 
+void RdbWriter::WriteList(std::string_view key, const ListValue& list, int64_t expire_at_ms) {
+  WriteExpire(expire_at_ms);
+  Byte(rdb::kTypeListQuicklist);
+  Str(key);
+  ListBody(list);
+}
+
+void RdbWriter::WriteSet(std::string_view key, const SetValue& set, int64_t expire_at_ms) {
+  WriteExpire(expire_at_ms);
+  Byte(rdb::kTypeSet);
+  Str(key);
+  SetBody(set);
+}
+
+void RdbWriter::WriteZSet(std::string_view key, const ZSetValue& zset, int64_t expire_at_ms) {
+  WriteExpire(expire_at_ms);
+  Byte(rdb::kTypeZSet2);
+  Str(key);
+  ZSetBody(zset);
+}
+
+void RdbWriter::WriteHash(std::string_view key, const HashValue& hash, int64_t expire_at_ms) {
+  WriteExpire(expire_at_ms);
+  Byte(rdb::kTypeHash);
+  Str(key);
+  HashBody(hash);
+}
+
+void RdbWriter::WriteString(std::string_view key, std::string_view value, int64_t expire_at_ms) {
+  WriteExpire(expire_at_ms);
+  Byte(rdb::kTypeString);
+  Str(key);
+  Str(value);
+}
+
 // RDB_TYPE_LIST_QUICKLIST with ziplist nodes of at most 8 KB, as Redis 5 and 6 write
 // lists (list-max-ziplist-size -2); every reader of version 9 files reads it.
-void RdbWriter::WriteList(std::string_view key, const ListValue& list, int64_t expire_at_ms) {
+void RdbWriter::ListBody(const ListValue& list) {
   constexpr size_t kMaxNodeBytes = 8192;
   std::vector<std::string> nodes;
   rdb::ZiplistBuilder zl;
@@ -128,26 +201,17 @@ void RdbWriter::WriteList(std::string_view key, const ListValue& list, int64_t e
     zl.Push(e);
   });
   if (zl.count() > 0) nodes.push_back(zl.Finish());
-  WriteExpire(expire_at_ms);
-  Byte(rdb::kTypeListQuicklist);
-  Str(key);
   Length(nodes.size());
   for (const std::string& node : nodes) Str(node);
 }
 
-void RdbWriter::WriteSet(std::string_view key, const SetValue& set, int64_t expire_at_ms) {
-  WriteExpire(expire_at_ms);
-  Byte(rdb::kTypeSet);
-  Str(key);
+void RdbWriter::SetBody(const SetValue& set) {
   Length(set.size());
   set.ForEach([this](std::string_view m) { Str(m); });
 }
 
 // RDB_TYPE_ZSET_2: binary scores (8 bytes, little-endian IEEE 754).
-void RdbWriter::WriteZSet(std::string_view key, const ZSetValue& zset, int64_t expire_at_ms) {
-  WriteExpire(expire_at_ms);
-  Byte(rdb::kTypeZSet2);
-  Str(key);
+void RdbWriter::ZSetBody(const ZSetValue& zset) {
   Length(zset.size());
   zset.ForEach([this](std::string_view member, double score) {
     Str(member);
@@ -155,22 +219,12 @@ void RdbWriter::WriteZSet(std::string_view key, const ZSetValue& zset, int64_t e
   });
 }
 
-void RdbWriter::WriteHash(std::string_view key, const HashValue& hash, int64_t expire_at_ms) {
-  WriteExpire(expire_at_ms);
-  Byte(rdb::kTypeHash);
-  Str(key);
+void RdbWriter::HashBody(const HashValue& hash) {
   Length(hash.size());
   hash.ForEach([this](std::string_view field, std::string_view value) {
     Str(field);
     Str(value);
   });
-}
-
-void RdbWriter::WriteString(std::string_view key, std::string_view value, int64_t expire_at_ms) {
-  WriteExpire(expire_at_ms);
-  Byte(rdb::kTypeString);
-  Str(key);
-  Str(value);
 }
 
 void RdbWriter::WriteEof() {

@@ -52,6 +52,9 @@ class RdbWriter {
   // One key with its value and expiry. Returns "" or an error naming the key when its
   // value type has no encoder.
   std::string WriteRecord(const Record& r);
+  // One value alone, as DUMP serializes it: its RDB type byte and encoding, no key or
+  // expiry. Returns "" or an error as WriteRecord.
+  std::string WriteValue(const Record& r);
   void WriteString(std::string_view key, std::string_view value, int64_t expire_at_ms);
   // The collections in the plain encodings every reader of version 9 files knows: SET (2),
   // ZSET_2 (5), HASH (4), and lists as a QUICKLIST (14) of ziplists.
@@ -70,6 +73,11 @@ class RdbWriter {
 
  private:
   void WriteExpire(int64_t expire_at_ms);
+  void WriteBody(const Record& r);  // the value's encoding after its type byte (and key)
+  void ListBody(const ListValue& list);
+  void SetBody(const SetValue& set);
+  void ZSetBody(const ZSetValue& zset);
+  void HashBody(const HashValue& hash);
   void Length(uint64_t len);
   void Str(std::string_view s);  // rdbSaveRawString: integer, LZF or verbatim
   void Byte(uint8_t b) { buffer_.push_back(static_cast<char>(b)); }

@@ -123,3 +123,29 @@ TEST_CASE("the LFU reading: new keys start at 5 and decay while idle; an access 
 
 }  // namespace
 }  // namespace kvd
+
+namespace kvd {
+namespace {
+
+TEST_CASE("a restored history (RESTORE IDLETIME|FREQ): what the reading in force can use") {
+  ManualClock clock;
+  AccessClock ac;
+  ac.Update(clock.NowMs());
+  // LRU: an idle time, read back as given; a frequency means nothing.
+  REQUIRE(ac.Restored(1000, -1).has_value());
+  CHECK(ac.IdleMs(*ac.Restored(1000, -1)) == 1'000'000);
+  CHECK(ac.IdleMs(*ac.Restored(0, 7)) == 0);
+  CHECK_FALSE(ac.Restored(-1, 7).has_value());
+  // Longer ago than the clock's span: wraps as Redis's objectSetLRUOrLFU does.
+  clock.SetMs(10'000);
+  ac.Update(clock.NowMs());
+  CHECK(*ac.Restored(20, -1) == AccessClock::kLruClockMax - 10);
+  // LFU: the counter as given, decayed from now on; an idle time means nothing.
+  ac.set_lfu(true);
+  REQUIRE(ac.Restored(-1, 200).has_value());
+  CHECK(ac.Frequency(*ac.Restored(-1, 200)) == 200);
+  CHECK_FALSE(ac.Restored(1000, -1).has_value());
+}
+
+}  // namespace
+}  // namespace kvd
