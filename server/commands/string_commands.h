@@ -28,4 +28,7 @@ void StrLen(CommandContext& ctx);
 void GetRange(CommandContext& ctx);  // also SUBSTR
 void SetRange(CommandContext& ctx);
 
+// string_lcs.cpp
+void Lcs(CommandContext& ctx);
+
 }  // namespace kvd::string_commands

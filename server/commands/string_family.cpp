@@ -1,5 +1,5 @@
 // The string family's table: every command with Redis 7.2's arity, flags, key positions,
-// ACL categories and documentation. Handlers live in string_get_set.cpp and string_edit.cpp.
+// ACL categories and documentation. Handlers live in string_get_set.cpp, string_edit.cpp and string_lcs.cpp.
 #include "server/command.h"
 #include "server/commands/key_spec.h"
 #include "server/commands/string_commands.h"
@@ -112,6 +112,9 @@ void RegisterStringFamily(CommandTable& t) {
                   "O(1), not counting the time taken to copy the new string in place. Usually, "
                   "this string is very small so the amortized complexity is O(1). Otherwise, "
                   "complexity is O(M) with M being the length of the value argument."}));
+  t.Add(MakeSpec("lcs", -3, kReadOnly, kTwoKeys, sc::Lcs,
+                 {kReadSlow, kGroup, "7.0.0", "Finds the longest common substring.",
+                  "O(N*M) where N and M are the lengths of s1 and s2, respectively"}));
 }
 
 }  // namespace kvd
