@@ -459,6 +459,25 @@ AclDenied AclUser::Check(const AclCommandIndex& index, const CommandSpec& spec,
   return relevant;
 }
 
+bool AclUser::UnrestrictedKeyAccess(const AclCommandIndex& index, const CommandSpec& spec,
+                                    std::span<const std::string_view> args, uint8_t perms) const {
+  if (unrestricted_) return true;
+  const int id = index.Id(&spec);
+  if (id < 0) return false;
+  AclArgsCache cache;
+  return std::any_of(selectors_.begin(), selectors_.end(), [&](const AclSelector& s) {
+    size_t pos = 0;
+    return s.Check(index, static_cast<uint32_t>(id), args, cache, pos) == AclDenied::kNone &&
+           s.AllKeysFor(perms);
+  });
+}
+
+bool AclSelector::AllKeysFor(uint8_t perms) const {
+  return all_keys_ || std::any_of(keys_.begin(), keys_.end(), [&](const KeyPattern& k) {
+           return (k.perms & perms) == perms && k.pattern == "*";
+         });
+}
+
 bool AclUser::ChannelAllowed(std::string_view channel, bool is_pattern) const {
   return std::any_of(selectors_.begin(), selectors_.end(),
                      [&](const AclSelector& s) { return s.ChannelAllowed(channel, is_pattern); });

@@ -46,6 +46,8 @@ class AclSelector {
   std::string DescribeChannels() const;  // ACL GETUSER's "channels"
 
   bool all_keys() const { return all_keys_; }
+  // allkeys, or a "~*" pattern granting `perms` (Redis's ACLSelectorHasUnrestrictedKeyAccess).
+  bool AllKeysFor(uint8_t perms) const;
   bool all_channels() const { return all_channels_; }
   bool all_commands() const { return all_commands_; }
   const std::vector<std::string>& channels() const { return channels_; }
@@ -94,6 +96,11 @@ class AclUser {
   // Every command, key and channel: the dispatcher checks nothing more (the hot path).
   bool unrestricted() const { return unrestricted_; }
 
+  // Whether a selector that allows this command also grants `perms` on every key (Redis's
+  // ACLUserCheckCmdWithUnrestrictedKeyAccess): SORT's BY and GET read keys the command's key
+  // specs do not name.
+  bool UnrestrictedKeyAccess(const AclCommandIndex& index, const CommandSpec& spec,
+                             std::span<const std::string_view> args, uint8_t perms) const;
   // kNone or why; `pos` is the refused key's or channel's argument index (0: the command).
   AclDenied Check(const AclCommandIndex& index, const CommandSpec& spec,
                   std::span<const std::string_view> args, size_t& pos) const;

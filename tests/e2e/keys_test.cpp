@@ -294,3 +294,31 @@ TEST_CASE("EXPIRE options NX, XX, GT, LT") {
 
 }  // namespace
 }  // namespace kvd::e2e
+
+namespace kvd::e2e {
+namespace {
+
+TEST_CASE("SORT with BY, GET and STORE through redis-cli; the stored list survives a restart") {
+  TempDir dir;
+  {
+    ServerProcess kvd({"--dir", dir.path(), "--appendonly", "yes"});
+    RawClient c(kvd.port());
+    CHECK(c.Exec({"RPUSH", "ids", "3", "1", "2"}).integer == 3);
+    CHECK(c.Call({"MSET", "w_1", "30", "w_2", "10", "w_3", "20"}) == kOk);
+    CHECK(c.Exec({"HSET", "user_1", "name", "ann"}).integer == 1);
+    CHECK(c.Exec({"HSET", "user_2", "name", "bob"}).integer == 1);
+    const CliResult sorted =
+        RunCli(kvd.port(), {"SORT", "ids", "BY", "w_*", "GET", "#", "GET", "user_*->name"});
+    CHECK(sorted.code == 0);
+    CHECK(sorted.out == "2\nbob\n3\n\n1\nann\n");
+    CHECK(c.Exec({"SORT", "ids", "DESC", "STORE", "sorted"}).integer == 3);
+    CHECK(c.Exec({"SORT_RO", "ids", "ALPHA", "LIMIT", "0", "1"}).elements.at(0).str == "1");
+  }
+  ServerProcess kvd({"--dir", dir.path(), "--appendonly", "yes"});
+  RawClient c(kvd.port());
+  CHECK(Strings(c.Exec({"LRANGE", "sorted", "0", "-1"})) ==
+        std::vector<std::string>{"3", "2", "1"});
+}
+
+}  // namespace
+}  // namespace kvd::e2e
