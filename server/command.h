@@ -38,6 +38,7 @@ enum CommandFlag : uint32_t {
   kAllowBusy = 1u << 13,  // "allow_busy"
   kNoMulti = 1u << 14,    // "no_multi"
   kMovableKeys = 1u << 15,// "movablekeys": set for commands with numkeys_index
+  kNoMandatoryKeys = 1u << 16,  // "no_mandatory_keys": may be called with no key (EVAL ... 0)
 };
 
 using CommandHandler = void (*)(CommandContext&);

@@ -11,6 +11,7 @@
 #include <string>
 #include <string_view>
 #include <utility>
+#include <optional>
 #include <vector>
 
 namespace kvd {
@@ -205,6 +206,11 @@ class Config {
 
   const ConfigValues& values() const { return values_; }
   const std::string& config_file() const { return config_file_; }
+  // CONFIG REWRITE (server/config_rewrite.cpp): writes the running configuration into the
+  // config file the server started with. `user_lines`: the "user ..." lines of the ACL users
+  // (nullopt when an ACL file holds them, and the file's user lines go). Returns "" or
+  // Redis's error text.
+  std::string Rewrite(const std::optional<std::vector<std::string>>& user_lines) const;
   // The Redis parameters set to a value that has no effect in kvd, a line each (the server
   // logs them at start).
   std::vector<std::string> IneffectiveSettings() const;

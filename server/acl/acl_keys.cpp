@@ -5,6 +5,7 @@
 #include "core/numeric.h"
 #include "core/text.h"
 #include "server/commands/command_docs_data.h"
+#include "server/commands/command_getkeys.h"
 
 namespace kvd {
 namespace {
@@ -12,8 +13,6 @@ namespace {
 struct SpecFlags {
   uint8_t perms = 0;
   bool not_key = false;
-  bool incomplete = false;
-  bool variable = false;
 };
 
 SpecFlags ParseSpecFlags(std::string_view flags) {
@@ -29,76 +28,8 @@ SpecFlags ParseSpecFlags(std::string_view flags) {
       f.perms |= kAclWrite;
     else if (w == "not_key")
       f.not_key = true;
-    else if (w == "incomplete")
-      f.incomplete = true;
-    else if (w == "variable_flags")
-      f.variable = true;
   }
   return f;
-}
-
-// The flags of a key spec marked variable_flags, for these arguments. Only SET has one: it
-// reads the old value just with GET (Redis's setGetKeys).
-uint8_t VariablePerms(const CommandSpec& spec, std::span<const std::string_view> args,
-                      uint8_t declared) {
-  if (spec.name != "set") return declared;
-  for (size_t i = 3; i < args.size(); ++i) {
-    if (EqualsIgnoreCase(args[i], "get")) return declared;
-  }
-  return kAclWrite;
-}
-
-// Redis's getKeysUsingKeySpecs; false when a spec cannot be followed.
-bool KeysFromSpecs(const CommandSpec& spec, const CommandDoc& doc,
-                   std::span<const std::string_view> args, std::vector<AclArgRef>& out) {
-  const int argc = static_cast<int>(args.size());
-  for (const KeySpecDoc& ks : KeySpecs(doc)) {
-    const SpecFlags flags = ParseSpecFlags(ks.flags);
-    if (flags.not_key) continue;
-    int first = 0;
-    if (ks.begin_type == "index") {
-      first = ks.begin;
-    } else if (ks.begin_type == "keyword") {
-      const int start = ks.begin > 0 ? ks.begin : argc + ks.begin;
-      const int end = ks.begin > 0 ? argc - 1 : 0;
-      for (int i = start; i != end; i = start <= end ? i + 1 : i - 1) {
-        if (i >= argc || i < 1) break;
-        if (EqualsIgnoreCase(args[i], ks.keyword)) {
-          first = i + 1;
-          break;
-        }
-      }
-      if (first == 0) continue;  // keyword absent: no keys from this spec
-    } else {
-      return false;
-    }
-    int last = 0, step = 1;
-    if (ks.find_type == "range") {
-      step = ks.b;
-      if (ks.a >= 0) {
-        last = first + ks.a;
-      } else if (ks.c == 0) {
-        last = argc + ks.a;
-      } else {
-        last = first + ((argc - first) / ks.c + ks.a);
-      }
-    } else if (ks.find_type == "keynum") {
-      step = ks.c;
-      if (first + ks.a >= argc) return false;
-      std::optional<int64_t> n = ParseInt64(args[first + ks.a]);
-      if (!n || *n < 0 || *n > argc) return false;
-      first += ks.b;
-      last = first + static_cast<int>(*n) - 1;
-    } else {
-      return false;
-    }
-    if (last >= argc || last < first || first >= argc) return false;
-    if (step <= 0) step = 1;
-    const uint8_t perms = flags.variable ? VariablePerms(spec, args, flags.perms) : flags.perms;
-    for (int i = first; i <= last; i += step) out.push_back({static_cast<size_t>(i), perms});
-    if (flags.incomplete) return false;
-  }
-  return true;
 }
 
 // The table's own key positions, when the specs do not tell.
@@ -134,11 +65,12 @@ bool AclCommandHasKeys(const AclCommandIndex::Entry& e) {
 
 void AclCommandKeys(const AclCommandIndex::Entry& e, std::span<const std::string_view> args,
                     std::vector<AclArgRef>& out) {
-  const size_t before = out.size();
-  if (e.doc != nullptr && !KeySpecs(*e.doc).empty() && KeysFromSpecs(*e.spec, *e.doc, args, out)) {
-    return;
+  if (e.doc != nullptr && !KeySpecs(*e.doc).empty()) {
+    if (auto keys = FindCommandKeys(*e.spec, e.doc, args)) {
+      for (const FoundKey& k : *keys) out.push_back({k.index, ParseSpecFlags(k.flags).perms});
+      return;
+    }
   }
-  out.resize(before);
   LegacyKeys(*e.spec, args, out);
 }
 

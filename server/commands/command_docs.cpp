@@ -15,6 +15,7 @@
 #include "server/command.h"
 #include "server/command_lookup.h"
 #include "server/commands/command_docs_data.h"
+#include "server/commands/command_getkeys.h"
 #include "server/commands/key_spec.h"
 #include "server/commands/subcommand_help.h"
 #include "server/errors.h"
@@ -38,6 +39,7 @@ constexpr std::pair<uint32_t, std::string_view> kFlagNames[] = {
     {kSkipSlowlog, "skip_slowlog"},
     {kFast, "fast"},
     {kNoAuth, "no_auth"},
+    {kNoMandatoryKeys, "no_mandatory_keys"},
     {kNoMulti, "no_multi"},
     {kMovableKeys, "movablekeys"},
     {kAllowBusy, "allow_busy"},
@@ -405,35 +407,6 @@ void CmdCommandList(CommandContext& ctx) {
   for (std::string_view n : names) ctx.reply.Bulk(n);
 }
 
-void CmdCommandGetKeys(CommandContext& ctx) {
-  std::span<const std::string_view> argv = ctx.args.subspan(2);
-  const CommandSpec* s = LookupCommand(ctx.server.commands, argv);
-  if (s == nullptr) return ctx.Error("ERR Invalid command specified");
-  if (s->first_key <= 0 && s->numkeys_index <= 0) {
-    return ctx.Error("ERR The command has no key arguments");
-  }
-  const auto argc = static_cast<int64_t>(argv.size());
-  if ((s->arity > 0 && s->arity != argc) || argc < -s->arity) {
-    return ctx.Error("ERR Invalid number of arguments specified for command");
-  }
-  constexpr std::string_view kInvalidArgs = "ERR Invalid arguments specified for command";
-  std::vector<std::string_view> keys;
-  if (s->first_key > 0) {
-    const int64_t last = s->last_key < 0 ? argc + s->last_key : s->last_key;
-    if (last >= argc || last < s->first_key) return ctx.Error(kInvalidArgs);
-    const int64_t step = s->key_step > 0 ? s->key_step : 1;
-    for (int64_t i = s->first_key; i <= last; i += step) keys.push_back(argv[i]);
-  }
-  if (s->numkeys_index > 0) {
-    const std::optional<int64_t> n = ParseInt64(argv[s->numkeys_index]);
-    if (!n || *n < 0 || *n > argc - s->numkeys_index - 1) return ctx.Error(kInvalidArgs);
-    for (int64_t i = 0; i < *n; ++i) keys.push_back(argv[s->numkeys_index + 1 + i]);
-  }
-  if (keys.empty()) return ctx.Error(kInvalidArgs);  // as Redis: no keys found is an error
-  ctx.reply.ArrayHeader(keys.size());
-  for (std::string_view k : keys) ctx.reply.Bulk(k);
-}
-
 void CmdCommandHelp(CommandContext& ctx) {
   ReplySubcommandHelp(
       ctx.reply, "COMMAND",
@@ -446,7 +419,8 @@ void CmdCommandHelp(CommandContext& ctx) {
        "    Return documentation details about multiple Redis commands.",
        "    If no command names are given, documentation details for all",
        "    commands are returned.", "GETKEYS <full-command>",
-       "    Return the keys from a full Redis command."});
+       "    Return the keys from a full Redis command.", "GETKEYSANDFLAGS <full-command>",
+       "    Return the keys and the access flags from a full Redis command."});
 }
 
 constexpr uint32_t kIntrospect = kLoading | kStale;
@@ -482,6 +456,10 @@ CommandSpec CommandCommandSpec() {
                 "O(N) where N is the total number of Redis commands"}),
       MakeSpec("command|getkeys", -3, kIntrospect, {}, CmdCommandGetKeys,
                {kCats, "server", "2.8.13", "Extracts the key names from an arbitrary command.",
+                "O(N) where N is the number of arguments to the command"}),
+      MakeSpec("command|getkeysandflags", -3, kIntrospect, {}, CmdCommandGetKeysAndFlags,
+               {kCats, "server", "7.0.0",
+                "Extracts the key names and access flags for an arbitrary command.",
                 "O(N) where N is the number of arguments to the command"}),
       MakeSpec("command|help", 2, kIntrospect, {}, CmdCommandHelp,
                {kCats, "server", "5.0.0", "Returns helpful text about the different subcommands.",

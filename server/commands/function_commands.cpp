@@ -202,7 +202,7 @@ void CmdFunctionHelp(CommandContext& ctx) {
 }
 
 constexpr KeyRange kFcallKeys{0, 0, 0, 2};  // FCALL function numkeys key...
-constexpr uint32_t kFcallFlags = kNoScript | kStale | kSkipMonitor;
+constexpr uint32_t kFcallFlags = kNoScript | kStale | kSkipMonitor | kNoMandatoryKeys;
 constexpr std::string_view kCats = "@slow @scripting";
 constexpr std::string_view kWriteCats = "@write @slow @scripting";
 

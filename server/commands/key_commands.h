@@ -31,6 +31,14 @@ void ExpireTime(CommandContext& ctx);
 void PExpireTime(CommandContext& ctx);
 void Persist(CommandContext& ctx);
 
+// dump_restore.cpp
+void Dump(CommandContext& ctx);
+void Restore(CommandContext& ctx);
+
+// sort_command.cpp
+void Sort(CommandContext& ctx);
+void SortRo(CommandContext& ctx);
+
 // scan_command.cpp
 void Scan(CommandContext& ctx);
 

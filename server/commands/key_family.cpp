@@ -1,6 +1,6 @@
 // The generic (key) family's table: every command with Redis 7.2's arity, flags, key
 // positions, ACL categories and documentation. Handlers live in key_basic.cpp,
-// key_move.cpp, expire_commands.cpp and scan_command.cpp.
+// key_move.cpp, expire_commands.cpp, scan_command.cpp, dump_restore.cpp and sort_command.cpp.
 #include "server/command.h"
 #include "server/commands/key_commands.h"
 #include "server/commands/key_spec.h"
@@ -30,6 +30,35 @@ void RegisterKeyFamily(CommandTable& t) {
                   "O(1) for each key removed regardless of its size. Then the command does O(N) "
                   "work in a different thread in order to reclaim memory, where N is the number "
                   "of allocations the deleted objects where composed of."}));
+  t.Add(MakeSpec("dump", 2, kReadOnly, kOneKey, kc::Dump,
+                 {kReadSlow, kGroup, "2.6.0",
+                  "Returns a serialized representation of the value stored at a key.",
+                  "O(1) to access the key and additional O(N*M) to serialize it, where N is "
+                  "the number of Redis objects composing the value and M their average size. "
+                  "For small string values the time complexity is thus O(1)+O(1*M) where M is "
+                  "small, so simply O(1)."}));
+  t.Add(MakeSpec("restore", -4, kWrite | kDenyOom, kOneKey, kc::Restore,
+                 {"@keyspace @write @slow @dangerous", kGroup, "2.6.0",
+                  "Creates a key from the serialized representation of a value.",
+                  "O(1) to create the new key and additional O(N*M) to reconstruct the "
+                  "serialized value, where N is the number of Redis objects composing the value "
+                  "and M their average size. For small string values the time complexity is "
+                  "thus O(1)+O(1*M) where M is small, so simply O(1). However for sorted set "
+                  "values the complexity is O(N*M*log(N)) because inserting values into sorted "
+                  "sets is O(log(N))."}));
+  t.Add(MakeSpec("sort", -2, kWrite | kDenyOom | kMovableKeys, kOneKey, kc::Sort,
+                 {"@write @set @sortedset @list @slow @dangerous", kGroup, "1.0.0",
+                  "Sorts the elements in a list, a set, or a sorted set, optionally storing the "
+                  "result.",
+                  "O(N+M*log(M)) where N is the number of elements in the list or set to sort, "
+                  "and M the number of returned elements. When the elements are not sorted, "
+                  "complexity is O(N)."}));
+  t.Add(MakeSpec("sort_ro", -2, kReadOnly | kMovableKeys, kOneKey, kc::SortRo,
+                 {"@read @set @sortedset @list @slow @dangerous", kGroup, "7.0.0",
+                  "Returns the sorted elements of a list, a set, or a sorted set.",
+                  "O(N+M*log(M)) where N is the number of elements in the list or set to sort, "
+                  "and M the number of returned elements. When the elements are not sorted, "
+                  "complexity is O(N)."}));
   t.Add(MakeSpec("exists", -2, kReadOnly | kFast, kAllKeys, kc::Exists,
                  {kReadFast, kGroup, "1.0.0", "Determines whether one or more keys exist.",
                   "O(N) where N is the number of keys to check."}));

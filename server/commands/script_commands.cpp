@@ -61,7 +61,7 @@ void CmdScriptHelp(CommandContext& ctx) {
 }
 
 constexpr KeyRange kScriptKeys{0, 0, 0, 2};  // EVAL body numkeys key...
-constexpr uint32_t kEvalFlags = kNoScript | kStale | kSkipMonitor;
+constexpr uint32_t kEvalFlags = kNoScript | kStale | kSkipMonitor | kNoMandatoryKeys;
 constexpr std::string_view kCats = "@slow @scripting";
 
 }  // namespace

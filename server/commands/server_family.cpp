@@ -6,9 +6,12 @@
 #include <string_view>
 #include <vector>
 
+#include <spdlog/spdlog.h>
+
 #include "core/keyspace.h"
 #include "core/store.h"
 #include "core/text.h"
+#include "server/acl/acl.h"
 #include "server/arg_cursor.h"
 #include "server/command.h"
 #include "server/commands/info_sections.h"
@@ -80,6 +83,14 @@ void CmdTime(CommandContext& ctx) {
   ctx.reply.BulkInteger(us % 1'000'000);
 }
 
+// ROLE: kvd is always a master without replicas (replication offset 0, as INFO says).
+void CmdRole(CommandContext& ctx) {
+  ctx.reply.ArrayHeader(3);
+  ctx.reply.Bulk("master");
+  ctx.reply.Integer(0);
+  ctx.reply.ArrayHeader(0);
+}
+
 void CmdConfigGet(CommandContext& ctx) {
   auto pairs = ctx.server.config.Get(ctx.args.subspan(2));
   ctx.reply.MapHeader(pairs.size());
@@ -97,6 +108,22 @@ void CmdConfigSet(CommandContext& ctx) {
   ctx.reply.Ok();
 }
 
+void CmdConfigRewrite(CommandContext& ctx) {
+  std::optional<std::vector<std::string>> users;
+  if (ctx.server.config.values().aclfile.empty()) {
+    users.emplace();
+    for (const auto& [name, user] : ctx.server.acl->users()) {
+      users->push_back("user " + name + " " + user->Describe());
+    }
+  }
+  if (std::string err = ctx.server.config.Rewrite(users); !err.empty()) {
+    spdlog::warn("CONFIG REWRITE failed: {}", err);
+    return ctx.Error(err);
+  }
+  spdlog::info("CONFIG REWRITE executed with success.");
+  ctx.reply.Ok();
+}
+
 void CmdConfigResetStat(CommandContext& ctx) {
   ctx.server.ResetStats();
   ctx.reply.Ok();
@@ -107,7 +134,8 @@ void CmdConfigHelp(CommandContext& ctx) {
       ctx.reply, "CONFIG",
       {"GET <pattern>", "    Return parameters matching the glob-like <pattern> and their values.",
        "SET <directive> <value>", "    Set the configuration <directive> to <value>.", "RESETSTAT",
-       "    Reset statistics reported by the INFO command."});
+       "    Reset statistics reported by the INFO command.", "REWRITE",
+       "    Rewrite the configuration file."});
 }
 
 // MEMORY USAGE key [SAMPLES count]. kvd's values are strings, so SAMPLES is validated and
@@ -188,6 +216,9 @@ CommandSpec ConfigSpec() {
       MakeSpec("config|set", -4, kAdminCmd, {}, CmdConfigSet,
                {kAdminCats, "server", "2.0.0", "Sets configuration parameters in-flight.",
                 "O(N) when N is the number of configuration parameters provided"}),
+      MakeSpec("config|rewrite", 2, kAdminCmd, {}, CmdConfigRewrite,
+               {kAdminCats, "server", "2.8.0",
+                "Persists the effective configuration to file.", "O(1)"}),
       MakeSpec("config|resetstat", 2, kAdminCmd, {}, CmdConfigResetStat,
                {kAdminCats, "server", "2.0.0", "Resets the server's statistics.", "O(1)"}),
       MakeSpec("config|help", 2, kLoading | kStale, {}, CmdConfigHelp,
@@ -230,6 +261,9 @@ void RegisterServerFamily(CommandTable& t) {
                  {"@keyspace @write @slow @dangerous", "server", "1.0.0",
                   "Removes all keys from all databases.",
                   "O(N) where N is the total number of keys in all databases"}));
+  t.Add(MakeSpec("role", 1, kNoScript | kLoading | kStale | kFast, {}, CmdRole,
+                 {"@admin @fast @dangerous", "server", "2.8.12",
+                  "Returns the replication role.", "O(1)"}));
   t.Add(MakeSpec("time", 1, kLoading | kStale | kFast, {}, CmdTime,
                  {"@fast", "server", "2.6.0", "Returns the server time.", "O(1)"}));
   t.Add(MakeSpec("shutdown", -1, kAdmin | kNoScript | kLoading | kStale | kNoMulti | kAllowBusy, {},

@@ -211,6 +211,46 @@ TEST_CASE("COMMAND GETKEYS of commands whose keys are counted by an argument") {
         "-ERR Invalid arguments specified for command\r\n");
 }
 
+TEST_CASE("COMMAND GETKEYS of a script with no keys is empty, as Redis's no_mandatory_keys") {
+  Harness h;
+  CHECK(h.Run({"COMMAND", "GETKEYS", "eval", "return 1", "0"}) == "*0\r\n");
+  CHECK(h.Run({"COMMAND", "GETKEYS", "fcall", "f", "1", "k"}) == "*1\r\n$1\r\nk\r\n");
+  RespValue info = ParseReply(h.Run({"COMMAND", "INFO", "eval"}));
+  REQUIRE(info.elems.size() == 1);
+  const std::vector<std::string> flags = Strings(info.elems[0].elems[2]);
+  CHECK(std::find(flags.begin(), flags.end(), "no_mandatory_keys") != flags.end());
+}
+
+// Replies taken from redis-server 7.0.
+TEST_CASE("COMMAND GETKEYSANDFLAGS: each key with its key spec's flags") {
+  Harness h;
+  const auto key = [](std::string_view k, std::vector<std::string_view> flags) {
+    std::string out = "*2\r\n$" + std::to_string(k.size()) + "\r\n" + std::string(k) + "\r\n*" +
+                      std::to_string(flags.size()) + "\r\n";
+    for (std::string_view f : flags) out += "+" + std::string(f) + "\r\n";
+    return out;
+  };
+  CHECK(h.Run({"COMMAND", "GETKEYSANDFLAGS", "lmove", "a", "b", "left", "right"}) ==
+        "*2\r\n" + key("a", {"RW", "access", "delete"}) + key("b", {"RW", "insert"}));
+  CHECK(h.Run({"COMMAND", "GETKEYSANDFLAGS", "zunionstore", "d", "2", "a", "b"}) ==
+        "*3\r\n" + key("d", {"OW", "update"}) + key("a", {"RO", "access"}) +
+            key("b", {"RO", "access"}));
+  // SET's flags depend on GET: the old value is read only then.
+  CHECK(h.Run({"COMMAND", "GETKEYSANDFLAGS", "set", "a", "b"}) ==
+        "*1\r\n" + key("a", {"OW", "update"}));
+  CHECK(h.Run({"COMMAND", "GETKEYSANDFLAGS", "set", "a", "b", "get"}) ==
+        "*1\r\n" + key("a", {"RW", "access", "update"}));
+  CHECK(h.Run({"COMMAND", "GETKEYSANDFLAGS", "mset", "a", "1", "b", "2"}) ==
+        "*2\r\n" + key("a", {"OW", "update"}) + key("b", {"OW", "update"}));
+  CHECK(h.Run({"COMMAND", "GETKEYSANDFLAGS", "ping"}) ==
+        "-ERR The command has no key arguments\r\n");
+  // Redis 7.2's arity (-3): a command of the wrong length is checked against its own arity.
+  CHECK(h.Run({"COMMAND", "GETKEYSANDFLAGS", "get"}) ==
+        "-ERR Invalid number of arguments specified for command\r\n");
+  CHECK(h.Run({"COMMAND", "GETKEYSANDFLAGS", "zunion", "5", "a"}) ==
+        "-ERR Invalid arguments specified for command\r\n");
+}
+
 TEST_CASE("COMMAND INFO marks counted keys: movablekeys and a keynum key spec") {
   Harness h;
   RespValue info = ParseReply(h.Run({"COMMAND", "INFO", "zunionstore", "lmpop", "get"}));

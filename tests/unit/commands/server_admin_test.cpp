@@ -73,6 +73,12 @@ TEST_CASE("TIME is the clock's seconds and microseconds as bulk strings") {
   CHECK(h.Run({"TIME"}) == "*2\r\n$10\r\n1700000001\r\n$1\r\n0\r\n");
 }
 
+TEST_CASE("ROLE: a master with no replicas, as Redis replies") {
+  Harness h;
+  CHECK(h.Run({"ROLE"}) == "*3\r\n$6\r\nmaster\r\n:0\r\n*0\r\n");
+  CHECK(h.Run({"ROLE", "x"}) == "-ERR wrong number of arguments for 'role' command\r\n");
+}
+
 TEST_CASE("CONFIG GET and SET") {
   Harness h;
   CHECK(h.Run({"CONFIG", "GET", "maxmemory"}) == "*2\r\n$9\r\nmaxmemory\r\n$1\r\n0\r\n");
