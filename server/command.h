@@ -138,6 +138,7 @@ void RegisterConnectionFamily(CommandTable& t);
 void RegisterServerFamily(CommandTable& t);
 void RegisterKeyFamily(CommandTable& t);
 void RegisterStringFamily(CommandTable& t);
+void RegisterBitmapFamily(CommandTable& t);  // SETBIT, BITCOUNT, BITFIELD... (bitmap_family.cpp)
 void RegisterListFamily(CommandTable& t);
 void RegisterHashFamily(CommandTable& t);
 void RegisterSetFamily(CommandTable& t);

@@ -135,6 +135,7 @@ void RegisterAllCommands(CommandTable& t) {
   RegisterKeyFamily(t);
   RegisterObjectFamily(t);
   RegisterStringFamily(t);
+  RegisterBitmapFamily(t);
   RegisterHashFamily(t);
   RegisterSetFamily(t);
   RegisterListFamily(t);
