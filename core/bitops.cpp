@@ -38,11 +38,10 @@ inline uint64_t FieldMask(unsigned bits) {
   return bits == 64 ? ~uint64_t{0} : (uint64_t{1} << bits) - 1;
 }
 
-}  // namespace
-
-uint64_t PopCount(std::string_view bytes) {
-  const char* p = bytes.data();
-  size_t n = bytes.size();
+// The counting loop, inlined into a generic and (on x86-64) a POPCNT build of it: without a
+// -march flag std::popcount compiles to a bit-twiddling sequence about 3x slower than the
+// instruction, which Redis also picks at run time.
+[[gnu::always_inline]] inline uint64_t PopCountLoop(const char* p, size_t n) {
   // Four independent sums so the popcounts do not wait on each other.
   uint64_t c0 = 0, c1 = 0, c2 = 0, c3 = 0;
   for (; n >= 32; p += 32, n -= 32) {
@@ -54,6 +53,28 @@ uint64_t PopCount(std::string_view bytes) {
   for (; n >= 8; p += 8, n -= 8) c0 += std::popcount(LoadWord(p));
   for (; n > 0; ++p, --n) c1 += std::popcount(static_cast<uint8_t>(*p));
   return c0 + c1 + c2 + c3;
+}
+
+uint64_t PopCountGeneric(const char* p, size_t n) { return PopCountLoop(p, n); }
+
+#if defined(__x86_64__)
+[[gnu::target("popcnt")]] uint64_t PopCountHardware(const char* p, size_t n) {
+  return PopCountLoop(p, n);
+}
+bool CpuHasPopcnt() {
+  __builtin_cpu_init();  // may run before the runtime's own initialisation
+  return __builtin_cpu_supports("popcnt");
+}
+const bool kHasPopcnt = CpuHasPopcnt();
+#endif
+
+}  // namespace
+
+uint64_t PopCount(std::string_view bytes) {
+#if defined(__x86_64__)
+  if (kHasPopcnt) return PopCountHardware(bytes.data(), bytes.size());
+#endif
+  return PopCountGeneric(bytes.data(), bytes.size());
 }
 
 uint64_t CountBits(std::string_view s, uint64_t first, uint64_t last) {
