@@ -375,6 +375,14 @@ size_t Keyspace::SetRange(std::string_view key, size_t offset, std::string_view 
   return new_len;
 }
 
+Record* Keyspace::OpenStringEdit(std::string_view key, int64_t now_ms) {
+  Record* r = FindLive(key, HashKey(key), now_ms, nullptr);
+  if (r == nullptr || r->type() != ValueType::kString) return nullptr;
+  BeforeChange(r);
+  NotifyKey(*r);
+  return r;
+}
+
 std::optional<int64_t> Keyspace::GetExpire(std::string_view key, int64_t now_ms) {
   const Record* r = Find(key, now_ms);
   if (r == nullptr) return std::nullopt;

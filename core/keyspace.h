@@ -182,6 +182,19 @@ class Keyspace {
   // Empty data creates nothing and changes nothing (returns the current length or 0).
   size_t SetRange(std::string_view key, size_t offset, std::string_view data, int64_t now_ms);
 
+  // Rewrites bytes of a live string value in place, its length unchanged (a HyperLogLog
+  // register, its cached count): `edit` gets the value's bytes, as std::span<char>. A write
+  // of the key (a running snapshot keeps the value as it was, the key listener is told) that
+  // moves no byte counter and keeps the TTL. False, and `edit` is not called, when the key is
+  // missing or holds no string.
+  template <class Edit>
+  bool EditString(std::string_view key, int64_t now_ms, Edit&& edit) {
+    Record* r = OpenStringEdit(key, now_ms);
+    if (r == nullptr) return false;
+    edit(std::span<char>(r->MutableStringData(), r->string_value().size()));
+    return true;
+  }
+
   // Expiry of a live key: kNoExpiry when persistent, nullopt when the key is missing.
   std::optional<int64_t> GetExpire(std::string_view key, int64_t now_ms);
   // Sets an absolute expiry on a live key; false when missing. An expiry <= now_ms deletes
@@ -347,6 +360,9 @@ class Keyspace {
   // given. Null when missing (and not created) or of another type.
   Record* OpenCollection(std::string_view key, int64_t now_ms, ValueType type,
                          void* (*make)(), bool* wrong_type, bool* created);
+  // The live string record for key, handed to the snapshot and the key listener as about
+  // to change; null when missing or not a string.
+  Record* OpenStringEdit(std::string_view key, int64_t now_ms);
   // Settles a CollectionWrite on record r.
   void CommitWrite(Record* r, size_t alloc_before, size_t data_before);
   bool StoreObject(std::string_view key, ValueType type, void* object, int64_t expire_at_ms,
