@@ -49,7 +49,8 @@ struct Pattern {
 Pattern PatternOf(std::string_view element);
 
 // Redis's isHLLObjectOrReply: "HYLL", a known encoding, and a dense value of exactly
-// kDenseSize bytes. A sparse value is only checked when read (Corrupt... below).
+// kDenseSize bytes. A sparse code is checked as it is read: Count, MergeInto, ToDense and
+// Raise report a corrupt one.
 bool IsHll(std::string_view value);
 inline uint8_t EncodingOf(std::string_view value) { return static_cast<uint8_t>(value[4]); }
 
