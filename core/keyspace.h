@@ -209,6 +209,7 @@ class Keyspace {
   bool SetStringFilled(std::string_view key, size_t len, FillFn fill, void* context,
                        int64_t now_ms);
 
+
   // Expiry of a live key: kNoExpiry when persistent, nullopt when the key is missing.
   std::optional<int64_t> GetExpire(std::string_view key, int64_t now_ms);
   // Sets an absolute expiry on a live key; false when missing. An expiry <= now_ms deletes

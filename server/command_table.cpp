@@ -140,6 +140,7 @@ void RegisterAllCommands(CommandTable& t) {
   RegisterSetFamily(t);
   RegisterListFamily(t);
   RegisterZSetFamily(t);
+  RegisterHllFamily(t);
   RegisterAofCommands(t);
   RegisterPubSubFamily(t);
   RegisterTransactionCommands(t);
