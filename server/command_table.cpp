@@ -139,6 +139,7 @@ void RegisterAllCommands(CommandTable& t) {
   RegisterSetFamily(t);
   RegisterListFamily(t);
   RegisterZSetFamily(t);
+  RegisterGeoFamily(t);
   RegisterAofCommands(t);
   RegisterPubSubFamily(t);
   RegisterTransactionCommands(t);
