@@ -340,7 +340,7 @@ TEST_CASE("GEORADIUS STORE and STOREDIST, GEOSEARCHSTORE") {
   CHECK(Run(h, "GEORADIUSBYMEMBER nokey nope 1 km STOREDIST dst") == ":0\r\n");
 }
 
-TEST_CASE("searches over a skiplist-encoded set") {
+TEST_CASE("geo searches over a skiplist-encoded set") {
   Harness h;
   REQUIRE(Run(h,
               "GEOADD big 12.0 36.5 p000 12.555 37.295 p001 13.11 38.09 p002 13.665 38.885 p003 "
@@ -416,7 +416,7 @@ TEST_CASE("searches over a skiplist-encoded set") {
         "4\r\np174\r\n$4\r\np076\r\n");
   CHECK(Run(h, "GEOSEARCHSTORE dst big FROMLONLAT 13.5 38 BYRADIUS 50 km STOREDIST") == ":17\r\n");
   CHECK(Run(h, "ZRANGE dst 0 -1 WITHSCORES") ==
-        "*34\r\n$4\r\np100\r\n$22\r\n0.00011999433797373712\r\n$4\r\np051\r\n$18\r\n17."
+        "*34\r\n$4\r\np100\r\n$21\r\n1.1999433797373712e-4\r\n$4\r\np051\r\n$18\r\n17."
         "804156471395256\r\n$4\r\np149\r\n$18\r\n17.814328884546537\r\n$4\r\np138\r\n$18\r\n24."
         "649949615384244\r\n$4\r\np062\r\n$18\r\n24.657204816659085\r\n$4\r\np089\r\n$18\r\n29."
         "813436237377964\r\n$4\r\np111\r\n$18\r\n29.823254816098675\r\n$4\r\np187\r\n$18\r\n30."
