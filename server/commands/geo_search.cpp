@@ -1,8 +1,8 @@
 // GEORADIUS, GEORADIUSBYMEMBER, their _RO forms, GEOSEARCH and GEOSEARCHSTORE: one parser
 // and one search, as Redis's georadiusGeneric. The search reads only the score ranges of
 // the 9 geohash cells that cover the area (core/geohash.h CoverCells), each in
-// O(log N + cell size) in a skiplist, and orders the matches with Redis's own sorts so that even members
-// at equal distances come out in Redis's order.
+// O(log N + cell size) in a skiplist, and orders the matches with Redis's own sorts so that even
+// members at equal distances come out in Redis's order.
 #include <algorithm>
 #include <array>
 #include <cstdint>
