@@ -144,6 +144,7 @@ void RegisterHashFamily(CommandTable& t);
 void RegisterSetFamily(CommandTable& t);
 void RegisterZSetFamily(CommandTable& t);
 void RegisterHllFamily(CommandTable& t);  // PFADD, PFCOUNT... (hll_family.cpp)
+void RegisterGeoFamily(CommandTable& t);  // geo_family.cpp
 void RegisterObjectFamily(CommandTable& t);  // OBJECT ENCODING, OBJECT HELP
 void RegisterAofCommands(CommandTable& t);  // BGREWRITEAOF (aof_commands.cpp)
 void RegisterPubSubFamily(CommandTable& t);  // pubsub_commands.cpp

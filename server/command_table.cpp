@@ -141,6 +141,7 @@ void RegisterAllCommands(CommandTable& t) {
   RegisterListFamily(t);
   RegisterZSetFamily(t);
   RegisterHllFamily(t);
+  RegisterGeoFamily(t);
   RegisterAofCommands(t);
   RegisterPubSubFamily(t);
   RegisterTransactionCommands(t);
