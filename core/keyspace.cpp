@@ -382,6 +382,60 @@ size_t Keyspace::SetRange(std::string_view key, size_t offset, std::string_view 
   return new_len;
 }
 
+Keyspace::StringEdit Keyspace::EditString(std::string_view key, size_t min_len, int64_t now_ms) {
+  const uint64_t hash = HashKey(key);
+  size_t i;
+  Record* r = FindLive(key, hash, now_ms, &i);
+  if (r == nullptr) {
+    main_.ReserveOne();
+    Record* n = Record::NewStringUninit(key, min_len, kNoExpiry);
+    std::memset(n->MutableStringData(), 0, min_len);
+    Stamp(n);
+    Link(n, hash);
+    return {{n->MutableStringData(), min_len}, 0, true};
+  }
+  const size_t old_len = r->string_value().size();
+  // No growth: the identity reshape still tells WATCH and the snapshot before the edit.
+  Record* n = Modify(i, hash, r->has_expiry(), [&](Record* old) {
+    if (min_len <= old_len) return old;
+    Record* grown = Record::ResizeString(old, min_len, /*greedy=*/true);
+    std::memset(grown->MutableStringData() + old_len, 0, min_len - old_len);
+    return grown;
+  });
+  return {{n->MutableStringData(), n->string_value().size()}, old_len, false};
+}
+
+bool Keyspace::SetStringFilled(std::string_view key, size_t len, FillFn fill, void* context,
+                               int64_t now_ms) {
+  Record* n = Record::NewStringUninit(key, len, kNoExpiry);
+  fill(context, {n->MutableStringData(), len});  // nothing has changed yet
+  const uint64_t hash = HashKey(key);
+  size_t i;
+  Record* r = FindLive(key, hash, now_ms, &i);
+  if (r == nullptr) {
+    try {
+      main_.ReserveOne();
+    } catch (...) {
+      Record::Free(n);
+      throw;
+    }
+    Stamp(n);
+    Link(n, hash);
+    return true;
+  }
+  const ValueType old_type = r->type();
+  void* old_object = r->object();
+  Modify(i, hash, /*ttl_after=*/false, [&](Record* old) {
+    // The new record takes the old one's place: its access time and snapshot state.
+    n->set_access(old->access());
+    n->set_snapshot_mark(old->snapshot_mark());
+    Record::Free(old);
+    return n;
+  });
+  DestroyObject(old_type, old_object);  // a collection overwritten
+  return false;
+}
+
 std::optional<int64_t> Keyspace::GetExpire(std::string_view key, int64_t now_ms) {
   const Record* r = Find(key, now_ms);
   if (r == nullptr) return std::nullopt;

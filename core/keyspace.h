@@ -27,6 +27,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <type_traits>
 
 #include "core/access_clock.h"
 #include "core/collection.h"
@@ -183,6 +184,33 @@ class Keyspace {
   // SETRANGE: zero-pads as needed; returns the new length. Caller checked type and limits.
   // Empty data creates nothing and changes nothing (returns the current length or 0).
   size_t SetRange(std::string_view key, size_t offset, std::string_view data, int64_t now_ms);
+  // Opens the string at key for editing its bytes in place (SETBIT, BITFIELD): zero-pads
+  // it to at least min_len bytes (min_len > 0), creating a persistent key when missing, and
+  // returns a writable view of the whole value plus its length before. The view lasts until
+  // the next call on the keyspace. The key counts as written (WATCH, a running snapshot keeps
+  // the value as it was) even if the caller then changes nothing. Caller checked the type
+  // and limits.
+  struct StringEdit {
+    std::span<char> bytes;
+    size_t old_len = 0;  // 0 when created
+    bool created = false;
+  };
+  StringEdit EditString(std::string_view key, size_t min_len, int64_t now_ms);
+  // Stores a new string of `len` bytes (len > 0) at key, replacing a value of any type and
+  // its TTL (BITOP). fill(std::span<char>) writes the bytes straight into the new value before
+  // the keyspace changes, so it may read views of stored values, key's own included. Returns
+  // true when the key was created.
+  template <class Fill>
+  bool SetStringFilled(std::string_view key, size_t len, Fill&& fill, int64_t now_ms) {
+    using F = std::remove_reference_t<Fill>;
+    return SetStringFilled(
+        key, len, [](void* f, std::span<char> bytes) { (*static_cast<F*>(f))(bytes); },
+        static_cast<void*>(&fill), now_ms);
+  }
+  using FillFn = void (*)(void* context, std::span<char> bytes);
+  bool SetStringFilled(std::string_view key, size_t len, FillFn fill, void* context,
+                       int64_t now_ms);
+
 
   // Expiry of a live key: kNoExpiry when persistent, nullopt when the key is missing.
   std::optional<int64_t> GetExpire(std::string_view key, int64_t now_ms);

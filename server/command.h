@@ -139,10 +139,13 @@ void RegisterConnectionFamily(CommandTable& t);
 void RegisterServerFamily(CommandTable& t);
 void RegisterKeyFamily(CommandTable& t);
 void RegisterStringFamily(CommandTable& t);
+void RegisterBitmapFamily(CommandTable& t);  // SETBIT, BITCOUNT, BITFIELD... (bitmap_family.cpp)
 void RegisterListFamily(CommandTable& t);
 void RegisterHashFamily(CommandTable& t);
 void RegisterSetFamily(CommandTable& t);
 void RegisterZSetFamily(CommandTable& t);
+void RegisterHllFamily(CommandTable& t);  // PFADD, PFCOUNT... (hll_family.cpp)
+void RegisterGeoFamily(CommandTable& t);  // geo_family.cpp
 void RegisterObjectFamily(CommandTable& t);  // OBJECT ENCODING, OBJECT HELP
 void RegisterAofCommands(CommandTable& t);  // BGREWRITEAOF (aof_commands.cpp)
 void RegisterPubSubFamily(CommandTable& t);  // pubsub_commands.cpp

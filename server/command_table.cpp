@@ -135,10 +135,13 @@ void RegisterAllCommands(CommandTable& t) {
   RegisterKeyFamily(t);
   RegisterObjectFamily(t);
   RegisterStringFamily(t);
+  RegisterBitmapFamily(t);
   RegisterHashFamily(t);
   RegisterSetFamily(t);
   RegisterListFamily(t);
   RegisterZSetFamily(t);
+  RegisterHllFamily(t);
+  RegisterGeoFamily(t);
   RegisterAofCommands(t);
   RegisterPubSubFamily(t);
   RegisterTransactionCommands(t);

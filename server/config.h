@@ -148,6 +148,8 @@ struct ConfigValues {
   int64_t zset_max_listpack_entries = 128;
   int64_t zset_max_listpack_value = 64;
   int list_max_listpack_size = -2;
+  // A sparse HyperLogLog growing past this many bytes turns dense (core/hyperloglog.h).
+  int64_t hll_sparse_max_bytes = 3000;
   // kvd never has replicas, so when both are above 0 every write is refused with
   // -NOREPLICAS, as Redis refuses them with fewer good replicas than min-replicas-to-write.
   // Process management, as redis-server: fork into the background (unless supervised),

@@ -439,6 +439,7 @@ std::vector<std::unique_ptr<Config::Param>> ConfigParams() {
     p.push_back(MemoryParam(name, true, field, 0));
     if (*alias) PushAlias(p, MemoryParam(alias, true, field, 0));
   }
+  p.push_back(MemoryParam("hll-sparse-max-bytes", true, &ConfigValues::hll_sparse_max_bytes, 0));
   for (auto [name, alias, field, min] :
        {std::tuple{"list-max-listpack-size", "list-max-ziplist-size",
                    &ConfigValues::list_max_listpack_size, INT_MIN},

@@ -125,8 +125,6 @@ const RedisOnlyParam kParams[] = {
      "kvd's tables grow in one step, with nothing left to rehash later"},
     {"list-compress-depth", "", Kind::kInt, "0", 0, INT_MAX, "", true,
      "kvd does not compress list chunks"},
-    {"hll-sparse-max-bytes", "", Kind::kMemory, "3000", 0, kLongMax, "", true,
-     "kvd has no HyperLogLog commands"},
     {"stream-node-max-bytes", "", Kind::kMemory, "4096", 0, kLongMax, "", true,
      "kvd has no streams"},
     {"stream-node-max-entries", "", Kind::kInt, "100", 0, kLongMax, "", true, "kvd has no streams"},

@@ -1,0 +1,79 @@
+// Keyspace::EditString: in-place edits of a string's bytes (SETBIT, BITFIELD), with growth
+// zero-padded and the byte counters exact.
+#include <doctest/doctest.h>
+
+#include <span>
+#include <string>
+
+#include "core/keyspace.h"
+#include "core/set_value.h"
+#include "keyspace_test_util.h"
+
+namespace kvd {
+namespace {
+
+using namespace std::string_view_literals;
+using testing::CheckAccounting;
+using testing::kT0;
+
+TEST_CASE("EditString creates a zero-filled key, grows with zeros, edits in place") {
+  Keyspace ks;
+  Keyspace::StringEdit e = ks.EditString("k", 3, kT0);
+  CHECK(e.created);
+  CHECK(e.old_len == 0);
+  REQUIRE(e.bytes.size() == 3);
+  e.bytes[1] = 'x';
+  CHECK(ks.Get("k", kT0) == "\0x\0"sv);
+  CHECK(ks.DataBytes() == 4);
+  CheckAccounting(ks, kT0);
+
+  e = ks.EditString("k", 2,
+                    kT0);  // already long enough: same length, same bytes
+  CHECK_FALSE(e.created);
+  CHECK(e.old_len == 3);
+  REQUIRE(e.bytes.size() == 3);
+  e.bytes[0] = 'a';
+  CHECK(ks.Get("k", kT0) == "ax\0"sv);
+  CHECK(ks.DataBytes() == 4);
+
+  e = ks.EditString("k", 1000, kT0);
+  CHECK(e.old_len == 3);
+  REQUIRE(e.bytes.size() == 1000);
+  e.bytes[999] = '!';
+  const std::string v(*ks.Get("k", kT0));
+  CHECK(v.substr(0, 3) == "ax\0"sv);
+  CHECK(v.substr(3, 996) == std::string(996, '\0'));
+  CHECK(v.back() == '!');
+  CHECK(ks.DataBytes() == 1001);
+  CheckAccounting(ks, kT0);
+}
+
+TEST_CASE("EditString keeps the TTL and does not copy the value on every call") {
+  Keyspace ks;
+  ks.PutWithTtl("k", "abc", 5000, kT0);
+  int moves = 0;
+  for (size_t len = 4; len <= 20000; ++len) {
+    const Record* before = ks.Peek("k");
+    Keyspace::StringEdit e = ks.EditString("k", len, kT0);
+    e.bytes[len - 1] = 'z';
+    moves += ks.Peek("k") != before;
+  }
+  CHECK(moves <= 30);  // geometric growth: a few reallocations for 20 KB
+  CHECK(ks.GetExpire("k", kT0) == kT0 + 5000);
+  CHECK(ks.Get("k", kT0)->substr(0, 4) == "abcz");
+  CheckAccounting(ks, kT0);
+}
+
+TEST_CASE("EditString on an expired key starts a new one") {
+  Keyspace ks;
+  ks.PutWithTtl("k", "abc", 10, kT0);
+  Keyspace::StringEdit e = ks.EditString("k", 2, kT0 + 10);
+  CHECK(e.created);
+  CHECK(e.bytes.size() == 2);
+  CHECK(ks.Get("k", kT0 + 10) == "\0\0"sv);
+  CHECK(ks.GetExpire("k", kT0 + 10) == kNoExpiry);
+  CheckAccounting(ks, kT0 + 10);
+}
+
+}  // namespace
+}  // namespace kvd
