@@ -25,7 +25,10 @@ bool IsEmptyCollection(const rdb::CollectionPtr& c) {
 }  // namespace
 
 std::string EncodeDumpPayload(const Record& r, bool compression) {
-  RdbWriter w({.compression = compression, .checksum = false});
+  RdbOptions options;
+  options.compression = compression;
+  options.checksum = false;  // the payload's own CRC-64 follows
+  RdbWriter w(options);
   if (!w.WriteValue(r).empty()) return "";
   std::string out;
   w.TakePending(out);

@@ -71,7 +71,8 @@ std::vector<std::string> ParamLines(const Config::Param& p, const std::string& v
   for (size_t i = 0; i < words.size(); i += group ? group : words.size()) {
     std::string line = name;
     for (size_t j = i; j < words.size() && (group == 0 || j < i + group); ++j) {
-      line += " " + Quoted(words[j]);
+      line += ' ';  // appended piece by piece: GCC 12 flags " " + std::string&& (-Wrestrict)
+      line += Quoted(words[j]);
     }
     lines.push_back(std::move(line));
   }
