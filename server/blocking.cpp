@@ -54,7 +54,9 @@ bool UnblockClient(ServerState& server, ClientState& client, UnblockReply how) {
   // The command ends here: it counts as a call (a failed one with the error), as Redis's
   // updateStatsOnUnblock does.
   const CommandSpec* spec = server.commands.Find(waiter->args.front());
-  if (how == UnblockReply::kTimeout) {
+  if (how == UnblockReply::kTimeout && spec != nullptr && spec->name == "wait") {
+    reply.Integer(0);  // the replicas that acknowledged: kvd has none
+  } else if (how == UnblockReply::kTimeout) {
     reply.NullArray();
   } else {
     reply.Error(kUnblockedErr);

@@ -39,6 +39,9 @@ void Restore(CommandContext& ctx);
 void Sort(CommandContext& ctx);
 void SortRo(CommandContext& ctx);
 
+// wait_command.cpp
+void Wait(CommandContext& ctx);
+
 // scan_command.cpp
 void Scan(CommandContext& ctx);
 

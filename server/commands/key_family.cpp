@@ -1,6 +1,7 @@
 // The generic (key) family's table: every command with Redis 7.2's arity, flags, key
 // positions, ACL categories and documentation. Handlers live in key_basic.cpp,
-// key_move.cpp, expire_commands.cpp, scan_command.cpp, dump_restore.cpp and sort_command.cpp.
+// key_move.cpp, expire_commands.cpp, scan_command.cpp, dump_restore.cpp, sort_command.cpp and
+// wait_command.cpp.
 #include "server/command.h"
 #include "server/commands/key_commands.h"
 #include "server/commands/key_spec.h"
@@ -59,6 +60,11 @@ void RegisterKeyFamily(CommandTable& t) {
                   "O(N+M*log(M)) where N is the number of elements in the list or set to sort, "
                   "and M the number of returned elements. When the elements are not sorted, "
                   "complexity is O(N)."}));
+  t.Add(MakeSpec("wait", 3, kNoScript, kNoKeys, kc::Wait,
+                 {"@slow @connection", kGroup, "3.0.0",
+                  "Blocks until the asynchronous replication of all preceding write commands "
+                  "sent by the connection is completed.",
+                  "O(1)"}));
   t.Add(MakeSpec("exists", -2, kReadOnly | kFast, kAllKeys, kc::Exists,
                  {kReadFast, kGroup, "1.0.0", "Determines whether one or more keys exist.",
                   "O(N) where N is the number of keys to check."}));

@@ -382,3 +382,37 @@ TEST_CASE("a blocked command counts once in commandstats, when it ends") {
 
 }  // namespace
 }  // namespace kvd::testing
+
+namespace kvd::testing {
+namespace {
+
+TEST_CASE("WAIT: no replica ever acknowledges, so it answers 0 at once or after its timeout") {
+  BlockingHarness h;
+  Client a(h), admin(h);
+  CHECK(a.Run("WAIT 0 0") == Int(0));
+  CHECK(a.Run("WAIT -1 100") == Int(0));
+  CHECK(a.Run("WAIT x 0") == kNotInt);
+  CHECK(a.Run("WAIT 1 1.5") == Err("ERR timeout is not an integer or out of range"));
+  CHECK(a.Run("WAIT 1 -1") == Err("ERR timeout is negative"));
+  // Asking for a replica waits the timeout out (in milliseconds).
+  CHECK(a.Run("WAIT 1 100").empty());
+  CHECK(a.c.blocked);
+  h.clock.Advance(99);
+  ExpireBlockedClients(h.server);
+  CHECK(a.Take().empty());
+  h.clock.Advance(1);
+  ExpireBlockedClients(h.server);
+  CHECK(a.Take() == Int(0));
+  CHECK_FALSE(a.c.blocked);
+  // Timeout 0 waits until CLIENT UNBLOCK, which answers as a timeout.
+  CHECK(a.Run("WAIT 2 0").empty());
+  CHECK(admin.Run("CLIENT UNBLOCK " + std::to_string(a.c.id)) == Int(1));
+  CHECK(a.Take() == Int(0));
+  // Inside MULTI it cannot block: 0 at once.
+  CHECK(a.Run("MULTI") == kOk);
+  CHECK(a.Run("WAIT 1 0") == "+QUEUED\r\n");
+  CHECK(a.Run("EXEC") == "*1\r\n:0\r\n");
+}
+
+}  // namespace
+}  // namespace kvd::testing

@@ -235,6 +235,15 @@ TEST_CASE("COMMAND GETKEYSANDFLAGS: each key with its key spec's flags") {
   CHECK(h.Run({"COMMAND", "GETKEYSANDFLAGS", "zunionstore", "d", "2", "a", "b"}) ==
         "*3\r\n" + key("d", {"OW", "update"}) + key("a", {"RO", "access"}) +
             key("b", {"RO", "access"}));
+  // Keyword key specs: GEORADIUS's STORE and STOREDIST destinations; SORT's STORE.
+  CHECK(h.Run({"COMMAND", "GETKEYS", "georadius", "k", "0", "0", "1", "m", "store", "dst",
+               "storedist", "d2"}) == "*3\r\n$1\r\nk\r\n$3\r\ndst\r\n$2\r\nd2\r\n");
+  CHECK(h.Run({"COMMAND", "GETKEYSANDFLAGS", "sort", "k", "by", "x", "store", "d"}) ==
+        "*2\r\n" + key("k", {"RO", "access"}) + key("d", {"OW", "update"}));
+  CHECK(h.Run({"COMMAND", "GETKEYSANDFLAGS", "bitfield", "k", "get", "u8", "0"}) ==
+        "*1\r\n" + key("k", {"RO", "access"}));
+  CHECK(h.Run({"COMMAND", "GETKEYSANDFLAGS", "bitfield", "k", "set", "u8", "0", "1"}) ==
+        "*1\r\n" + key("k", {"RW", "access", "update"}));
   // SET's flags depend on GET: the old value is read only then.
   CHECK(h.Run({"COMMAND", "GETKEYSANDFLAGS", "set", "a", "b"}) ==
         "*1\r\n" + key("a", {"OW", "update"}));
