@@ -39,6 +39,9 @@ enum CommandFlag : uint32_t {
   kNoMulti = 1u << 14,    // "no_multi"
   kMovableKeys = 1u << 15,// "movablekeys": set for commands with numkeys_index
   kNoMandatoryKeys = 1u << 16,  // "no_mandatory_keys": may be called with no key (EVAL ... 0)
+  // Redis's CMD_MAY_REPLICATE (not shown by COMMAND INFO): not a write, but it may emit one
+  // (PUBLISH, PFCOUNT caching its count), so read-only scripts may not call it.
+  kMayReplicate = 1u << 17,
 };
 
 using CommandHandler = void (*)(CommandContext&);

@@ -18,7 +18,7 @@ void RegisterHllFamily(CommandTable& t) {
                  {"@write @hyperloglog @fast", kGroup, kSince,
                   "Adds elements to a HyperLogLog key. Creates the key if it doesn't exist.",
                   "O(1) to add every element."}));
-  t.Add(MakeSpec("pfcount", -2, kReadOnly, kAllKeys, hc::PfCount,
+  t.Add(MakeSpec("pfcount", -2, kReadOnly | kMayReplicate, kAllKeys, hc::PfCount,
                  {"@read @hyperloglog @slow", kGroup, kSince,
                   "Returns the approximated cardinality of the set(s) observed by the "
                   "HyperLogLog key(s).",

@@ -137,7 +137,7 @@ void CmdPubSubHelp(CommandContext& ctx) {
 }
 
 constexpr uint32_t kSubscribeFlags = kPubSub | kNoScript | kLoading | kStale;
-constexpr uint32_t kPublishFlags = kPubSub | kLoading | kStale | kFast;
+constexpr uint32_t kPublishFlags = kPubSub | kLoading | kStale | kFast | kMayReplicate;
 constexpr uint32_t kIntrospectFlags = kPubSub | kLoading | kStale;
 constexpr std::string_view kSlowCats = "@pubsub @slow";
 

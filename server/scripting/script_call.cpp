@@ -17,8 +17,10 @@ namespace {
 std::string CheckWrite(ScriptRun& run, const CommandSpec& spec) {
   ServerState& server = run.caller.server;
   const ConfigValues& cfg = server.config.values();
+  if (run.read_only && (spec.flags & (kWrite | kMayReplicate))) {
+    return "-ERR Write commands are not allowed from read-only scripts.";
+  }
   if (spec.flags & kWrite) {
-    if (run.read_only) return "-ERR Write commands are not allowed from read-only scripts.";
     if (cfg.stop_writes_on_bgsave_error && !server.rdb_last_bgsave_ok && !cfg.save.empty()) {
       return "-" + std::string(kBgsaveMisconfErr);
     }

@@ -178,6 +178,16 @@ TEST_CASE("read-only scripts refuse writes") {
   CHECK(h.Run({"SET", "x", "1"}) == kOk);
   CHECK(h.Run({"EVAL_RO", "return redis.call('get','x')", "0"}) == Bulk("1"));
   CHECK(h.Run({"EVALSHA_RO", Sha1Hex("return redis.call('get','x')"), "0"}) == Bulk("1"));
+  // Not writes, but they may emit one (PFCOUNT caching its count, PUBLISH): refused too.
+  CHECK(h.Run({"PFADD", "hll", "a"}) == Int(1));
+  for (const char* call : {"return redis.call('pfcount','hll')",
+                           "return redis.call('publish','c','m')",
+                           "return redis.call('spublish','c','m')"}) {
+    CAPTURE(call);
+    CHECK(h.Run({"EVAL_RO", call, "0"}) ==
+          ScriptError("ERR Write commands are not allowed from read-only scripts.", Sha1Hex(call)));
+  }
+  CHECK(h.Run({"EVAL", "return redis.call('pfcount','hll')", "0"}) == Int(1));
   body = "#!lua flags=no-writes\nreturn redis.call('set','a','b')";
   CHECK(Eval(h, body) == ScriptError("ERR Write commands are not allowed from read-only scripts.",
                                      Sha1Hex(body), 2));
