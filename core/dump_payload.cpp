@@ -10,18 +10,6 @@ namespace {
 
 constexpr size_t kFooterSize = 10;  // version (2) + CRC-64 (8)
 
-bool IsEmptyCollection(const rdb::CollectionPtr& c) {
-  return std::visit(
-      [](const auto& v) {
-        if constexpr (std::is_same_v<std::decay_t<decltype(v)>, std::monostate>) {
-          return true;
-        } else {
-          return v->empty();
-        }
-      },
-      c);
-}
-
 }  // namespace
 
 std::string EncodeDumpPayload(const Record& r, bool compression) {
@@ -65,7 +53,7 @@ DumpPayloadStatus DecodeDumpPayload(std::string_view payload, DumpedValue& out) 
   }
   if (!rdb::IsCollectionType(type)) return DumpPayloadStatus::kBadFormat;
   rdb::CollectionPtr value = rdb::ReadCollection(in, type, "");
-  if (!in.ok() || IsEmptyCollection(value)) return DumpPayloadStatus::kBadFormat;
+  if (!in.ok() || rdb::IsEmptyCollection(value)) return DumpPayloadStatus::kBadFormat;
   out = std::move(value);
   return DumpPayloadStatus::kOk;
 }

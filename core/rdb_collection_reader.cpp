@@ -237,6 +237,18 @@ class CollectionReader {
 
 }  // namespace
 
+bool IsEmptyCollection(const CollectionPtr& c) {
+  return std::visit(
+      [](const auto& v) {
+        if constexpr (std::is_same_v<std::decay_t<decltype(v)>, std::monostate>) {
+          return true;
+        } else {
+          return v->empty();
+        }
+      },
+      c);
+}
+
 bool IsCollectionType(uint8_t type) {
   switch (type) {
     case kList: case kSet: case kZSet: case kHash: case kZSet2: case kListZiplist:

@@ -18,6 +18,9 @@ using CollectionPtr = std::variant<std::monostate, std::unique_ptr<ListValue>,
                                    std::unique_ptr<SetValue>, std::unique_ptr<ZSetValue>,
                                    std::unique_ptr<HashValue>>;
 
+// True for a collection that holds nothing (or none was read): no key can hold one.
+bool IsEmptyCollection(const CollectionPtr& c);
+
 // True for the RDB value types ReadCollection decodes.
 bool IsCollectionType(uint8_t type);
 

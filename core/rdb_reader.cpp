@@ -145,14 +145,7 @@ void LoadBody(Input& in, int64_t now_ms, Store& fresh, RdbLoadInfo& info, size_t
         continue;
       }
       // An empty collection is skipped, as Redis does: no key can hold one.
-      const auto is_empty = [](const auto& v) {
-        if constexpr (std::is_same_v<std::decay_t<decltype(v)>, std::monostate>) {
-          return true;
-        } else {
-          return v->empty();
-        }
-      };
-      if (std::visit(is_empty, value)) {
+      if (rdb::IsEmptyCollection(value)) {
         expire_at_ms = kNoExpiry;
         continue;
       }

@@ -153,34 +153,6 @@ void RdbWriter::WriteExpire(int64_t expire_at_ms) {
   }
 }
 
-void RdbWriter::WriteList(std::string_view key, const ListValue& list, int64_t expire_at_ms) {
-  WriteExpire(expire_at_ms);
-  Byte(rdb::kTypeListQuicklist);
-  Str(key);
-  ListBody(list);
-}
-
-void RdbWriter::WriteSet(std::string_view key, const SetValue& set, int64_t expire_at_ms) {
-  WriteExpire(expire_at_ms);
-  Byte(rdb::kTypeSet);
-  Str(key);
-  SetBody(set);
-}
-
-void RdbWriter::WriteZSet(std::string_view key, const ZSetValue& zset, int64_t expire_at_ms) {
-  WriteExpire(expire_at_ms);
-  Byte(rdb::kTypeZSet2);
-  Str(key);
-  ZSetBody(zset);
-}
-
-void RdbWriter::WriteHash(std::string_view key, const HashValue& hash, int64_t expire_at_ms) {
-  WriteExpire(expire_at_ms);
-  Byte(rdb::kTypeHash);
-  Str(key);
-  HashBody(hash);
-}
-
 void RdbWriter::WriteString(std::string_view key, std::string_view value, int64_t expire_at_ms) {
   WriteExpire(expire_at_ms);
   Byte(rdb::kTypeString);

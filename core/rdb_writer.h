@@ -56,12 +56,6 @@ class RdbWriter {
   // expiry. Returns "" or an error as WriteRecord.
   std::string WriteValue(const Record& r);
   void WriteString(std::string_view key, std::string_view value, int64_t expire_at_ms);
-  // The collections in the plain encodings every reader of version 9 files knows: SET (2),
-  // ZSET_2 (5), HASH (4), and lists as a QUICKLIST (14) of ziplists.
-  void WriteList(std::string_view key, const ListValue& list, int64_t expire_at_ms);
-  void WriteSet(std::string_view key, const SetValue& set, int64_t expire_at_ms);
-  void WriteZSet(std::string_view key, const ZSetValue& zset, int64_t expire_at_ms);
-  void WriteHash(std::string_view key, const HashValue& hash, int64_t expire_at_ms);
   // EOF and the checksum. Nothing may be written after it.
   void WriteEof();
 
@@ -73,7 +67,10 @@ class RdbWriter {
 
  private:
   void WriteExpire(int64_t expire_at_ms);
-  void WriteBody(const Record& r);  // the value's encoding after its type byte (and key)
+  // The value's encoding after its type byte (and key). Collections take the plain encodings
+  // every reader of version 9 files knows: SET (2), ZSET_2 (5), HASH (4), and lists as a
+  // QUICKLIST (14) of ziplists.
+  void WriteBody(const Record& r);
   void ListBody(const ListValue& list);
   void SetBody(const SetValue& set);
   void ZSetBody(const ZSetValue& zset);

@@ -8,7 +8,6 @@
 #include <algorithm>
 #include <cctype>
 #include <cerrno>
-#include <cstdio>
 #include <cstring>
 #include <cstdint>
 #include <fstream>
@@ -36,27 +35,9 @@ std::string Quoted(std::string_view v) {
     return std::isgraph(static_cast<unsigned char>(c)) && c != '"' && c != '\'' && c != '\\';
   });
   if (plain) return std::string(v);
-  std::string out = "\"";
-  for (char c : v) {
-    switch (c) {
-      case '\\': out += "\\\\"; break;
-      case '"': out += "\\\""; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
-      case '\a': out += "\\a"; break;
-      case '\b': out += "\\b"; break;
-      default:
-        if (std::isprint(static_cast<unsigned char>(c))) {
-          out += c;
-        } else {
-          char hex[5];
-          std::snprintf(hex, sizeof hex, "\\x%02x", static_cast<unsigned char>(c));
-          out += hex;
-        }
-    }
-  }
-  return out + "\"";
+  std::string out;
+  AppendRepr(out, v);
+  return out;
 }
 
 // The lines that set `name` to `value` (CONFIG GET's form). save and
