@@ -3,6 +3,7 @@
 #include "core/hash_value.h"
 #include "core/list_value.h"
 #include "core/set_value.h"
+#include "core/stream_value.h"
 #include "core/zset_value.h"
 
 namespace kvd {
@@ -18,6 +19,7 @@ R Visit(ValueType type, const void* object, R none, F&& f) {
     case ValueType::kList: return f(*static_cast<const ListValue*>(object));
     case ValueType::kSet: return f(*static_cast<const SetValue*>(object));
     case ValueType::kZSet: return f(*static_cast<const ZSetValue*>(object));
+    case ValueType::kStream: return f(*static_cast<const StreamValue*>(object));
     case ValueType::kString: break;
   }
   return none;
@@ -54,6 +56,7 @@ void DestroyObject(ValueType type, void* object) {
     case ValueType::kList: delete static_cast<ListValue*>(object); return;
     case ValueType::kSet: delete static_cast<SetValue*>(object); return;
     case ValueType::kZSet: delete static_cast<ZSetValue*>(object); return;
+    case ValueType::kStream: delete static_cast<StreamValue*>(object); return;
     case ValueType::kString: return;
   }
 }

@@ -1,6 +1,6 @@
 #pragma once
 // Type-erased handling of the heap object a collection record points at (a HashValue,
-// ListValue, SetValue or ZSetValue, chosen by the record's ValueType), for the code that
+// ListValue, SetValue, ZSetValue or StreamValue, chosen by the record's ValueType), for the code that
 // treats every key alike: the keyspace's accounting, COPY, deletion, the snapshot codec.
 #include <cstddef>
 #include <string_view>
@@ -10,6 +10,10 @@
 #include "core/value_type.h"
 
 namespace kvd {
+
+// Whether a collection of this type goes with its last element, as Redis deletes an
+// emptied list, set, sorted set or hash. A stream stays, empty, until deleted.
+constexpr bool DeletedWhenEmpty(ValueType t) { return t != ValueType::kStream; }
 
 // Exact heap bytes of the object (0 for a string record).
 size_t ObjectAllocatedBytes(const Record& r);

@@ -40,6 +40,9 @@ struct EncodingLimits {
   // 8 KB, Redis's safety limit); 0 one element; -1..-5 at most 4, 8, 16, 32 or 64 KB
   // (below -5: 64 KB).
   RelaxedAtomic<int> list_max_listpack_size = -2;
+  // A stream chunk's bounds (stream-node-max-bytes, stream-node-max-entries); 0: none.
+  RelaxedAtomic<size_t> stream_node_max_bytes = 4096;
+  RelaxedAtomic<size_t> stream_node_max_entries = 100;
 };
 
 // The process's limits.

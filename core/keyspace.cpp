@@ -706,7 +706,7 @@ Record* Keyspace::OpenCollection(std::string_view key, int64_t now_ms, ValueType
 void Keyspace::CommitWrite(Record* r, size_t alloc_before, size_t data_before) {
   data_bytes_ = data_bytes_ - data_before + ObjectDataBytes(*r);
   record_bytes_ = record_bytes_ - alloc_before + ObjectAllocatedBytes(*r);
-  if (ObjectLength(*r) != 0) return;
+  if (ObjectLength(*r) != 0 || !DeletedWhenEmpty(r->type())) return;
   // An emptied collection deletes its key, as in Redis.
   const uint64_t hash = HashKey(r->key());
   Destroy(Unlink(main_.FindIndex(r->key(), hash), hash));

@@ -267,7 +267,7 @@ class Keyspace {
   template <class T>
   bool StoreCollection(std::string_view key, std::unique_ptr<T> value, int64_t expire_at_ms,
                        int64_t now_ms) {
-    const bool empty = value->empty();
+    const bool empty = DeletedWhenEmpty(T::kType) && value->empty();
     return StoreObject(key, T::kType, empty ? nullptr : value.release(), expire_at_ms, now_ms);
   }
   // Deletes key like Delete, but hands a collection's object to *out to be freed elsewhere

@@ -55,6 +55,8 @@ constexpr bool HasEncoder(ValueType t) {
     case ValueType::kZSet:
     case ValueType::kHash:
       return true;
+    case ValueType::kStream:
+      return false;
   }
   return false;
 }
@@ -66,6 +68,7 @@ uint8_t TypeByte(ValueType t) {
     case ValueType::kSet: return rdb::kTypeSet;
     case ValueType::kZSet: return rdb::kTypeZSet2;
     case ValueType::kHash: return rdb::kTypeHash;
+    case ValueType::kStream: break;
   }
   return 0;
 }
@@ -143,6 +146,7 @@ void RdbWriter::WriteBody(const Record& r) {
       return ZSetBody(*static_cast<const ZSetValue*>(r.object()));
     case ValueType::kHash:
       return HashBody(*static_cast<const HashValue*>(r.object()));
+    case ValueType::kStream: return;
   }
 }
 

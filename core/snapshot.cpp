@@ -70,7 +70,8 @@ bool EncodeCollection(ByteWriter& w, const Record& r) {
         w.U64(std::bit_cast<uint64_t>(score));
       });
       break;
-    case ValueType::kString: break;
+    case ValueType::kString:
+    case ValueType::kStream: break;
   }
   return fits;
 }
@@ -136,7 +137,8 @@ SnapshotError DecodeCollection(ByteReader& in, ValueType type, std::string_view 
       }
       return {};
     }
-    case ValueType::kString: break;
+    case ValueType::kString:
+    case ValueType::kStream: break;
   }
   return {};
 }
@@ -235,6 +237,10 @@ SnapshotError EncodeSnapshot(const Store& store, int64_t now_ms, std::string& ou
       const std::string_view value = r.string_value();
       if (key.size() > kMaxLength || value.size() > kMaxLength) {
         error = Error("value or key too large to encode: " + KeyIn(key, db));
+        return;
+      }
+      if (r.type() == ValueType::kStream) {  // the format predates streams
+        error = Error("a stream cannot be encoded: " + KeyIn(key, db));
         return;
       }
       w.U8(static_cast<uint8_t>(r.type()));

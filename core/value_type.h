@@ -4,9 +4,15 @@
 
 namespace kvd {
 
-// Every value is tagged with its type from the start; only strings exist in v0.1,
-// the collection types arrive with their commands.
-enum class ValueType : uint8_t { kString = 0, kList = 1, kSet = 2, kZSet = 3, kHash = 4 };
+// Every value is tagged with its type.
+enum class ValueType : uint8_t {
+  kString = 0,
+  kList = 1,
+  kSet = 2,
+  kZSet = 3,
+  kHash = 4,
+  kStream = 5,
+};
 
 // The name TYPE and SCAN ... TYPE use.
 constexpr std::string_view TypeName(ValueType t) {
@@ -16,6 +22,7 @@ constexpr std::string_view TypeName(ValueType t) {
     case ValueType::kSet: return "set";
     case ValueType::kZSet: return "zset";
     case ValueType::kHash: return "hash";
+    case ValueType::kStream: return "stream";
   }
   return "none";
 }

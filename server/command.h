@@ -149,6 +149,10 @@ void RegisterSetFamily(CommandTable& t);
 void RegisterZSetFamily(CommandTable& t);
 void RegisterHllFamily(CommandTable& t);  // PFADD, PFCOUNT... (hll_family.cpp)
 void RegisterGeoFamily(CommandTable& t);  // geo_family.cpp
+// XADD, XRANGE, XTRIM, XREAD... (stream_family.cpp)
+void RegisterStreamFamily(CommandTable& t);
+// XGROUP, XREADGROUP, XACK, XCLAIM, XPENDING, XINFO... (stream_group_family.cpp)
+void RegisterStreamGroupFamily(CommandTable& t);
 void RegisterObjectFamily(CommandTable& t);  // OBJECT ENCODING, OBJECT HELP
 void RegisterAofCommands(CommandTable& t);  // BGREWRITEAOF (aof_commands.cpp)
 void RegisterPubSubFamily(CommandTable& t);  // pubsub_commands.cpp

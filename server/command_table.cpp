@@ -142,6 +142,8 @@ void RegisterAllCommands(CommandTable& t) {
   RegisterZSetFamily(t);
   RegisterHllFamily(t);
   RegisterGeoFamily(t);
+  RegisterStreamFamily(t);
+  RegisterStreamGroupFamily(t);
   RegisterAofCommands(t);
   RegisterPubSubFamily(t);
   RegisterTransactionCommands(t);

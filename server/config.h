@@ -150,6 +150,9 @@ struct ConfigValues {
   int list_max_listpack_size = -2;
   // A sparse HyperLogLog growing past this many bytes turns dense (core/hyperloglog.h).
   int64_t hll_sparse_max_bytes = 3000;
+  // A stream chunk's bounds (core/stream_value.h); 0: no bound.
+  int64_t stream_node_max_bytes = 4096;
+  int64_t stream_node_max_entries = 100;
   // kvd never has replicas, so when both are above 0 every write is refused with
   // -NOREPLICAS, as Redis refuses them with fewer good replicas than min-replicas-to-write.
   // Process management, as redis-server: fork into the background (unless supervised),

@@ -440,6 +440,9 @@ std::vector<std::unique_ptr<Config::Param>> ConfigParams() {
     if (*alias) PushAlias(p, MemoryParam(alias, true, field, 0));
   }
   p.push_back(MemoryParam("hll-sparse-max-bytes", true, &ConfigValues::hll_sparse_max_bytes, 0));
+  p.push_back(MemoryParam("stream-node-max-bytes", true, &ConfigValues::stream_node_max_bytes, 0));
+  p.push_back(IntParam("stream-node-max-entries", true, &ConfigValues::stream_node_max_entries, 0,
+                       INT64_MAX));
   for (auto [name, alias, field, min] :
        {std::tuple{"list-max-listpack-size", "list-max-ziplist-size",
                    &ConfigValues::list_max_listpack_size, INT_MIN},

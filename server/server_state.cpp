@@ -24,6 +24,8 @@ void ApplyEncodingLimits(const ConfigValues& v) {
   encoding_limits.zset_max_listpack_entries = static_cast<size_t>(v.zset_max_listpack_entries);
   encoding_limits.zset_max_listpack_value = static_cast<size_t>(v.zset_max_listpack_value);
   encoding_limits.list_max_listpack_size = v.list_max_listpack_size;
+  encoding_limits.stream_node_max_bytes = static_cast<size_t>(v.stream_node_max_bytes);
+  encoding_limits.stream_node_max_entries = static_cast<size_t>(v.stream_node_max_entries);
 }
 
 }  // namespace

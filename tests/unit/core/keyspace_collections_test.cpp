@@ -10,6 +10,7 @@
 #include "core/keyspace.h"
 #include "core/list_value.h"
 #include "core/set_value.h"
+#include "core/stream_value.h"
 #include "core/zset_value.h"
 #include "keyspace_test_util.h"
 
@@ -28,7 +29,8 @@ void Fill(Keyspace& ks, std::string_view key, ValueType type, int n) {
       case ValueType::kList: ks.Write<ListValue>(key, kT0, true)->PushBack(e); break;
       case ValueType::kSet: ks.Write<SetValue>(key, kT0, true)->Add(e); break;
       case ValueType::kZSet: ks.Write<ZSetValue>(key, kT0, true)->Add(e, i); break;
-      case ValueType::kString: break;
+      case ValueType::kString:
+      case ValueType::kStream: break;
     }
   }
 }
@@ -83,7 +85,8 @@ TEST_CASE("collections: an emptied collection deletes its key, counters back to 
         case ValueType::kList: CHECK(ks.Write<ListValue>("k", kT0, false)->PopFront() == e); break;
         case ValueType::kSet: CHECK(ks.Write<SetValue>("k", kT0, false)->Remove(e)); break;
         case ValueType::kZSet: CHECK(ks.Write<ZSetValue>("k", kT0, false)->Remove(e)); break;
-        case ValueType::kString: break;
+        case ValueType::kString:
+        case ValueType::kStream: break;
       }
       if (i % 50 == 0) CheckAccounting(ks, kT0);
     }
@@ -200,6 +203,44 @@ TEST_CASE("collections: MEMORY USAGE counts the object") {
   const Record* r = ks.Find("z", kT0);
   CHECK(ks.MemoryUsage(*r) == r->AllocSize() + ObjectAllocatedBytes(*r) + 8);
   CHECK(ObjectAllocatedBytes(*r) > 500 * 8);
+}
+
+}  // namespace
+}  // namespace kvd
+
+namespace kvd {
+namespace {
+
+using testing::CheckAccounting;
+using testing::kT0;
+
+TEST_CASE("collections: an emptied stream keeps its key; COPY and DEL account for it") {
+  Keyspace ks;
+  const size_t baseline = ks.AllocatedBytes();
+  {
+    CollectionWrite<StreamValue> w = ks.Write<StreamValue>("s", kT0, true);
+    const std::string_view fv[] = {"field", "value"};
+    w->Append({1, 0}, fv);
+    w->Append({2, 0}, fv);
+    REQUIRE(w->CreateGroup("g", {}, 0) != nullptr);
+  }
+  CheckAccounting(ks, kT0);
+  CHECK(ks.Write<StreamValue>("s", kT0, false)->Delete({1, 0}));
+  CHECK(ks.Write<StreamValue>("s", kT0, false)->Delete({2, 0}));
+  REQUIRE(ks.Contains("s", kT0));
+  CHECK(ObjectLength(*ks.Find("s", kT0)) == 0);
+  CHECK(ks.Read<StreamValue>("s", kT0)->last_id() == StreamId{2, 0});
+  CheckAccounting(ks, kT0);
+  // An empty stream stored whole is kept too (XGROUP CREATE ... MKSTREAM, a load).
+  CHECK(ks.StoreCollection("t", StreamValue::Create(), kNoExpiry, kT0));
+  CHECK(ks.Contains("t", kT0));
+  CHECK(ks.CopyTo("s", ks, "c", false, kT0));
+  CHECK(ks.Read<StreamValue>("c", kT0)->FindGroup("g") != nullptr);
+  CheckAccounting(ks, kT0);
+  CHECK(ks.Delete("s", kT0));
+  CHECK(ks.Delete("t", kT0));
+  CHECK(ks.Delete("c", kT0));
+  CHECK(ks.AllocatedBytes() == baseline);
 }
 
 }  // namespace

@@ -19,6 +19,7 @@
 #include "core/record.h"
 #include "core/set_value.h"
 #include "core/store.h"
+#include "core/stream_value.h"
 #include "core/zset_value.h"
 
 namespace kvd::rdb_test {
@@ -28,6 +29,33 @@ inline constexpr int64_t kNow = 1'700'000'000'000;
 inline void Set(Store& s, size_t db, std::string_view k, std::string_view v,
                 int64_t expire_at_ms = kNoExpiry) {
   s.Db(db).SetString(k, v, expire_at_ms, TtlMode::kClear, kNow);
+}
+
+// A stream as text: its counters, entries (id:field=value...), then each group with its
+// pending entries and consumers.
+inline void DescribeStream(const StreamValue& s, std::vector<std::string>& parts) {
+  parts.push_back("last=" + s.last_id().ToString() + " added=" +
+                  std::to_string(s.entries_added()) + " maxdel=" + s.max_deleted_id().ToString());
+  s.Range({}, StreamId::Max(), false, 0, [&](const StreamValue::Entry& e) {
+    std::string entry = e.id().ToString() + ":";
+    e.ForEachPair([&](const Elem& f, const Elem& v) { entry += f.str() + "=" + v.str() + ";"; });
+    parts.push_back(entry);
+    return true;
+  });
+  for (const auto& [name, g] : s.groups()) {
+    parts.push_back("group " + std::string(name) + " last=" + g.last_id.ToString() +
+                    " read=" + std::to_string(g.entries_read));
+    for (const auto& [id, p] : g.pel) {
+      parts.push_back(" pel " + id.ToString() + " " + std::string(p.consumer->name) + " t=" +
+                      std::to_string(p.delivery_time) + " n=" +
+                      std::to_string(p.delivery_count));
+    }
+    for (const auto& [cname, c] : g.consumers) {
+      parts.push_back(" consumer " + std::string(cname) + " seen=" +
+                      std::to_string(c.seen_time) + " pending=" +
+                      std::to_string(c.pending.size()));
+    }
+  }
 }
 
 // A value as text: a string as is; a collection as its type and elements, in order for a
@@ -60,6 +88,10 @@ inline std::string Describe(const Record& r) {
           [&](std::string_view f, std::string_view v) {
             parts.push_back(std::string(f) + "=" + std::string(v));
           });
+      break;
+    case ValueType::kStream:
+      sort = false;
+      DescribeStream(*static_cast<const StreamValue*>(r.object()), parts);
       break;
   }
   if (sort) std::sort(parts.begin(), parts.end());
