@@ -11,6 +11,7 @@
 
 #include "core/numeric.h"
 #include "core/rdb_packed.h"
+#include "core/rdb_stream_reader.h"
 #include "core/text.h"
 
 namespace kvd::rdb {
@@ -240,8 +241,11 @@ class CollectionReader {
 bool IsEmptyCollection(const CollectionPtr& c) {
   return std::visit(
       [](const auto& v) {
-        if constexpr (std::is_same_v<std::decay_t<decltype(v)>, std::monostate>) {
+        using T = std::decay_t<decltype(v)>;
+        if constexpr (std::is_same_v<T, std::monostate>) {
           return true;
+        } else if constexpr (std::is_same_v<T, std::unique_ptr<StreamValue>>) {
+          return v == nullptr;
         } else {
           return v->empty();
         }
@@ -256,11 +260,16 @@ bool IsCollectionType(uint8_t type) {
     case kHashListpack: case kZSetListpack: case kListQuicklist2: case kSetListpack:
       return true;
     default:
-      return false;
+      return IsStreamType(type);
   }
 }
 
 CollectionPtr ReadCollection(Input& in, uint8_t type, std::string_view key) {
+  if (IsStreamType(type)) {
+    std::unique_ptr<StreamValue> s = ReadStreamValue(in, type, key);
+    if (s == nullptr) return {};
+    return s;
+  }
   return CollectionReader(in, type, key).Read();
 }
 

@@ -42,6 +42,18 @@ inline constexpr uint8_t kTypeSet = 2;
 inline constexpr uint8_t kTypeHash = 4;
 inline constexpr uint8_t kTypeZSet2 = 5;
 inline constexpr uint8_t kTypeListQuicklist = 14;
+// Streams: a rax of listpacks, then the stream's counters and consumer groups. _2 (Redis
+// 7.0) adds the first and max deleted IDs, entries added and each group's entries read;
+// _3 (Redis 7.2) each consumer's active time.
+inline constexpr uint8_t kTypeStreamListpacks = 15;
+inline constexpr uint8_t kTypeStreamListpacks2 = 19;
+inline constexpr uint8_t kTypeStreamListpacks3 = 21;
+// A stream node's listpack: the master entry [count, deleted, N, N master fields, 0], then
+// per entry [flags, ms delta, seq delta, (N, N fields and values) or (N values with
+// kStreamSameFields), lp-count]. IDs are deltas from the node's key, its 16-byte big-endian
+// master ID.
+inline constexpr int64_t kStreamItemDeleted = 1;
+inline constexpr int64_t kStreamSameFields = 2;
 
 // Length encoding.
 inline constexpr uint8_t kLen6Bit = 0;

@@ -195,8 +195,9 @@ std::string WalkListpack(std::string_view blob, const ElementVisitor& visit) {
     }
     // backlen: the entry's size in 7-bit groups, most significant group first.
     const size_t entry = off - start;
-    const size_t backlen = entry < 128 ? 1 : entry < 16384 ? 2 : entry < 2097152 ? 3
-                           : entry < 268435456 ? 4 : 5;
+    // Redis's lpEncodeBacklen takes one byte more at 16383, 2097151 and 268435455.
+    const size_t backlen = entry < 128 ? 1 : entry < 16383 ? 2 : entry < 2097151 ? 3
+                           : entry < 268435455 ? 4 : 5;
     if (backlen > size - 1 - off) return At("listpack backlen runs past the end", start);
     uint64_t stored = 0;
     for (size_t i = 0; i < backlen; ++i) stored = (stored << 7) | (p[off + i] & 0x7f);
@@ -318,6 +319,77 @@ std::string ZiplistBuilder::Finish() {
   put(0, out.size(), 4);
   put(4, tail_offset_, 4);
   put(8, count_ < 0xffff ? count_ : 0xffff, 2);
+  Clear();
+  return out;
+}
+
+void ListpackBuilder::Clear() {
+  buf_.assign(kListpackHeader, '\0');
+  count_ = 0;
+}
+
+void ListpackBuilder::Backlen(size_t l) {
+  // lpEncodeBacklen: 7 bits per byte, most significant first, every byte but the first with
+  // its top bit set.
+  const size_t n = l <= 127 ? 1 : l < 16383 ? 2 : l < 2097151 ? 3 : l < 268435455 ? 4 : 5;
+  for (size_t i = n; i-- > 0;) {
+    const uint8_t b = static_cast<uint8_t>((l >> (7 * i)) & 0x7f);
+    buf_.push_back(static_cast<char>(i == n - 1 ? b : b | 0x80));
+  }
+}
+
+void ListpackBuilder::PushInt(int64_t v) {
+  const size_t start = buf_.size();
+  const auto u = static_cast<uint64_t>(v);
+  const auto le = [this, u](uint8_t enc, int n) {
+    buf_.push_back(static_cast<char>(enc));
+    for (int i = 0; i < n; ++i) buf_.push_back(static_cast<char>((u >> (8 * i)) & 0xff));
+  };
+  if (v >= 0 && v <= 127) {
+    buf_.push_back(static_cast<char>(v));
+  } else if (v >= -4096 && v <= 4095) {
+    const uint64_t t = u & 0x1fff;  // 13-bit two's complement
+    buf_.push_back(static_cast<char>(0xc0 | (t >> 8)));
+    buf_.push_back(static_cast<char>(t & 0xff));
+  } else if (v >= INT16_MIN && v <= INT16_MAX) {
+    le(0xf1, 2);
+  } else if (v >= -(int64_t{1} << 23) && v < (int64_t{1} << 23)) {
+    le(0xf2, 3);
+  } else if (v >= INT32_MIN && v <= INT32_MAX) {
+    le(0xf3, 4);
+  } else {
+    le(0xf4, 8);
+  }
+  Backlen(buf_.size() - start);
+  ++count_;
+}
+
+void ListpackBuilder::Push(std::string_view s) {
+  int64_t v;
+  if (AsInteger(s, &v)) return PushInt(v);
+  const size_t start = buf_.size();
+  if (s.size() < 64) {
+    buf_.push_back(static_cast<char>(0x80 | s.size()));
+  } else if (s.size() < 4096) {
+    buf_.push_back(static_cast<char>(0xe0 | (s.size() >> 8)));
+    buf_.push_back(static_cast<char>(s.size() & 0xff));
+  } else {
+    buf_.push_back(static_cast<char>(0xf0));
+    for (int i = 0; i < 4; ++i) buf_.push_back(static_cast<char>((s.size() >> (8 * i)) & 0xff));
+  }
+  buf_.append(s);
+  Backlen(buf_.size() - start);
+  ++count_;
+}
+
+std::string ListpackBuilder::Finish() {
+  std::string out;
+  out.swap(buf_);
+  out.push_back(static_cast<char>(kEnd));
+  for (int i = 0; i < 4; ++i) out[i] = static_cast<char>((out.size() >> (8 * i)) & 0xff);
+  const size_t count = count_ < 0xffff ? count_ : 0xffff;
+  out[4] = static_cast<char>(count & 0xff);
+  out[5] = static_cast<char>(count >> 8);
   Clear();
   return out;
 }

@@ -2,7 +2,8 @@
 // The compact blobs Redis stores inside RDB strings: ziplists (Redis 2.6 to 6.2: small
 // lists, hashes and sorted sets, and the nodes of a quicklist), listpacks (Redis 7) and
 // intsets (small sets of integers). The reader walks them, checking every length against
-// the blob; the writer builds ziplists for the list nodes of an RDB version 9 file.
+// the blob; the writers build ziplists for the list nodes of an RDB version 9 file and
+// listpacks for the nodes of a stream.
 //
 //   ziplist: zlbytes u32 | zltail u32 | zllen u16 | entries | 0xff        (little-endian)
 //     entry: prevlen (1 byte, or 0xfe + u32) | encoding [+ length] | data
@@ -44,6 +45,24 @@ class ZiplistBuilder {
   size_t count_ = 0;
   size_t last_entry_size_ = 0;  // the next entry's prevlen
   size_t tail_offset_ = 0;
+};
+
+// Builds one listpack, encoding each element as Redis's lpAppend does: strings that are
+// canonical integers as the smallest integer encoding, others with a 6, 12 or 32-bit length.
+class ListpackBuilder {
+ public:
+  ListpackBuilder() { Clear(); }
+  void Clear();
+  void Push(std::string_view s);
+  void PushInt(int64_t v);
+  size_t count() const { return count_; }
+  // The finished listpack (header filled in, end byte appended); the builder is left empty.
+  std::string Finish();
+
+ private:
+  void Backlen(size_t entry_size);
+  std::string buf_;  // header and entries, without the end byte
+  size_t count_ = 0;
 };
 
 }  // namespace kvd::rdb

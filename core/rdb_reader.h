@@ -3,9 +3,9 @@
 //
 // Every value type kvd supports loads, in every encoding Redis 5 to 7.2 writes it: strings,
 // lists (quicklist of ziplists or listpacks, ziplist, plain), sets (intset, listpack, plain),
-// sorted sets (ziplist, listpack, plain) and hashes (ziplist, listpack, plain). Function
-// libraries are handed back in RdbLoadInfo. Streams, module data and pre-release functions
-// stop the load with a message naming them and the key.
+// sorted sets (ziplist, listpack, plain), hashes (ziplist, listpack, plain) and streams
+// (listpacks, with consumer groups). Function libraries are handed back in RdbLoadInfo.
+// Module data and pre-release functions stop the load with a message naming them and the key.
 // Every read is bounds-checked; truncated or damaged input gives an error with the offset;
 // the checksum is verified unless the file was written without one (0). The load goes to a
 // fresh store that replaces `into` only on success: a failed load leaves `into` untouched.

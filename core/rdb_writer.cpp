@@ -11,6 +11,7 @@
 #include "core/rdb_format.h"
 #include "core/rdb_packed.h"
 #include "core/set_value.h"
+#include "core/stream_value.h"
 #include "core/text.h"
 #include "core/zset_value.h"
 
@@ -54,9 +55,8 @@ constexpr bool HasEncoder(ValueType t) {
     case ValueType::kSet:
     case ValueType::kZSet:
     case ValueType::kHash:
-      return true;
     case ValueType::kStream:
-      return false;
+      return true;
   }
   return false;
 }
@@ -68,7 +68,7 @@ uint8_t TypeByte(ValueType t) {
     case ValueType::kSet: return rdb::kTypeSet;
     case ValueType::kZSet: return rdb::kTypeZSet2;
     case ValueType::kHash: return rdb::kTypeHash;
-    case ValueType::kStream: break;
+    case ValueType::kStream: return rdb::kTypeStreamListpacks2;
   }
   return 0;
 }
@@ -146,7 +146,8 @@ void RdbWriter::WriteBody(const Record& r) {
       return ZSetBody(*static_cast<const ZSetValue*>(r.object()));
     case ValueType::kHash:
       return HashBody(*static_cast<const HashValue*>(r.object()));
-    case ValueType::kStream: return;
+    case ValueType::kStream:
+      return StreamBody(*static_cast<const StreamValue*>(r.object()));
   }
 }
 

@@ -23,6 +23,7 @@ namespace kvd {
 class HashValue;
 class ListValue;
 class SetValue;
+class StreamValue;
 class ZSetValue;
 
 struct RdbOptions {
@@ -69,12 +70,14 @@ class RdbWriter {
   void WriteExpire(int64_t expire_at_ms);
   // The value's encoding after its type byte (and key). Collections take the plain encodings
   // every reader of version 9 files knows: SET (2), ZSET_2 (5), HASH (4), and lists as a
-  // QUICKLIST (14) of ziplists.
+  // QUICKLIST (14) of ziplists. Streams take STREAM_LISTPACKS_2 (19), which Redis 7.0 and
+  // later read: the older STREAM_LISTPACKS would lose their counters.
   void WriteBody(const Record& r);
   void ListBody(const ListValue& list);
   void SetBody(const SetValue& set);
   void ZSetBody(const ZSetValue& zset);
   void HashBody(const HashValue& hash);
+  void StreamBody(const StreamValue& stream);  // rdb_stream_writer.cpp
   void Length(uint64_t len);
   void Str(std::string_view s);  // rdbSaveRawString: integer, LZF or verbatim
   void Byte(uint8_t b) { buffer_.push_back(static_cast<char>(b)); }

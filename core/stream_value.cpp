@@ -357,6 +357,21 @@ size_t StreamValue::RangeImpl(StreamId start, StreamId end, bool reverse, size_t
   return visited;
 }
 
+StreamValue::ChunkInfo StreamValue::chunk_info(size_t i) const {
+  const Chunk* c = chunks_[i];
+  return {c->first, c->live, c->entries - c->live};
+}
+
+void StreamValue::ForEachInChunk(size_t i,
+                                 const std::function<void(const Entry&, bool)>& f) const {
+  const Chunk* c = chunks_[i];
+  for (size_t off = 0; off < c->used;) {
+    const Decoded d = DecodeEntry(c->data() + off, c->first, false);
+    f(Entry(d.id, d.pair_data, d.pairs), d.deleted);
+    off += d.size;
+  }
+}
+
 bool StreamValue::Contains(StreamId id) const {
   bool found = false;
   Range(id, id, false, 1, [&](const Entry&) { return found = true; });

@@ -16,6 +16,7 @@
 #include <malloc.h>
 
 #include <compare>
+#include <functional>
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
@@ -232,6 +233,15 @@ class StreamValue : public MallocObject {
   bool DestroyGroup(std::string_view name);
 
   size_t chunk_count() const { return chunks_.size(); }
+  // Persistence (an RDB node per chunk): chunk i's first ID (its entries' base), its live and
+  // deleted entries, and every entry in it in order, deleted ones included.
+  struct ChunkInfo {
+    StreamId first;
+    size_t live;
+    size_t deleted;
+  };
+  ChunkInfo chunk_info(size_t i) const;
+  void ForEachInChunk(size_t i, const std::function<void(const Entry&, bool deleted)>& f) const;
   size_t AllocatedBytes() const;
   // Bytes of the fields and values, plus 16 per entry for its ID.
   size_t DataBytes() const { return data_bytes_; }

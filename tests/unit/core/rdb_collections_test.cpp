@@ -401,9 +401,10 @@ TEST_CASE("rdb collections: damaged values are refused naming the key and the fa
   bad = lp;
   bad[8] = 7;  // the backlen
   CHECK(err(20, Str(bad)).ends_with("listpack backlen does not match its entry at byte 6"));
-  // Streams and zipmaps stay unsupported.
-  CHECK(err(15, "") == "RDB: value type 'stream' (encoding listpacks) of key 'key' is not "
-                       "supported yet");
+  // A stream's node key must be a 16-byte ID; zipmaps stay unsupported.
+  CHECK(err(15, "\x01\x03" "abc") ==
+        "RDB: bad stream value of key 'key' at offset 16: a node key is not the size of a "
+        "stream ID");
   CHECK(err(9, "") == "RDB: value type 'hash' (encoding zipmap) of key 'key' is not "
                       "supported yet");
 }

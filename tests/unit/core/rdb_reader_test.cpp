@@ -91,16 +91,13 @@ TEST_CASE("rdb reader: every length and string encoding") {
                                          Line(0, "k6", "de"), Line(0, "k7", std::string(21, 'a'))});
 }
 
-TEST_CASE("rdb reader: streams, zipmaps and modules stop the load naming type and key") {
+TEST_CASE("rdb reader: zipmaps and modules stop the load naming type and key") {
   struct Case {
     uint8_t type;
     std::string message;
   };
   const std::vector<Case> cases = {
       {9, "value type 'hash' (encoding zipmap)"},
-      {15, "value type 'stream' (encoding listpacks)"},
-      {19, "value type 'stream' (encoding listpacks)"},
-      {21, "value type 'stream' (encoding listpacks)"},
   };
   for (const Case& c : cases) {
     CAPTURE(int{c.type});
