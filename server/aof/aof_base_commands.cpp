@@ -10,6 +10,7 @@
 #include "core/hash_value.h"
 #include "core/list_value.h"
 #include "core/set_value.h"
+#include "core/stream_value.h"
 #include "core/zset_value.h"
 #include "server/aof/aof_files.h"
 #include "server/aof/aof_format.h"
@@ -58,6 +59,60 @@ std::string FormatScore(double score) {
   return std::string(buf, static_cast<size_t>(n));
 }
 
+// Redis's rewriteStreamObject: XADD per entry (an empty stream by the XADD MAXLEN 0 trick),
+// XSETID for the counters, then per group XGROUP CREATE and, per consumer, XCLAIM of each
+// pending entry (or XGROUP CREATECONSUMER for one without any).
+void AppendStream(std::string& out, std::string_view key, const StreamValue& s) {
+  std::vector<std::string> args;
+  const auto emit = [&] {
+    std::vector<std::string_view> views(args.begin(), args.end());
+    AppendAofCommand(out, views);
+    args.clear();
+  };
+  if (s.size() > 0) {
+    s.Range({}, StreamId::Max(), false, 0, [&](const StreamValue::Entry& e) {
+      args = {"XADD", std::string(key), e.id().ToString()};
+      e.ForEachPair([&](const Elem& f, const Elem& v) {
+        args.push_back(f.str());
+        args.push_back(v.str());
+      });
+      emit();
+      return true;
+    });
+  } else {
+    args = {"XADD", std::string(key), "MAXLEN", "0", "0-1", "x", "y"};
+    emit();
+  }
+  args = {"XSETID",       std::string(key),         s.last_id().ToString(),
+          "ENTRIESADDED", std::to_string(s.entries_added()), "MAXDELETEDID",
+          s.max_deleted_id().ToString()};
+  emit();
+  for (const auto& [name, g] : s.groups()) {
+    args = {"XGROUP", "CREATE",      std::string(key),
+            std::string(name), g.last_id.ToString(), "ENTRIESREAD",
+            std::to_string(g.entries_read)};
+    emit();
+    for (const auto& [cname, c] : g.consumers) {
+      if (c.pending.empty()) {
+        args = {"XGROUP", "CREATECONSUMER", std::string(key), std::string(name),
+                std::string(cname)};
+        emit();
+        continue;
+      }
+      for (StreamId id : c.pending) {
+        const StreamPending& p = g.pel.at(id);
+        args = {"XCLAIM",   std::string(key),
+                std::string(name), std::string(cname),
+                "0",        id.ToString(),
+                "TIME",     std::to_string(p.delivery_time),
+                "RETRYCOUNT", std::to_string(p.delivery_count),
+                "JUSTID",   "FORCE"};
+        emit();
+      }
+    }
+  }
+}
+
 void AppendRecord(std::string& out, const Record& r) {
   const std::string_view key = r.key();
   switch (r.type()) {
@@ -88,6 +143,9 @@ void AppendRecord(std::string& out, const Record& r) {
           [&](std::string_view field, std::string_view value) { b.Add(field, value); });
       break;
     }
+    case ValueType::kStream:
+      AppendStream(out, key, *static_cast<const StreamValue*>(r.object()));
+      break;
   }
   if (r.has_expiry()) {
     const std::string at = std::to_string(r.expire_at_ms());

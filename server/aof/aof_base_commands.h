@@ -1,8 +1,8 @@
 #pragma once
 // A base file in command form (aof-use-rdb-preamble no): the commands that rebuild the
 // dataset, as Redis's rewriteAppendOnlyFileRio writes them: SELECT per non-empty database,
-// SET for strings, RPUSH / SADD / ZADD / HMSET with at most 64 elements per command, and
-// PEXPIREAT for a key with a TTL; before them, FUNCTION LOAD for each function library.
+// SET for strings, RPUSH / SADD / ZADD / HMSET with at most 64 elements per command, XADD,
+// XSETID, XGROUP and XCLAIM for a stream, and PEXPIREAT for a key with a TTL; before them, FUNCTION LOAD for each function library.
 #include <cstdint>
 #include <functional>
 #include <string>
