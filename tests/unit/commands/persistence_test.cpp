@@ -154,8 +154,8 @@ TEST_CASE("snapshot file: damaged files are refused with the file named, store u
       {"flipped", flipped, "RDB: checksum mismatch"},
       {"empty", "", "RDB: unexpected end of file at offset 0 reading the header"},
       {"garbage", "hello world, not a snapshot", "RDB: not an RDB file"},
-      {"unsupported type", "REDIS0009\x0f\x01s\x00\xff"s,
-       "RDB: value type 'stream' (encoding listpacks) of key 's' is not supported yet"},
+      {"unsupported type", "REDIS0009\x09\x01s\x00\xff"s,
+       "RDB: value type 'hash' (encoding zipmap) of key 's' is not supported yet"},
       {"damaged interim file", EncodeSnapshot(Sample(), kNow).substr(0, 20),
        "snapshot truncated at offset"},
   };
