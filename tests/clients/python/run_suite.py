@@ -18,6 +18,7 @@ import redis  # noqa: E402
 
 import scenarios_core  # noqa: E402,F401  (each module registers its scenarios)
 import scenarios_transactions_pubsub  # noqa: E402,F401
+import scenarios_streams  # noqa: E402,F401
 from registry import SCENARIOS  # noqa: E402
 from kvd_server import KvdServer  # noqa: E402
 
