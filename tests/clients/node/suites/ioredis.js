@@ -447,6 +447,36 @@ s('pub/sub', 'keyspace notifications, including expired', async (ctx) => {
   }
 }, { needs: 'keyspace notifications' });
 
+// ---- streams ------------------------------------------------------------------------------
+
+s('streams', 'a work queue: producer, consumer group, blocked reader, acknowledgement', async (ctx) => {
+  const { r } = ctx;
+  assert.equal(await r.xadd('queue', '1-0', 'job', 'a'), '1-0');
+  const auto = await r.xadd('queue', 'MAXLEN', '~', '1000', '*', 'job', 'b');
+  assert.match(auto, /^\d+-\d+$/);
+  assert.equal(await r.xlen('queue'), 2);
+  assert.equal(await r.xgroup('CREATE', 'queue', 'workers', '0'), 'OK');
+  const first = await r.xreadgroup('GROUP', 'workers', 'w1', 'COUNT', 1, 'STREAMS', 'queue', '>');
+  assert.deepEqual(first, [['queue', [['1-0', ['job', 'a']]]]]);
+  // A second worker blocks once the queue is drained, and a new job wakes it.
+  await r.xreadgroup('GROUP', 'workers', 'w2', 'STREAMS', 'queue', '>');
+  const waiter = ctx.client();
+  const woken = waiter.xreadgroup('GROUP', 'workers', 'w2', 'BLOCK', 20000, 'STREAMS',
+                                  'queue', '>');
+  await waitFor(async () => /blocked_clients:1\r?\n/.test(await r.info('clients')),
+                'a blocked client');
+  await r.xadd('queue', '99999999999999-0', 'job', 'c');
+  assert.deepEqual(await woken, [['queue', [['99999999999999-0', ['job', 'c']]]]]);
+  assert.equal(await r.xack('queue', 'workers', '1-0', '99999999999999-0'), 2);
+  const pending = await r.xpending('queue', 'workers');
+  assert.equal(pending[0], 1);
+  assert.deepEqual(pending[3], [['w2', '1']]);
+  const range = await r.xrange('queue', '-', '+', 'COUNT', 2);
+  assert.deepEqual(range.map((e) => e[1]), [['job', 'a'], ['job', 'b']]);
+  await rejects(r.xreadgroup('GROUP', 'nope', 'w', 'STREAMS', 'queue', '>'),
+                "NOGROUP No such key 'queue' or consumer group 'nope' in XREADGROUP with GROUP option");
+}, { needs: 'streams' });
+
 suite.note('RESP3 not tested: ioredis speaks RESP2 only');
 
 async function makeContext(port) {
