@@ -114,19 +114,13 @@ std::optional<ReadGroupArgs> ParseArgs(CommandContext& ctx) {
   return a;
 }
 
-constexpr std::string_view kMeaninglessErr =
-    " ID is meaningless in the context of XREADGROUP: you want to read the history of this "
-    "consumer by specifying a proper ID, or use the > ID to get new messages. The ";
-
 // ">" is kept as the largest ID, as Redis does (an explicit largest ID acts like ">" too).
 std::optional<StreamId> ParseReadId(CommandContext& ctx, std::string_view text) {
-  if (text == "$" || text == "+") {
-    std::string msg = "ERR The ";
-    msg.append(text)
-        .append(kMeaninglessErr)
-        .append(text)
-        .append(" ID would just return an empty result set.");
-    ctx.Error(msg);
+  if (text == "$") {
+    ctx.Error(
+        "ERR The $ ID is meaningless in the context of XREADGROUP: you want to read the history "
+        "of this consumer by specifying a proper ID, or use the > ID to get new messages. The $ "
+        "ID would just return an empty result set.");
     return std::nullopt;
   }
   if (text == ">") return StreamId::Max();
