@@ -214,7 +214,7 @@ void XReadGroup(CommandContext& ctx) {
     const std::string_view key = a->keys[i];
     CollectionWrite<StreamValue> s = ctx.db().Write<StreamValue>(key, ctx.now_ms, false);
     StreamGroup* g = s ? s->FindGroup(a->group) : nullptr;
-    if (g == nullptr) continue;  // the same key twice, destroyed meanwhile: cannot happen
+    if (g == nullptr) continue;  // cannot happen: every group was checked above
     const bool history = ids[i] != StreamId::Max();
     const bool has_new = !s->empty() && stream_group::LastLiveId(*s) > g->last_id;
     bool created;

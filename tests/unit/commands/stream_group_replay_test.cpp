@@ -13,7 +13,9 @@
 namespace kvd::testing {
 namespace {
 
-void Replay(StreamHarness& h, const Commands& log) {
+// Replays at the time the log was written: XCLAIM takes no TIME in its future.
+void Replay(StreamHarness& h, const Commands& log, int64_t now_ms) {
+  h.clock.SetMs(now_ms);
   for (const Command& c : log) {
     std::vector<std::string_view> args(c.begin(), c.end());
     const std::string reply = Show(h.Run(args));
@@ -38,7 +40,7 @@ TEST_CASE("the log of XGROUP, XREADGROUP, XACK, XCLAIM and XAUTOCLAIM replays to
   CHECK(a.Do("XREADGROUP GROUP g b NOACK COUNT 1 STREAMS s >") != "nil");
   CHECK(a.Do("XREADGROUP GROUP g c STREAMS s >") != "nil");
   CHECK(a.Do("XACK s g 1-1") == ":1");
-  Replay(b, a.TakeLog());
+  Replay(b, a.TakeLog(), a.clock.NowMs());
   CheckSame(a, b);
 
   for (StreamHarness* h : {&a, &b}) CHECK(h->Delete("s", {4, 1}));
@@ -47,7 +49,7 @@ TEST_CASE("the log of XGROUP, XREADGROUP, XACK, XCLAIM and XAUTOCLAIM replays to
   CHECK(a.Do("XAUTOCLAIM s g e 0 0 COUNT 1") == "[5-1 [" + Entry("2-1") + "] []]");
   CHECK(a.Do("XCLAIM s g d 0 5-1 IDLE 3 RETRYCOUNT 9 LASTID 9-0") == "[" + Entry("5-1") + "]");
   CHECK(a.Do("XREADGROUP GROUP g e STREAMS s >") == "nil");
-  Replay(b, a.TakeLog());
+  Replay(b, a.TakeLog(), a.clock.NowMs());
   CheckSame(a, b);
   CHECK(a.Do("XPENDING s g - + 100") == "[[2-1 e :0 :3] [5-1 d :3 :9]]");
 }

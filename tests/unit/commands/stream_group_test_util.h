@@ -102,6 +102,13 @@ struct StreamHarness : Harness {
   Commands log;
 };
 
+// Several commands logged by one are wrapped in MULTI/EXEC, as Redis's alsoPropagate does.
+inline Commands Multi(Commands commands) {
+  commands.insert(commands.begin(), Command{"MULTI"});
+  commands.push_back(Command{"EXEC"});
+  return commands;
+}
+
 // "[1-1 [f 1-1]]": an entry as Add() makes it.
 inline std::string Entry(std::string_view id) {
   return "[" + std::string(id) + " [f " + std::string(id) + "]]";
