@@ -93,7 +93,7 @@ TEST_CASE("XCLAIM moves idle enough entries, with IDLE, TIME, RETRYCOUNT, JUSTID
   CHECK(h.TakeLog().empty());
   CHECK(h.Do("XCLAIM s g b 50 1-1 2-1 9-9") == "[" + Entry("1-1") + " " + Entry("2-1") + "]");
   CHECK(h.TakeLog() ==
-        Commands{Claim("b", "1-1", Ms(100), "2", "4-1"), Claim("b", "2-1", Ms(100), "2", "4-1")});
+        Multi({Claim("b", "1-1", Ms(100), "2", "4-1"), Claim("b", "2-1", Ms(100), "2", "4-1")}));
   CHECK(h.Do("XCLAIM s g c 0 3-1 JUSTID") == "[3-1]");  // JUSTID leaves the count
   CHECK(h.Do("XCLAIM s g c 0 1-1 IDLE 500 RETRYCOUNT 7") == "[" + Entry("1-1") + "]");
   CHECK(h.Do("XCLAIM s g c 0 2-1 TIME 99999999999999 JUSTID") == "[2-1]");  // future: now
@@ -116,7 +116,7 @@ TEST_CASE("XCLAIM drops a pending entry whose stream entry is gone, and logs LAS
   CHECK(h.Do("XCLAIM s g b 0 1-1 2-1 FORCE") == "[" + Entry("2-1") + "]");
   // The dropped entry is logged with its old owner: replayed, it is dropped there too.
   CHECK(h.TakeLog() ==
-        Commands{Claim("a", "1-1", Ms(0), "1", "2-1"), Claim("b", "2-1", Ms(0), "2", "2-1")});
+        Multi({Claim("a", "1-1", Ms(0), "1", "2-1"), Claim("b", "2-1", Ms(0), "2", "2-1")}));
   CHECK(h.Do("XPENDING s g") == "[:1 2-1 2-1 [[b 1]]]");
   CHECK(h.Do("XCLAIM s g b 0 9-9 LASTID 9-9") == "[]");
   CHECK(h.TakeLog() == Commands{{"XGROUP", "SETID", "s", "g", "9-9", "ENTRIESREAD", "2"}});
