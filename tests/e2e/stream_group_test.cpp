@@ -51,7 +51,8 @@ TEST_CASE("streams: XREADGROUP BLOCK times out with a null array") {
   RawClient c(server.port());
   REQUIRE(c.Call({"XGROUP", "CREATE", "s", "g", "$", "MKSTREAM"}) == kOk);
   CHECK(c.Call({"XREADGROUP", "GROUP", "g", "c", "BLOCK", "50", "STREAMS", "s", ">"}) == kNilArray);
-  CHECK(c.Call({"XINFO", "CONSUMERS", "s", "g"}).starts_with("*1\r\n"));  // c was created
+  // Redis 7.2 creates the consumer even when it blocks (7.0 only when it serves).
+  if (Expects72()) CHECK(c.Call({"XINFO", "CONSUMERS", "s", "g"}).starts_with("*1\r\n"));
 }
 
 TEST_CASE("streams: XGROUP DESTROY ends a blocked XREADGROUP with NOGROUP") {
@@ -61,8 +62,13 @@ TEST_CASE("streams: XGROUP DESTROY ends a blocked XREADGROUP with NOGROUP") {
   Start(reader, kBlockingRead);
   REQUIRE(WaitBlocked(admin, 1));
   CHECK(admin.Call({"XGROUP", "DESTROY", "s", "g"}) == Int(1));
-  CHECK(reader.ReadReply().raw ==
-        Err("NOGROUP No such key 's' or consumer group 'g' in XREADGROUP with GROUP option"));
+  // Redis 7.2 runs the command again, which finds no group (7.0 had a text of its own).
+  const std::string woken = reader.ReadReply().raw;
+  CHECK(woken.starts_with("-NOGROUP "));
+  if (Expects72()) {
+    CHECK(woken ==
+          Err("NOGROUP No such key 's' or consumer group 'g' in XREADGROUP with GROUP option"));
+  }
   CHECK(BlockedClients(admin) == 0);
   CHECK(reader.Call({"PING"}) == "+PONG\r\n");
 }
