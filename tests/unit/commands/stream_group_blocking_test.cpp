@@ -90,5 +90,28 @@ TEST_CASE("A blocked XREADGROUP whose stream is deleted or replaced gets UNBLOCK
   CHECK(h.Do("INFO errorstats").find("errorstat_UNBLOCKED:count=2") != std::string::npos);
 }
 
+TEST_CASE("FLUSHDB, FLUSHALL and SWAPDB end a blocked XREADGROUP whose stream they remove") {
+  StreamHarness h;
+  ExtraClient a(h), b(h), c(h), list_waiter(h);
+  for (const char* key : {"s", "t"}) {
+    h.Add(key, {{1, 1}});
+    CHECK(h.Do(std::string("XGROUP CREATE ") + key + " g $") == "OK");
+  }
+  CHECK(a.Run("XREADGROUP GROUP g c BLOCK 0 STREAMS s >").empty());
+  CHECK(list_waiter.Run("BLPOP l 0").empty());
+  CHECK(h.Do("SWAPDB 0 1") == "OK");
+  CHECK(a.Take() == "-UNBLOCKED the stream key no longer exists\r\n");
+  CHECK(h.Do("SWAPDB 0 1") == "OK");
+  CHECK(b.Run("XREADGROUP GROUP g c BLOCK 0 STREAMS t >").empty());
+  CHECK(h.Do("FLUSHDB") == "OK");
+  CHECK(b.Take() == "-UNBLOCKED the stream key no longer exists\r\n");
+  h.Add("u", {{1, 1}});
+  CHECK(h.Do("XGROUP CREATE u g $") == "OK");
+  CHECK(c.Run("XREADGROUP GROUP g c BLOCK 0 STREAMS u >").empty());
+  CHECK(h.Do("FLUSHALL") == "OK");
+  CHECK(c.Take() == "-UNBLOCKED the stream key no longer exists\r\n");
+  CHECK(list_waiter.c.blocked);  // a list waiter keeps waiting on its missing key
+}
+
 }  // namespace
 }  // namespace kvd::testing
