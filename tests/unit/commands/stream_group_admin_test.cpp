@@ -48,6 +48,10 @@ TEST_CASE("XGROUP CREATE takes $ as the stream's last ID, and logs that ID") {
         "[name g0 consumers :0 pending :0 last-delivered-id 0-0 entries-read :0 lag :2]]");
   CHECK(h.Do("XGROUP CREATE s g $") == "-BUSYGROUP Consumer Group name already exists");
   CHECK(h.TakeLog().empty());
+  // A stream made by MKSTREAM has no last ID yet: $ is 0-0.
+  CHECK(h.Do("XGROUP CREATE n g $ MKSTREAM ENTRIESREAD 0") == "OK");
+  CHECK(h.TakeLog() ==
+        Commands{{"XGROUP", "CREATE", "n", "g", "0-0", "MKSTREAM", "ENTRIESREAD", "0"}});
 }
 
 TEST_CASE("XGROUP SETID moves the group; ENTRIESREAD sets its read counter") {
