@@ -57,6 +57,11 @@ const BlockedClients::Waiter* BlockedClients::Find(const ClientState& client) co
   return it == waiters_.end() ? nullptr : &it->second.waiter;
 }
 
+void BlockedClients::SetUnblockOnNoKey(const ClientState& client) {
+  auto it = waiters_.find(&client);
+  if (it != waiters_.end()) it->second.waiter.unblock_on_nokey = true;
+}
+
 void BlockedClients::SetDeadline(ClientState& client, int64_t deadline_ms) {
   auto it = waiters_.find(&client);
   if (it == waiters_.end()) return;

@@ -35,6 +35,9 @@ class BlockedClients {
     int64_t deadline_ms = 0;            // Unix ms; 0 waits forever
     std::vector<std::string> args;      // the blocking command as sent
     std::vector<std::string> keys;      // the keys waited on, distinct, in argument order
+    // Redis 7.2's unblock_on_nokey (XREADGROUP): a waited key deleted or given another type
+    // ends the wait with an error instead of leaving it waiting.
+    bool unblock_on_nokey = false;
   };
 
   struct ReadyKey {
@@ -56,6 +59,8 @@ class BlockedClients {
   std::optional<Waiter> Unblock(ClientState& client);
   // The wait of a blocked client, or null.
   const Waiter* Find(const ClientState& client) const;
+  // Sets Waiter::unblock_on_nokey of a blocked client (no-op when it is not blocked).
+  void SetUnblockOnNoKey(const ClientState& client);
   // Moves a blocked client's timeout (a command run again keeps its first deadline).
   void SetDeadline(ClientState& client, int64_t deadline_ms);
 

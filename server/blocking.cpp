@@ -70,6 +70,24 @@ bool UnblockClient(ServerState& server, ClientState& client, UnblockReply how) {
   return true;
 }
 
+bool UnblockClientWithError(ServerState& server, ClientState& client, std::string_view message) {
+  std::optional<BlockedClients::Waiter> waiter = server.blocked.Unblock(client);
+  if (!waiter) return false;
+  std::string out;
+  ReplyWriter reply(out, client.resp);
+  reply.Error(message);
+  server.CountError(message);
+  const CommandSpec* spec = server.commands.Find(waiter->args.front());
+  if (spec) {
+    spec->failed_calls++;
+    spec->calls++;
+  }
+  client.commands++;
+  server.stats.total_commands_processed++;
+  ResumeClient(server, client, std::move(out));
+  return true;
+}
+
 void ExpireBlockedClients(ServerState& server) {
   for (ClientState* c : server.blocked.Due(server.clock.NowMs())) {
     UnblockClient(server, *c, UnblockReply::kTimeout);

@@ -17,6 +17,8 @@
 namespace kvd {
 
 inline constexpr std::string_view kUnblockedErr = "UNBLOCKED client unblocked via CLIENT UNBLOCK";
+// A blocked XREADGROUP whose stream was deleted or replaced (Redis 7.2).
+inline constexpr std::string_view kStreamKeyGoneErr = "UNBLOCKED the stream key no longer exists";
 
 // Redis's getTimeoutFromObjectOrReply for a timeout in seconds (a float): the absolute
 // deadline in Unix ms, or 0 for "wait forever"; nullopt after replying the error.
@@ -33,6 +35,9 @@ enum class UnblockReply { kTimeout, kError };
 // Ends a client's wait with that reply and lets its later commands run; false when it was not
 // blocked.
 bool UnblockClient(ServerState& server, ClientState& client, UnblockReply how);
+// Ends a client's wait with the error `message` (without '-'), counted as the command's
+// failure; false when it was not blocked.
+bool UnblockClientWithError(ServerState& server, ClientState& client, std::string_view message);
 // Times out every blocked client whose deadline has come (by server.clock).
 void ExpireBlockedClients(ServerState& server);
 

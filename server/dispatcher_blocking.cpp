@@ -29,11 +29,17 @@ void Dispatcher::ServeKey(size_t db, const std::string& key) {
     const BlockedClients::Waiter* waiter = server_.blocked.Find(*client);
     if (waiter == nullptr) continue;
     const Record* r = server_.store.Db(db).Find(key, server_.clock.NowMs());
-    // An emptied list or sorted set is deleted: a missing key has nothing left for anyone.
-    if (r == nullptr) return;
-    // A key of another type serves nobody waiting for this one (BLPOP on a key that became
-    // a sorted set keeps waiting).
-    if (r->type() != waiter->type) continue;
+    if (r == nullptr || r->type() != waiter->type) {
+      // XREADGROUP's stream deleted or replaced: its group is gone, the wait ends (Redis 7.2).
+      if (waiter->unblock_on_nokey) {
+        UnblockClientWithError(server_, *client, kStreamKeyGoneErr);
+        continue;
+      }
+      // An emptied list or sorted set is deleted: a missing key has nothing left for anyone.
+      // A key of another type serves nobody waiting for this one (BLPOP on a key that became
+      // a sorted set keeps waiting).
+      continue;
+    }
     RunAgain(*client);
   }
 }

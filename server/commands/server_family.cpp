@@ -58,6 +58,8 @@ void CmdFlushDb(CommandContext& ctx) {
   ctx.AddDirty(db.Count(ctx.now_ms));  // as Redis: one change per key removed
   EmptyDb(ctx, db, *async);
   ctx.server.tracking.Flushed();
+  // A blocked XREADGROUP learns that its stream is gone (Redis 7.2's signalFlushedDb).
+  ctx.server.blocked.SignalDatabase(ctx.client.db);
   // Logged even when the database was already empty, as Redis forces it.
   ctx.Propagate(std::vector<std::string>(ctx.args.begin(), ctx.args.end()));
   ctx.reply.Ok();
@@ -70,6 +72,7 @@ void CmdFlushAll(CommandContext& ctx) {
   for (size_t i = 0; i < ctx.store.DatabaseCount(); ++i) {
     removed += ctx.store.Db(i).Count(ctx.now_ms);
     EmptyDb(ctx, ctx.store.Db(i), *async);
+    ctx.server.blocked.SignalDatabase(i);
   }
   ctx.server.tracking.Flushed();
   ctx.AddDirty(removed + 1);  // Redis counts FLUSHALL itself as a change too
