@@ -111,9 +111,10 @@ std::optional<AddTrimArgs> ParseAddTrimArgs(CommandContext& ctx, bool xadd) {
       return std::nullopt;
     }
   } else if (a.approx) {
-    // Bounds the work of one approximate trim, as Redis does.
+    // Bounds the work of one approximate trim to about 100 chunks, as Redis does: 10000
+    // entries when chunks have no entry bound, at most 1000000.
     const size_t entries = encoding_limits.stream_node_max_entries;
-    a.limit = entries > 0 && entries <= 100 ? 100 * static_cast<int64_t>(entries) : 10000;
+    a.limit = entries == 0 ? 10000 : static_cast<int64_t>(std::min<size_t>(entries, 10000) * 100);
   } else {
     a.limit = 0;
   }

@@ -223,6 +223,16 @@ TEST_CASE("an approximate trim without LIMIT removes at most 100 * stream-node-m
   CHECK(c.Run("XTRIM s MAXLEN 0") == Int(50));  // exact trimming has no bound
 }
 
+TEST_CASE("without an entry bound on chunks, an approximate trim removes at most 10000") {
+  StreamHarness h;
+  ScopedNodeEntries nodes(0);
+  ExtraClient c(h);
+  CHECK(c.Run("CONFIG SET stream-node-max-bytes 1") == kOk);  // one entry a chunk
+  FillStream(c, "s", 10005);
+  CHECK(c.Run("XTRIM s MAXLEN ~ 0") == Int(10000));
+  CHECK(c.Run("CONFIG SET stream-node-max-bytes 4096") == kOk);
+}
+
 TEST_CASE("a log replayed as an AOF loader does rebuilds the same stream") {
   StreamHarness h;
   ScopedNodeEntries nodes(4);
