@@ -124,5 +124,41 @@ TEST_CASE("streams: XREAD in RESP3 replies a map; a timeout is a null") {
   CHECK(reader.Call({"XADD", "none", "NOMKSTREAM", "*", "f", "v"}) == "_\r\n");
 }
 
+TEST_CASE("streams: the append-only log holds concrete IDs and exact trims; a restart agrees") {
+  TempDir dir;
+  const std::vector<std::string> args = {"--appendonly",
+                                         "yes",
+                                         "--appendfsync",
+                                         "always",
+                                         "--dir",
+                                         dir.path(),
+                                         "--stream-node-max-entries",
+                                         "4"};
+  std::string before;
+  {
+    ServerProcess server(args);
+    RawClient c(server.port());
+    for (int i = 0; i < 20; ++i)
+      REQUIRE(c.Exec({"XADD", "s", "*", "n", std::to_string(i)}).type == '$');
+    CHECK(c.Call({"XADD", "s", "MAXLEN", "~", "10", "LIMIT", "4", "*", "n", "x"}).substr(0, 1) ==
+          "$");
+    CHECK(c.Call({"XTRIM", "s", "MAXLEN", "~", "5"}) == Int(12));
+    CHECK(c.Call({"XDEL", "s", "0-1"}) == Int(0));
+    before = c.Call({"XRANGE", "s", "-", "+"});
+    CHECK(c.Call({"XLEN", "s"}) == Int(5));
+    if (TestingKvd()) {
+      const std::string log = Slurp(dir.path() + "/appendonlydir/appendonly.aof.1.incr.aof");
+      CHECK_FALSE(Contains(log, "$1\r\n*\r\n"));  // every "*" became the ID it made
+      CHECK_FALSE(Contains(log, "~"));
+      CHECK_FALSE(Contains(log, "LIMIT"));
+      CHECK(Contains(log, "$6\r\nMAXLEN\r\n$1\r\n=\r\n$2\r\n17\r\n"));
+      CHECK(Contains(log, "$5\r\nXTRIM\r\n$1\r\ns\r\n$6\r\nMAXLEN\r\n$1\r\n=\r\n$1\r\n5\r\n"));
+    }
+  }
+  ServerProcess again(args);
+  RawClient c(again.port());
+  CHECK(c.Call({"XRANGE", "s", "-", "+"}) == before);
+}
+
 }  // namespace
 }  // namespace kvd::e2e
