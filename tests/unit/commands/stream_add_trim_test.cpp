@@ -259,6 +259,19 @@ TEST_CASE("a log replayed as an AOF loader does rebuilds the same stream") {
   CHECK(r.Run("XRANGE s - +") == expected);
 }
 
+TEST_CASE("an AOF written by Redis loads: LIMIT next to an exact threshold is ignored") {
+  StreamHarness h;
+  ExtraClient c(h);
+  c.c.replaying_aof = true;  // Redis keeps LIMIT when it logs "MAXLEN ~ n" as "MAXLEN = len"
+  FillStream(c, "s", 5);
+  CHECK(c.Run("XADD s MAXLEN = 3 LIMIT 100 6-1 f v") == Bulk("6-1"));
+  CHECK(c.Run("XTRIM s MINID = 5-1 LIMIT 100") == Int(1));
+  CHECK(c.Run("XRANGE s - +") == Array({Entry("5-1", {"f", "4"}), Entry("6-1", {"f", "v"})}));
+  c.c.replaying_aof = false;
+  CHECK(c.Run("XTRIM s MINID = 5-1 LIMIT 100") ==
+        Err("ERR syntax error, LIMIT cannot be used without the special ~ option"));
+}
+
 TEST_CASE("XTRIM: errors, a missing key, and nothing logged when nothing goes") {
   StreamHarness h;
   ExtraClient c(h);
