@@ -4,6 +4,8 @@
 // MULTI.
 #include <doctest/doctest.h>
 
+#include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -190,6 +192,43 @@ TEST_CASE("CLIENT UNBLOCK ends an XREAD wait") {
   CHECK(waiter.Run("XREAD BLOCK 0 STREAMS s $").empty());
   CHECK(other.Run("CLIENT UNBLOCK " + std::to_string(waiter.c.id) + " ERROR") == Int(1));
   CHECK(waiter.Take() == Err("UNBLOCKED client unblocked via CLIENT UNBLOCK"));
+}
+
+TEST_CASE("COMMAND INFO: the stream commands' arity, flags and key positions are Redis's") {
+  StreamHarness h;
+  ExtraClient c(h);
+  struct Expected {
+    std::string name;
+    int64_t arity;
+    std::vector<std::string> flags;
+    int64_t first, last, step;
+  };
+  const std::vector<Expected> table = {
+      {"xadd", -5, {"write", "denyoom", "fast"}, 1, 1, 1},
+      {"xrange", -4, {"readonly"}, 1, 1, 1},
+      {"xrevrange", -4, {"readonly"}, 1, 1, 1},
+      {"xlen", 2, {"readonly", "fast"}, 1, 1, 1},
+      {"xdel", -3, {"write", "fast"}, 1, 1, 1},
+      {"xtrim", -4, {"write"}, 1, 1, 1},
+      {"xsetid", -3, {"write", "denyoom", "fast"}, 1, 1, 1},
+      {"xread", -4, {"readonly", "blocking", "movablekeys"}, 0, 0, 0},
+  };
+  for (const Expected& e : table) {
+    CAPTURE(e.name);
+    std::optional<RespValue> v = RespReader::ParseOne(c.Run("COMMAND INFO " + e.name));
+    REQUIRE(v);
+    REQUIRE(v->elems.size() == 1);
+    const RespValue& info = v->elems[0];
+    REQUIRE(info.elems.size() >= 6);
+    CHECK(info.elems[0].str == e.name);
+    CHECK(info.elems[1].integer == e.arity);
+    std::vector<std::string> flags;
+    for (const RespValue& f : info.elems[2].elems) flags.push_back(f.str);
+    CHECK(flags == e.flags);
+    CHECK(info.elems[3].integer == e.first);
+    CHECK(info.elems[4].integer == e.last);
+    CHECK(info.elems[5].integer == e.step);
+  }
 }
 
 }  // namespace
