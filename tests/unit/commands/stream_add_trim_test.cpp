@@ -14,7 +14,7 @@ namespace {
 
 constexpr std::string_view kNow = "1700000000000";  // where ManualClock starts
 
-TEST_CASE("XADD generates IDs from the clock, never going back") {
+TEST_CASE("streams: XADD generates IDs from the clock, never going back") {
   StreamHarness h;
   ExtraClient c(h);
   const std::string now(kNow);
@@ -34,7 +34,7 @@ TEST_CASE("XADD generates IDs from the clock, never going back") {
   CHECK(c.Run("XRANGE t - +") == Array({Entry("0-1", {"f", "v"}), Entry("5-0", {"f", "v"})}));
 }
 
-TEST_CASE("XADD refuses IDs that are not above the top one, and 0-0") {
+TEST_CASE("streams: XADD refuses IDs that are not above the top one, and 0-0") {
   StreamHarness h;
   ExtraClient c(h);
   const std::string too_small =
@@ -61,7 +61,7 @@ TEST_CASE("XADD refuses IDs that are not above the top one, and 0-0") {
   CHECK(c.Run("XLEN s") == Int(4));
 }
 
-TEST_CASE("XADD's argument errors, in Redis's order") {
+TEST_CASE("streams: XADD's argument errors, in Redis's order") {
   StreamHarness h;
   ExtraClient c(h);
   const std::string bad_id = Err("ERR Invalid stream ID specified as stream command argument");
@@ -104,7 +104,7 @@ TEST_CASE("XADD's argument errors, in Redis's order") {
   CHECK(h.TakeLog().size() == 1);  // the SET only
 }
 
-TEST_CASE("XADD NOMKSTREAM: a null reply and no key when the stream is missing") {
+TEST_CASE("streams: XADD NOMKSTREAM: a null reply and no key when the stream is missing") {
   StreamHarness h;
   ExtraClient c(h);
   CHECK(c.Run("XADD s NOMKSTREAM * f v") == kNil);
@@ -119,7 +119,7 @@ TEST_CASE("XADD NOMKSTREAM: a null reply and no key when the stream is missing")
                                             {"XADD", "s", "nomkstream", "2-1", "f", "v"}});
 }
 
-TEST_CASE("XADD keeps fields and values as given, repeated fields included") {
+TEST_CASE("streams: XADD keeps fields and values as given, repeated fields included") {
   StreamHarness h;
   ExtraClient c(h);
   CHECK(c.Run("XADD s 1-1 a 1 b 2 a 3") == Bulk("1-1"));
@@ -131,7 +131,7 @@ TEST_CASE("XADD keeps fields and values as given, repeated fields included") {
                                         Entry("2-1", {std::string("\0x", 2), ""})}));
 }
 
-TEST_CASE("XADD is logged with the ID it added, never '*'") {
+TEST_CASE("streams: XADD is logged with the ID it added, never '*'") {
   StreamHarness h;
   ExtraClient c(h);
   CHECK(c.Run("XADD s * f v") == Bulk("1700000000000-0"));
@@ -144,7 +144,7 @@ TEST_CASE("XADD is logged with the ID it added, never '*'") {
                        });
 }
 
-TEST_CASE("XADD MAXLEN and MINID trim exactly, after adding") {
+TEST_CASE("streams: XADD MAXLEN and MINID trim exactly, after adding") {
   StreamHarness h;
   ExtraClient c(h);
   FillStream(c, "s", 5);  // 1-1 .. 5-1
@@ -173,7 +173,7 @@ TEST_CASE("XADD MAXLEN and MINID trim exactly, after adding") {
         });
 }
 
-TEST_CASE("XADD and XTRIM with '~' remove whole chunks only, and log the exact result") {
+TEST_CASE("streams: XADD and XTRIM with '~' remove whole chunks only, and log the exact result") {
   StreamHarness h;
   ScopedNodeEntries nodes(10);
   ExtraClient c(h);
@@ -196,7 +196,7 @@ TEST_CASE("XADD and XTRIM with '~' remove whole chunks only, and log the exact r
                                              "18446744073709551615-18446744073709551615"}});
 }
 
-TEST_CASE("LIMIT bounds an approximate trim and is not logged") {
+TEST_CASE("streams: LIMIT bounds an approximate trim and is not logged") {
   StreamHarness h;
   ScopedNodeEntries nodes(10);
   ExtraClient c(h);
@@ -214,7 +214,8 @@ TEST_CASE("LIMIT bounds an approximate trim and is not logged") {
                        });
 }
 
-TEST_CASE("an approximate trim without LIMIT removes at most 100 * stream-node-max-entries") {
+TEST_CASE(
+    "streams: an approximate trim without LIMIT removes at most 100 * stream-node-max-entries") {
   StreamHarness h;
   ScopedNodeEntries nodes(2);
   ExtraClient c(h);
@@ -223,7 +224,7 @@ TEST_CASE("an approximate trim without LIMIT removes at most 100 * stream-node-m
   CHECK(c.Run("XTRIM s MAXLEN 0") == Int(50));  // exact trimming has no bound
 }
 
-TEST_CASE("without an entry bound on chunks, an approximate trim removes at most 10000") {
+TEST_CASE("streams: without an entry bound on chunks, an approximate trim removes at most 10000") {
   StreamHarness h;
   ScopedNodeEntries nodes(0);
   ExtraClient c(h);
@@ -233,7 +234,7 @@ TEST_CASE("without an entry bound on chunks, an approximate trim removes at most
   CHECK(c.Run("CONFIG SET stream-node-max-bytes 4096") == kOk);
 }
 
-TEST_CASE("a log replayed as an AOF loader does rebuilds the same stream") {
+TEST_CASE("streams: a log replayed as an AOF loader does rebuilds the same stream") {
   StreamHarness h;
   ScopedNodeEntries nodes(4);
   ExtraClient c(h);
@@ -259,7 +260,7 @@ TEST_CASE("a log replayed as an AOF loader does rebuilds the same stream") {
   CHECK(r.Run("XRANGE s - +") == expected);
 }
 
-TEST_CASE("an AOF written by Redis loads: LIMIT next to an exact threshold is ignored") {
+TEST_CASE("streams: an AOF written by Redis loads: LIMIT next to an exact threshold is ignored") {
   StreamHarness h;
   ExtraClient c(h);
   c.c.replaying_aof = true;  // Redis keeps LIMIT when it logs "MAXLEN ~ n" as "MAXLEN = len"
@@ -272,7 +273,7 @@ TEST_CASE("an AOF written by Redis loads: LIMIT next to an exact threshold is ig
         Err("ERR syntax error, LIMIT cannot be used without the special ~ option"));
 }
 
-TEST_CASE("XTRIM: errors, a missing key, and nothing logged when nothing goes") {
+TEST_CASE("streams: XTRIM: errors, a missing key, and nothing logged when nothing goes") {
   StreamHarness h;
   ExtraClient c(h);
   CHECK(c.Run("XTRIM s MAXLEN 0") == Int(0));
@@ -306,7 +307,7 @@ TEST_CASE("XTRIM: errors, a missing key, and nothing logged when nothing goes") 
         std::vector<Command>{{"XTRIM", "s", "MINID", "3"}, {"XTRIM", "s", "maxlen", "=", "1"}});
 }
 
-TEST_CASE("XDEL deletes live entries, checks every ID first, and counts") {
+TEST_CASE("streams: XDEL deletes live entries, checks every ID first, and counts") {
   StreamHarness h;
   ExtraClient c(h);
   CHECK(c.Run("XDEL s 1-1") == Int(0));
@@ -329,7 +330,7 @@ TEST_CASE("XDEL deletes live entries, checks every ID first, and counts") {
   CHECK(c.Run("XDEL str 1-1") == kWrongType);
 }
 
-TEST_CASE("XSETID: the last ID and counters, with Redis 7.2's checks") {
+TEST_CASE("streams: XSETID: the last ID and counters, with Redis 7.2's checks") {
   StreamHarness h;
   ExtraClient c(h);
   const std::string bad_id = Err("ERR Invalid stream ID specified as stream command argument");
@@ -377,7 +378,7 @@ TEST_CASE("XSETID: the last ID and counters, with Redis 7.2's checks") {
   CHECK(c.Run("XSETID str 1-1") == kWrongType);
 }
 
-TEST_CASE("keyspace events: xadd, xtrim, xdel, xsetid as Redis fires them") {
+TEST_CASE("streams: keyspace events: xadd, xtrim, xdel, xsetid as Redis fires them") {
   StreamHarness h;
   ExtraClient c(h);
   CHECK(c.Run("CONFIG SET notify-keyspace-events Et") == kOk);

@@ -44,7 +44,7 @@ std::string ModelRange(const std::map<Id, std::string>& m, Id start, Id end, boo
   return out;
 }
 
-TEST_CASE("random stream operations agree with an ordered map") {
+TEST_CASE("streams: random stream operations agree with an ordered map") {
   StreamHarness h;
   ScopedNodeEntries nodes(3);
   ExtraClient c(h);

@@ -9,7 +9,7 @@
 namespace kvd::testing {
 namespace {
 
-TEST_CASE("XRANGE and XREVRANGE: bounds, incomplete IDs, exclusive bounds") {
+TEST_CASE("streams: XRANGE and XREVRANGE: bounds, incomplete IDs, exclusive bounds") {
   StreamHarness h;
   ExtraClient c(h);
   FillStream(c, "s", 5);  // 1-1 .. 5-1, values 0..4
@@ -33,7 +33,7 @@ TEST_CASE("XRANGE and XREVRANGE: bounds, incomplete IDs, exclusive bounds") {
   CHECK(c.Run("XREVRANGE s + - COUNT 2") == Array({e5, e3}));
 }
 
-TEST_CASE("XRANGE COUNT: a bound; 0 or negative replies a null array") {
+TEST_CASE("streams: XRANGE COUNT: a bound; 0 or negative replies a null array") {
   StreamHarness h;
   ExtraClient c(h);
   FillStream(c, "s", 3);
@@ -50,7 +50,7 @@ TEST_CASE("XRANGE COUNT: a bound; 0 or negative replies a null array") {
   CHECK(c.Run("XRANGE s 9 + COUNT 1") == kEmptyArray);
 }
 
-TEST_CASE("XRANGE errors, in Redis's order") {
+TEST_CASE("streams: XRANGE errors, in Redis's order") {
   StreamHarness h;
   ExtraClient c(h);
   const std::string bad_id = Err("ERR Invalid stream ID specified as stream command argument");
@@ -77,7 +77,7 @@ TEST_CASE("XRANGE errors, in Redis's order") {
   CHECK(c.Run("XLEN str") == kWrongType);
 }
 
-TEST_CASE("XLEN counts live entries; an emptied stream still exists") {
+TEST_CASE("streams: XLEN counts live entries; an emptied stream still exists") {
   StreamHarness h;
   ExtraClient c(h);
   CHECK(c.Run("XLEN s") == Int(0));

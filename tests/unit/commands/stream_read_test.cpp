@@ -21,7 +21,7 @@ std::string Stream(std::string_view key, std::initializer_list<std::string> entr
   return "*2\r\n" + Bulk(key) + Array(entries);
 }
 
-TEST_CASE("XREAD reads the entries after each ID, streams without any left out") {
+TEST_CASE("streams: XREAD reads the entries after each ID, streams without any left out") {
   StreamHarness h;
   ExtraClient c(h);
   FillStream(c, "a", 3);      // 1-1 2-1 3-1
@@ -44,7 +44,7 @@ TEST_CASE("XREAD reads the entries after each ID, streams without any left out")
   CHECK(h.TakeLog().size() == 6);                     // the XADDs and the XDEL: XREAD logs nothing
 }
 
-TEST_CASE("XREAD in RESP3 replies a map, and a null for nothing") {
+TEST_CASE("streams: XREAD in RESP3 replies a map, and a null for nothing") {
   StreamHarness h;
   ExtraClient c(h);
   c.c.resp = 3;
@@ -60,7 +60,7 @@ TEST_CASE("XREAD in RESP3 replies a map, and a null for nothing") {
   CHECK(c.Take() == "_\r\n");
 }
 
-TEST_CASE("XREAD's errors, in Redis's order") {
+TEST_CASE("streams: XREAD's errors, in Redis's order") {
   StreamHarness h;
   ExtraClient c(h);
   const std::string bad_id = Err("ERR Invalid stream ID specified as stream command argument");
@@ -95,7 +95,7 @@ TEST_CASE("XREAD's errors, in Redis's order") {
   CHECK_FALSE(c.c.blocked);
 }
 
-TEST_CASE("XREAD BLOCK with data replies at once") {
+TEST_CASE("streams: XREAD BLOCK with data replies at once") {
   StreamHarness h;
   ExtraClient c(h);
   FillStream(c, "s", 2);
@@ -103,7 +103,7 @@ TEST_CASE("XREAD BLOCK with data replies at once") {
   CHECK_FALSE(c.c.blocked);
 }
 
-TEST_CASE("a blocked XREAD with '$' gets the entry added after it blocked") {
+TEST_CASE("streams: a blocked XREAD with '$' gets the entry added after it blocked") {
   StreamHarness h;
   ExtraClient waiter(h), writer(h);
   FillStream(writer, "s", 2);
@@ -124,7 +124,7 @@ TEST_CASE("a blocked XREAD with '$' gets the entry added after it blocked") {
   CHECK(waiter.Take() == Array({Stream("fresh", {Entry("1-1", {"a", "b"})})}));
 }
 
-TEST_CASE("every client blocked on a stream is served by one XADD, first blocked first") {
+TEST_CASE("streams: every client blocked on a stream is served by one XADD, first blocked first") {
   StreamHarness h;
   ExtraClient a(h), b(h), writer(h);
   b.c.resp = 3;
@@ -137,7 +137,7 @@ TEST_CASE("every client blocked on a stream is served by one XADD, first blocked
   CHECK(h.server.blocked.empty());
 }
 
-TEST_CASE("a blocked XREAD keeps waiting, with its first deadline, until it has entries") {
+TEST_CASE("streams: a blocked XREAD keeps waiting, with its first deadline, until it has entries") {
   StreamHarness h;
   ExtraClient waiter(h), writer(h);
   CHECK(waiter.Run("XREAD BLOCK 100 STREAMS s 5-0").empty());
@@ -159,7 +159,7 @@ TEST_CASE("a blocked XREAD keeps waiting, with its first deadline, until it has 
   CHECK_FALSE(waiter.c.blocked);
 }
 
-TEST_CASE("a blocked XREAD is woken by the entries it waits for, then by XADD alone") {
+TEST_CASE("streams: a blocked XREAD is woken by the entries it waits for, then by XADD alone") {
   StreamHarness h;
   ExtraClient waiter(h), writer(h);
   CHECK(waiter.Run("XREAD COUNT 2 BLOCK 0 STREAMS s 0").empty());
@@ -174,7 +174,7 @@ TEST_CASE("a blocked XREAD is woken by the entries it waits for, then by XADD al
         Array({Stream("s", {Entry("1-1", {"f", "1"}), Entry("2-1", {"f", "2"})})}));
 }
 
-TEST_CASE("XREAD cannot block inside MULTI: a null array at once") {
+TEST_CASE("streams: XREAD cannot block inside MULTI: a null array at once") {
   StreamHarness h;
   ExtraClient c(h);
   CHECK(c.Run("MULTI") == kOk);
@@ -183,7 +183,7 @@ TEST_CASE("XREAD cannot block inside MULTI: a null array at once") {
   CHECK_FALSE(c.c.blocked);
 }
 
-TEST_CASE("CLIENT UNBLOCK ends an XREAD wait") {
+TEST_CASE("streams: CLIENT UNBLOCK ends an XREAD wait") {
   StreamHarness h;
   ExtraClient waiter(h), other(h);
   CHECK(waiter.Run("XREAD BLOCK 0 STREAMS s $").empty());
@@ -194,7 +194,8 @@ TEST_CASE("CLIENT UNBLOCK ends an XREAD wait") {
   CHECK(waiter.Take() == Err("UNBLOCKED client unblocked via CLIENT UNBLOCK"));
 }
 
-TEST_CASE("COMMAND INFO: the stream commands' arity, flags and key positions are Redis's") {
+TEST_CASE(
+    "streams: COMMAND INFO: the stream commands' arity, flags and key positions are Redis's") {
   StreamHarness h;
   ExtraClient c(h);
   struct Expected {
