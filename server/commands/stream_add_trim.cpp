@@ -98,7 +98,10 @@ void XAdd(CommandContext& ctx) {
   ctx.AddDirty();
   NotifyKeyspaceEvent(ctx, kNotifyStream, "xadd", key);
   if (stream::Trim(*s, *a) > 0) NotifyKeyspaceEvent(ctx, kNotifyStream, "xtrim", key);
-  ctx.Propagate(stream::LoggedAddTrim(ctx, *a, *s, *id));
+  // Logged as sent when that is exact already: a full ID, no "~", no LIMIT.
+  if (!a->id_given || !a->seq_given || a->approx || !a->limit_index.empty()) {
+    ctx.Propagate(stream::LoggedAddTrim(ctx, *a, *s, *id));
+  }
 }
 
 // XTRIM key MAXLEN|MINID [=|~] threshold [LIMIT count]
@@ -113,7 +116,9 @@ void XTrim(CommandContext& ctx) {
   if (removed > 0) {
     NotifyKeyspaceEvent(ctx, kNotifyStream, "xtrim", key);
     ctx.AddDirty(removed);
-    ctx.Propagate(stream::LoggedAddTrim(ctx, *a, *s, StreamId{}));
+    if (a->approx || !a->limit_index.empty()) {
+      ctx.Propagate(stream::LoggedAddTrim(ctx, *a, *s, StreamId{}));
+    }
   }
   ctx.reply.Integer(static_cast<int64_t>(removed));
 }
