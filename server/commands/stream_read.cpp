@@ -99,10 +99,13 @@ void XRead(CommandContext& ctx) {
     after[i] = *parsed;
   }
 
-  // Streams with an entry above their ID, in argument order.
+  // Streams with an entry above their ID, in argument order. Each key is looked up again,
+  // as Redis does: INFO's keyspace_hits/misses count two lookups a key.
   std::vector<size_t> ready;
   for (size_t i = 0; i < a->n; ++i) {
-    const StreamValue* s = streams[i];
+    bool failed = false;
+    const StreamValue* s = streams[i] = stream::ReadStream(ctx, keys[i], &failed);
+    if (failed) return;
     if (s == nullptr || s->empty()) continue;
     StreamId start = after[i];
     if (start.Increment() && s->Range(start, StreamId::Max(), false, 1,

@@ -5,6 +5,7 @@
 #include <doctest/doctest.h>
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -192,6 +193,24 @@ TEST_CASE("streams: CLIENT UNBLOCK ends an XREAD wait") {
   CHECK(waiter.Run("XREAD BLOCK 0 STREAMS s $").empty());
   CHECK(other.Run("CLIENT UNBLOCK " + std::to_string(waiter.c.id) + " ERROR") == Int(1));
   CHECK(waiter.Take() == Err("UNBLOCKED client unblocked via CLIENT UNBLOCK"));
+}
+
+TEST_CASE("streams: XREAD counts two keyspace lookups a stream, as Redis does") {
+  StreamHarness h;
+  ExtraClient c(h);
+  auto stats = [&] {
+    std::map<std::string, std::string> f = InfoFields(c.Run("INFO stats"));
+    return f["keyspace_hits"] + "/" + f["keyspace_misses"];
+  };
+  CHECK(c.Run("XREAD STREAMS nokey 0") == kNullArray);
+  CHECK(stats() == "0/2");
+  FillStream(c, "s", 1);
+  CHECK(c.Run("XREAD STREAMS s 0") != kNullArray);
+  CHECK(stats() == "2/2");
+  CHECK(c.Run("XREAD STREAMS s 5") == kNullArray);
+  CHECK(stats() == "4/2");
+  CHECK(c.Run("XRANGE s - +") != kNullArray);
+  CHECK(stats() == "5/2");
 }
 
 TEST_CASE(
