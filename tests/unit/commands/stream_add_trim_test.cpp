@@ -144,6 +144,23 @@ TEST_CASE("streams: XADD is logged with the ID it added, never '*'") {
                        });
 }
 
+TEST_CASE("streams: XADD and XTRIM inside MULTI are logged with their rewrites") {
+  StreamHarness h;
+  ExtraClient c(h);
+  CHECK(c.Run("MULTI") == kOk);
+  CHECK(c.Run("XADD s * f v") == "+QUEUED\r\n");
+  CHECK(c.Run("XADD s MAXLEN ~ 5 LIMIT 5 * f w") == "+QUEUED\r\n");
+  CHECK(c.Run("XTRIM s MAXLEN 1") == "+QUEUED\r\n");
+  CHECK(c.Run("EXEC") == Array({Bulk("1700000000000-0"), Bulk("1700000000000-1"), Int(1)}));
+  CHECK(h.TakeLog() == std::vector<Command>{
+                           {"MULTI"},
+                           {"XADD", "s", "1700000000000-0", "f", "v"},
+                           {"XADD", "s", "MAXLEN", "=", "2", "1700000000000-1", "f", "w"},
+                           {"XTRIM", "s", "MAXLEN", "1"},
+                           {"EXEC"},
+                       });
+}
+
 TEST_CASE("streams: XADD MAXLEN and MINID trim exactly, after adding") {
   StreamHarness h;
   ExtraClient c(h);
