@@ -39,10 +39,33 @@ std::optional<int64_t> ParseBlockTimeout(CommandContext& ctx, std::string_view s
   return deadline;
 }
 
+std::optional<int64_t> ParseBlockTimeoutMs(CommandContext& ctx, std::string_view ms) {
+  constexpr int64_t kMax = std::numeric_limits<int64_t>::max();
+  std::optional<int64_t> v = ParseInt64(ms);
+  if (!v) {
+    ctx.Error("ERR timeout is not an integer or out of range");
+    return std::nullopt;
+  }
+  if (*v < 0) {
+    ctx.Error("ERR timeout is negative");
+    return std::nullopt;
+  }
+  if (*v > 0 && *v > kMax - ctx.now_ms) {
+    ctx.Error("ERR timeout is out of range");
+    return std::nullopt;
+  }
+  return *v > 0 ? *v + ctx.now_ms : 0;
+}
+
 bool BlockClient(CommandContext& ctx, std::span<const std::string_view> keys, ValueType type,
                  int64_t deadline_ms) {
+  return BlockClient(ctx, keys, type, deadline_ms, ctx.args);
+}
+
+bool BlockClient(CommandContext& ctx, std::span<const std::string_view> keys, ValueType type,
+                 int64_t deadline_ms, std::span<const std::string_view> rerun_args) {
   if (ctx.client.deny_blocking) return false;
-  ctx.server.blocked.Block(ctx.client, ctx.client.db, keys, type, deadline_ms, ctx.args);
+  ctx.server.blocked.Block(ctx.client, ctx.client.db, keys, type, deadline_ms, rerun_args);
   return true;
 }
 

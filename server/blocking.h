@@ -29,6 +29,16 @@ std::optional<int64_t> ParseBlockTimeout(CommandContext& ctx, std::string_view s
 // (ClientState::deny_blocking): the handler then replies as on a timeout.
 bool BlockClient(CommandContext& ctx, std::span<const std::string_view> keys, ValueType type,
                  int64_t deadline_ms);
+// As above, but the command run again is `rerun_args` rather than the command as sent: XREAD
+// rewrites "$" to the stream's last ID, as Redis 7.2 does, so that a run again waits for
+// entries after that ID instead of reading "$" anew.
+bool BlockClient(CommandContext& ctx, std::span<const std::string_view> keys, ValueType type,
+                 int64_t deadline_ms, std::span<const std::string_view> rerun_args);
+
+// Redis's getTimeoutFromObjectOrReply for a timeout in milliseconds (an integer: XREAD's
+// BLOCK): the absolute deadline in Unix ms, or 0 for "wait forever"; nullopt after replying
+// the error.
+std::optional<int64_t> ParseBlockTimeoutMs(CommandContext& ctx, std::string_view ms);
 
 // How a wait ends without data: the timeout's null reply, or CLIENT UNBLOCK ... ERROR's error.
 enum class UnblockReply { kTimeout, kError };
