@@ -387,6 +387,24 @@ StreamId StreamValue::first_id() const {
   return first;
 }
 
+StreamId StreamValue::last_live_id() const {
+  StreamId last;
+  Range(StreamId{}, StreamId::Max(), true, 1, [&](const Entry& e) {
+    last = e.id();
+    return false;
+  });
+  return last;
+}
+
+void StreamValue::DropChunk(const Chunk* c) {
+  length_ -= c->live;
+  for (size_t off = 0; off < c->used;) {
+    const Decoded d = DecodeEntry(c->data() + off, c->first, true);
+    if (!d.deleted) data_bytes_ -= d.data_bytes;
+    off += d.size;
+  }
+}
+
 bool StreamValue::MarkDeleted(size_t i, size_t off) {
   Chunk* c = chunks_[i];
   const Decoded d = DecodeEntry(c->data() + off, c->first, true);
@@ -426,13 +444,8 @@ size_t StreamValue::TrimMaxLen(size_t maxlen, bool approx, size_t limit) {
     const Chunk* c = chunks_[whole];
     if (limit != 0 && removed + c->live > limit) break;
     if (length_ - c->live >= maxlen) {
-      length_ -= c->live;
       removed += c->live;
-      for (size_t off = 0; off < c->used;) {
-        const Decoded d = DecodeEntry(c->data() + off, c->first, true);
-        if (!d.deleted) data_bytes_ -= d.data_bytes;
-        off += d.size;
-      }
+      DropChunk(c);
       ++whole;
       continue;
     }
@@ -458,13 +471,8 @@ size_t StreamValue::TrimMinId(StreamId min_id, bool approx, size_t limit) {
     const Chunk* c = chunks_[whole];
     if (limit != 0 && removed + c->live > limit) break;
     if (c->last < min_id) {
-      length_ -= c->live;
       removed += c->live;
-      for (size_t off = 0; off < c->used;) {
-        const Decoded d = DecodeEntry(c->data() + off, c->first, true);
-        if (!d.deleted) data_bytes_ -= d.data_bytes;
-        off += d.size;
-      }
+      DropChunk(c);
       ++whole;
       continue;
     }

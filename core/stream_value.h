@@ -179,8 +179,10 @@ class StreamValue : public MallocObject {
   std::string_view EncodingName() const { return "stream"; }
 
   StreamId last_id() const { return last_id_; }
-  // The first live entry's ID; 0-0 when there is none.
+  // The first / last live entry's ID; 0-0 when there is none (last_id() may be past the
+  // last live entry, after XDEL).
   StreamId first_id() const;
+  StreamId last_live_id() const;
   StreamId max_deleted_id() const { return max_deleted_id_; }
   uint64_t entries_added() const { return entries_added_; }
   // XSETID / loading: the stream's counters as given (the caller checks them).
@@ -260,6 +262,8 @@ class StreamValue : public MallocObject {
   Chunk* NewChunk(StreamId first, size_t capacity);
   void FreeChunk(Chunk* c);
   void EraseChunks(size_t first, size_t last);
+  // Takes a chunk about to be freed out of the length and data counts.
+  void DropChunk(const Chunk* c);
   // Marks the entry at offset `off` of chunk `i` deleted; frees the chunk when it was its
   // last live entry (returns true then).
   bool MarkDeleted(size_t i, size_t off);

@@ -4,6 +4,8 @@
 
 #include "server/client_state.h"
 #include "server/command.h"
+#include "server/commands/command_docs_data.h"
+#include "server/commands/command_getkeys.h"
 #include "server/server_state.h"
 
 namespace kvd {
@@ -36,10 +38,18 @@ std::string KeysArray(const std::map<std::string, uint64_t, std::less<>>& change
   return array;
 }
 
-// The keys of a command as its key specs place them (COMMAND GETKEYS's rule).
+// The keys of a command as its key specs place them (COMMAND GETKEYS's rule). A command whose
+// keys move with its arguments and are not counted by one (XREAD's STREAMS, SORT's STORE)
+// goes through the key specs themselves.
 std::vector<std::string_view> CommandKeys(const CommandSpec& s,
                                           std::span<const std::string_view> args) {
   std::vector<std::string_view> keys;
+  if ((s.flags & kMovableKeys) && s.numkeys_index == 0) {
+    if (auto found = FindCommandKeys(s, FindCommandDoc(s.name), args)) {
+      for (const FoundKey& k : *found) keys.push_back(args[k.index]);
+    }
+    return keys;
+  }
   const auto argc = static_cast<int64_t>(args.size());
   if (s.first_key > 0 && s.first_key < argc) {
     int64_t last = s.last_key < 0 ? argc + s.last_key : s.last_key;

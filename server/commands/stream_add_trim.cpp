@@ -53,15 +53,6 @@ std::optional<StreamId> NextId(const StreamValue& s, const stream::AddTrimArgs& 
   return id;
 }
 
-// The last live entry's ID (Redis's streamLastValidID); 0-0 when there is none.
-StreamId LastLiveId(const StreamValue& s) {
-  StreamId last;
-  s.Range(StreamId{}, StreamId::Max(), true, 1, [&](const StreamValue::Entry& e) {
-    last = e.id();
-    return false;
-  });
-  return last;
-}
 
 }  // namespace
 
@@ -178,7 +169,7 @@ void XSetId(CommandContext& ctx) {
     return ctx.Error("ERR The ID specified in XSETID is smaller than current max_deleted_entry_id");
   }
   if (!s->empty()) {
-    if (*id < LastLiveId(*s)) {
+    if (*id < s->last_live_id()) {
       return ctx.Error("ERR The ID specified in XSETID is smaller than the target stream top item");
     }
     if (entries_added != -1 && s->size() > static_cast<uint64_t>(entries_added)) {

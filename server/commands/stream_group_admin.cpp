@@ -113,7 +113,7 @@ void XGroupCreate(CommandContext& ctx) {
   if (dollar) {
     // "$" means the last ID now: the log gets that ID, so a replay later gives the same group.
     std::vector<std::string> logged(ctx.args.begin(), ctx.args.end());
-    logged[4] = stream_group::IdText(id);
+    logged[4] = id.ToString();
     ctx.Propagate(std::move(logged));
   }
 }

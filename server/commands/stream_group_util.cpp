@@ -19,21 +19,6 @@ void ReplyNoGroup(CommandContext& ctx, std::string_view key, std::string_view gr
   ctx.Error(msg);
 }
 
-std::string IdText(StreamId id) {
-  std::string s;
-  id.AppendTo(s);
-  return s;
-}
-
-StreamId LastLiveId(const StreamValue& s) {
-  StreamId last;
-  s.Range(StreamId{}, StreamId::Max(), true, 1, [&](const StreamValue::Entry& e) {
-    last = e.id();
-    return false;
-  });
-  return last;
-}
-
 void Log(CommandContext& ctx, std::vector<std::string> command) {
   ctx.Propagate(std::move(command));
   ctx.AddDirty();
@@ -43,13 +28,13 @@ void LogClaim(CommandContext& ctx, std::string_view key, std::string_view group_
               const StreamGroup& group, StreamId id, const StreamPending& p) {
   Log(ctx, {"XCLAIM", std::string(key), std::string(group_name),
             std::string(p.consumer != nullptr ? p.consumer->name : std::string_view()), "0",
-            IdText(id), "TIME", std::to_string(p.delivery_time), "RETRYCOUNT",
-            std::to_string(p.delivery_count), "FORCE", "JUSTID", "LASTID", IdText(group.last_id)});
+            id.ToString(), "TIME", std::to_string(p.delivery_time), "RETRYCOUNT",
+            std::to_string(p.delivery_count), "FORCE", "JUSTID", "LASTID", group.last_id.ToString()});
 }
 
 void LogGroupId(CommandContext& ctx, std::string_view key, std::string_view group_name,
                 const StreamGroup& group) {
-  Log(ctx, {"XGROUP", "SETID", std::string(key), std::string(group_name), IdText(group.last_id),
+  Log(ctx, {"XGROUP", "SETID", std::string(key), std::string(group_name), group.last_id.ToString(),
             "ENTRIESREAD", std::to_string(group.entries_read)});
 }
 

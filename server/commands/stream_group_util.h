@@ -39,10 +39,4 @@ void AdvanceGroup(const StreamValue& s, StreamGroup& group, StreamId id);
 // Redis's streamReplyWithCGLag: the lag, or a null.
 void ReplyLag(ReplyWriter& reply, const StreamValue& s, const StreamGroup& group);
 
-// The last live entry's ID (Redis's streamLastValidID); 0-0 when there is none.
-StreamId LastLiveId(const StreamValue& s);
-
-// An ID as text.
-std::string IdText(StreamId id);
-
 }  // namespace kvd::stream_group

@@ -9,82 +9,27 @@
 #include <string_view>
 #include <vector>
 
-#include "core/numeric.h"
 #include "core/stream_value.h"
-#include "core/text.h"
 #include "server/blocking.h"
 #include "server/commands/stream_commands.h"
+#include "server/commands/stream_read_args.h"
 #include "server/commands/stream_util.h"
-#include "server/errors.h"
 
 namespace kvd::stream_commands {
-namespace {
-
-struct ReadArgs {
-  int64_t count = 0;                // 0: no bound
-  std::optional<int64_t> deadline;  // BLOCK's absolute deadline (0: forever); none: no BLOCK
-  size_t streams = 0;               // argument index of the first key
-  size_t n = 0;                     // how many streams
-};
-
-std::optional<ReadArgs> ParseReadArgs(CommandContext& ctx) {
-  ReadArgs a;
-  const size_t argc = ctx.args.size();
-  for (size_t i = 1; i < argc; ++i) {
-    const bool more = i + 1 < argc;
-    const std::string_view opt = ctx.args[i];
-    if (EqualsIgnoreCase(opt, "BLOCK") && more) {
-      a.deadline = ParseBlockTimeoutMs(ctx, ctx.args[++i]);
-      if (!a.deadline) return std::nullopt;
-    } else if (EqualsIgnoreCase(opt, "COUNT") && more) {
-      std::optional<int64_t> n = ParseInt64(ctx.args[++i]);
-      if (!n) {
-        ctx.Error(kNotIntegerErr);
-        return std::nullopt;
-      }
-      a.count = *n < 0 ? 0 : *n;
-    } else if (EqualsIgnoreCase(opt, "STREAMS") && more) {
-      a.streams = i + 1;
-      if ((argc - a.streams) % 2 != 0) {
-        ctx.Error(
-            "ERR Unbalanced 'xread' list of streams: for each stream key an ID or '$' must be "
-            "specified.");
-        return std::nullopt;
-      }
-      a.n = (argc - a.streams) / 2;
-      break;
-    } else if (EqualsIgnoreCase(opt, "GROUP") && i + 2 < argc) {
-      ctx.Error("ERR The GROUP option is only supported by XREADGROUP. You called XREAD instead.");
-      return std::nullopt;
-    } else if (EqualsIgnoreCase(opt, "NOACK")) {
-      ctx.Error("ERR The NOACK option is only supported by XREADGROUP. You called XREAD instead.");
-      return std::nullopt;
-    } else {
-      ctx.Error(kSyntaxErr);
-      return std::nullopt;
-    }
-  }
-  if (a.streams == 0) {
-    ctx.Error(kSyntaxErr);
-    return std::nullopt;
-  }
-  return a;
-}
-
-}  // namespace
 
 // XREAD [COUNT count] [BLOCK milliseconds] STREAMS key [key ...] id [id ...]
 void XRead(CommandContext& ctx) {
-  std::optional<ReadArgs> a = ParseReadArgs(ctx);
+  std::optional<stream::ReadArgs> a = stream::ParseReadArgs(ctx, false);
   if (!a) return;
-  const std::span<const std::string_view> keys = ctx.args.subspan(a->streams, a->n);
-  std::vector<const StreamValue*> streams(a->n);
-  std::vector<StreamId> after(a->n);  // read the entries above these IDs
-  for (size_t i = 0; i < a->n; ++i) {
+  const std::span<const std::string_view> keys = a->keys;
+  const size_t count = keys.size();
+  std::vector<const StreamValue*> streams(count);
+  std::vector<StreamId> after(count);  // read the entries above these IDs
+  for (size_t i = 0; i < count; ++i) {
     bool failed = false;
     streams[i] = stream::ReadStream(ctx, keys[i], &failed);
     if (failed) return;
-    const std::string_view id = ctx.args[a->streams + a->n + i];
+    const std::string_view id = a->ids[i];
     if (id == "$") {
       after[i] = streams[i] != nullptr ? streams[i]->last_id() : StreamId{};
       continue;
@@ -102,7 +47,7 @@ void XRead(CommandContext& ctx) {
   // Streams with an entry above their ID, in argument order. Each key is looked up again,
   // as Redis does: INFO's keyspace_hits/misses count two lookups a key.
   std::vector<size_t> ready;
-  for (size_t i = 0; i < a->n; ++i) {
+  for (size_t i = 0; i < count; ++i) {
     bool failed = false;
     const StreamValue* s = streams[i] = stream::ReadStream(ctx, keys[i], &failed);
     if (failed) return;
@@ -139,8 +84,8 @@ void XRead(CommandContext& ctx) {
   if (!a->deadline) return ctx.reply.NullArray();
   // Wait for entries above the IDs as they are now: "$" becomes the stream's last ID.
   std::vector<std::string> rewritten(ctx.args.begin(), ctx.args.end());
-  for (size_t i = 0; i < a->n; ++i) {
-    std::string& id = rewritten[a->streams + a->n + i];
+  for (size_t i = 0; i < count; ++i) {
+    std::string& id = rewritten[a->ids_at + i];
     if (id == "$") id = after[i].ToString();
   }
   const std::vector<std::string_view> rerun(rewritten.begin(), rewritten.end());

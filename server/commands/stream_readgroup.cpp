@@ -10,109 +10,23 @@
 // CREATECONSUMER for a consumer created under NOACK. Nothing else (a history read, a
 // consumer created with nothing delivered) is logged.
 #include <cstdint>
-#include <limits>
 #include <optional>
 #include <span>
 #include <string>
 #include <string_view>
 #include <vector>
 
-#include "core/numeric.h"
-#include "core/text.h"
 #include "server/blocked_clients.h"
 #include "server/blocking.h"
 #include "server/client_state.h"
 #include "server/commands/stream_group_commands.h"
 #include "server/commands/stream_group_util.h"
+#include "server/commands/stream_read_args.h"
 #include "server/commands/stream_util.h"
-#include "server/errors.h"
 #include "server/server_state.h"
 
 namespace kvd::stream_group_commands {
 namespace {
-
-struct ReadGroupArgs {
-  std::string_view group;
-  std::string_view consumer;
-  int64_t count = 0;      // 0: no bound
-  int64_t deadline = -1;  // -1: no BLOCK; 0: forever; else Unix ms
-  bool noack = false;
-  std::span<const std::string_view> keys;
-  std::span<const std::string_view> ids;
-};
-
-// Redis's getTimeoutFromObjectOrReply in milliseconds: the absolute deadline (0: forever).
-std::optional<int64_t> ParseBlockMs(CommandContext& ctx, std::string_view text) {
-  std::optional<int64_t> ms = ParseInt64(text);
-  if (!ms) {
-    ctx.Error("ERR timeout is not an integer or out of range");
-    return std::nullopt;
-  }
-  if (*ms < 0) {
-    ctx.Error("ERR timeout is negative");
-    return std::nullopt;
-  }
-  if (*ms == 0) return 0;
-  if (*ms > std::numeric_limits<int64_t>::max() - ctx.now_ms) {
-    ctx.Error("ERR timeout is out of range");
-    return std::nullopt;
-  }
-  return *ms + ctx.now_ms;
-}
-
-std::optional<ReadGroupArgs> ParseArgs(CommandContext& ctx) {
-  ReadGroupArgs a;
-  bool have_group = false;
-  size_t streams = 0;
-  const size_t argc = ctx.args.size();
-  for (size_t i = 1; i < argc; ++i) {
-    const size_t more = argc - i - 1;
-    const std::string_view o = ctx.args[i];
-    if (EqualsIgnoreCase(o, "BLOCK") && more > 0) {
-      std::optional<int64_t> d = ParseBlockMs(ctx, ctx.args[++i]);
-      if (!d) return std::nullopt;
-      a.deadline = *d;
-    } else if (EqualsIgnoreCase(o, "COUNT") && more > 0) {
-      std::optional<int64_t> n = ParseInt64(ctx.args[++i]);
-      if (!n) {
-        ctx.Error(kNotIntegerErr);
-        return std::nullopt;
-      }
-      a.count = *n < 0 ? 0 : *n;
-    } else if (EqualsIgnoreCase(o, "STREAMS") && more > 0) {
-      streams = i + 1;
-      if ((argc - streams) % 2 != 0) {
-        ctx.Error(
-            "ERR Unbalanced 'xreadgroup' list of streams: for each stream key an ID or '>' must "
-            "be specified.");
-        return std::nullopt;
-      }
-      break;
-    } else if (EqualsIgnoreCase(o, "GROUP") && more >= 2) {
-      a.group = ctx.args[i + 1];
-      a.consumer = ctx.args[i + 2];
-      have_group = true;
-      i += 2;
-    } else if (EqualsIgnoreCase(o, "NOACK")) {
-      a.noack = true;
-    } else {
-      ctx.Error(kSyntaxErr);
-      return std::nullopt;
-    }
-  }
-  if (streams == 0) {
-    ctx.Error(kSyntaxErr);
-    return std::nullopt;
-  }
-  if (!have_group) {
-    ctx.Error("ERR Missing GROUP option for XREADGROUP");
-    return std::nullopt;
-  }
-  const size_t n = (argc - streams) / 2;
-  a.keys = ctx.args.subspan(streams, n);
-  a.ids = ctx.args.subspan(streams + n, n);
-  return a;
-}
 
 // ">" is kept as the largest ID, as Redis does (an explicit largest ID acts like ">" too).
 std::optional<StreamId> ParseReadId(CommandContext& ctx, std::string_view text) {
@@ -130,7 +44,7 @@ std::optional<StreamId> ParseReadId(CommandContext& ctx, std::string_view text) 
 // The new entries after the group's last ID, into `out`: each one moves the group on and,
 // unless NOACK, enters the PEL as delivered to `consumer` now (taken from another consumer
 // if XGROUP SETID made it pending already). Returns how many.
-size_t DeliverNew(CommandContext& ctx, std::string_view key, const ReadGroupArgs& a, StreamValue& s,
+size_t DeliverNew(CommandContext& ctx, std::string_view key, const stream::ReadArgs& a, StreamValue& s,
                   StreamGroup& g, StreamConsumer& consumer, ReplyWriter& out) {
   StreamId start = g.last_id;
   if (!start.Increment()) return 0;
@@ -159,7 +73,7 @@ size_t DeliverNew(CommandContext& ctx, std::string_view key, const ReadGroupArgs
 
 // The consumer's pending entries after `after`, into `out`; an entry deleted since is
 // [id, nil]. Each one found counts as delivered again now.
-size_t DeliverHistory(CommandContext& ctx, const ReadGroupArgs& a, const StreamValue& s,
+size_t DeliverHistory(CommandContext& ctx, const stream::ReadArgs& a, const StreamValue& s,
                       StreamGroup& g, StreamConsumer& consumer, StreamId after, ReplyWriter& out) {
   if (!after.Increment()) return 0;
   size_t n = 0;
@@ -189,7 +103,7 @@ size_t DeliverHistory(CommandContext& ctx, const ReadGroupArgs& a, const StreamV
 }  // namespace
 
 void XReadGroup(CommandContext& ctx) {
-  std::optional<ReadGroupArgs> a = ParseArgs(ctx);
+  std::optional<stream::ReadArgs> a = stream::ParseReadArgs(ctx, true);
   if (!a) return;
   // Every stream and ID is checked before anything is served.
   std::vector<StreamId> ids;
@@ -216,7 +130,7 @@ void XReadGroup(CommandContext& ctx) {
     StreamGroup* g = s ? s->FindGroup(a->group) : nullptr;
     if (g == nullptr) continue;  // cannot happen: every group was checked above
     const bool history = ids[i] != StreamId::Max();
-    const bool has_new = !s->empty() && stream_group::LastLiveId(*s) > g->last_id;
+    const bool has_new = !s->empty() && s->last_live_id() > g->last_id;
     bool created;
     StreamConsumer& consumer =
         stream_group::FindOrCreateConsumer(ctx, key, *g, a->consumer, &created);
@@ -246,7 +160,7 @@ void XReadGroup(CommandContext& ctx) {
     ctx.reply.buffer() += body;
     return;
   }
-  if (a->deadline >= 0 && BlockClient(ctx, a->keys, ValueType::kStream, a->deadline)) {
+  if (a->deadline && BlockClient(ctx, a->keys, ValueType::kStream, *a->deadline)) {
     ctx.server.blocked.SetUnblockOnNoKey(ctx.client);
     return;
   }

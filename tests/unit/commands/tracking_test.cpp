@@ -70,6 +70,17 @@ TEST_CASE("default mode: a key read is invalidated once, on a write by anyone") 
   CHECK(InfoField(h, "tracking_total_keys") == "0");
 }
 
+TEST_CASE("default mode: keys found by key specs (XREAD's STREAMS) are tracked") {
+  Harness h;
+  PubSubPeer a(h, 3);
+  CHECK(a.Run({"CLIENT", "TRACKING", "on"}) == kOk);
+  h.Run({"XADD", "s1", "1-0", "f", "v"});
+  a.Run({"XREAD", "COUNT", "1", "STREAMS", "s1", "s2", "0", "0"});
+  CHECK(InfoField(h, "tracking_total_keys") == "2");
+  h.Run({"XADD", "s2", "1-0", "f", "v"});
+  CHECK(a.Take() == Invalidate({"s2"}));
+}
+
 TEST_CASE("default mode: writes are not remembered, and every tracking reader is told") {
   Harness h;
   PubSubPeer a(h, 3), b(h, 3);
