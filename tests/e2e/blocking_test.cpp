@@ -13,16 +13,6 @@
 namespace kvd::e2e {
 namespace {
 
-int64_t BlockedClients(RawClient& c) {
-  std::string info = c.Exec({"INFO", "clients"}).str;
-  return std::stoll(InfoField(info, "blocked_clients").value_or("-1"));
-}
-
-// Waits (with the harness deadline) until `n` clients are blocked.
-bool WaitBlocked(RawClient& observer, int64_t n) {
-  return WaitFor([&] { return BlockedClients(observer) == n; });
-}
-
 // Sends a command without waiting for its reply.
 void Start(RawClient& c, const std::vector<std::string>& args) { c.SendOnly(Command(args)); }
 

@@ -234,6 +234,15 @@ std::optional<std::string> InfoField(std::string_view info, std::string_view fie
   return std::nullopt;
 }
 
+int64_t BlockedClients(RawClient& c) {
+  const std::string info = c.Exec({"INFO", "clients"}).str;
+  return std::stoll(InfoField(info, "blocked_clients").value_or("-1"));
+}
+
+bool WaitBlocked(RawClient& observer, int64_t n) {
+  return WaitFor([&] { return BlockedClients(observer) == n; });
+}
+
 TempDir::TempDir() : path_(MakeTempDir()) {}
 
 TempDir::~TempDir() {

@@ -220,4 +220,9 @@ std::vector<std::string> Lines(std::string_view text);
 // The value of `field` in an INFO reply ("used_memory:123" -> "123"), if present.
 std::optional<std::string> InfoField(std::string_view info, std::string_view field);
 
+// INFO clients' blocked_clients as `c` sees it (-1 when missing).
+int64_t BlockedClients(RawClient& c);
+// Waits (with the harness deadline) until `n` clients are blocked.
+bool WaitBlocked(RawClient& observer, int64_t n);
+
 }  // namespace kvd::e2e

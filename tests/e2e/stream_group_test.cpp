@@ -12,15 +12,6 @@
 namespace kvd::e2e {
 namespace {
 
-int64_t BlockedClients(RawClient& c) {
-  std::string info = c.Exec({"INFO", "clients"}).str;
-  return std::stoll(InfoField(info, "blocked_clients").value_or("-1"));
-}
-
-bool WaitBlocked(RawClient& observer, int64_t n) {
-  return WaitFor([&] { return BlockedClients(observer) == n; });
-}
-
 void Start(RawClient& c, const std::vector<std::string>& args) { c.SendOnly(Command(args)); }
 
 const std::vector<std::string> kBlockingRead = {"XREADGROUP", "GROUP",   "g", "c", "BLOCK",

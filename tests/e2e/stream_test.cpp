@@ -12,15 +12,6 @@
 namespace kvd::e2e {
 namespace {
 
-int64_t BlockedClients(RawClient& c) {
-  std::string info = c.Exec({"INFO", "clients"}).str;
-  return std::stoll(InfoField(info, "blocked_clients").value_or("-1"));
-}
-
-bool WaitBlocked(RawClient& observer, int64_t n) {
-  return WaitFor([&] { return BlockedClients(observer) == n; });
-}
-
 std::string Entry(std::string_view id, std::initializer_list<std::string> pairs) {
   std::string fields = "*" + std::to_string(pairs.size()) + "\r\n";
   for (const std::string& p : pairs) fields += Bulk(p);

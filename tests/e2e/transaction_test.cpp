@@ -13,11 +13,6 @@ namespace {
 
 const std::string kQueued = "+QUEUED\r\n";
 
-int64_t BlockedClients(RawClient& c) {
-  const std::string info = c.Exec({"INFO", "clients"}).str;
-  return std::stoll(InfoField(info, "blocked_clients").value_or("-1"));
-}
-
 // The value of `field` in the CLIENT LIST line of client `id`.
 std::string ClientField(RawClient& observer, int64_t id, const std::string& field) {
   const std::string line = observer.Exec({"CLIENT", "LIST", "ID", std::to_string(id)}).str;

@@ -11,17 +11,6 @@ namespace {
 
 std::string Ms(int64_t offset) { return std::to_string(StreamHarness::kStartMs + offset); }
 
-Command Claim(std::string consumer, std::string id, std::string time, std::string count,
-              std::string last) {
-  return {"XCLAIM",     "s",
-          "g",          std::move(consumer),
-          "0",          std::move(id),
-          "TIME",       std::move(time),
-          "RETRYCOUNT", std::move(count),
-          "FORCE",      "JUSTID",
-          "LASTID",     std::move(last)};
-}
-
 // s holds 1-1 .. n-1, group g read entirely by consumer a at the start time.
 void Setup(StreamHarness& h, int n) {
   for (int i = 1; i <= n; ++i) h.Add("s", {{static_cast<uint64_t>(i), 1}});

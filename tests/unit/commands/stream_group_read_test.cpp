@@ -11,17 +11,6 @@ namespace {
 
 const std::string kT0 = std::to_string(StreamHarness::kStartMs);
 
-Command Claim(std::string consumer, std::string id, std::string time, std::string count,
-              std::string last) {
-  return {"XCLAIM",     "s",
-          "g",          std::move(consumer),
-          "0",          std::move(id),
-          "TIME",       std::move(time),
-          "RETRYCOUNT", std::move(count),
-          "FORCE",      "JUSTID",
-          "LASTID",     std::move(last)};
-}
-
 TEST_CASE("XREADGROUP > delivers new entries into the PEL and logs XCLAIMs and XGROUP SETID") {
   StreamHarness h;
   h.Add("s", {{1, 1}, {2, 1}, {3, 1}});

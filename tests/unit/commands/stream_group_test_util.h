@@ -22,6 +22,18 @@ namespace kvd::testing {
 using Command = std::vector<std::string>;
 using Commands = std::vector<Command>;
 
+// The XCLAIM that logs a delivery of `id` on stream "s", group "g" (Redis's propagation).
+inline Command Claim(std::string consumer, std::string id, std::string time, std::string count,
+                     std::string last) {
+  return {"XCLAIM",     "s",
+          "g",          std::move(consumer),
+          "0",          std::move(id),
+          "TIME",       std::move(time),
+          "RETRYCOUNT", std::move(count),
+          "FORCE",      "JUSTID",
+          "LASTID",     std::move(last)};
+}
+
 inline void ShowValue(const RespValue& v, std::string& out) {
   switch (v.type) {
     case '*':
