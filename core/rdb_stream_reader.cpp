@@ -53,7 +53,7 @@ class StreamReader {
     }
     if (!in_.ok()) return nullptr;
     if (length != s->size()) return Fail("the stream's length does not match its entries");
-    if (s->size() > 0 && s->last_id() > last) {
+    if (seen_ && last_loaded_ > last) {
       return Fail("an entry's ID is greater than the stream's last ID");
     }
     s->SetLastId(last);
