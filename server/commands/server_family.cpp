@@ -1,6 +1,8 @@
 // Server commands: INFO (info_command.cpp), DBSIZE, FLUSHDB, FLUSHALL, TIME,
 // CONFIG GET|SET|RESETSTAT|HELP, MEMORY USAGE|HELP, SHUTDOWN; SAVE and LASTSAVE
 // (persistence_commands.cpp).
+#include <malloc.h>
+
 #include <optional>
 #include <string>
 #include <string_view>
@@ -141,8 +143,8 @@ void CmdConfigHelp(CommandContext& ctx) {
        "    Rewrite the configuration file."});
 }
 
-// MEMORY USAGE key [SAMPLES count]. kvd's values are strings, so SAMPLES is validated and
-// has nothing to sample.
+// MEMORY USAGE key [SAMPLES count]. kvd counts every value's memory exactly, so SAMPLES is
+// validated and has nothing to sample.
 void CmdMemoryUsage(CommandContext& ctx) {
   ArgCursor in(ctx.args.subspan(3));
   while (!in.Done()) {
@@ -160,9 +162,26 @@ void CmdMemoryUsage(CommandContext& ctx) {
   ctx.reply.Integer(static_cast<int64_t>(db.MemoryUsage(*record)));
 }
 
+// MEMORY PURGE: hands the allocator's free memory back to the system (glibc's malloc_trim;
+// Redis asks jemalloc to purge its dirty pages, and replies OK under libc malloc too).
+void CmdMemoryPurge(CommandContext& ctx) {
+  malloc_trim(0);
+  ctx.reply.Ok();
+}
+
+// MEMORY MALLOC-STATS: Redis's reply under an allocator other than jemalloc, which kvd's
+// glibc malloc is (INFO's mem_allocator:libc).
+void CmdMemoryMallocStats(CommandContext& ctx) {
+  ctx.reply.Bulk("Stats not supported for the current allocator");
+}
+
 void CmdMemoryHelp(CommandContext& ctx) {
   ReplySubcommandHelp(ctx.reply, "MEMORY",
-                      {"USAGE <key> [SAMPLES <count>]",
+                      {"MALLOC-STATS",
+                       "    Return internal statistics report from the memory allocator.",
+                       "PURGE",
+                       "    Attempt to purge dirty pages for reclamation by the allocator.",
+                       "USAGE <key> [SAMPLES <count>]",
                        "    Return memory in bytes used by <key> and its value. Nested values are",
                        "    sampled up to <count> times (default: 5, 0 means sample all)."});
 }
@@ -240,6 +259,12 @@ CommandSpec MemorySpec() {
       MakeSpec("memory|usage", -3, kReadOnly, {2, 2, 1}, CmdMemoryUsage,
                {"@read @slow", "server", "4.0.0", "Estimates the memory usage of a key.",
                 "O(N) where N is the number of samples."}),
+      MakeSpec("memory|purge", 2, 0, {}, CmdMemoryPurge,
+               {"@slow", "server", "4.0.0", "Asks the allocator to release memory.",
+                "Depends on how much memory is allocated, could be slow"}),
+      MakeSpec("memory|malloc-stats", 2, 0, {}, CmdMemoryMallocStats,
+               {"@slow", "server", "4.0.0", "Returns the allocator statistics.",
+                "Depends on how much memory is allocated, could be slow"}),
       MakeSpec("memory|help", 2, kLoading | kStale, {}, CmdMemoryHelp,
                {"@slow", "server", "4.0.0", "Returns helpful text about the different subcommands.",
                 "O(1)"}),

@@ -124,7 +124,16 @@ TEST_CASE("CONFIG HELP and MEMORY HELP") {
   REQUIRE(memory.has_value());
   CHECK(memory->elems.front().str ==
         "MEMORY <subcommand> [<arg> [value] [opt] ...]. Subcommands are:");
-  CHECK(memory->elems.size() == 6);
+  CHECK(memory->elems.size() == 10);
+}
+
+TEST_CASE("MEMORY PURGE and MALLOC-STATS reply as Redis does under libc malloc") {
+  Harness h;
+  CHECK(h.Run({"MEMORY", "PURGE"}) == "+OK\r\n");
+  CHECK(h.Run({"MEMORY", "MALLOC-STATS"}) ==
+        "$45\r\nStats not supported for the current allocator\r\n");
+  CHECK(h.Run({"MEMORY", "PURGE", "x"}) ==
+        "-ERR wrong number of arguments for 'memory|purge' command\r\n");
 }
 
 TEST_CASE("MEMORY USAGE") {
