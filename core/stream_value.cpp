@@ -125,6 +125,9 @@ struct StreamValue::Chunk {
 namespace {
 
 constexpr uint8_t kDeleted = 1;
+// The entry has the fields of its chunk's first entry (the "master" entry, as Redis's
+// STREAM_ITEM_FLAG_SAMEFIELDS): only its values are stored, the pair count is the master's.
+constexpr uint8_t kSameFields = 2;
 // Redis's STREAM_LISTPACK_MAX_SIZE: no chunk grows past it whatever the config says.
 constexpr size_t kMaxChunkBytes = size_t{1} << 30;
 
@@ -133,24 +136,46 @@ struct Decoded {
   StreamId id;
   bool deleted;
   size_t pairs;
-  const uint8_t* pair_data;
-  size_t size;        // the whole entry's bytes
-  size_t data_bytes;  // its fields' and values' bytes plus 16 (only when asked)
+  const uint8_t* pair_data;    // pairs, or values only when master_pairs is set
+  const uint8_t* master_pairs; // the master entry's pairs, whose fields this entry shares
+  size_t size;                 // the whole entry's bytes
+  size_t data_bytes;           // its fields' and values' bytes plus 16 (only when asked)
 };
 
-Decoded DecodeEntry(const uint8_t* base, StreamId first, bool count_data) {
+// The entry at `off` of a chunk whose entries start at `data` and whose first ID is `first`;
+// the master entry is the one at offset 0.
+Decoded DecodeEntry(const uint8_t* data, size_t off, StreamId first, bool count_data) {
   Decoded d;
-  const uint8_t* p = base;
-  d.deleted = (*p++ & kDeleted) != 0;
-  uint64_t ms_delta, seq, pairs;
+  const uint8_t* p = data + off;
+  const uint8_t flags = *p++;
+  d.deleted = (flags & kDeleted) != 0;
+  uint64_t ms_delta, seq;
   p += varint::Read(p, &ms_delta);
   p += varint::Read(p, &seq);
-  p += varint::Read(p, &pairs);
   d.id = {first.ms + ms_delta, seq};
-  d.pairs = static_cast<size_t>(pairs);
-  d.pair_data = p;
+  d.master_pairs = nullptr;
   d.data_bytes = 16;
-  for (size_t i = 0; i < 2 * d.pairs; ++i) {
+  if (flags & kSameFields) {
+    const Decoded master = DecodeEntry(data, 0, first, count_data);
+    d.pairs = master.pairs;
+    d.master_pairs = master.pair_data;
+    if (count_data) {
+      const uint8_t* m = master.pair_data;
+      for (size_t i = 0; i < d.pairs; ++i) {
+        Elem field;
+        m += packed::Decode(m, &field);
+        m += packed::Skip(m);
+        d.data_bytes += field.size();
+      }
+    }
+  } else {
+    uint64_t pairs;
+    p += varint::Read(p, &pairs);
+    d.pairs = static_cast<size_t>(pairs);
+  }
+  d.pair_data = p;
+  const size_t strings = d.master_pairs != nullptr ? d.pairs : 2 * d.pairs;
+  for (size_t i = 0; i < strings; ++i) {
     if (count_data) {
       Elem e;
       p += packed::Decode(p, &e);
@@ -159,8 +184,22 @@ Decoded DecodeEntry(const uint8_t* base, StreamId first, bool count_data) {
       p += packed::Skip(p);
     }
   }
-  d.size = static_cast<size_t>(p - base);
+  d.size = static_cast<size_t>(p - (data + off));
   return d;
+}
+
+// Whether field_values (field, value, ...) has exactly the fields of the master entry.
+bool HasMasterFields(const uint8_t* data, StreamId first,
+                     std::span<const std::string_view> field_values) {
+  const Decoded master = DecodeEntry(data, 0, first, false);
+  if (master.pairs * 2 != field_values.size()) return false;
+  const uint8_t* m = master.pair_data;
+  for (size_t i = 0; i < field_values.size(); i += 2) {
+    if (!packed::Probe(field_values[i]).Matches(m)) return false;
+    m += packed::Skip(m);
+    m += packed::Skip(m);
+  }
+  return true;
 }
 
 }  // namespace
@@ -257,36 +296,40 @@ void StreamValue::AppendLoaded(StreamId id, std::span<const std::string_view> fi
 void StreamValue::AppendEntry(StreamId id, std::span<const std::string_view> field_values,
                               const Limits& limits) {
   // The entry's size: flags, the ID (its ms as a delta from the chunk's first), the pair
-  // count and the packed strings. The delta needs the chunk, so size it for the worst case
-  // first and settle once the chunk is known.
-  size_t strings = 0;
+  // count and the packed strings, or only the values when it has the master entry's fields.
+  // Both depend on the chunk: size it for the last chunk first, then for a new one.
+  size_t strings = 0, values = 0;
   size_t data = 16;
-  for (std::string_view s : field_values) {
-    strings += packed::Probe(s).size();
-    data += s.size();
+  for (size_t i = 0; i < field_values.size(); ++i) {
+    const size_t n = packed::Probe(field_values[i]).size();
+    strings += n;
+    if (i % 2 == 1) values += n;
+    data += field_values[i].size();
   }
   const size_t pairs = field_values.size() / 2;
-  const auto entry_size = [&](StreamId first) {
-    return 1 + varint::Size(id.ms - first.ms) + varint::Size(id.seq) + varint::Size(pairs) +
-           strings;
+  const auto entry_size = [&](StreamId first, bool same) {
+    return 1 + varint::Size(id.ms - first.ms) + varint::Size(id.seq) +
+           (same ? values : varint::Size(pairs) + strings);
   };
   const size_t max_bytes =
       limits.bytes == 0 || limits.bytes > kMaxChunkBytes ? kMaxChunkBytes : limits.bytes;
   Chunk* c = chunks_.empty() ? nullptr : chunks_.back();
+  bool same = c != nullptr && HasMasterFields(c->data(), c->first, field_values);
   // Redis's rule (streamAppendItem): a new chunk once the last one would reach the byte
   // bound, or holds stream-node-max-entries entries, deleted ones included.
-  if (c != nullptr && (c->used + entry_size(c->first) >= max_bytes ||
+  if (c != nullptr && (c->used + entry_size(c->first, same) >= max_bytes ||
                        (limits.entries != 0 && c->entries >= limits.entries))) {
     c = nullptr;
   }
   if (c == nullptr) {
+    same = false;  // the first entry of a chunk is its master
     chunks_.reserve(chunks_.size() + 1);
-    const size_t size = entry_size(id);
+    const size_t size = entry_size(id, false);
     const size_t capacity = std::max(size, std::min<size_t>(max_bytes, 256));
     c = NewChunk(id, capacity);
     chunks_.push_back(c);
   }
-  const size_t size = entry_size(c->first);
+  const size_t size = entry_size(c->first, same);
   if (c->used + size > c->capacity) {
     const size_t want = std::max(c->used + size, std::min(2 * c->capacity, max_bytes));
     const size_t old_alloc = malloc_usable_size(c);
@@ -298,11 +341,13 @@ void StreamValue::AppendEntry(StreamId id, std::span<const std::string_view> fie
     chunks_.back() = c;
   }
   uint8_t* p = c->data() + c->used;
-  *p++ = 0;
+  *p++ = same ? kSameFields : 0;
   p += varint::Write(p, id.ms - c->first.ms);
   p += varint::Write(p, id.seq);
-  p += varint::Write(p, pairs);
-  for (std::string_view s : field_values) p += packed::Probe(s).Write(p);
+  if (!same) p += varint::Write(p, pairs);
+  for (size_t i = same ? 1 : 0; i < field_values.size(); i += same ? 2 : 1) {
+    p += packed::Probe(field_values[i]).Write(p);
+  }
   c->used += size;
   c->last = id;
   ++c->entries;
@@ -323,12 +368,12 @@ size_t StreamValue::RangeImpl(StreamId start, StreamId end, bool reverse, size_t
       if (c->first > end) break;
       if (c->last < start) continue;
       for (size_t off = 0; off < c->used;) {
-        const Decoded d = DecodeEntry(c->data() + off, c->first, false);
+        const Decoded d = DecodeEntry(c->data(), off, c->first, false);
         off += d.size;
         if (d.id > end) return visited;
         if (d.deleted || d.id < start) continue;
         ++visited;
-        if (!fn(ctx, Entry(d.id, d.pair_data, d.pairs))) return visited;
+        if (!fn(ctx, Entry(d.id, d.pair_data, d.pairs, d.master_pairs))) return visited;
         if (count != 0 && visited == count) return visited;
       }
     }
@@ -343,14 +388,14 @@ size_t StreamValue::RangeImpl(StreamId start, StreamId end, bool reverse, size_t
     offsets.clear();
     for (size_t off = 0; off < c->used;) {
       offsets.push_back(off);
-      off += DecodeEntry(c->data() + off, c->first, false).size;
+      off += DecodeEntry(c->data(), off, c->first, false).size;
     }
     for (size_t j = offsets.size(); j-- > 0;) {
-      const Decoded d = DecodeEntry(c->data() + offsets[j], c->first, false);
+      const Decoded d = DecodeEntry(c->data(), offsets[j], c->first, false);
       if (d.id < start) return visited;
       if (d.deleted || d.id > end) continue;
       ++visited;
-      if (!fn(ctx, Entry(d.id, d.pair_data, d.pairs))) return visited;
+      if (!fn(ctx, Entry(d.id, d.pair_data, d.pairs, d.master_pairs))) return visited;
       if (count != 0 && visited == count) return visited;
     }
   }
@@ -366,8 +411,8 @@ void StreamValue::ForEachInChunk(size_t i,
                                  const std::function<void(const Entry&, bool)>& f) const {
   const Chunk* c = chunks_[i];
   for (size_t off = 0; off < c->used;) {
-    const Decoded d = DecodeEntry(c->data() + off, c->first, false);
-    f(Entry(d.id, d.pair_data, d.pairs), d.deleted);
+    const Decoded d = DecodeEntry(c->data(), off, c->first, false);
+    f(Entry(d.id, d.pair_data, d.pairs, d.master_pairs), d.deleted);
     off += d.size;
   }
 }
@@ -399,7 +444,7 @@ StreamId StreamValue::last_live_id() const {
 void StreamValue::DropChunk(const Chunk* c) {
   length_ -= c->live;
   for (size_t off = 0; off < c->used;) {
-    const Decoded d = DecodeEntry(c->data() + off, c->first, true);
+    const Decoded d = DecodeEntry(c->data(), off, c->first, true);
     if (!d.deleted) data_bytes_ -= d.data_bytes;
     off += d.size;
   }
@@ -407,7 +452,7 @@ void StreamValue::DropChunk(const Chunk* c) {
 
 bool StreamValue::MarkDeleted(size_t i, size_t off) {
   Chunk* c = chunks_[i];
-  const Decoded d = DecodeEntry(c->data() + off, c->first, true);
+  const Decoded d = DecodeEntry(c->data(), off, c->first, true);
   c->data()[off] |= kDeleted;
   --c->live;
   --length_;
@@ -422,7 +467,7 @@ bool StreamValue::Delete(StreamId id) {
   if (i == chunks_.size() || chunks_[i]->last < id) return false;
   const Chunk* c = chunks_[i];
   for (size_t off = 0; off < c->used;) {
-    const Decoded d = DecodeEntry(c->data() + off, c->first, false);
+    const Decoded d = DecodeEntry(c->data(), off, c->first, false);
     if (d.id > id) return false;
     if (d.id == id) {
       if (d.deleted) return false;
@@ -451,7 +496,7 @@ size_t StreamValue::TrimMaxLen(size_t maxlen, bool approx, size_t limit) {
     }
     if (approx) break;
     for (size_t off = 0; off < c->used && length_ > maxlen;) {
-      const Decoded d = DecodeEntry(c->data() + off, c->first, false);
+      const Decoded d = DecodeEntry(c->data(), off, c->first, false);
       if (!d.deleted) {
         ++removed;
         if (MarkDeleted(whole, off)) break;  // cannot happen: length_ > maxlen keeps one
@@ -478,7 +523,7 @@ size_t StreamValue::TrimMinId(StreamId min_id, bool approx, size_t limit) {
     }
     if (approx) break;
     for (size_t off = 0; off < c->used;) {
-      const Decoded d = DecodeEntry(c->data() + off, c->first, false);
+      const Decoded d = DecodeEntry(c->data(), off, c->first, false);
       if (d.id >= min_id) break;
       if (!d.deleted) {
         ++removed;

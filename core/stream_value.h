@@ -5,7 +5,8 @@
 // Entries sit in chunks, each one malloc'd block of up to stream-node-max-entries entries
 // and about stream-node-max-bytes bytes (Redis's rax of listpacks, encoding_limits): an
 // entry is [flags][ms - chunk's first ms][seq][pairs] then its fields and values as packed
-// elements (core/packed.h). XDEL marks an entry deleted in place, as Redis does; a chunk
+// elements (core/packed.h); one with the same fields as the chunk's first entry stores only
+// [flags][ms][seq] and its values, as Redis's SAMEFIELDS entries do. XDEL marks an entry deleted in place, as Redis does; a chunk
 // whose entries are all deleted is freed. Chunks are kept in ID order in a vector, found by
 // binary search on their first ID, so a lookup is O(log chunks + entries per chunk) and XADD
 // appends to the last chunk.
@@ -141,16 +142,25 @@ class StreamValue : public MallocObject {
   // An entry as iteration hands it out; valid until the stream is next written.
   class Entry {
    public:
-    Entry(StreamId id, const uint8_t* pairs, size_t count) : id_(id), p_(pairs), n_(count) {}
+    // `master`: the chunk's first entry's pairs when this entry shares its fields (then
+    // `pairs` holds only the values).
+    Entry(StreamId id, const uint8_t* pairs, size_t count, const uint8_t* master = nullptr)
+        : id_(id), p_(pairs), n_(count), master_(master) {}
     StreamId id() const { return id_; }
     size_t pair_count() const { return n_; }
     // Calls f(Elem field, Elem value) for each pair in order.
     template <class F>
     void ForEachPair(F&& f) const {
       const uint8_t* p = p_;
+      const uint8_t* m = master_;
       for (size_t i = 0; i < n_; ++i) {
         Elem field, value;
-        p += packed::Decode(p, &field);
+        if (m != nullptr) {
+          m += packed::Decode(m, &field);
+          m += packed::Skip(m);
+        } else {
+          p += packed::Decode(p, &field);
+        }
         p += packed::Decode(p, &value);
         f(field, value);
       }
@@ -160,6 +170,7 @@ class StreamValue : public MallocObject {
     StreamId id_;
     const uint8_t* p_;
     size_t n_;
+    const uint8_t* master_;
   };
 
   using Groups = std::map<CountedString, StreamGroup, std::less<>,

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Bytes per element of hashes, lists, sets and sorted sets: kvd beside redis-server.
+"""Bytes per element of hashes, lists, sets, sorted sets and streams: kvd beside redis-server.
 
 (measure_keys, used by scripts/bench.py, measures plain string keys: RSS and used_memory per
 key after loading key:%08d = 16-byte values through redis-cli --pipe.)
@@ -13,7 +13,8 @@ the number of elements (so the key itself and its slot in the keyspace are inclu
 over the elements), the median of several runs with a FLUSHALL in between.
 
 Elements are short strings: hash field "f<i>" with value "v<i>", list item "item<i>", set
-member "member<i>", sorted-set member "m<i>" with score <i>.
+member "member<i>", sorted-set member "m<i>" with score <i>; a stream entry is <i+1>-0 with
+"user" "u<i mod 1000>" "action" "click" (an event log: the same fields in every entry).
 
 Usage: scripts/bench_memory.py [--runs R] [--kvd PATH] [--redis PATH]
 Builds nothing: pass a Release kvd (scripts/run.sh builds build/release/kvd).
@@ -32,7 +33,7 @@ SHAPES = {  # name: (keys, elements per key)
     "small": (2000, 16),
     "large": (4, 50000),
 }
-TYPES = ["hash", "list", "set", "zset"]
+TYPES = ["hash", "list", "set", "zset", "stream"]
 
 
 class Server(bench_server.Server):
@@ -63,6 +64,9 @@ def commands(kind, keys, elements):
                 out.append(resp("RPUSH", key, *[f"item{i}" for i in idx]))
             elif kind == "set":
                 out.append(resp("SADD", key, *[f"member{i}" for i in idx]))
+            elif kind == "stream":
+                out.extend(resp("XADD", key, f"{i + 1}-0", "user", f"u{i % 1000}", "action",
+                                "click") for i in idx)
             else:
                 args = [x for i in idx for x in (i, f"m{i}")]
                 out.append(resp("ZADD", key, *args))

@@ -100,6 +100,30 @@ TEST_CASE("StreamValue: the byte bound starts new chunks") {
   CHECK(s->chunk_count() == 7);  // three 300-byte entries stay under 1024
 }
 
+TEST_CASE("StreamValue: entries with their chunk's first fields store only their values") {
+  std::unique_ptr<StreamValue> same = StreamValue::Create();
+  std::unique_ptr<StreamValue> other = StreamValue::Create();
+  Model same_model, other_model;
+  for (uint64_t i = 1; i <= 100; ++i) {
+    const std::string v = std::to_string(i * 31);
+    Add(*same, same_model, {i, 0}, {"user", v, "action", "click"});
+    // The same sizes, other field names: nothing to share.
+    Add(*other, other_model, {i, 0}, {"u" + std::string(3, 'a' + i % 20), v, "action", "click"});
+  }
+  CheckMatches(*same, same_model);
+  CheckMatches(*other, other_model);
+  CHECK(same->AllocatedBytes() + 100 * 10 <= other->AllocatedBytes());
+  // The first entry's fields stay readable for the others once it is deleted.
+  CHECK(same->Delete({1, 0}));
+  same_model.erase({1, 0});
+  CheckMatches(*same, same_model);
+  CheckMatches(*same->Clone(), same_model);
+  // Fewer fields, or the same ones in another order, are stored whole.
+  Add(*same, same_model, {101, 0}, {"user", "x"});
+  Add(*same, same_model, {102, 0}, {"action", "click", "user", "y"});
+  CheckMatches(*same, same_model);
+}
+
 TEST_CASE("StreamValue: XDEL marks entries and frees emptied chunks") {
   std::unique_ptr<StreamValue> s = StreamValue::Create();
   Model model;
