@@ -142,6 +142,17 @@ struct Decoded {
   size_t data_bytes;           // its fields' and values' bytes plus 16 (only when asked)
 };
 
+// The pairs of a chunk's master entry (its first, at `data`), read from its header alone.
+const uint8_t* MasterPairs(const uint8_t* data, size_t* count) {
+  uint64_t unused, pairs;
+  const uint8_t* m = data + 1;  // past the flags
+  m += varint::Read(m, &unused);
+  m += varint::Read(m, &unused);
+  m += varint::Read(m, &pairs);
+  *count = static_cast<size_t>(pairs);
+  return m;
+}
+
 // The entry at `off` of a chunk whose entries start at `data` and whose first ID is `first`;
 // the master entry is the one at offset 0.
 Decoded DecodeEntry(const uint8_t* data, size_t off, StreamId first, bool count_data) {
@@ -156,11 +167,9 @@ Decoded DecodeEntry(const uint8_t* data, size_t off, StreamId first, bool count_
   d.master_pairs = nullptr;
   d.data_bytes = 16;
   if (flags & kSameFields) {
-    const Decoded master = DecodeEntry(data, 0, first, count_data);
-    d.pairs = master.pairs;
-    d.master_pairs = master.pair_data;
+    const uint8_t* m = MasterPairs(data, &d.pairs);
+    d.master_pairs = m;
     if (count_data) {
-      const uint8_t* m = master.pair_data;
       for (size_t i = 0; i < d.pairs; ++i) {
         Elem field;
         m += packed::Decode(m, &field);
@@ -189,11 +198,10 @@ Decoded DecodeEntry(const uint8_t* data, size_t off, StreamId first, bool count_
 }
 
 // Whether field_values (field, value, ...) has exactly the fields of the master entry.
-bool HasMasterFields(const uint8_t* data, StreamId first,
-                     std::span<const std::string_view> field_values) {
-  const Decoded master = DecodeEntry(data, 0, first, false);
-  if (master.pairs * 2 != field_values.size()) return false;
-  const uint8_t* m = master.pair_data;
+bool HasMasterFields(const uint8_t* data, std::span<const std::string_view> field_values) {
+  size_t pairs;
+  const uint8_t* m = MasterPairs(data, &pairs);
+  if (pairs * 2 != field_values.size()) return false;
   for (size_t i = 0; i < field_values.size(); i += 2) {
     if (!packed::Probe(field_values[i]).Matches(m)) return false;
     m += packed::Skip(m);
@@ -314,7 +322,7 @@ void StreamValue::AppendEntry(StreamId id, std::span<const std::string_view> fie
   const size_t max_bytes =
       limits.bytes == 0 || limits.bytes > kMaxChunkBytes ? kMaxChunkBytes : limits.bytes;
   Chunk* c = chunks_.empty() ? nullptr : chunks_.back();
-  bool same = c != nullptr && HasMasterFields(c->data(), c->first, field_values);
+  bool same = c != nullptr && HasMasterFields(c->data(), field_values);
   // Redis's rule (streamAppendItem): a new chunk once the last one would reach the byte
   // bound, or holds stream-node-max-entries entries, deleted ones included.
   if (c != nullptr && (c->used + entry_size(c->first, same) >= max_bytes ||

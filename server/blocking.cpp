@@ -69,21 +69,24 @@ bool BlockClient(CommandContext& ctx, std::span<const std::string_view> keys, Va
   return true;
 }
 
-bool UnblockClient(ServerState& server, ClientState& client, UnblockReply how) {
+namespace {
+
+// Ends a client's wait with the timeout's reply (`error` empty) or with `error`, and lets its
+// later commands run. The command ends here: it counts as a call (a failed one with an
+// error), as Redis's updateStatsOnUnblock does.
+bool EndWait(ServerState& server, ClientState& client, std::string_view error) {
   std::optional<BlockedClients::Waiter> waiter = server.blocked.Unblock(client);
   if (!waiter) return false;
   std::string out;
   ReplyWriter reply(out, client.resp);
-  // The command ends here: it counts as a call (a failed one with the error), as Redis's
-  // updateStatsOnUnblock does.
   const CommandSpec* spec = server.commands.Find(waiter->args.front());
-  if (how == UnblockReply::kTimeout && spec != nullptr && spec->name == "wait") {
+  if (error.empty() && spec != nullptr && spec->name == "wait") {
     reply.Integer(0);  // the replicas that acknowledged: kvd has none
-  } else if (how == UnblockReply::kTimeout) {
+  } else if (error.empty()) {
     reply.NullArray();
   } else {
-    reply.Error(kUnblockedErr);
-    server.CountError(kUnblockedErr);
+    reply.Error(error);
+    server.CountError(error);
     if (spec) spec->failed_calls++;
   }
   if (spec) spec->calls++;
@@ -93,22 +96,14 @@ bool UnblockClient(ServerState& server, ClientState& client, UnblockReply how) {
   return true;
 }
 
+}  // namespace
+
+bool UnblockClient(ServerState& server, ClientState& client, UnblockReply how) {
+  return EndWait(server, client, how == UnblockReply::kTimeout ? "" : kUnblockedErr);
+}
+
 bool UnblockClientWithError(ServerState& server, ClientState& client, std::string_view message) {
-  std::optional<BlockedClients::Waiter> waiter = server.blocked.Unblock(client);
-  if (!waiter) return false;
-  std::string out;
-  ReplyWriter reply(out, client.resp);
-  reply.Error(message);
-  server.CountError(message);
-  const CommandSpec* spec = server.commands.Find(waiter->args.front());
-  if (spec) {
-    spec->failed_calls++;
-    spec->calls++;
-  }
-  client.commands++;
-  server.stats.total_commands_processed++;
-  ResumeClient(server, client, std::move(out));
-  return true;
+  return EndWait(server, client, message);
 }
 
 void ExpireBlockedClients(ServerState& server) {

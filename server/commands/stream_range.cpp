@@ -38,17 +38,7 @@ void RangeGeneric(CommandContext& ctx, bool reverse) {
   if (s == nullptr) return ctx.reply.ArrayHeader(0);
   if (count == 0) return ctx.reply.NullArray();
   const size_t limit = count < 0 ? 0 : static_cast<size_t>(count);
-  // The entries are counted first: the header goes before them.
-  size_t n = 0;
-  if (*start <= *end) {
-    n = s->Range(*start, *end, reverse, limit, [](const StreamValue::Entry&) { return true; });
-  }
-  ctx.reply.ArrayHeader(n);
-  if (n == 0) return;
-  s->Range(*start, *end, reverse, limit, [&](const StreamValue::Entry& e) {
-    stream::ReplyEntry(ctx.reply, e);
-    return true;
-  });
+  stream::ReplyRange(ctx.reply, *s, *start, *end, reverse, limit);
 }
 
 }  // namespace

@@ -70,14 +70,7 @@ void XRead(CommandContext& ctx) {
       ctx.reply.Bulk(keys[i]);
       StreamId start = after[i];
       start.Increment();
-      const StreamValue& s = *streams[i];
-      const size_t n = s.Range(start, StreamId::Max(), false, limit,
-                               [](const StreamValue::Entry&) { return true; });
-      ctx.reply.ArrayHeader(n);
-      s.Range(start, StreamId::Max(), false, limit, [&](const StreamValue::Entry& e) {
-        stream::ReplyEntry(ctx.reply, e);
-        return true;
-      });
+      stream::ReplyRange(ctx.reply, *streams[i], start, StreamId::Max(), false, limit);
     }
     return;
   }

@@ -105,4 +105,18 @@ void ReplyEntry(ReplyWriter& reply, const StreamValue::Entry& e) {
   });
 }
 
+size_t ReplyRange(ReplyWriter& reply, const StreamValue& s, StreamId start, StreamId end,
+                  bool reverse, size_t limit) {
+  // The count is known once the entries are written: they go to their own buffer first.
+  std::string entries;
+  ReplyWriter entries_out(entries, reply.protocol());
+  const size_t n = s.Range(start, end, reverse, limit, [&](const StreamValue::Entry& e) {
+    ReplyEntry(entries_out, e);
+    return true;
+  });
+  reply.ArrayHeader(n);
+  reply.buffer() += entries;
+  return n;
+}
+
 }  // namespace kvd::stream

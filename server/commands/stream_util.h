@@ -38,5 +38,9 @@ const StreamValue* ReadStream(CommandContext& ctx, std::string_view key, bool* f
 void ReplyId(ReplyWriter& reply, StreamId id);
 // An entry as Redis replies it: [id, [field, value, ...]].
 void ReplyEntry(ReplyWriter& reply, const StreamValue::Entry& e);
+// The array of the live entries in [start, end] (descending from end when `reverse`), at
+// most `limit` of them (0: no bound), found in one walk; returns how many.
+size_t ReplyRange(ReplyWriter& reply, const StreamValue& s, StreamId start, StreamId end,
+                  bool reverse, size_t limit);
 
 }  // namespace kvd::stream
