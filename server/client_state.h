@@ -38,6 +38,9 @@ class ClientLink {
   // Delivers one encoded push frame (a message, a keyspace notification, a monitor line).
   // During the client's own command the frame follows that command's reply, as in Redis 7.2.
   virtual void Push(std::string_view frame) = 0;
+  // Bytes pushed or replied that the socket has not taken yet (a replica's snapshot is sent
+  // a slice at a time while this stays small).
+  virtual size_t PendingOutputBytes() const = 0;
 
  protected:
   ~ClientLink() = default;
@@ -90,6 +93,15 @@ struct ClientState {
   // The append-only file's loader (server/aof/aof_loader.h): its commands are a replay, not
   // new writes, so they are never refused (maxmemory, disk errors) nor logged again.
   bool replaying_aof = false;
+
+  // Replication (server/replication/replication.h). `replica`: this connection is a replica
+  // of ours (SYNC/PSYNC made it one: it gets the replication stream, CLIENT LIST flag S);
+  // `master`: this client applies our master's stream (flag M: never refused, never
+  // answered). `woff`: the replication offset right after the client's last command, which
+  // WAIT waits for replicas to reach.
+  bool replica = false;
+  bool master = false;
+  int64_t woff = 0;
 
   // Blocking commands (BLPOP...). `blocked`: the client waits in ServerState::blocked, and
   // its later commands wait with it. `deny_blocking`: inside MULTI/EXEC or a script, where a

@@ -40,6 +40,11 @@ void AddRedisOnlyParams(std::vector<std::unique_ptr<Config::Param>>& params);
 // One line for each of them set to other than Redis's default: "'name value' has no effect:
 // why".
 std::vector<std::string> RedisOnlySettings(const ConfigValues& v);
+// The value of one of those parameters as CONFIG GET shows it (its default when unset):
+// replication reads its parameters (repl-backlog-size...) here.
+std::string RedisOnlyValue(const ConfigValues& v, std::string_view name);
+// The same, as a number (booleans: 1 for yes); 0 when it is not one.
+int64_t RedisOnlyNumber(const ConfigValues& v, std::string_view name);
 
 inline constexpr std::string_view kBadDirective = "Bad directive or wrong number of arguments";
 

@@ -44,6 +44,7 @@ struct RedisOnlyParam {
 };
 
 constexpr std::string_view kReplication = "kvd has no replication";
+constexpr std::string_view kDiskless = "kvd sends replicas a snapshot written to a file";
 constexpr std::string_view kCluster = "kvd has no cluster mode";
 constexpr std::string_view kDefrag = "kvd has no active defragmentation";
 constexpr std::string_view kNoJemalloc = "kvd does not use jemalloc";
@@ -58,17 +59,17 @@ const RedisOnlyParam kParams[] = {
      "replication is not supported: kvd runs as a standalone primary"},
     {"masterauth", "", Kind::kString, "", 0, 0, "", true, kReplication},
     {"masteruser", "", Kind::kString, "", 0, 0, "", true, kReplication},
-    {"repl-backlog-size", "", Kind::kMemory, "1048576", 1, kLongMax, "", true, kReplication},
-    {"repl-backlog-ttl", "", Kind::kInt, "3600", 0, kLongMax, "", true, kReplication},
+    {"repl-backlog-size", "", Kind::kMemory, "1048576", 1, kLongMax, "", true, ""},
+    {"repl-backlog-ttl", "", Kind::kInt, "3600", 0, kLongMax, "", true, ""},
     {"repl-disable-tcp-nodelay", "", Kind::kBool, "no", 0, 0, "", true, kReplication},
     {"repl-diskless-load", "", Kind::kEnum, "disabled", 0, 0, "disabled on-empty-db swapdb", true,
      kReplication},
-    {"repl-diskless-sync", "", Kind::kBool, "yes", 0, 0, "", true, kReplication},
-    {"repl-diskless-sync-delay", "", Kind::kInt, "5", 0, INT_MAX, "", true, kReplication},
-    {"repl-diskless-sync-max-replicas", "", Kind::kInt, "0", 0, INT_MAX, "", true, kReplication},
+    {"repl-diskless-sync", "", Kind::kBool, "yes", 0, 0, "", true, kDiskless},
+    {"repl-diskless-sync-delay", "", Kind::kInt, "5", 0, INT_MAX, "", true, kDiskless},
+    {"repl-diskless-sync-max-replicas", "", Kind::kInt, "0", 0, INT_MAX, "", true, kDiskless},
     {"repl-ping-replica-period", "repl-ping-slave-period", Kind::kInt, "10", 1, INT_MAX, "", true,
-     kReplication},
-    {"repl-timeout", "", Kind::kInt, "60", 1, INT_MAX, "", true, kReplication},
+     ""},
+    {"repl-timeout", "", Kind::kInt, "60", 1, INT_MAX, "", true, ""},
     {"replica-announce-ip", "slave-announce-ip", Kind::kString, "", 0, 0, "", true, kReplication},
     {"replica-announce-port", "slave-announce-port", Kind::kInt, "0", 0, 65535, "", true,
      kReplication},
@@ -255,13 +256,28 @@ std::vector<std::string> RedisOnlySettings(const ConfigValues& v) {
   std::vector<std::string> out;
   for (const RedisOnlyParam& p : kParams) {
     auto it = v.redis_only.find(p.name);
-    if (it == v.redis_only.end()) continue;
+    if (it == v.redis_only.end() || p.why.empty()) continue;
     std::string line = "'";
     line.append(p.name).append(" ").append(it->second).append("' has no effect: ");
     line.append(p.why);
     out.push_back(std::move(line));
   }
   return out;
+}
+
+std::string RedisOnlyValue(const ConfigValues& v, std::string_view name) {
+  auto it = v.redis_only.find(name);
+  if (it != v.redis_only.end()) return it->second;
+  for (const RedisOnlyParam& p : kParams) {
+    if (p.name == name) return std::string(p.def);
+  }
+  return "";
+}
+
+int64_t RedisOnlyNumber(const ConfigValues& v, std::string_view name) {
+  const std::string value = RedisOnlyValue(v, name);
+  if (value == "yes") return 1;
+  return ParseInt64(value).value_or(0);
 }
 
 }  // namespace kvd

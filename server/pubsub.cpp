@@ -165,6 +165,7 @@ std::string SubscriberModeError(const CommandSpec& spec) {
 }
 
 ClientClass OutputLimitClass(const ClientState& c) {
+  if (c.replica) return kClientReplica;
   return c.pubsub ? kClientPubSub : kClientNormal;
 }
 

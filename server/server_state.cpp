@@ -4,9 +4,11 @@
 
 #include "core/encoding_limits.h"
 #include "server/acl/acl.h"
+#include "server/aof/aof.h"
 #include "server/eviction.h"
 #include "server/key_access.h"
 #include "server/keyspace_events.h"
+#include "server/replication/replication.h"
 
 namespace kvd {
 namespace {
@@ -58,6 +60,27 @@ ServerState::ServerState(Config& config, Store& store, CommandTable& commands, c
 
 ServerState::~ServerState() { store.SetExpireListener(nullptr); }
 
+void ServerState::UpdatePropagation() {
+  const bool to_log = aof != nullptr && aof->state() != Aof::State::kOff;
+  const bool to_replicas = replication != nullptr && replication->wants_feed();
+  if (to_log && to_replicas) {
+    propagate = [this](size_t db, std::span<const std::string_view> command) {
+      aof->Feed(db, command);
+      replication->Feed(db, command);
+    };
+  } else if (to_log) {
+    propagate = [this](size_t db, std::span<const std::string_view> command) {
+      aof->Feed(db, command);
+    };
+  } else if (to_replicas) {
+    propagate = [this](size_t db, std::span<const std::string_view> command) {
+      replication->Feed(db, command);
+    };
+  } else {
+    propagate = nullptr;
+  }
+}
+
 void ServerState::AddClient(ClientState& c) {
   if (c.id == 0) c.id = next_client_id++;
   // A new connection is the default user, authenticated unless that user needs a password.
@@ -74,6 +97,7 @@ void ServerState::RemoveClient(ClientState& c) {
   pubsub.RemoveClient(c);
   watched_keys.UnwatchAll(c);
   tracking.Disable(c);
+  if (replication != nullptr) replication->OnClientGone(c);
   auto it = clients.find(c.id);
   if (it != clients.end() && it->second == &c) clients.erase(it);
 }

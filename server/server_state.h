@@ -33,6 +33,7 @@
 namespace kvd {
 
 class Aof;
+class Replication;
 
 struct ServerStats {
   uint64_t total_connections_received = 0;
@@ -164,6 +165,12 @@ class ServerState {
   // The append-only file (server/aof/aof.h), owned by the server; null in unit tests that
   // do without one.
   Aof* aof = nullptr;
+  // Replication, both roles (server/replication/replication.h), owned by the server; null in
+  // unit tests that do without it.
+  Replication* replication = nullptr;
+  // Points `propagate` at whichever of the log and the replication stream listen (unset when
+  // neither does); called when either starts or stops listening.
+  void UpdatePropagation();
 
   // Records an error reply for INFO errorstats (prefix is the first word: "ERR", "WRONGTYPE").
   void CountError(std::string_view message);

@@ -188,9 +188,7 @@ std::string Aof::Open() {
   writer_.Start(fd, path, size);
   state_ = State::kOn;
   selected_db_ = -1;
-  server_.propagate = [this](size_t db, std::span<const std::string_view> command) {
-    Feed(db, command);
-  };
+  server_.UpdatePropagation();
   return "";
 }
 
@@ -304,9 +302,7 @@ void Aof::Enable() {
   writer_.set_policy(PolicyFrom(cfg));
   writer_.Start(-1, "", 0);  // the rewrite opens the temporary incr file
   current_size_ = incr_size_ = 0;
-  server_.propagate = [this](size_t db, std::span<const std::string_view> command) {
-    Feed(db, command);
-  };
+  server_.UpdatePropagation();
   switch (StartRewrite()) {
     case RewriteStart::kScheduled:
       spdlog::warn(
@@ -331,7 +327,7 @@ void Aof::Disable() {
   scheduled_ = false;
   selected_db_ = -1;
   incr_size_ = 0;
-  server_.propagate = nullptr;
+  server_.UpdatePropagation();
 }
 
 bool Aof::RewriteLimited(int64_t now_ms) {

@@ -529,6 +529,15 @@ void Connection::Push(std::string_view frame) {
   CheckOutputLimit(pending + client_.output_buffer_bytes.load(std::memory_order_relaxed));
 }
 
+size_t Connection::PendingOutputBytes() const {
+  size_t queued = 0;
+  if (pushes_) {
+    std::lock_guard lock(pushes_->mutex);
+    queued = pushes_->queued.size();
+  }
+  return queued + client_.output_buffer_bytes.load(std::memory_order_relaxed);
+}
+
 void Connection::FlushPushes() {
   std::string frames;
   {

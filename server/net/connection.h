@@ -105,6 +105,7 @@ class Connection final : public std::enable_shared_from_this<Connection>, privat
   // Pub/sub: Push queues a frame (store strand); FlushPushes moves the queued frames to the
   // output (connection strand).
   void Push(std::string_view frame) override;
+  size_t PendingOutputBytes() const override;
   void FlushPushes();
   // Store strand: closes the client once its pending output passes its class's
   // client-output-buffer-limit, as Redis does.

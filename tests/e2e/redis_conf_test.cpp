@@ -37,6 +37,8 @@ int OomScoreAdj(pid_t pid) {
 }
 
 // The directives of Debian's redis-server 7.0 /etc/redis/redis.conf, comments left out.
+constexpr std::string_view kDisklessWhy = "kvd sends replicas a snapshot written to a file";
+
 const std::string kStockRedisConf =
     std::string(KVD_SOURCE_DIR) + "/tests/fuzz/corpus/config/redis7_debian_directives.conf";
 
@@ -44,13 +46,13 @@ TEST_CASE("Debian's stock redis.conf starts kvd; a Redis-only setting is logged 
   if (!TestingKvd()) return;
   // As Debian's unit runs redis-server, with the paths of the test's own directory.
   ServerProcess server({kStockRedisConf, "--daemonize", "no", "--pidfile", "", "--logfile", "",
-                        "--repl-backlog-size", "16mb"});
+                        "--repl-diskless-sync-delay", "3"});
   RawClient c(server.port());
   CHECK(c.Call({"PING"}) == "+PONG\r\n");
   CHECK(c.Exec({"CONFIG", "GET", "hash-max-listpack-entries"}).elements[1].str == "512");
-  CHECK(c.Exec({"CONFIG", "GET", "repl-backlog-size"}).elements[1].str == "16777216");
-  CHECK(
-      Contains(server.Log(), "'repl-backlog-size 16777216' has no effect: kvd has no replication"));
+  CHECK(c.Exec({"CONFIG", "GET", "repl-diskless-sync-delay"}).elements[1].str == "3");
+  CHECK(Contains(server.Log(), "'repl-diskless-sync-delay 3' has no effect: " +
+                                   std::string(kDisklessWhy)));
 }
 
 TEST_CASE("a setting that asks for a missing feature stops startup, naming it") {

@@ -24,6 +24,7 @@ struct LambdaLink final : ClientLink {
   void Push(std::string_view frame) override {
     if (push) push(frame);
   }
+  size_t PendingOutputBytes() const override { return 0; }
 };
 
 }  // namespace kvd::testing

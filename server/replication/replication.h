@@ -1,0 +1,171 @@
+#pragma once
+// Replication, both roles, as the store strand sees it (Redis's replication.c).
+//
+// Master side: every write the server propagates (ServerState::propagate) is encoded once,
+// as the append-only log encodes it, into the replication stream: the backlog
+// (server/replication/backlog.h) and each replica's connection. A replica arrives with
+// PSYNC <replid> <offset> (or the old SYNC): when the backlog still holds what it misses it
+// continues (+CONTINUE) from there; otherwise a snapshot of the dataset is written to a file
+// in `dir` by the forkless background snapshot (+FULLRESYNC <replid> <offset> at the moment it
+// starts), sent as one bulk, and followed by the stream from that offset, held meanwhile.
+// Replicas acknowledge their offset (REPLCONF ACK) each second: WAIT and
+// min-replicas-to-write count them.
+//
+// Replica side: REPLICAOF host port (or `replicaof` in the config) hands the link to the
+// network layer (server/net/master_link.h), which syncs from the master and applies its
+// stream; this class keeps the identity (replid, offset) it continues from, and passes the
+// master's stream on, byte for byte, to its own backlog and replicas.
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "server/replication/backlog.h"
+
+namespace kvd {
+
+class ServerState;
+struct ClientState;
+
+// What INFO replication and ROLE show of a replica's link to its master.
+struct MasterLinkStatus {
+  std::string host;
+  int port = 0;
+  // ROLE's state: "connect", "connecting", "handshake", "sync" or "connected".
+  std::string_view state = "connect";
+  bool link_up = false;            // master_link_status:up
+  int64_t last_io_ms = 0;          // the master last sent something (server clock)
+  int64_t link_down_since_ms = 0;  // 0: never up since REPLICAOF
+  bool sync_in_progress = false;   // the snapshot is being received
+  int64_t sync_total_bytes = -1;   // -1: size not known (an EOF-marked payload)
+  int64_t sync_read_bytes = 0;
+  int64_t sync_last_io_ms = 0;
+  int64_t read_offset = 0;  // slave_read_repl_offset: the stream read so far
+};
+
+// The replica side's link, owned by Replication, made by the network layer.
+class MasterLink {
+ public:
+  virtual ~MasterLink() = default;
+  virtual MasterLinkStatus Status() const = 0;
+};
+
+class Replication {
+ public:
+  explicit Replication(ServerState& server);
+  ~Replication();
+  Replication(const Replication&) = delete;
+  Replication& operator=(const Replication&) = delete;
+
+  // ---- Identity and the stream (replication.cpp) ----
+  const std::string& replid() const { return replid_; }
+  const std::string& replid2() const { return replid2_; }
+  int64_t offset() const { return offset_; }  // master_repl_offset
+  int64_t second_replid_offset() const { return second_replid_offset_; }
+  const ReplicationBacklog* backlog() const { return backlog_.get(); }
+  // Whether ServerState::propagate must reach Feed: a backlog exists (it is made for the
+  // first replica and kept, as in Redis).
+  bool wants_feed() const { return backlog_ != nullptr && !is_replica(); }
+  // A propagated write in database `db` (ServerState::propagate). A replica feeds nothing of
+  // its own: it passes its master's stream on (FeedStream).
+  void Feed(size_t db, std::span<const std::string_view> command);
+  // Raw stream bytes: appended to the backlog and sent to every replica; the offset grows.
+  void FeedStream(std::string_view bytes);
+  // A new history: a new replid; the old one stays valid up to the current offset as replid2
+  // (Redis's shiftReplicationId, at promotion).
+  void ShiftReplicationId();
+  // The replica side after a full sync from its master: the master's replid and offset, and a
+  // fresh backlog (what was held belongs to another history).
+  void SetIdentity(std::string replid, int64_t offset);
+  // CONFIG SET repl-backlog-size.
+  void OnConfigChange(std::string_view name);
+
+  // ---- Master side (replication_master.cpp) ----
+  // REPLCONF's options before PSYNC: listening-port, ip-address, capa.
+  void SetReplicaPort(ClientState& client, int port);
+  void SetReplicaAddress(ClientState& client, std::string ip);
+  // REPLCONF ACK <offset>: a replica's processed offset; serves WAITs it satisfies.
+  void Ack(ClientState& client, int64_t offset);
+  // PSYNC <replid> <offset> (psync true) or SYNC: answers on the client's link. Returns ""
+  // or an error for the command to reply.
+  std::string Sync(ClientState& client, bool psync, std::string_view replid, int64_t offset);
+  // The client went away (ServerState::RemoveClient).
+  void OnClientGone(ClientState& client);
+  // Replicas that are online (INFO connected_slaves counts every replica).
+  size_t ReplicaCount() const { return replicas_.size(); }
+  // min-replicas-to-write: online replicas whose last ACK is at most max-lag seconds old.
+  int GoodReplicas(int64_t now_ms) const;
+  // Replicas whose acknowledged offset reached `offset` (WAIT).
+  int64_t AckedReplicas(int64_t offset) const;
+  // WAIT that has to wait: remembers the client (blocked by the command) and asks every
+  // replica for its offset.
+  void AddWaiter(ClientState& client, int64_t numreplicas, int64_t offset);
+  // Pings, keepalives, snapshot transfers and dropping replicas silent past repl-timeout.
+  void Cron(int64_t now_ms);
+  // INFO replication's slaveN lines and ROLE's replica list.
+  struct ReplicaView {
+    std::string ip;
+    int port = 0;
+    std::string_view state;  // wait_bgsave, send_bulk, online
+    int64_t ack_offset = 0;
+    int64_t lag_seconds = 0;
+  };
+  std::vector<ReplicaView> Replicas(int64_t now_ms) const;
+  // Closes every replica's link (a replica that changes master: theirs must sync again).
+  void DisconnectReplicas();
+
+  // ---- Replica side (replica_role.cpp; the link itself: server/net/master_link.h) ----
+  bool is_replica() const { return master_link_ != nullptr; }
+  MasterLink* master_link() const { return master_link_.get(); }
+  // REPLICAOF host port: replaces any link by one to host:port. Returns "" or an error.
+  std::string ReplicaOf(const std::string& host, int port);
+  // REPLICAOF NO ONE: drops the link; the data stays and this server goes on as a master of
+  // a new history (the master's replid stays valid up to here, as replid2).
+  void BecomeMaster();
+  // Set by the network layer: makes the link to host:port, which starts connecting.
+  std::function<std::unique_ptr<MasterLink>(const std::string& host, int port)> make_master_link;
+
+ private:
+  struct Replica;
+  struct Waiter {
+    uint64_t client_id;
+    int64_t numreplicas;
+    int64_t offset;
+  };
+  void CreateBacklog();
+  void StartSnapshotIfNeeded();
+  void OnSnapshotDone(uint64_t generation, const std::string& error);
+  void SendSnapshotChunks(Replica& r);
+  void GoOnline(Replica& r);
+  void DropReplica(uint64_t client_id);
+  void ServeWaiters();
+  Replica* FindReplica(const ClientState& client);
+
+  ServerState& server_;
+  std::string replid_;
+  std::string replid2_;
+  int64_t offset_ = 0;
+  int64_t second_replid_offset_ = -1;
+  std::unique_ptr<ReplicationBacklog> backlog_;
+  int64_t selected_db_ = -1;  // the database the stream last SELECTed
+  std::string encode_buf_;
+
+  // Replicas and clients that announced themselves with REPLCONF, by client id.
+  std::map<uint64_t, std::unique_ptr<Replica>> replicas_;
+  std::map<uint64_t, std::unique_ptr<Replica>> announced_;
+  std::vector<Waiter> waiters_;
+  // The snapshot for replicas: its file, while replicas wait for or read it.
+  bool snapshot_running_ = false;
+  uint64_t snapshot_generation_ = 0;
+  std::string snapshot_path_;
+  int64_t last_ping_ms_ = 0;
+  int64_t last_keepalive_ms_ = 0;
+
+  std::unique_ptr<MasterLink> master_link_;
+};
+
+}  // namespace kvd
