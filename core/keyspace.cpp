@@ -102,6 +102,16 @@ Record* Keyspace::FindLive(std::string_view key, uint64_t hash, int64_t now_ms, 
   return r;
 }
 
+Record* Keyspace::FindVisible(std::string_view key, uint64_t hash, int64_t now_ms, bool touch) {
+  if (!keep_expired_) return FindLive(key, hash, now_ms, nullptr, touch);
+  const size_t i = main_.FindIndex(key, hash);
+  if (i == RecordTable::kNotFound) return nullptr;
+  Record* r = main_.At(i);
+  if (r->IsExpiredAt(now_ms)) return nullptr;
+  if (touch) Touch(r);
+  return r;
+}
+
 void Keyspace::Touch(Record* r) {
   const AccessClock& clock = *access_;
   if (clock.no_touch()) return;
@@ -225,7 +235,7 @@ void Keyspace::PutWithTtl(std::string_view key, std::string_view value, int64_t 
 }
 
 std::optional<std::string_view> Keyspace::Get(std::string_view key, int64_t now_ms) {
-  const Record* r = FindLive(key, HashKey(key), now_ms, nullptr);
+  const Record* r = FindVisible(key, HashKey(key), now_ms);
   if (r == nullptr || r->type() != ValueType::kString) return std::nullopt;
   return r->string_value();
 }
@@ -240,11 +250,11 @@ bool Keyspace::Delete(std::string_view key, int64_t now_ms) {
 }
 
 bool Keyspace::Contains(std::string_view key, int64_t now_ms) {
-  return FindLive(key, HashKey(key), now_ms, nullptr) != nullptr;
+  return FindVisible(key, HashKey(key), now_ms) != nullptr;
 }
 
 size_t Keyspace::Count(int64_t now_ms) {
-  ReclaimExpired(now_ms);
+  if (!keep_expired_) ReclaimExpired(now_ms);
   return main_.size();
 }
 
@@ -290,15 +300,15 @@ size_t Keyspace::ListKeys(std::span<std::string_view> out, int64_t now_ms) {
 // ---- What the commands need ----
 
 const Record* Keyspace::Find(std::string_view key, int64_t now_ms) {
-  return FindLive(key, HashKey(key), now_ms, nullptr);
+  return FindVisible(key, HashKey(key), now_ms);
 }
 
 const Record* Keyspace::FindNoTouch(std::string_view key, int64_t now_ms) {
-  return FindLive(key, HashKey(key), now_ms, nullptr, /*touch=*/false);
+  return FindVisible(key, HashKey(key), now_ms, /*touch=*/false);
 }
 
 bool Keyspace::SetAccess(std::string_view key, uint32_t field, int64_t now_ms) {
-  Record* r = FindLive(key, HashKey(key), now_ms, nullptr, /*touch=*/false);
+  Record* r = FindVisible(key, HashKey(key), now_ms, /*touch=*/false);
   if (r == nullptr) return false;
   r->set_access(field);
   return true;
@@ -467,7 +477,7 @@ bool Keyspace::Persist(std::string_view key, int64_t now_ms) {
 
 bool Keyspace::Rename(std::string_view from, std::string_view to, int64_t now_ms) {
   const uint64_t from_hash = HashKey(from);
-  const Record* r = FindLive(from, from_hash, now_ms, nullptr);
+  const Record* r = FindVisible(from, from_hash, now_ms);
   if (r == nullptr) return false;
   if (from == to) return true;
   const uint64_t to_hash = HashKey(to);
@@ -485,7 +495,7 @@ bool Keyspace::Rename(std::string_view from, std::string_view to, int64_t now_ms
 
 bool Keyspace::CopyTo(std::string_view from, Keyspace& dst, std::string_view to, bool replace,
                       int64_t now_ms) {
-  const Record* r = FindLive(from, HashKey(from), now_ms, nullptr);
+  const Record* r = FindVisible(from, HashKey(from), now_ms);
   if (r == nullptr) return false;
   if (&dst == this && from == to) return false;
   const uint64_t to_hash = HashKey(to);
@@ -526,13 +536,17 @@ bool Keyspace::MoveTo(std::string_view key, Keyspace& dst, int64_t now_ms) {
 
 std::optional<std::string_view> Keyspace::RandomKey(int64_t now_ms) {
   std::optional<std::string_view> out;
+  // Kept expired keys are skipped, but when every key is expired one is returned after 100
+  // tries anyway, as Redis's dbRandomKey does on a replica.
+  int tries = 100;
   while (main_.size() > 0) {
     const size_t i = main_.NextOccupied(NextRandom());
     Record* r = main_.At(i);
-    if (!r->IsExpiredAt(now_ms)) {
+    if (!r->IsExpiredAt(now_ms) || (keep_expired_ && --tries == 0)) {
       out = r->key();
       break;
     }
+    if (keep_expired_) continue;
     NotifyExpired(*r);
     Destroy(Unlink(i, HashKey(r->key())));
     ++expired_count_;
@@ -568,7 +582,7 @@ void Keyspace::ForEach(int64_t now_ms, const std::function<void(const Record&)>&
 
 Keyspace::ExpireSample Keyspace::ExpireSome(int64_t now_ms, size_t sample) {
   ExpireSample out;
-  if (volatile_.size() == 0 || sample == 0) return out;
+  if (volatile_.size() == 0 || sample == 0 || keep_expired_) return out;
   const size_t mask = volatile_.capacity() - 1;  // Unlink never shrinks: fixed in the loop
   size_t i = expire_cursor_ & mask;
   size_t empty_budget = sample * 20;  // as Redis: a sparse table does not stall the cycle

@@ -9,7 +9,8 @@
 //
 // Expired keys never show: every read takes `now_ms` and treats a key whose expiry is
 // <= now_ms as absent, deleting it on the spot (lazy expiry). ExpireSome() reclaims the
-// rest in the background (active expiry).
+// rest in the background (active expiry). With set_keep_expired(true) (a replica's data)
+// reads only hide an expired key: it stays until deleted explicitly or overwritten.
 //
 // Every lookup of a key (Find, Get, Read, Write, and the writes, which look the key up
 // first) counts as an access, as Redis's lookupKey: it updates the record's access field
@@ -356,6 +357,16 @@ class Keyspace {
   void set_access_clock(AccessClock* clock) { access_ = clock; }
   AccessClock& access_clock() const { return *access_; }
 
+  // A replica's keyspace, as Redis's: keys do not expire by themselves, as its master sends a
+  // DEL for each key that expires there (and may still change the key before it does). A read
+  // at a time past a key's expiry sees it missing without deleting it; a read at time 0 sees
+  // every key (how a replica applies its master's commands); a write to an expired key
+  // replaces it, as on Redis's writable replicas. Count() includes expired keys (Redis's
+  // DBSIZE on a replica) and ExpireSome() does nothing. Belongs to the database slot, as
+  // the listeners.
+  void set_keep_expired(bool keep) { keep_expired_ = keep; }
+  bool keep_expired() const { return keep_expired_; }
+
   // INFO keyspace `expires`: keys with a TTL, including expired ones not reclaimed yet
   // (exact right after Count(now_ms), which reclaims them).
   size_t KeysWithExpiry() const;
@@ -397,6 +408,9 @@ class Keyspace {
   // lookup: updates the access field unless `touch` is false or the clock says no-touch.
   Record* FindLive(std::string_view key, uint64_t hash, int64_t now_ms, size_t* index,
                    bool touch = true);
+  // A lookup that only reads: as FindLive, except that with keep_expired_ an expired key is
+  // hidden rather than deleted.
+  Record* FindVisible(std::string_view key, uint64_t hash, int64_t now_ms, bool touch = true);
   // An access to r (Redis's updateLFU, or the LRU clock).
   void Touch(Record* r);
   // Gives a record created now its initial access field.
@@ -450,6 +464,7 @@ class Keyspace {
   const ExpireListener* expire_listener_ = nullptr;  // not moved with the contents
   KeyListener* key_listener_ = nullptr;              // nor this
   AccessClock* access_ = &AccessClock::Process();     // nor this
+  bool keep_expired_ = false;                         // nor this
 };
 
 template <class T>

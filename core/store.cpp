@@ -31,6 +31,7 @@ Store& Store::operator=(Store&& other) noexcept {
       db.set_access_clock(access_);
       db.set_expire_listener(expire_fn_ ? &expire_listener_ : nullptr);
       db.set_key_listener(key_listener_ ? &key_forwarder_ : nullptr);
+      db.set_keep_expired(keep_expired_);
     }
   }
   next_db_ = 0;
@@ -41,6 +42,11 @@ void Store::SwapDbs(size_t a, size_t b) {
   if (a == b) return;
   if (key_listener_ != nullptr) key_listener_->DatabasesSwapping(a, b);
   std::swap(dbs_[a], dbs_[b]);
+}
+
+void Store::SetKeepExpired(bool keep) {
+  keep_expired_ = keep;
+  for (Keyspace& db : dbs_) db.set_keep_expired(keep);
 }
 
 void Store::SetAccessClock(AccessClock* clock) {
@@ -79,6 +85,7 @@ Store::CycleResult Store::ActiveExpireCycle(int64_t now_ms, int64_t budget_us,
   const size_t keys_per_loop = kKeysPerLoop + kKeysPerLoop / 4 * static_cast<size_t>(effort);
   const size_t acceptable_stale = kAcceptableStalePercent - static_cast<size_t>(effort);
   CycleResult result;
+  if (keep_expired_) return result;
   const size_t n = dbs_.size();
   uint64_t iteration = 0;
   for (size_t visited = 0; visited < n && !result.out_of_time; ++visited) {

@@ -34,6 +34,10 @@ class Store {
   // move while a listener is set (the databases point back at it).
   void SetExpireListener(std::function<void(size_t db, std::string_view key)> fn);
   void FlushAll();
+  // Keyspace::set_keep_expired for every database (a replica's data); the active expire
+  // cycle does nothing meanwhile.
+  void SetKeepExpired(bool keep);
+  bool keep_expired() const { return keep_expired_; }
 
   // Hears of every write to a key of any database just before it happens (WATCH): the
   // Keyspace::KeyListener calls with the database's index, and SWAPDB.
@@ -83,6 +87,7 @@ class Store {
   KeyForwarder key_forwarder_{*this};
   size_t next_db_ = 0;  // the cycle resumes where the last one ran out of time
   AccessClock* access_ = &AccessClock::Process();
+  bool keep_expired_ = false;
 };
 
 }  // namespace kvd
