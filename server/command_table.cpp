@@ -151,6 +151,7 @@ void RegisterAllCommands(CommandTable& t) {
   RegisterLatencyCommands(t);
   RegisterScriptCommands(t);
   RegisterFunctionCommands(t);
+  RegisterReplicaofCommands(t);
 }
 
 }  // namespace kvd

@@ -4,11 +4,12 @@
 // A redis.conf names many of them, so kvd accepts each with Redis's checks (type, range,
 // choices), remembers the value and shows it to CONFIG GET, and the server logs at start
 // that a value other than the default has no effect (ServerState::LogRedisOnlySettings).
-// Each is inert in a way Redis itself would be in kvd's place: the replication ones on a
-// primary with no replicas, the cluster ones with cluster-enabled no, the defragmentation
-// ones without jemalloc. A value that asks for the missing feature itself (replicaof,
-// cluster-enabled yes, activedefrag yes...) is refused: running without it would not be
-// what the operator asked for.
+// Each is inert in a way Redis itself would be in kvd's place: the cluster ones with
+// cluster-enabled no, the defragmentation ones without jemalloc. A value that asks for the
+// missing feature itself (cluster-enabled yes, activedefrag yes...) is refused: running
+// without it would not be what the operator asked for. The replication ones kvd implements
+// (replicaof, masterauth, replica-read-only...) have no reason here, and replication reads
+// them (RedisOnlyValue).
 #include <climits>
 #include <cstdint>
 #include <cstdio>
@@ -54,11 +55,10 @@ constexpr int64_t kLongMax = INT64_MAX;
 
 // In Redis's CONFIG GET order is not kept (it has none); grouped by subsystem.
 const RedisOnlyParam kParams[] = {
-    // Replication: kvd is always a primary without replicas.
-    {"replicaof", "slaveof", Kind::kWords, "", 0, 0, "", false, kReplication, "*",
-     "replication is not supported: kvd runs as a standalone primary"},
-    {"masterauth", "", Kind::kString, "", 0, 0, "", true, kReplication},
-    {"masteruser", "", Kind::kString, "", 0, 0, "", true, kReplication},
+    // Replication.
+    {"replicaof", "slaveof", Kind::kWords, "", 0, 0, "", false, ""},
+    {"masterauth", "", Kind::kString, "", 0, 0, "", true, ""},
+    {"masteruser", "", Kind::kString, "", 0, 0, "", true, ""},
     {"repl-backlog-size", "", Kind::kMemory, "1048576", 1, kLongMax, "", true, ""},
     {"repl-backlog-ttl", "", Kind::kInt, "3600", 0, kLongMax, "", true, ""},
     {"repl-disable-tcp-nodelay", "", Kind::kBool, "no", 0, 0, "", true, kReplication},
@@ -70,18 +70,18 @@ const RedisOnlyParam kParams[] = {
     {"repl-ping-replica-period", "repl-ping-slave-period", Kind::kInt, "10", 1, INT_MAX, "", true,
      ""},
     {"repl-timeout", "", Kind::kInt, "60", 1, INT_MAX, "", true, ""},
-    {"replica-announce-ip", "slave-announce-ip", Kind::kString, "", 0, 0, "", true, kReplication},
-    {"replica-announce-port", "slave-announce-port", Kind::kInt, "0", 0, 65535, "", true,
-     kReplication},
-    {"replica-announced", "", Kind::kBool, "yes", 0, 0, "", true, kReplication},
+    {"replica-announce-ip", "slave-announce-ip", Kind::kString, "", 0, 0, "", true, ""},
+    {"replica-announce-port", "slave-announce-port", Kind::kInt, "0", 0, 65535, "", true, ""},
+    {"replica-announced", "", Kind::kBool, "yes", 0, 0, "", true, ""},
     {"replica-ignore-disk-write-errors", "", Kind::kBool, "no", 0, 0, "", true, kReplication},
     {"replica-ignore-maxmemory", "slave-ignore-maxmemory", Kind::kBool, "yes", 0, 0, "", true,
-     kReplication},
-    {"replica-lazy-flush", "slave-lazy-flush", Kind::kBool, "no", 0, 0, "", true, kReplication},
-    {"replica-priority", "slave-priority", Kind::kInt, "100", 0, INT_MAX, "", true, kReplication},
-    {"replica-read-only", "slave-read-only", Kind::kBool, "yes", 0, 0, "", true, kReplication},
+     ""},
+    {"replica-lazy-flush", "slave-lazy-flush", Kind::kBool, "no", 0, 0, "", true,
+     "kvd's replica frees its old data on the store strand before a full sync"},
+    {"replica-priority", "slave-priority", Kind::kInt, "100", 0, INT_MAX, "", true, ""},
+    {"replica-read-only", "slave-read-only", Kind::kBool, "yes", 0, 0, "", true, ""},
     {"replica-serve-stale-data", "slave-serve-stale-data", Kind::kBool, "yes", 0, 0, "", true,
-     kReplication},
+     ""},
     {"rdb-del-sync-files", "", Kind::kBool, "no", 0, 0, "", true, kReplication},
     {"bind-source-addr", "", Kind::kString, "", 0, 0, "", true, kReplication},
     {"propagation-error-behavior", "", Kind::kEnum, "ignore", 0, 0,

@@ -10,6 +10,7 @@
 #include "server/errors.h"
 #include "server/eviction.h"
 #include "server/pubsub.h"
+#include "server/replication/replica_checks.h"
 #include "server/transaction.h"
 
 namespace kvd {
@@ -94,12 +95,16 @@ void Dispatcher::Dispatch(ClientState& client, std::span<const std::string_view>
                           std::string& out, const CommandSpec* command) {
   // A log replay runs with expiry suspended, as Redis loads: the log holds absolute expiry
   // times and a DEL for every key that expired, so what was live when a command was logged
-  // is live again when it is replayed, however long ago that was.
+  // is live again when it is replayed, however long ago that was. Our master's stream is
+  // applied the same way: the master sends a DEL for each key that expires there.
   // One clock read gives the command's time and the start of its duration, as Redis's
   // call() uses one ustime() for both.
   const int64_t start_us = server_.clock.NowUs();
-  const int64_t now_ms = client.replaying_aof ? 0 : start_us / 1000;
-  client.last_interaction_ms = now_ms;
+  const int64_t now_ms = client.replaying_aof || client.master ? 0 : start_us / 1000;
+  client.last_interaction_ms = client.master ? start_us / 1000 : now_ms;
+  // Clients whose commands are never refused: the log replay and our master (Redis's
+  // mustObeyClient).
+  const bool obey = client.replaying_aof || client.master;
   ReplyWriter reply(out, client.resp);
 
   // A rejection is an error reply the handler never saw: it counts in errorstats and, once
@@ -137,7 +142,7 @@ void Dispatcher::Dispatch(ClientState& client, std::span<const std::string_view>
     return reject(spec, kNoAuthErr);
   }
   // ACL: a user with every command, key and channel (the default one) costs one flag test.
-  if (client.acl_user && !client.acl_user->unrestricted() && !client.replaying_aof) {
+  if (client.acl_user && !client.acl_user->unrestricted() && !obey) {
     std::string err = AclCheckClient(server_, client, *spec, args, reply, now_ms);
     if (!err.empty()) return reject(spec, err);
   }
@@ -146,25 +151,30 @@ void Dispatcher::Dispatch(ClientState& client, std::span<const std::string_view>
   const uint32_t flags = CheckedFlags(client, *spec);
   // maxmemory: evict by the policy first (server/eviction.h); when memory stays over the
   // limit with nothing left to evict, refuse commands that may grow memory, and inside MULTI
-  // anything but what ends it, as queuing takes memory too.
-  if (cfg.maxmemory > 0 && !client.replaying_aof &&
+  // anything but what ends it, as queuing takes memory too. A replica leaves that to its
+  // master (replica-ignore-maxmemory).
+  if (cfg.maxmemory > 0 && !obey && !ReplicaIgnoresMaxmemory(server_) &&
       server_.eviction->Perform(now_ms) == Eviction::Result::kFail) {
     const bool may_grow = (flags & kDenyOom) || (client.InMulti() && !EndsTransaction(*spec));
     if (may_grow) return reject(spec, kOomErr);
   }
   // An append-only file that cannot be written refuses writes (and PING), as Redis does.
-  if (server_.aof != nullptr && server_.aof->WriteFailed() && !client.replaying_aof &&
+  if (server_.aof != nullptr && server_.aof->WriteFailed() && !obey &&
       ((flags & kWrite) || spec->name == "ping")) {
     return reject(spec, server_.aof->WriteError());
   }
   // A failed background save with save rules set: refuse writes until a save succeeds, so
   // nobody believes data is on disk when it is not (Redis's stop-writes-on-bgsave-error).
   if (cfg.stop_writes_on_bgsave_error && !server_.rdb_last_bgsave_ok && !cfg.save.empty() &&
-      !client.replaying_aof && ((flags & kWrite) || spec->name == "ping")) {
+      !obey && ((flags & kWrite) || spec->name == "ping")) {
     return reject(spec, kBgsaveMisconfErr);
   }
-  if (WritesNeedReplicas(cfg) && (flags & kWrite) && !client.replaying_aof) {
+  if (WritesNeedReplicas(cfg) && (flags & kWrite) && !obey) {
     return reject(spec, kNoReplicasErr);
+  }
+  // A replica: replica-read-only refuses clients' writes (server/replication/replica_checks.h).
+  if (IsReplica(server_) && !obey && (flags & kWrite) && ReplicaReadOnly(server_)) {
+    return reject(spec, kReadOnlyReplicaErr);
   }
   // A monitor is a replica to Redis: it may not touch the keyspace.
   if (client.monitor && ((flags & (kWrite | kReadOnly)) || MayReplicate(*spec))) {
@@ -172,12 +182,19 @@ void Dispatcher::Dispatch(ClientState& client, std::span<const std::string_view>
   }
   // A RESP2 client with subscriptions may only (un)subscribe, PING, QUIT and RESET.
   if (!AllowedInSubscriberMode(client, *spec)) return reject(spec, SubscriberModeError(*spec));
+  // A replica whose link is down, with replica-serve-stale-data no: only "stale" commands.
+  if (IsReplica(server_) && !obey && DeniedAsStale(client, *spec) && RefusesStaleData(server_)) {
+    return reject(spec, kMasterDownErr);
+  }
   // While the dataset loads at startup only the commands flagged "loading" run, as in Redis.
-  if (server_.loading && !(flags & kLoading) && !client.replaying_aof) {
+  if (server_.loading && !(flags & kLoading) && !obey) {
     return reject(spec, kLoadingErr);
   }
   // CLIENT PAUSE: the command waits, with the client's later ones, until the pause ends.
-  if (pause_.Holds(client, *spec, flags, now_ms)) return pause_.Hold(client, args);
+  // Our master's stream is not held: it is applied in order, and its replies go nowhere.
+  if (!client.master && pause_.Holds(client, *spec, flags, now_ms)) {
+    return pause_.Hold(client, args);
+  }
 
   if (client.InMulti() && !RunsInsideMulti(*spec)) {
     return QueueCommand(client, *spec, args, reply);
@@ -220,9 +237,9 @@ void Dispatcher::Run(ClientState& client, const CommandSpec& spec,
   if (!(spec.flags & kSkipSlowlog) && !client.replaying_aof) {
     const ConfigValues& cfg = server_.config.values();
     server_.slowlog.MaybeRecord(cfg.slowlog_log_slower_than, cfg.slowlog_max_len, client, args,
-                                elapsed_us, now_ms / 1000);
+                                elapsed_us, start_us / 1'000'000);
   }
-  if (!client.replaying_aof) RecordCommandLatency(server_, spec, elapsed_us, now_ms);
+  if (!client.replaying_aof) RecordCommandLatency(server_, spec, elapsed_us, start_us / 1000);
   if (server_.propagate && !client.replaying_aof && (ctx.dirty > 0 || !ctx.propagated.empty())) {
     Propagate(ctx);
   }

@@ -28,10 +28,12 @@
 #include "server/net/cron.h"
 #include "server/net/listener.h"
 #include "server/net/logging.h"
+#include "server/net/master_link.h"
 #include "server/net/metrics_server.h"
 #include "server/net/net_context.h"
 #include "server/net/tls_context.h"
 #include "server/persistence.h"
+#include "server/replication/replication.h"
 #include "server/scripting/busy_reply.h"
 #include "server/server_state.h"
 #include "server/supervision.h"
@@ -106,6 +108,8 @@ struct Server::Impl {
   std::unique_ptr<StartupLoad> startup_load;
   // Destroyed before the loop too: its writer thread posts to the store strand.
   Aof aof{state};
+  // Replication: destroyed before the loop, whose sockets its link to a master holds.
+  Replication replication{state};
   bool pidfile_written = false;
   std::atomic<bool> stopping{false};
   int exit_code = 0;
@@ -231,6 +235,11 @@ std::string Server::Start() {
     s.aof.OnConfigChange(name);
   });
   s.state.aof = &s.aof;
+  s.state.replication = &s.replication;
+  // The replica side's link to a master (server/net/master_link.h).
+  s.replication.make_master_link = [&s](const std::string& host, int port) {
+    return MakeMasterLink(s.net, host, port);
+  };
   s.state.post = [&s](std::function<void()> fn) { asio::post(s.store_strand, std::move(fn)); };
   // A slow script runs the network's handlers from its hook, so connections answer -BUSY and
   // pass SCRIPT KILL on even with one I/O thread; the store strand's own handlers wait.
@@ -263,6 +272,8 @@ std::string Server::Start() {
     });
   }
   s.state.last_save_time = s.clock.NowMs() / 1000;
+  // `replicaof` in the config: the link connects once the dataset has loaded.
+  s.replication.StartFromConfig();
   return "";
 }
 

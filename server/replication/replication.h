@@ -47,11 +47,14 @@ struct MasterLinkStatus {
   int64_t read_offset = 0;  // slave_read_repl_offset: the stream read so far
 };
 
-// The replica side's link, owned by Replication, made by the network layer.
+// The replica side's link, owned by Replication, made by the network layer. Destroying it
+// closes the connection to the master.
 class MasterLink {
  public:
   virtual ~MasterLink() = default;
   virtual MasterLinkStatus Status() const = 0;
+  // master_link_status:up (what replica-serve-stale-data looks at for every command).
+  virtual bool link_up() const = 0;
 };
 
 class Replication {
@@ -123,11 +126,22 @@ class Replication {
   MasterLink* master_link() const { return master_link_.get(); }
   // REPLICAOF host port: replaces any link by one to host:port. Returns "" or an error.
   std::string ReplicaOf(const std::string& host, int port);
+  // The `replicaof` directive at startup: the link starts (connecting once the dataset has
+  // loaded), with no identity to continue from. Nothing when the directive is not set.
+  void StartFromConfig();
   // REPLICAOF NO ONE: drops the link; the data stays and this server goes on as a master of
   // a new history (the master's replid stays valid up to here, as replid2).
   void BecomeMaster();
   // Set by the network layer: makes the link to host:port, which starts connecting.
   std::function<std::unique_ptr<MasterLink>(const std::string& host, int port)> make_master_link;
+  // Whether PSYNC may ask to continue from replid() and offset() (Redis's cached master):
+  // this server synced from a master before, or was a master itself when REPLICAOF came.
+  bool can_continue() const { return can_continue_; }
+  // The link's outcomes. A full sync loaded the master's snapshot, taken at `offset` of its
+  // history `replid`. A partial one (+CONTINUE) goes on from offset(); a master with a new
+  // history (psync2, after a failover) names it: ours up to here becomes replid2.
+  void OnFullSync(std::string replid, int64_t offset);
+  void OnContinue(std::string_view new_replid);
 
  private:
   struct Replica;
@@ -165,6 +179,9 @@ class Replication {
   int64_t last_ping_ms_ = 0;
   int64_t last_keepalive_ms_ = 0;
 
+  // Replica side.
+  void StartLink(const std::string& host, int port);
+  bool can_continue_ = false;
   std::unique_ptr<MasterLink> master_link_;
 };
 

@@ -167,10 +167,36 @@ TEST_CASE("Redis-only parameters: Redis's checks, aliases, CONFIG GET, and a log
   // Back at the default, a value is no longer reported.
   CHECK(Set(c, "repl-backlog-size", "1048576") == "");
   const std::vector<std::string> lines = c.IneffectiveSettings();
-  REQUIRE(lines.size() == 3);
-  CHECK(lines[0] == "'replica-read-only no' has no effect: kvd has no replication");
-  CHECK(lines[1] == "'list-compress-depth 2' has no effect: kvd does not compress list chunks");
-  CHECK(lines[2] == "'always-show-logo yes' has no effect: kvd has no logo");
+  // replica-read-only is replication's own: nothing to report.
+  REQUIRE(lines.size() == 2);
+  CHECK(lines[0] == "'list-compress-depth 2' has no effect: kvd does not compress list chunks");
+  CHECK(lines[1] == "'always-show-logo yes' has no effect: kvd has no logo");
+}
+
+TEST_CASE("the replication parameters kvd implements are accepted and reported as set") {
+  Config c;
+  CHECK(c.ApplyStartup("replicaof", Args{"10.0.0.1", "6379"}) == "");
+  CHECK(GetOne(c, "replicaof") == "10.0.0.1 6379");
+  CHECK(GetOne(c, "slaveof") == "10.0.0.1 6379");
+  CHECK(c.ApplyStartup("slaveof", Args{"10.0.0.2 6380"}) == "");
+  CHECK(GetOne(c, "replicaof") == "10.0.0.2 6380");
+  CHECK(Set(c, "replicaof", "10.0.0.1 6379").find("can't set immutable config") !=
+        std::string::npos);
+  for (const auto& [name, value] :
+       std::vector<std::pair<std::string, std::string>>{{"masterauth", "secret"},
+                                                        {"masteruser", "repl"},
+                                                        {"replica-read-only", "no"},
+                                                        {"replica-serve-stale-data", "no"},
+                                                        {"replica-announce-ip", "10.1.1.1"},
+                                                        {"replica-announce-port", "7000"},
+                                                        {"replica-priority", "10"},
+                                                        {"replica-announced", "no"},
+                                                        {"replica-ignore-maxmemory", "no"}}) {
+    CAPTURE(name);
+    CHECK(Set(c, name, value) == "");
+    CHECK(GetOne(c, name) == value);
+  }
+  CHECK(c.IneffectiveSettings().empty());
 }
 
 TEST_CASE("values that ask for a feature kvd lacks are refused with the reason") {
@@ -180,8 +206,6 @@ TEST_CASE("values that ask for a feature kvd lacks are refused with the reason")
     const std::string err = c.ApplyStartup(name, values);
     CHECK(err.find(reason) != std::string::npos);
   };
-  refused("replicaof", {"10.0.0.1", "6379"}, "replication is not supported");
-  refused("slaveof", {"10.0.0.1 6379"}, "replication is not supported");
   refused("cluster-enabled", {"yes"}, "cluster mode is not supported");
   refused("activedefrag", {"yes"}, "Active defragmentation cannot be enabled");
   refused("syslog-enabled", {"yes"}, "syslog is not supported");

@@ -1,0 +1,67 @@
+// REPLICAOF host port (and its old name SLAVEOF): this server becomes a replica of that
+// master, or with NO ONE a master again, keeping its data (server/replication/replication.h).
+#include <spdlog/spdlog.h>
+
+#include <optional>
+#include <string>
+
+#include "core/numeric.h"
+#include "core/text.h"
+#include "server/client_state.h"
+#include "server/command.h"
+#include "server/commands/client_commands.h"
+#include "server/commands/key_spec.h"
+#include "server/replication/replication.h"
+#include "server/server_state.h"
+
+namespace kvd {
+namespace {
+
+void CmdReplicaOf(CommandContext& ctx) {
+  Replication* replication = ctx.server.replication;
+  if (replication == nullptr) return ctx.Error("ERR replication is not available");
+  if (EqualsIgnoreCase(ctx.args[1], "no") && EqualsIgnoreCase(ctx.args[2], "one")) {
+    if (replication->is_replica()) {
+      replication->BecomeMaster();
+      spdlog::info("MASTER MODE enabled (user request from '{}')",
+                   ClientInfoString(ctx.client, ctx));
+    }
+    return ctx.reply.Ok();
+  }
+  // It would be disconnected with our other replicas.
+  if (ctx.client.replica) return ctx.Error("ERR Command is not valid when client is a replica.");
+  const std::optional<int64_t> port = ParseInt64(ctx.args[2]);
+  if (!port || *port < 0 || *port > 65535) return ctx.Error("ERR Invalid master port");
+  const std::string host(ctx.args[1]);
+  if (replication->is_replica()) {
+    const MasterLinkStatus link = replication->master_link()->Status();
+    if (EqualsIgnoreCase(link.host, host) && link.port == *port) {
+      spdlog::info(
+          "REPLICAOF would result into synchronization with the master we are already "
+          "connected with. No operation performed.");
+      return ctx.reply.Simple("OK Already connected to specified master");
+    }
+  }
+  if (std::string err = replication->ReplicaOf(host, static_cast<int>(*port)); !err.empty()) {
+    return ctx.Error(err);
+  }
+  spdlog::info("REPLICAOF {}:{} enabled (user request from '{}')", host, *port,
+               ClientInfoString(ctx.client, ctx));
+  ctx.reply.Ok();
+}
+
+}  // namespace
+
+void RegisterReplicaofCommands(CommandTable& t) {
+  constexpr uint32_t kFlags = kAdmin | kNoScript | kStale;
+  t.Add(MakeSpec("replicaof", 3, kFlags, kNoKeys, CmdReplicaOf,
+                 {"@admin @slow @dangerous", "server", "5.0.0",
+                  "Configures a server as replica of another, or promotes it to a master.",
+                  "O(1)"}));
+  t.Add(MakeSpec("slaveof", 3, kFlags, kNoKeys, CmdReplicaOf,
+                 {"@admin @slow @dangerous", "server", "1.0.0",
+                  "Sets a Redis server as a replica of another, or promotes it to being a master.",
+                  "O(1)"}));
+}
+
+}  // namespace kvd

@@ -1,0 +1,231 @@
+// kvd as a replica (server/net/master_link.h) of a redis-server 7 master: the full sync (the
+// diskless, EOF-marked payload Redis 7 sends by default), the stream applied as it comes,
+// writes refused with READONLY, expired keys kept until the master deletes them, a lost link
+// continued with +CONTINUE, REPLICAOF NO ONE, and `replicaof` in the config. Every wait polls
+// for the condition (INFO, a key), never a fixed sleep. With KVD_E2E_SERVER=redis-server the
+// replica is redis-server too, which checks the expectations.
+#include <doctest/doctest.h>
+
+#include <algorithm>
+#include <string>
+#include <vector>
+
+#include "e2e/free_port.h"
+#include "e2e/harness.h"
+
+namespace kvd::e2e {
+namespace {
+
+const std::string kRedisServer = "/usr/bin/redis-server";
+
+// A redis-server master; `extra` are more of its options.
+ServerProcess StartMaster(std::vector<std::string> extra = {}) {
+  std::vector<std::string> args = {"--appendonly", "no"};
+  args.insert(args.end(), extra.begin(), extra.end());
+  return ServerProcess(args, ServerOptions{.binary = kRedisServer});
+}
+
+// The value of `field` in INFO replication ("" when absent).
+std::string InfoField(RawClient& c, std::string_view field) {
+  const std::string info = c.Exec({"INFO", "replication"}).str;
+  const std::string key = std::string(field) + ":";
+  size_t at = info.find("\r\n" + key);
+  if (at == std::string::npos) return "";
+  at += 2 + key.size();
+  return info.substr(at, info.find("\r\n", at) - at);
+}
+
+bool LinkUp(RawClient& replica) { return InfoField(replica, "master_link_status") == "up"; }
+
+// The replica has applied everything the master has sent.
+bool CaughtUp(RawClient& master, RawClient& replica) {
+  const std::string want = InfoField(master, "master_repl_offset");
+  return LinkUp(replica) && InfoField(replica, "slave_repl_offset") == want;
+}
+
+std::vector<std::string> Sorted(const Reply& r) {
+  std::vector<std::string> out;
+  for (const Reply& e : r.elements) out.push_back(e.str);
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+// One key of every type, two of them with a TTL, in databases 0 and 3.
+void WriteDataset(RawClient& m) {
+  REQUIRE(m.Call({"SET", "str", "hello"}) == kOk);
+  REQUIRE(m.Call({"SET", "ttl", "v", "PX", "3600000"}) == kOk);
+  REQUIRE(m.Call({"RPUSH", "list", "a", "b", "c"}) == Int(3));
+  REQUIRE(m.Call({"HSET", "hash", "f1", "v1", "f2", "v2"}) == Int(2));
+  REQUIRE(m.Call({"SADD", "set", "x", "y", "z"}) == Int(3));
+  REQUIRE(m.Call({"ZADD", "zset", "1", "one", "2", "two"}) == Int(2));
+  REQUIRE(m.Call({"XADD", "stream", "1-1", "f", "v"}) == Bulk("1-1"));
+  REQUIRE(m.Call({"PFADD", "hll", "a", "b"}) == Int(1));
+  REQUIRE(m.Call({"EXPIRE", "hash", "3600"}) == Int(1));
+  REQUIRE(m.Call({"SELECT", "3"}) == kOk);
+  REQUIRE(m.Call({"SET", "in3", "three"}) == kOk);
+  REQUIRE(m.Call({"SELECT", "0"}) == kOk);
+}
+
+void CheckDataset(RawClient& r) {
+  CHECK(r.Call({"GET", "str"}) == Bulk("hello"));
+  const Reply ttl = r.Exec({"PTTL", "ttl"});
+  CHECK(ttl.integer > 3'000'000);
+  CHECK(r.Call({"LRANGE", "list", "0", "-1"}) == Arr({Bulk("a"), Bulk("b"), Bulk("c")}));
+  CHECK(r.Call({"HGET", "hash", "f2"}) == Bulk("v2"));
+  CHECK(r.Exec({"TTL", "hash"}).integer > 3000);
+  CHECK(Sorted(r.Exec({"SMEMBERS", "set"})) == std::vector<std::string>{"x", "y", "z"});
+  CHECK(r.Call({"ZRANGE", "zset", "0", "-1", "WITHSCORES"}) ==
+        Arr({Bulk("one"), Bulk("1"), Bulk("two"), Bulk("2")}));
+  CHECK(r.Call({"XLEN", "stream"}) == Int(1));
+  CHECK(r.Call({"PFCOUNT", "hll"}) == Int(2));
+  CHECK(r.Call({"SELECT", "3"}) == kOk);
+  CHECK(r.Call({"GET", "in3"}) == Bulk("three"));
+  CHECK(r.Call({"SELECT", "0"}) == kOk);
+}
+
+TEST_CASE("replica: full sync from a redis-server master, then its stream; READONLY; NO ONE") {
+  ServerProcess master = StartMaster();
+  RawClient m(master.port());
+  WriteDataset(m);
+
+  ServerProcess replica;
+  RawClient r(replica.port());
+  CHECK(r.Call({"SET", "mine", "goes"}) == kOk);  // replaced by the master's data
+  CHECK(r.Call({"REPLICAOF", "127.0.0.1", std::to_string(master.port())}) == kOk);
+  CHECK(r.Call({"REPLICAOF", "127.0.0.1", std::to_string(master.port())}) ==
+        "+OK Already connected to specified master\r\n");
+  REQUIRE(WaitFor([&] { return LinkUp(r); }));
+  CheckDataset(r);
+  CHECK(r.Call({"EXISTS", "mine"}) == Int(0));
+  const std::string log = replica.Log();
+  CHECK(Contains(log, "Connecting to MASTER 127.0.0.1:" + std::to_string(master.port())));
+  CHECK(Contains(log, "MASTER <-> REPLICA sync started"));
+  CHECK(Contains(log, "Full resync from master: "));
+  CHECK(Contains(log, "MASTER <-> REPLICA sync: Finished with success"));
+  CHECK(InfoField(r, "role") == "slave");
+
+  // The stream: plain writes, a transaction, another database, a deletion.
+  CHECK(m.Call({"INCR", "counter"}) == Int(1));
+  CHECK(m.Call({"LPUSH", "list", "z"}) == Int(4));
+  CHECK(m.Call({"DEL", "str"}) == Int(1));
+  CHECK(m.Call({"MULTI"}) == kOk);
+  CHECK(m.Call({"SET", "tx1", "a"}) == "+QUEUED\r\n");
+  CHECK(m.Call({"SET", "tx2", "b"}) == "+QUEUED\r\n");
+  CHECK(m.Exec({"EXEC"}).elements.size() == 2);
+  CHECK(m.Call({"SELECT", "5"}) == kOk);
+  CHECK(m.Call({"SET", "in5", "five"}) == kOk);
+  REQUIRE(WaitFor([&] { return CaughtUp(m, r); }));
+  CHECK(r.Call({"GET", "counter"}) == Bulk("1"));
+  CHECK(r.Call({"LINDEX", "list", "0"}) == Bulk("z"));
+  CHECK(r.Call({"EXISTS", "str"}) == Int(0));
+  CHECK(r.Call({"MGET", "tx1", "tx2"}) == Arr({Bulk("a"), Bulk("b")}));
+  CHECK(r.Call({"SELECT", "5"}) == kOk);
+  CHECK(r.Call({"GET", "in5"}) == Bulk("five"));
+
+  // A read-only replica: clients' writes are refused, reads served.
+  CHECK(r.Call({"SET", "x", "1"}) == Err("READONLY You can't write against a read only replica."));
+  CHECK(r.Call({"CONFIG", "SET", "replica-read-only", "no"}) == kOk);
+  CHECK(r.Call({"SET", "x", "1"}) == kOk);
+  CHECK(r.Call({"CONFIG", "SET", "replica-read-only", "yes"}) == kOk);
+  // The master's client is listed with flag M.
+  CHECK(Contains(r.Exec({"CLIENT", "LIST"}).str, "flags=M"));
+
+  // REPLICAOF NO ONE: the data stays, writes are accepted, the old replid is replid2.
+  const std::string replid = InfoField(r, "master_replid");
+  CHECK(r.Call({"REPLICAOF", "NO", "ONE"}) == kOk);
+  CHECK(InfoField(r, "role") == "master");
+  CHECK(InfoField(r, "master_replid2") == replid);
+  CHECK(r.Call({"SET", "x", "2"}) == kOk);
+  CHECK(r.Call({"GET", "in5"}) == Bulk("five"));
+  CHECK(r.Call({"REPLICAOF", "NO", "ONE"}) == kOk);
+  CHECK(r.Call({"REPLICAOF", "127.0.0.1", "70000"}) == Err("ERR Invalid master port"));
+}
+
+TEST_CASE("replica: keys expire when the master says so; reads hide them meanwhile") {
+  // The master expires keys only when they are read there, so the test decides when.
+  ServerProcess master = StartMaster({"--enable-debug-command", "yes"});
+  RawClient m(master.port());
+  CHECK(m.Call({"DEBUG", "SET-ACTIVE-EXPIRE", "0"}) == kOk);
+  ServerProcess replica;
+  RawClient r(replica.port());
+  CHECK(r.Call({"REPLICAOF", "127.0.0.1", std::to_string(master.port())}) == kOk);
+  REQUIRE(WaitFor([&] { return LinkUp(r); }));
+  CHECK(m.Call({"SET", "short", "v", "PX", "300"}) == kOk);
+  CHECK(m.Call({"SET", "keep", "v"}) == kOk);
+  REQUIRE(WaitFor([&] { return CaughtUp(m, r); }));
+  CHECK(r.Call({"GET", "short"}) == Bulk("v"));
+  // Past its time the replica's clients no longer see it, but it is still there.
+  REQUIRE(WaitFor([&] { return r.Call({"GET", "short"}) == kNil; }));
+  CHECK(r.Call({"EXISTS", "short"}) == Int(0));
+  CHECK(r.Call({"DBSIZE"}) == Int(2));
+  // A read on the master expires it there: its DEL reaches the replica.
+  CHECK(m.Call({"GET", "short"}) == kNil);
+  REQUIRE(WaitFor([&] { return r.Call({"DBSIZE"}) == Int(1); }));
+  CHECK(r.Call({"GET", "keep"}) == Bulk("v"));
+}
+
+TEST_CASE("replica: a lost link continues with a partial resync, and the data stays") {
+  ServerProcess master = StartMaster();
+  RawClient m(master.port());
+  WriteDataset(m);
+  ServerProcess replica;
+  RawClient r(replica.port());
+  CHECK(r.Call({"REPLICAOF", "127.0.0.1", std::to_string(master.port())}) == kOk);
+  REQUIRE(WaitFor([&] { return CaughtUp(m, r); }));
+
+  // The master drops its replica, and gets writes before it comes back.
+  CHECK(m.Exec({"CLIENT", "KILL", "TYPE", "replica"}).integer == 1);
+  CHECK(m.Call({"SET", "while-away", "1"}) == kOk);
+  REQUIRE(WaitFor([&] { return Contains(replica.Log(), "Successful partial resynchronization"); }));
+  REQUIRE(WaitFor([&] { return CaughtUp(m, r); }));
+  CHECK(r.Call({"GET", "while-away"}) == Bulk("1"));
+  CheckDataset(r);
+  CHECK(!Contains(replica.Log().substr(replica.Log().find("Successful partial")),
+                  "Full resync from master"));
+
+  // The replica drops its master's client: it reconnects and continues too.
+  std::string list = r.Exec({"CLIENT", "LIST"}).str;
+  const size_t at = list.rfind("id=", list.find("flags=M"));
+  REQUIRE(at != std::string::npos);
+  const std::string id = list.substr(at + 3, list.find(' ', at) - at - 3);
+  CHECK(r.Call({"CLIENT", "KILL", "ID", id}) == Int(1));
+  CHECK(m.Call({"SET", "after-kill", "2"}) == kOk);
+  REQUIRE(WaitFor([&] { return CaughtUp(m, r) && r.Call({"GET", "after-kill"}) == Bulk("2"); }));
+  const std::string log = replica.Log();
+  size_t continued = 0;
+  for (size_t p = log.find("Successful partial resynchronization"); p != std::string::npos;
+       p = log.find("Successful partial resynchronization", p + 1)) {
+    ++continued;
+  }
+  CHECK(continued == 2);
+}
+
+TEST_CASE("replica: replica-serve-stale-data no refuses commands while the link is down") {
+  ServerProcess replica({"--replica-serve-stale-data", "no"});
+  RawClient r(replica.port());
+  // A port nobody listens on: the link stays down.
+  const int port = FreePort();
+  CHECK(r.Call({"REPLICAOF", "127.0.0.1", std::to_string(port)}) == kOk);
+  const std::string masterdown =
+      Err("MASTERDOWN Link with MASTER is down and replica-serve-stale-data is set to 'no'.");
+  CHECK(r.Call({"GET", "k"}) == masterdown);
+  CHECK(InfoField(r, "master_link_status") == "down");  // INFO is a "stale" command
+  CHECK(r.Call({"REPLICAOF", "NO", "ONE"}) == kOk);
+  CHECK(r.Call({"GET", "k"}) == kNil);
+}
+
+TEST_CASE("replica: `replicaof` in the config syncs at startup") {
+  ServerProcess master = StartMaster();
+  RawClient m(master.port());
+  WriteDataset(m);
+  ServerProcess replica({"--replicaof", "127.0.0.1", std::to_string(master.port())});
+  RawClient r(replica.port());
+  REQUIRE(WaitFor([&] { return CaughtUp(m, r); }));
+  CheckDataset(r);
+  CHECK(Contains(replica.Log(), "Partial resynchronization not possible (no cached master)"));
+  CHECK(r.Exec({"CONFIG", "GET", "replicaof"}).elements[1].str ==
+        "127.0.0.1 " + std::to_string(master.port()));
+}
+
+}  // namespace
+}  // namespace kvd::e2e
