@@ -1,5 +1,6 @@
 #include "server/net/logging.h"
 
+#include <atomic>
 #include <mutex>
 
 #include <spdlog/details/file_helper.h>
@@ -27,6 +28,20 @@ class LevelMark final : public spdlog::custom_flag_formatter {
   }
   std::unique_ptr<custom_flag_formatter> clone() const override {
     return std::make_unique<LevelMark>();
+  }
+};
+
+// Redis's role mark: 'M' for a master, 'S' for a replica.
+std::atomic<char> role_mark{'M'};
+
+class RoleMark final : public spdlog::custom_flag_formatter {
+ public:
+  void format(const spdlog::details::log_msg&, const std::tm&,
+              spdlog::memory_buf_t& dest) override {
+    dest.push_back(role_mark.load(std::memory_order_relaxed));
+  }
+  std::unique_ptr<custom_flag_formatter> clone() const override {
+    return std::make_unique<RoleMark>();
   }
 };
 
@@ -78,8 +93,8 @@ std::string SetupLogging(const ConfigValues& config) {
   }
   auto logger = std::make_shared<spdlog::logger>("kvd", sink);
   auto formatter = std::make_unique<spdlog::pattern_formatter>();
-  // The role is always 'M' (master): kvd has no replication.
-  formatter->add_flag<LevelMark>('q').set_pattern("%P:M %d %b %Y %H:%M:%S.%e %q %v");
+  formatter->add_flag<LevelMark>('q').add_flag<RoleMark>('k').set_pattern(
+      "%P:%k %d %b %Y %H:%M:%S.%e %q %v");
   logger->set_formatter(std::move(formatter));
   logger->set_level(ToSpdlog(config.loglevel));
   // Every line reaches the file (or pipe) at once: tests and operators wait for them.
@@ -87,6 +102,8 @@ std::string SetupLogging(const ConfigValues& config) {
   spdlog::set_default_logger(logger);
   return "";
 }
+
+void SetLogRole(bool replica) { role_mark.store(replica ? 'S' : 'M', std::memory_order_relaxed); }
 
 void SetLogLevel(std::string_view redis_level) {
   spdlog::default_logger()->set_level(ToSpdlog(redis_level));

@@ -12,6 +12,8 @@ namespace kvd::net {
 // Installs the default logger per `logfile` and `loglevel`. Returns "" or why the logfile
 // could not be opened.
 std::string SetupLogging(const ConfigValues& config);
+// The role the lines show after the pid: 'S' while this server is a replica, else 'M'.
+void SetLogRole(bool replica);
 // Applies a Redis log level name (CONFIG SET loglevel).
 void SetLogLevel(std::string_view redis_level);
 // SIGHUP: closes the logfile and opens it again by name, so that a rotated log goes on in a

@@ -17,6 +17,7 @@
 #include "server/aof/aof.h"
 #include "server/atomic_file.h"
 #include "server/config_params.h"
+#include "server/net/logging.h"
 #include "server/persistence.h"
 #include "server/replication/sync_protocol.h"
 #include "server/scripting/function_library.h"
@@ -695,8 +696,13 @@ class MasterSession final : public std::enable_shared_from_this<MasterSession>,
 class MasterLinkImpl final : public MasterLink {
  public:
   explicit MasterLinkImpl(std::shared_ptr<MasterSession> session)
-      : session_(std::move(session)) {}
-  ~MasterLinkImpl() override { session_->Stop(); }
+      : session_(std::move(session)) {
+    SetLogRole(/*replica=*/true);
+  }
+  ~MasterLinkImpl() override {
+    session_->Stop();
+    SetLogRole(/*replica=*/false);
+  }
   MasterLinkStatus Status() const override { return session_->Status(); }
   bool link_up() const override { return session_->link_up(); }
 

@@ -6,9 +6,11 @@
 
 #include <array>
 #include <string>
+#include <vector>
 #include <string_view>
 
 #include "core/numeric.h"
+#include "server/blocking.h"
 #include "server/config_params.h"
 #include "server/replication/replication.h"
 #include "server/server_state.h"
@@ -20,6 +22,22 @@ namespace {
 void ShowInConfig(ServerState& server, std::string_view host, std::string_view port) {
   const std::array<std::string_view, 2> words{host, port};
   server.config.ApplyStartup("replicaof", words);
+}
+
+// Clients blocked waiting for data (or for replicas) would wait for writes this server no
+// longer takes: they get an error, as Redis's disconnectAllBlockedClients gives them.
+void UnblockAllClients(ServerState& server) {
+  std::vector<uint64_t> blocked;
+  for (const auto& [id, client] : server.clients) {
+    if (client->blocked && !client->paused) blocked.push_back(id);
+  }
+  for (uint64_t id : blocked) {
+    auto it = server.clients.find(id);
+    if (it == server.clients.end()) continue;
+    UnblockClientWithError(server, *it->second,
+                           "UNBLOCKED force unblock from blocking operation, instance state "
+                           "changed (master -> replica?)");
+  }
 }
 
 }  // namespace
@@ -52,6 +70,7 @@ void Replication::StartLink(const std::string& host, int port) {
   master_link_.reset();  // closes the link to the previous master, if any
   // Our replicas followed the previous master's history, or ours: they sync again.
   DisconnectReplicas();
+  UnblockAllClients(server_);
   // Keys expire when the master says so (a DEL in its stream), never here.
   server_.store.SetKeepExpired(true);
   ShowInConfig(server_, host, std::to_string(port));

@@ -19,8 +19,9 @@ namespace {
 const std::string kRedisServer = "/usr/bin/redis-server";
 
 // A redis-server master; `extra` are more of its options.
+// Diskless (the EOF-marked payload), with no delay before the transfer.
 ServerProcess StartMaster(std::vector<std::string> extra = {}) {
-  std::vector<std::string> args = {"--appendonly", "no"};
+  std::vector<std::string> args = {"--appendonly", "no", "--repl-diskless-sync-delay", "0"};
   args.insert(args.end(), extra.begin(), extra.end());
   return ServerProcess(args, ServerOptions{.binary = kRedisServer});
 }
@@ -203,9 +204,16 @@ TEST_CASE("replica: a lost link continues with a partial resync, and the data st
 TEST_CASE("replica: replica-serve-stale-data no refuses commands while the link is down") {
   ServerProcess replica({"--replica-serve-stale-data", "no"});
   RawClient r(replica.port());
+  // A client blocked for data that writes will no longer bring gets an error.
+  RawClient blocked(replica.port());
+  blocked.Send(Command({"BLPOP", "q", "0"}));
+  REQUIRE(WaitFor([&] { return Contains(r.Exec({"INFO", "clients"}).str, "blocked_clients:1"); }));
   // A port nobody listens on: the link stays down.
   const int port = FreePort();
   CHECK(r.Call({"REPLICAOF", "127.0.0.1", std::to_string(port)}) == kOk);
+  CHECK(blocked.ReadReply().raw ==
+        Err("UNBLOCKED force unblock from blocking operation, instance state changed (master -> "
+            "replica?)"));
   const std::string masterdown =
       Err("MASTERDOWN Link with MASTER is down and replica-serve-stale-data is set to 'no'.");
   CHECK(r.Call({"GET", "k"}) == masterdown);
@@ -214,11 +222,13 @@ TEST_CASE("replica: replica-serve-stale-data no refuses commands while the link 
   CHECK(r.Call({"GET", "k"}) == kNil);
 }
 
-TEST_CASE("replica: `replicaof` in the config syncs at startup") {
-  ServerProcess master = StartMaster();
+TEST_CASE("replica: `replicaof` in the config syncs at startup, with masterauth") {
+  ServerProcess master = StartMaster({"--requirepass", "s3cret"});
   RawClient m(master.port());
+  REQUIRE(m.Call({"AUTH", "s3cret"}) == kOk);
   WriteDataset(m);
-  ServerProcess replica({"--replicaof", "127.0.0.1", std::to_string(master.port())});
+  ServerProcess replica({"--replicaof", "127.0.0.1", std::to_string(master.port()),
+                         "--masterauth", "s3cret"});
   RawClient r(replica.port());
   REQUIRE(WaitFor([&] { return CaughtUp(m, r); }));
   CheckDataset(r);

@@ -182,7 +182,7 @@ TEST_CASE("the replication parameters kvd implements are accepted and reported a
   CHECK(GetOne(c, "replicaof") == "10.0.0.2 6380");
   CHECK(Set(c, "replicaof", "10.0.0.1 6379").find("can't set immutable config") !=
         std::string::npos);
-  for (const auto& [name, value] :
+  for (const auto& entry :
        std::vector<std::pair<std::string, std::string>>{{"masterauth", "secret"},
                                                         {"masteruser", "repl"},
                                                         {"replica-read-only", "no"},
@@ -192,9 +192,10 @@ TEST_CASE("the replication parameters kvd implements are accepted and reported a
                                                         {"replica-priority", "10"},
                                                         {"replica-announced", "no"},
                                                         {"replica-ignore-maxmemory", "no"}}) {
+    const std::string& name = entry.first;
     CAPTURE(name);
-    CHECK(Set(c, name, value) == "");
-    CHECK(GetOne(c, name) == value);
+    CHECK(Set(c, name, entry.second) == "");
+    CHECK(GetOne(c, name) == entry.second);
   }
   CHECK(c.IneffectiveSettings().empty());
 }
