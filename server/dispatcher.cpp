@@ -10,6 +10,7 @@
 #include "server/errors.h"
 #include "server/eviction.h"
 #include "server/pubsub.h"
+#include "server/replication/replication.h"
 #include "server/transaction.h"
 
 namespace kvd {
@@ -163,7 +164,8 @@ void Dispatcher::Dispatch(ClientState& client, std::span<const std::string_view>
       !client.replaying_aof && ((flags & kWrite) || spec->name == "ping")) {
     return reject(spec, kBgsaveMisconfErr);
   }
-  if (WritesNeedReplicas(cfg) && (flags & kWrite) && !client.replaying_aof) {
+  if ((flags & kWrite) && !client.replaying_aof && !client.master &&
+      TooFewReplicas(server_, now_ms)) {
     return reject(spec, kNoReplicasErr);
   }
   // A monitor is a replica to Redis: it may not touch the keyspace.
@@ -226,6 +228,8 @@ void Dispatcher::Run(ClientState& client, const CommandSpec& spec,
   if (server_.propagate && !client.replaying_aof && (ctx.dirty > 0 || !ctx.propagated.empty())) {
     Propagate(ctx);
   }
+  // WAIT waits for replicas to reach the stream as it is after this command.
+  if (server_.replication != nullptr) client.woff = server_.replication->offset();
   client.commands++;
   server_.stats.total_commands_processed++;
   // A write may have given data to keys that blocked clients wait on: serve them now,

@@ -32,6 +32,7 @@
 #include "server/net/net_context.h"
 #include "server/net/tls_context.h"
 #include "server/persistence.h"
+#include "server/replication/replication.h"
 #include "server/scripting/busy_reply.h"
 #include "server/server_state.h"
 #include "server/supervision.h"
@@ -106,6 +107,8 @@ struct Server::Impl {
   std::unique_ptr<StartupLoad> startup_load;
   // Destroyed before the loop too: its writer thread posts to the store strand.
   Aof aof{state};
+  // Replication, both roles; its link to a master (replica side) lives on the loop.
+  Replication replication{state};
   bool pidfile_written = false;
   std::atomic<bool> stopping{false};
   int exit_code = 0;
@@ -229,8 +232,10 @@ std::string Server::Start() {
     if (name == "loglevel") SetLogLevel(s.config.values().loglevel);
     if (name == "hz") s.cron.Reschedule();
     s.aof.OnConfigChange(name);
+    s.replication.OnConfigChange(name);
   });
   s.state.aof = &s.aof;
+  s.state.replication = &s.replication;
   s.state.post = [&s](std::function<void()> fn) { asio::post(s.store_strand, std::move(fn)); };
   // A slow script runs the network's handlers from its hook, so connections answer -BUSY and
   // pass SCRIPT KILL on even with one I/O thread; the store strand's own handlers wait.
