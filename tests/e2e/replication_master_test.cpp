@@ -112,6 +112,12 @@ TEST_CASE("a redis-server replica syncs every type from kvd and follows its writ
   CHECK(m.Exec({"CLIENT", "LIST", "TYPE", "replica"}).Text().find("flags=S") !=
         std::string::npos);
   CHECK(m.Call({"WAIT", "1", "5000"}) == Int(1));
+
+  // Messages reach the replica's subscribers.
+  RawClient sub(replica.server.port());
+  REQUIRE(sub.Call({"SUBSCRIBE", "news"}) == Arr({Bulk("subscribe"), Bulk("news"), Int(1)}));
+  CHECK(m.Call({"PUBLISH", "news", "hello"}) == Int(0));
+  CHECK(sub.ReadReply().raw == Arr({Bulk("message"), Bulk("news"), Bulk("hello")}));
 }
 
 TEST_CASE("a replica that lost its link continues from the backlog, or syncs anew past it") {
