@@ -15,6 +15,7 @@
 #include "server/blocking.h"
 #include "server/config_params.h"
 #include "server/persistence.h"
+#include "server/pubsub.h"
 #include "server/replication/replication.h"
 #include "server/server_state.h"
 
@@ -120,6 +121,7 @@ void Replication::FeedStream(std::string_view bytes) {
   if (!backlog_) CreateBacklog();
   offset_ += static_cast<int64_t>(bytes.size());
   backlog_->Append(bytes);
+  const int64_t hard = server_.config.values().client_output_buffer_limit[kClientReplica].hard;
   for (auto& [id, r] : replicas_) {
     switch (r->state) {
       case Replica::State::kOnline:
@@ -127,7 +129,17 @@ void Replication::FeedStream(std::string_view bytes) {
         break;
       case Replica::State::kSnapshotStarted:
       case Replica::State::kSending:
+        // Held until its snapshot is sent: as much output as the replica's buffer limit allows.
         r->pending.append(bytes);
+        if (hard > 0 && static_cast<int64_t>(r->pending.size()) > hard && r->client->link) {
+          spdlog::warn(
+              "Client {} scheduled to be closed ASAP for overcoming of output buffer limits.",
+              DescribeClient(*r->client));
+          server_.stats.client_output_buffer_limit_disconnections++;
+          std::string().swap(r->pending);
+          r->state = Replica::State::kAnnounced;  // nothing more for it; the close removes it
+          r->client->link->Kill();
+        }
         break;
       default:
         break;  // its snapshot has not begun: it starts from a later offset
