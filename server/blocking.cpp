@@ -6,6 +6,7 @@
 #include "core/numeric.h"
 #include "server/blocked_clients.h"
 #include "server/client_state.h"
+#include "server/replication/replication.h"
 #include "server/server_state.h"
 
 namespace kvd {
@@ -71,17 +72,22 @@ bool BlockClient(CommandContext& ctx, std::span<const std::string_view> keys, Va
 
 namespace {
 
-// Ends a client's wait with the timeout's reply (`error` empty) or with `error`, and lets its
-// later commands run. The command ends here: it counts as a call (a failed one with an
-// error), as Redis's updateStatsOnUnblock does.
-bool EndWait(ServerState& server, ClientState& client, std::string_view error) {
+// Ends a client's wait with the timeout's reply (`error` empty), with `error`, or with
+// `integer` (a WAIT that its replicas satisfied), and lets its later commands run. The
+// command ends here: it counts as a call (a failed one with an error), as Redis's
+// updateStatsOnUnblock does.
+bool EndWait(ServerState& server, ClientState& client, std::string_view error,
+             std::optional<int64_t> integer = std::nullopt) {
   std::optional<BlockedClients::Waiter> waiter = server.blocked.Unblock(client);
   if (!waiter) return false;
   std::string out;
   ReplyWriter reply(out, client.resp);
   const CommandSpec* spec = server.commands.Find(waiter->args.front());
-  if (error.empty() && spec != nullptr && spec->name == "wait") {
-    reply.Integer(0);  // the replicas that acknowledged: kvd has none
+  if (integer) {
+    reply.Integer(*integer);
+  } else if (error.empty() && spec != nullptr && spec->name == "wait") {
+    // Timed out: the replicas that acknowledged so far.
+    reply.Integer(server.replication ? server.replication->AckedReplicas(client.woff) : 0);
   } else if (error.empty()) {
     reply.NullArray();
   } else {
@@ -100,6 +106,10 @@ bool EndWait(ServerState& server, ClientState& client, std::string_view error) {
 
 bool UnblockClient(ServerState& server, ClientState& client, UnblockReply how) {
   return EndWait(server, client, how == UnblockReply::kTimeout ? "" : kUnblockedErr);
+}
+
+bool UnblockClientWithInteger(ServerState& server, ClientState& client, int64_t value) {
+  return EndWait(server, client, "", value);
 }
 
 bool UnblockClientWithError(ServerState& server, ClientState& client, std::string_view message) {

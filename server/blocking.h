@@ -48,6 +48,8 @@ bool UnblockClient(ServerState& server, ClientState& client, UnblockReply how);
 // Ends a client's wait with the error `message` (without '-'), counted as the command's
 // failure; false when it was not blocked.
 bool UnblockClientWithError(ServerState& server, ClientState& client, std::string_view message);
+// Ends a WAIT with the number of replicas that acknowledged its writes.
+bool UnblockClientWithInteger(ServerState& server, ClientState& client, int64_t value);
 // Times out every blocked client whose deadline has come (by server.clock).
 void ExpireBlockedClients(ServerState& server);
 

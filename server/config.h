@@ -153,8 +153,6 @@ struct ConfigValues {
   // A stream chunk's bounds (core/stream_value.h); 0: no bound.
   int64_t stream_node_max_bytes = 4096;
   int64_t stream_node_max_entries = 100;
-  // kvd never has replicas, so when both are above 0 every write is refused with
-  // -NOREPLICAS, as Redis refuses them with fewer good replicas than min-replicas-to-write.
   // Process management, as redis-server: fork into the background (unless supervised),
   // tell systemd or upstart when ready (server/supervision.h).
   bool daemonize = false;
@@ -169,6 +167,8 @@ struct ConfigValues {
   // What SIGINT / SIGTERM do: kShutdownOn* flags (0 = default: save if save rules exist).
   int shutdown_on_sigint = 0;
   int shutdown_on_sigterm = 0;
+  // Writes are refused (-NOREPLICAS) with fewer than min-replicas-to-write replicas that
+  // acknowledged within min-replicas-max-lag seconds (both above 0 to apply).
   int min_replicas_to_write = 0;
   int min_replicas_max_lag = 10;
   // Redis parameters of subsystems kvd does not have, by name: the value CONFIG GET shows
@@ -184,7 +184,7 @@ enum ShutdownOnSignal : int {
   kShutdownOnForce = 8,
 };
 
-// min-replicas-to-write asks for replicas kvd cannot have: writes are refused.
+// min-replicas-to-write applies: writes need that many good replicas.
 inline bool WritesNeedReplicas(const ConfigValues& v) {
   return v.min_replicas_to_write > 0 && v.min_replicas_max_lag > 0;
 }

@@ -11,6 +11,7 @@
 #include "server/eviction.h"
 #include "server/pubsub.h"
 #include "server/replication/replica_checks.h"
+#include "server/replication/replication.h"
 #include "server/transaction.h"
 
 namespace kvd {
@@ -169,7 +170,7 @@ void Dispatcher::Dispatch(ClientState& client, std::span<const std::string_view>
       !obey && ((flags & kWrite) || spec->name == "ping")) {
     return reject(spec, kBgsaveMisconfErr);
   }
-  if (WritesNeedReplicas(cfg) && (flags & kWrite) && !obey) {
+  if ((flags & kWrite) && !obey && TooFewReplicas(server_, now_ms)) {
     return reject(spec, kNoReplicasErr);
   }
   // A replica: replica-read-only refuses clients' writes (server/replication/replica_checks.h).
@@ -243,6 +244,8 @@ void Dispatcher::Run(ClientState& client, const CommandSpec& spec,
   if (server_.propagate && !client.replaying_aof && (ctx.dirty > 0 || !ctx.propagated.empty())) {
     Propagate(ctx);
   }
+  // WAIT waits for replicas to reach the stream as it is after this command.
+  if (server_.replication != nullptr) client.woff = server_.replication->offset();
   client.commands++;
   server_.stats.total_commands_processed++;
   // A write may have given data to keys that blocked clients wait on: serve them now,

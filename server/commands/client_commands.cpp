@@ -33,11 +33,13 @@ bool IsValidClientAttr(std::string_view s) {
 
 namespace {
 
-// Redis's client types. A kvd client is a pub/sub one while it has a subscription, else a
-// normal one: there are no replicas or masters yet.
+// Redis's client types (getClientType): a replica of ours, our master's link, a client with
+// a subscription, or a normal one.
 enum class ClientType { kNormal, kReplica, kPubSub, kMaster };
 
 ClientType TypeOf(const ClientState& c) {
+  if (c.master) return ClientType::kMaster;
+  if (c.replica) return ClientType::kReplica;
   return c.pubsub ? ClientType::kPubSub : ClientType::kNormal;
 }
 
@@ -92,6 +94,8 @@ std::string ClientInfoLine(const ClientState& c, const CommandContext& ctx) {
   AppendField(out, "idle", idle);
   // In Redis's order (catClientInfoString); 'N' when none.
   std::string flags;
+  if (c.replica) flags += 'S';
+  if (c.master) flags += 'M';
   if (c.monitor) flags += 'O';
   if (c.pubsub) flags += 'P';
   if (c.InMulti()) flags += 'x';

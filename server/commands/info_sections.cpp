@@ -12,7 +12,6 @@
 #include <cmath>
 #include <cstdio>
 #include <fstream>
-#include <random>
 #include <string>
 #include <string_view>
 
@@ -27,6 +26,8 @@
 #include "server/commands/redis_compat.h"
 #include "server/config.h"
 #include "server/eviction.h"
+#include "server/config_params.h"
+#include "server/replication/replication.h"
 #include "server/scripting/scripting.h"
 #include "server/server_state.h"
 
@@ -52,23 +53,9 @@ long long LL(T v) {
   return static_cast<long long>(v);
 }
 
-// 40 random hex digits, as Redis's run_id and replication id.
-std::string RandomHexId() {
-  std::random_device rd;
-  std::mt19937_64 gen((static_cast<uint64_t>(rd()) << 32) ^ rd());
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string id(40, '0');
-  for (char& ch : id) ch = kHex[gen() & 15];
-  return id;
-}
-
-// Both identify this process's lifetime, as in Redis: new at every start.
+// Identifies this process's lifetime, as in Redis: new at every start.
 const std::string& RunId() {
-  static const std::string id = RandomHexId();
-  return id;
-}
-const std::string& ReplicationId() {
-  static const std::string id = RandomHexId();
+  static const std::string id = RandomReplicationId();
   return id;
 }
 
@@ -309,18 +296,67 @@ void AppendStats(CommandContext& ctx, std::string& out) {
   Field(out, "acl_access_denied_channel", LL(denied.channel));
 }
 
+// Seconds since `ms` (server clock), as INFO shows ages.
+long long SecondsSince(int64_t now_ms, int64_t ms) { return LL((now_ms - ms) / 1000); }
+
+void AppendReplicaFields(CommandContext& ctx, const Replication& r, std::string& out) {
+  const MasterLinkStatus link = r.master_link()->Status();
+  Field(out, "master_host", link.host);
+  Field(out, "master_port", link.port);
+  Field(out, "master_link_status", link.link_up ? "up" : "down");
+  Field(out, "master_last_io_seconds_ago", link.link_up ? SecondsSince(ctx.now_ms, link.last_io_ms)
+                                                        : -1);
+  Field(out, "master_sync_in_progress", link.sync_in_progress ? 1 : 0);
+  Field(out, "slave_read_repl_offset", LL(link.read_offset));
+  Field(out, "slave_repl_offset", LL(r.offset()));
+  if (link.sync_in_progress) {
+    const int64_t total = link.sync_total_bytes;
+    Field(out, "master_sync_total_bytes", LL(total));
+    Field(out, "master_sync_read_bytes", LL(link.sync_read_bytes));
+    Field(out, "master_sync_left_bytes", LL(total < 0 ? -1 : total - link.sync_read_bytes));
+    const double perc = total > 0 ? 100.0 * static_cast<double>(link.sync_read_bytes) /
+                                        static_cast<double>(total)
+                                  : 0.0;
+    FieldF(out, "master_sync_perc", "%.2f", perc);
+    Field(out, "master_sync_last_io_seconds_ago", SecondsSince(ctx.now_ms, link.sync_last_io_ms));
+  }
+  if (!link.link_up) {
+    Field(out, "master_link_down_since_seconds",
+          link.link_down_since_ms > 0 ? SecondsSince(ctx.now_ms, link.link_down_since_ms) : -1);
+  }
+  const ConfigValues& cfg = ctx.server.config.values();
+  Field(out, "slave_priority", LL(RedisOnlyNumber(cfg, "replica-priority")));
+  Field(out, "slave_read_only", LL(RedisOnlyNumber(cfg, "replica-read-only")));
+  Field(out, "replica_announced", LL(RedisOnlyNumber(cfg, "replica-announced")));
+}
+
 void AppendReplication(CommandContext& ctx, std::string& out) {
-  Field(out, "role", "master");
-  Field(out, "connected_slaves", 0);
+  const Replication* r = ctx.server.replication;
+  const bool replica = r != nullptr && r->is_replica();
+  Field(out, "role", replica ? "slave" : "master");
+  if (replica) AppendReplicaFields(ctx, *r, out);
+  Field(out, "connected_slaves", LL(r ? r->ReplicaCount() : 0));
+  if (r != nullptr) {
+    size_t i = 0;
+    for (const Replication::ReplicaView& v : r->Replicas(ctx.now_ms)) {
+      out.append("slave").append(std::to_string(i++)).append(":ip=").append(v.ip);
+      out.append(",port=").append(std::to_string(v.port)).append(",state=").append(v.state);
+      out.append(",offset=").append(std::to_string(v.ack_offset));
+      out.append(",lag=").append(std::to_string(v.lag_seconds)).append("\r\n");
+    }
+  }
   Field(out, "master_failover_state", "no-failover");
-  Field(out, "master_replid", ReplicationId());
-  Field(out, "master_replid2", std::string(40, '0'));
-  Field(out, "master_repl_offset", 0);
-  Field(out, "second_repl_offset", -1);
-  Field(out, "repl_backlog_active", 0);
-  Field(out, "repl_backlog_size", 1048576);
-  Field(out, "repl_backlog_first_byte_offset", 0);
-  Field(out, "repl_backlog_histlen", 0);
+  Field(out, "master_replid", r ? r->replid() : std::string(40, '0'));
+  Field(out, "master_replid2", r ? r->replid2() : std::string(40, '0'));
+  Field(out, "master_repl_offset", LL(r ? r->offset() : 0));
+  Field(out, "second_repl_offset", LL(r ? r->second_replid_offset() : -1));
+  const ReplicationBacklog* backlog = r ? r->backlog() : nullptr;
+  Field(out, "repl_backlog_active", backlog ? 1 : 0);
+  Field(out, "repl_backlog_size",
+        LL(backlog ? backlog->capacity()
+                   : RedisOnlyNumber(ctx.server.config.values(), "repl-backlog-size")));
+  Field(out, "repl_backlog_first_byte_offset", LL(backlog ? backlog->first_offset() : 0));
+  Field(out, "repl_backlog_histlen", LL(backlog ? backlog->histlen() : 0));
 }
 
 void AppendCpu(CommandContext& ctx, std::string& out) {

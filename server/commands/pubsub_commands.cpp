@@ -10,6 +10,7 @@
 #include "server/commands/key_spec.h"
 #include "server/commands/subcommand_help.h"
 #include "server/pubsub.h"
+#include "server/replication/replication.h"
 #include "server/server_state.h"
 
 namespace kvd {
@@ -82,13 +83,24 @@ void CmdUnsubscribe(CommandContext& ctx) { Unsubscribe(ctx, PubSubKind::kChannel
 void CmdPUnsubscribe(CommandContext& ctx) { Unsubscribe(ctx, PubSubKind::kPattern); }
 void CmdSUnsubscribe(CommandContext& ctx) { Unsubscribe(ctx, PubSubKind::kShard); }
 
+// Replicas get every message too, for their own subscribers (Redis propagates PUBLISH to
+// replicas, not to the append-only file).
+void FeedReplicas(CommandContext& ctx) {
+  Replication* replication = ctx.server.replication;
+  if (replication != nullptr && replication->wants_feed()) {
+    replication->Feed(ctx.client.db, ctx.args);
+  }
+}
+
 void CmdPublish(CommandContext& ctx) {
   ctx.reply.Integer(static_cast<int64_t>(ctx.server.pubsub.Publish(ctx.args[1], ctx.args[2])));
+  FeedReplicas(ctx);
 }
 
 void CmdSPublish(CommandContext& ctx) {
   ctx.reply.Integer(
       static_cast<int64_t>(ctx.server.pubsub.Publish(ctx.args[1], ctx.args[2], true)));
+  FeedReplicas(ctx);
 }
 
 // Redis's addReplySubcommandSyntaxError, with the subcommand as sent.

@@ -19,6 +19,7 @@
 #include "server/commands/info_sections.h"
 #include "server/commands/key_spec.h"
 #include "server/commands/persistence_commands.h"
+#include "server/commands/replication_commands.h"
 #include "server/commands/subcommand_help.h"
 #include "server/config.h"
 #include "server/errors.h"
@@ -86,14 +87,6 @@ void CmdTime(CommandContext& ctx) {
   ctx.reply.ArrayHeader(2);
   ctx.reply.BulkInteger(us / 1'000'000);
   ctx.reply.BulkInteger(us % 1'000'000);
-}
-
-// ROLE: kvd is always a master without replicas (replication offset 0, as INFO says).
-void CmdRole(CommandContext& ctx) {
-  ctx.reply.ArrayHeader(3);
-  ctx.reply.Bulk("master");
-  ctx.reply.Integer(0);
-  ctx.reply.ArrayHeader(0);
 }
 
 void CmdConfigGet(CommandContext& ctx) {
@@ -289,9 +282,6 @@ void RegisterServerFamily(CommandTable& t) {
                  {"@keyspace @write @slow @dangerous", "server", "1.0.0",
                   "Removes all keys from all databases.",
                   "O(N) where N is the total number of keys in all databases"}));
-  t.Add(MakeSpec("role", 1, kNoScript | kLoading | kStale | kFast, {}, CmdRole,
-                 {"@admin @fast @dangerous", "server", "2.8.12",
-                  "Returns the replication role.", "O(1)"}));
   t.Add(MakeSpec("time", 1, kLoading | kStale | kFast, {}, CmdTime,
                  {"@fast", "server", "2.6.0", "Returns the server time.", "O(1)"}));
   t.Add(MakeSpec("shutdown", -1, kAdmin | kNoScript | kLoading | kStale | kNoMulti | kAllowBusy, {},
@@ -303,6 +293,7 @@ void RegisterServerFamily(CommandTable& t) {
   t.Add(ConfigSpec());
   t.Add(MemorySpec());
   RegisterPersistenceCommands(t);
+  RegisterReplicationCommands(t);
 }
 
 }  // namespace kvd

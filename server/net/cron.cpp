@@ -8,6 +8,7 @@
 #include "server/aof/aof.h"
 #include "server/background_save.h"
 #include "server/blocking.h"
+#include "server/replication/replication.h"
 
 namespace kvd::net {
 namespace {
@@ -20,7 +21,7 @@ constexpr size_t kMinClientsPerTick = 5;
 // Redis's clientsCronHandleTimeout: idle seconds past `timeout`, except clients that wait by
 // design (blocked, or held by CLIENT PAUSE), subscribers and monitors.
 bool IdleTimedOut(const ClientState& c, int64_t now_ms, int timeout_sec) {
-  if (c.blocked || c.pubsub || c.monitor) return false;
+  if (c.blocked || c.pubsub || c.monitor || c.replica || c.master) return false;
   return now_ms / 1000 - c.last_interaction_ms / 1000 > timeout_sec;
 }
 
@@ -71,6 +72,7 @@ void Cron::Tick() {
   server.Cron(now_ms);
   BackgroundSaveCron(server, now_ms);
   if (server.aof != nullptr) server.aof->Cron(now_ms);
+  if (server.replication != nullptr) server.replication->Cron(now_ms);
 
   if (cfg.timeout > 0) CloseIdleClients(now_ms, cfg.timeout);
 }

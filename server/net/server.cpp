@@ -108,7 +108,8 @@ struct Server::Impl {
   std::unique_ptr<StartupLoad> startup_load;
   // Destroyed before the loop too: its writer thread posts to the store strand.
   Aof aof{state};
-  // Replication: destroyed before the loop, whose sockets its link to a master holds.
+  // Replication, both roles; its link to a master (replica side) lives on the loop, so it is
+  // destroyed before the loop.
   Replication replication{state};
   bool pidfile_written = false;
   std::atomic<bool> stopping{false};
@@ -233,6 +234,7 @@ std::string Server::Start() {
     if (name == "loglevel") SetLogLevel(s.config.values().loglevel);
     if (name == "hz") s.cron.Reschedule();
     s.aof.OnConfigChange(name);
+    s.replication.OnConfigChange(name);
   });
   s.state.aof = &s.aof;
   s.state.replication = &s.replication;

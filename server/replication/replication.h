@@ -31,6 +31,13 @@ namespace kvd {
 class ServerState;
 struct ClientState;
 
+// 40 random hex digits: a replication id (and Redis's run_id).
+std::string RandomReplicationId();
+
+// min-replicas-to-write: writes are refused (-NOREPLICAS) for want of replicas that
+// acknowledged lately. A replica does not count its own (its master decides), as in Redis.
+bool TooFewReplicas(const ServerState& server, int64_t now_ms);
+
 // What INFO replication and ROLE show of a replica's link to its master.
 struct MasterLinkStatus {
   std::string host;
@@ -91,6 +98,7 @@ class Replication {
   // REPLCONF's options before PSYNC: listening-port, ip-address, capa.
   void SetReplicaPort(ClientState& client, int port);
   void SetReplicaAddress(ClientState& client, std::string ip);
+  void SetReplicaCapa(ClientState& client, std::string_view capa);
   // REPLCONF ACK <offset>: a replica's processed offset; serves WAITs it satisfies.
   void Ack(ClientState& client, int64_t offset);
   // PSYNC <replid> <offset> (psync true) or SYNC: answers on the client's link. Returns ""
@@ -98,8 +106,8 @@ class Replication {
   std::string Sync(ClientState& client, bool psync, std::string_view replid, int64_t offset);
   // The client went away (ServerState::RemoveClient).
   void OnClientGone(ClientState& client);
-  // Replicas that are online (INFO connected_slaves counts every replica).
-  size_t ReplicaCount() const { return replicas_.size(); }
+  // Clients that are replicas, whatever their state (INFO connected_slaves).
+  size_t ReplicaCount() const;
   // min-replicas-to-write: online replicas whose last ACK is at most max-lag seconds old.
   int GoodReplicas(int64_t now_ms) const;
   // Replicas whose acknowledged offset reached `offset` (WAIT).
@@ -151,13 +159,16 @@ class Replication {
     int64_t offset;
   };
   void CreateBacklog();
+  Replica& Announced(ClientState& client);  // the entry REPLCONF and SYNC fill in
+  Replica* FindReplica(const ClientState& client);  // a client that is a replica, or null
+  bool TryPartialSync(Replica& r, std::string_view replid, int64_t offset);
   void StartSnapshotIfNeeded();
   void OnSnapshotDone(uint64_t generation, const std::string& error);
   void SendSnapshotChunks(Replica& r);
   void GoOnline(Replica& r);
-  void DropReplica(uint64_t client_id);
   void ServeWaiters();
-  Replica* FindReplica(const ClientState& client);
+  void RequestAcks();
+  void FreeBacklogIfIdle(int64_t now_ms);
 
   ServerState& server_;
   std::string replid_;
@@ -168,14 +179,14 @@ class Replication {
   int64_t selected_db_ = -1;  // the database the stream last SELECTed
   std::string encode_buf_;
 
-  // Replicas and clients that announced themselves with REPLCONF, by client id.
+  // Replicas, and clients that announced themselves with REPLCONF, by client id.
   std::map<uint64_t, std::unique_ptr<Replica>> replicas_;
-  std::map<uint64_t, std::unique_ptr<Replica>> announced_;
   std::vector<Waiter> waiters_;
+  bool getack_posted_ = false;
+  int64_t no_replicas_since_ms_ = 0;  // repl-backlog-ttl counts from here
   // The snapshot for replicas: its file, while replicas wait for or read it.
   bool snapshot_running_ = false;
   uint64_t snapshot_generation_ = 0;
-  std::string snapshot_path_;
   int64_t last_ping_ms_ = 0;
   int64_t last_keepalive_ms_ = 0;
 

@@ -8,6 +8,7 @@
 #include "server/command_lookup.h"
 #include "server/dispatcher.h"
 #include "server/errors.h"
+#include "server/replication/replication.h"
 #include "server/server_state.h"
 
 namespace kvd {
@@ -24,7 +25,8 @@ std::string CheckWrite(ScriptRun& run, const CommandSpec& spec) {
     if (cfg.stop_writes_on_bgsave_error && !server.rdb_last_bgsave_ok && !cfg.save.empty()) {
       return "-" + std::string(kBgsaveMisconfErr);
     }
-    if (WritesNeedReplicas(cfg) && !run.caller.client.replaying_aof) {
+    if (!run.caller.client.replaying_aof && !run.caller.client.master &&
+        TooFewReplicas(server, server.clock.NowMs())) {
       return "-" + std::string(kNoReplicasErr);
     }
     if (server.aof != nullptr && !run.caller.client.replaying_aof) {
