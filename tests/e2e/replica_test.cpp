@@ -237,5 +237,40 @@ TEST_CASE("replica: `replicaof` in the config syncs at startup, with masterauth"
         "127.0.0.1 " + std::to_string(master.port()));
 }
 
+TEST_CASE("replica: kvd of kvd, a redis-server below it, then a failover continues partially") {
+  if (!TestingKvd()) return;
+  ServerProcess master;
+  RawClient m(master.port());
+  WriteDataset(m);
+  ServerProcess replica;
+  RawClient r(replica.port());
+  CHECK(r.Call({"REPLICAOF", "127.0.0.1", std::to_string(master.port())}) == kOk);
+  REQUIRE(WaitFor([&] { return CaughtUp(m, r); }));
+  CheckDataset(r);
+
+  // A replica of the replica gets the master's stream, passed on as it came.
+  ServerProcess below({"--replicaof", "127.0.0.1", std::to_string(replica.port())},
+                      ServerOptions{.binary = kRedisServer});
+  RawClient b(below.port());
+  REQUIRE(WaitFor([&] { return LinkUp(b); }));
+  CHECK(m.Call({"SET", "chained", "yes"}) == kOk);
+  REQUIRE(WaitFor([&] { return CaughtUp(m, r) && CaughtUp(r, b); }));
+  CHECK(b.Call({"GET", "chained"}) == Bulk("yes"));
+  CheckDataset(b);
+
+  // Failover: the replica becomes the master, the old master its replica. Their histories
+  // agree up to the promotion, so the old master continues without a full sync.
+  CHECK(r.Call({"REPLICAOF", "NO", "ONE"}) == kOk);
+  CHECK(r.Call({"SET", "after-failover", "1"}) == kOk);
+  CHECK(m.Call({"REPLICAOF", "127.0.0.1", std::to_string(replica.port())}) == kOk);
+  REQUIRE(WaitFor([&] { return CaughtUp(r, m); }));
+  CHECK(Contains(master.Log(), "Successful partial resynchronization with master."));
+  CHECK(Contains(master.Log(), "Master replication ID changed to"));
+  CHECK(m.Call({"GET", "after-failover"}) == Bulk("1"));
+  CHECK(m.Call({"SET", "x", "1"}) == Err("READONLY You can't write against a read only replica."));
+  // The replica below followed the promoted replica (it reconnected, and continued too).
+  REQUIRE(WaitFor([&] { return CaughtUp(r, b) && b.Call({"GET", "after-failover"}) == Bulk("1"); }));
+}
+
 }  // namespace
 }  // namespace kvd::e2e
