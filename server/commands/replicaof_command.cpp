@@ -54,14 +54,14 @@ void CmdReplicaOf(CommandContext& ctx) {
 
 void RegisterReplicaofCommands(CommandTable& t) {
   constexpr uint32_t kFlags = kAdmin | kNoScript | kStale;
-  t.Add(MakeSpec("replicaof", 3, kFlags, kNoKeys, CmdReplicaOf,
-                 {"@admin @slow @dangerous", "server", "5.0.0",
-                  "Configures a server as replica of another, or promotes it to a master.",
-                  "O(1)"}));
-  t.Add(MakeSpec("slaveof", 3, kFlags, kNoKeys, CmdReplicaOf,
-                 {"@admin @slow @dangerous", "server", "1.0.0",
-                  "Sets a Redis server as a replica of another, or promotes it to being a master.",
-                  "O(1)"}));
+  t.Add(
+      MakeSpec("replicaof", 3, kFlags, kNoKeys, CmdReplicaOf,
+               {"@admin @slow @dangerous", "server", "5.0.0",
+                "Configures a server as replica of another, or promotes it to a master.", "O(1)"}));
+  t.Add(MakeSpec(
+      "slaveof", 3, kFlags, kNoKeys, CmdReplicaOf,
+      {"@admin @slow @dangerous", "server", "1.0.0",
+       "Sets a Redis server as a replica of another, or promotes it to being a master.", "O(1)"}));
 }
 
 }  // namespace kvd

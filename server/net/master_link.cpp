@@ -1,6 +1,7 @@
 #include "server/net/master_link.h"
 
 #include <fcntl.h>
+#include <spdlog/spdlog.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -9,8 +10,6 @@
 #include <initializer_list>
 #include <string_view>
 #include <vector>
-
-#include <spdlog/spdlog.h>
 
 #include "core/text.h"
 #include "protocol/resp_parser.h"
@@ -55,8 +54,7 @@ std::string EndpointText(const Tcp::endpoint& ep) {
   return ip + ":" + std::to_string(ep.port());
 }
 
-class MasterSession final : public std::enable_shared_from_this<MasterSession>,
-                            private ClientLink {
+class MasterSession final : public std::enable_shared_from_this<MasterSession>, private ClientLink {
  public:
   MasterSession(NetContext& net, std::string host, int port)
       : net_(net),
@@ -169,8 +167,9 @@ class MasterSession final : public std::enable_shared_from_this<MasterSession>,
         return;
       case State::kTransfer:
         if (now - last_io_ms_ > TimeoutMs()) {
-          Drop("Timeout receiving bulk data from MASTER... If the problem persists try to set "
-               "the 'repl-timeout' parameter in redis.conf to a larger value.");
+          Drop(
+              "Timeout receiving bulk data from MASTER... If the problem persists try to set "
+              "the 'repl-timeout' parameter in redis.conf to a larger value.");
         }
         return;
       case State::kConnected:
@@ -196,15 +195,14 @@ class MasterSession final : public std::enable_shared_from_this<MasterSession>,
                                                        Tcp::resolver::results_type results) {
           if (!self->Current(gen)) return;
           if (ec) return self->Drop("Unable to connect to MASTER: " + ec.message());
-          asio::async_connect(self->socket_, results,
-                              [self, gen](std::error_code ec, const Tcp::endpoint&) {
-                                if (!self->Current(gen)) return;
-                                if (ec) {
-                                  return self->Drop("Error condition on socket for SYNC: " +
-                                                    ec.message());
-                                }
-                                self->OnConnected();
-                              });
+          asio::async_connect(
+              self->socket_, results, [self, gen](std::error_code ec, const Tcp::endpoint&) {
+                if (!self->Current(gen)) return;
+                if (ec) {
+                  return self->Drop("Error condition on socket for SYNC: " + ec.message());
+                }
+                self->OnConnected();
+              });
         });
   }
 
@@ -264,8 +262,8 @@ class MasterSession final : public std::enable_shared_from_this<MasterSession>,
     switch (state_) {
       case State::kPong:
         // A master that wants AUTH first says so; anything else that is an error ends here.
-        if (line.starts_with("-") && !line.starts_with("-NOAUTH") &&
-            !line.starts_with("-NOPERM") && !line.starts_with("-ERR operation not permitted")) {
+        if (line.starts_with("-") && !line.starts_with("-NOAUTH") && !line.starts_with("-NOPERM") &&
+            !line.starts_with("-ERR operation not permitted")) {
           Drop("Error reply to PING from master: '" + line + "'");
           return false;
         }
@@ -313,8 +311,7 @@ class MasterSession final : public std::enable_shared_from_this<MasterSession>,
         GoOnline(/*full=*/false);
         return true;
       case PsyncReply::Kind::kTryLater:
-        spdlog::info("Master is currently unable to PSYNC but should be in the future: {}",
-                     line);
+        spdlog::info("Master is currently unable to PSYNC but should be in the future: {}", line);
         Drop("");
         return false;
       case PsyncReply::Kind::kError:
@@ -520,21 +517,19 @@ class MasterSession final : public std::enable_shared_from_this<MasterSession>,
   // ---- Socket I/O ----
 
   void ReadMore() {
-    socket_.async_read_some(
-        asio::buffer(read_buf_),
-        [self = shared_from_this(), gen = generation_](std::error_code ec, size_t n) {
-          if (!self->Current(gen)) return;
-          if (ec) {
-            return self->Drop(ec == asio::error::eof ? "MASTER closed the connection"
-                                                     : "Error reading from MASTER: " +
-                                                           ec.message());
-          }
-          self->last_io_ms_ = self->NowMs();
-          if (self->state_ == State::kConnected) self->read_offset_ += static_cast<int64_t>(n);
-          self->in_.append(self->read_buf_.data(), n);
-          self->Process();
-          if (self->Current(gen)) self->ReadMore();
-        });
+    socket_.async_read_some(asio::buffer(read_buf_), [self = shared_from_this(), gen = generation_](
+                                                         std::error_code ec, size_t n) {
+      if (!self->Current(gen)) return;
+      if (ec) {
+        return self->Drop(ec == asio::error::eof ? "MASTER closed the connection"
+                                                 : "Error reading from MASTER: " + ec.message());
+      }
+      self->last_io_ms_ = self->NowMs();
+      if (self->state_ == State::kConnected) self->read_offset_ += static_cast<int64_t>(n);
+      self->in_.append(self->read_buf_.data(), n);
+      self->Process();
+      if (self->Current(gen)) self->ReadMore();
+    });
   }
 
   // Takes what in_ holds as far as the current state allows.
@@ -595,14 +590,14 @@ class MasterSession final : public std::enable_shared_from_this<MasterSession>,
     auto wire = std::make_shared<std::string>(std::move(out_));
     out_.clear();
     writing_ = true;
-    asio::async_write(socket_, asio::buffer(*wire),
-                      [self = shared_from_this(), gen = generation_, wire](std::error_code ec,
-                                                                           size_t) {
-                        if (!self->Current(gen)) return;
-                        self->writing_ = false;
-                        if (ec) return self->Drop("Error writing to MASTER: " + ec.message());
-                        self->DoWrite();
-                      });
+    asio::async_write(
+        socket_, asio::buffer(*wire),
+        [self = shared_from_this(), gen = generation_, wire](std::error_code ec, size_t) {
+          if (!self->Current(gen)) return;
+          self->writing_ = false;
+          if (ec) return self->Drop("Error writing to MASTER: " + ec.message());
+          self->DoWrite();
+        });
   }
 
   // ---- Losing the link ----
@@ -695,8 +690,7 @@ class MasterSession final : public std::enable_shared_from_this<MasterSession>,
 
 class MasterLinkImpl final : public MasterLink {
  public:
-  explicit MasterLinkImpl(std::shared_ptr<MasterSession> session)
-      : session_(std::move(session)) {
+  explicit MasterLinkImpl(std::shared_ptr<MasterSession> session) : session_(std::move(session)) {
     SetLogRole(/*replica=*/true);
   }
   ~MasterLinkImpl() override {

@@ -6,8 +6,8 @@
 
 #include <array>
 #include <string>
-#include <vector>
 #include <string_view>
+#include <vector>
 
 #include "core/numeric.h"
 #include "server/blocking.h"
@@ -85,9 +85,10 @@ void Replication::BecomeMaster() {
   // A new history: a replica of the same master that has read as far as we have may still
   // continue with us, from replid2.
   ShiftReplicationId();
-  spdlog::warn("Setting secondary replication ID to {}, valid up to offset: {}. New replication "
-               "ID is {}",
-               replid2_, second_replid_offset_, replid_);
+  spdlog::warn(
+      "Setting secondary replication ID to {}, valid up to offset: {}. New replication "
+      "ID is {}",
+      replid2_, second_replid_offset_, replid_);
   DisconnectReplicas();  // they learn of the new replid when they reconnect
   selected_db_ = -1;     // our own stream starts with a SELECT
   server_.store.SetKeepExpired(false);

@@ -19,7 +19,7 @@ struct PsyncReply {
     kError,       // any other reply: try again later too
   };
   Kind kind = Kind::kError;
-  std::string replid;  // kFullResync; kContinue when the master names one
+  std::string replid;   // kFullResync; kContinue when the master names one
   int64_t offset = -1;  // kFullResync
 };
 PsyncReply ParsePsyncReply(std::string_view line);

@@ -5,6 +5,7 @@
 // for the condition (INFO, a key), never a fixed sleep. With KVD_E2E_SERVER=redis-server the
 // replica is redis-server too, which checks the expectations.
 #include <doctest/doctest.h>
+#include <signal.h>
 
 #include <algorithm>
 #include <string>
@@ -201,6 +202,25 @@ TEST_CASE("replica: a lost link continues with a partial resync, and the data st
   CHECK(continued == 2);
 }
 
+TEST_CASE("replica: a master silent for repl-timeout is dropped, then continued with") {
+  ServerProcess master = StartMaster();
+  RawClient m(master.port());
+  CHECK(m.Call({"SET", "k", "v"}) == kOk);
+  ServerProcess replica({"--repl-timeout", "1"});
+  RawClient r(replica.port());
+  CHECK(r.Call({"REPLICAOF", "127.0.0.1", std::to_string(master.port())}) == kOk);
+  REQUIRE(WaitFor([&] { return CaughtUp(m, r); }));
+  // A stopped master sends nothing, not even its pings.
+  REQUIRE(::kill(master.pid(), SIGSTOP) == 0);
+  const bool timed_out = WaitFor([&] { return Contains(replica.Log(), "MASTER timeout"); });
+  REQUIRE(::kill(master.pid(), SIGCONT) == 0);
+  REQUIRE(timed_out);
+  CHECK(r.Call({"GET", "k"}) == Bulk("v"));  // stale data is served by default
+  REQUIRE(WaitFor([&] { return Contains(replica.Log(), "Successful partial resynchronization"); }));
+  CHECK(m.Call({"SET", "k", "w"}) == kOk);
+  REQUIRE(WaitFor([&] { return CaughtUp(m, r) && r.Call({"GET", "k"}) == Bulk("w"); }));
+}
+
 TEST_CASE("replica: replica-serve-stale-data no refuses commands while the link is down") {
   ServerProcess replica({"--replica-serve-stale-data", "no"});
   RawClient r(replica.port());
@@ -227,8 +247,8 @@ TEST_CASE("replica: `replicaof` in the config syncs at startup, with masterauth"
   RawClient m(master.port());
   REQUIRE(m.Call({"AUTH", "s3cret"}) == kOk);
   WriteDataset(m);
-  ServerProcess replica({"--replicaof", "127.0.0.1", std::to_string(master.port()),
-                         "--masterauth", "s3cret"});
+  ServerProcess replica(
+      {"--replicaof", "127.0.0.1", std::to_string(master.port()), "--masterauth", "s3cret"});
   RawClient r(replica.port());
   REQUIRE(WaitFor([&] { return CaughtUp(m, r); }));
   CheckDataset(r);
@@ -269,7 +289,9 @@ TEST_CASE("replica: kvd of kvd, a redis-server below it, then a failover continu
   CHECK(m.Call({"GET", "after-failover"}) == Bulk("1"));
   CHECK(m.Call({"SET", "x", "1"}) == Err("READONLY You can't write against a read only replica."));
   // The replica below followed the promoted replica (it reconnected, and continued too).
-  REQUIRE(WaitFor([&] { return CaughtUp(r, b) && b.Call({"GET", "after-failover"}) == Bulk("1"); }));
+  REQUIRE(WaitFor([&] {
+    return CaughtUp(r, b) && b.Call({"GET", "after-failover"}) == Bulk("1");
+  }));
 }
 
 }  // namespace

@@ -50,8 +50,7 @@ struct ReplicaHarness : Harness {
   int links_made = 0;
 };
 
-constexpr std::string_view kReadOnly =
-    "-READONLY You can't write against a read only replica.\r\n";
+constexpr std::string_view kReadOnly = "-READONLY You can't write against a read only replica.\r\n";
 constexpr std::string_view kMasterDown =
     "-MASTERDOWN Link with MASTER is down and replica-serve-stale-data is set to 'no'.\r\n";
 
@@ -69,7 +68,8 @@ TEST_CASE("a replica refuses its clients' writes, never its master's") {
   CHECK(h.Run({"GET", "k"}) == "$1\r\nv\r\n");
   CHECK(h.Run({"CONFIG", "SET", "replica-read-only", "no"}) == "+OK\r\n");
   CHECK(h.Run({"SET", "k", "w"}) == "+OK\r\n");
-  CHECK(h.Run({"CONFIG", "GET", "replicaof"}) == "*2\r\n$9\r\nreplicaof\r\n$13\r\n10.0.0.1 6379\r\n");
+  CHECK(h.Run({"CONFIG", "GET", "replicaof"}) ==
+        "*2\r\n$9\r\nreplicaof\r\n$13\r\n10.0.0.1 6379\r\n");
 }
 
 TEST_CASE("replica-serve-stale-data no: only stale commands while the link is down") {

@@ -1,11 +1,11 @@
 // The replica's side of the sync protocol without sockets (server/replication/sync_protocol.h):
 // PSYNC replies, the snapshot's header, and reading a payload ended by its size or its mark,
 // however the bytes are split.
+#include "server/replication/sync_protocol.h"
+
 #include <doctest/doctest.h>
 
 #include <string>
-
-#include "server/replication/sync_protocol.h"
 
 namespace kvd {
 namespace {
