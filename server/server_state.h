@@ -61,6 +61,8 @@ struct ShutdownRequest {
   ShutdownMode mode = ShutdownMode::kDefault;
   // FORCE: exit even when the log cannot be flushed yet or the final save fails.
   bool force = false;
+  // NOW: do not wait (up to shutdown-timeout) for lagging replicas to catch up.
+  bool now = false;
   // The client that sent SHUTDOWN, blocked until the outcome (0: none): a shutdown that
   // fails answers it kShutdownErr and the client goes on, as in Redis.
   uint64_t client_id = 0;
@@ -154,6 +156,8 @@ class ServerState {
   // SHUTDOWN: runs on the store strand after the current batch (and its replies).
   // Thread-safe (SHUTDOWN NOSAVE while a script is busy comes from a connection thread).
   std::function<void(const ShutdownRequest&)> request_shutdown;
+  // SHUTDOWN ABORT: stops a shutdown that waits for replicas; false when none waits.
+  std::function<bool()> abort_shutdown;
   // Runs fn later on the store strand, after what is already queued there (background
   // saves advance a slice at a time through it). Unset in unit tests that do not need it.
   std::function<void(std::function<void()>)> post;

@@ -190,7 +190,7 @@ void CmdShutdown(CommandContext& ctx) {
     } else if (EqualsIgnoreCase(a, "save")) {
       save = true;
     } else if (EqualsIgnoreCase(a, "now")) {
-      now = true;  // nothing to wait for: kvd has no replicas
+      now = true;
     } else if (EqualsIgnoreCase(a, "force")) {
       force = true;
     } else if (EqualsIgnoreCase(a, "abort")) {
@@ -202,8 +202,13 @@ void CmdShutdown(CommandContext& ctx) {
   if ((abort && (nosave || save || now || force)) || (nosave && save)) {
     return ctx.Error(kSyntaxErr);
   }
-  // A shutdown never waits in kvd, so there is never one to abort.
-  if (abort) return ctx.Error("ERR No shutdown in progress.");
+  // Only a shutdown waiting for its replicas can be aborted.
+  if (abort) {
+    if (!ctx.server.abort_shutdown || !ctx.server.abort_shutdown()) {
+      return ctx.Error("ERR No shutdown in progress.");
+    }
+    return ctx.reply.Ok();
+  }
   if (!ctx.server.request_shutdown) return ctx.Error(kShutdownErr);
   // No reply now: on success the server is gone; on failure the error comes through
   // ClientState::resume, and the client's later commands wait for it.
@@ -212,6 +217,7 @@ void CmdShutdown(CommandContext& ctx) {
                                       : save  ? ShutdownMode::kSave
                                               : ShutdownMode::kDefault,
                                .force = force,
+                               .now = now,
                                .client_id = ctx.client.id});
 }
 

@@ -9,6 +9,7 @@
 #include <csignal>
 #include <cstdlib>
 #include <fstream>
+#include <optional>
 #include <thread>
 #include <vector>
 
@@ -75,9 +76,18 @@ struct Server::Impl {
   // A busy script holding up a signalled shutdown is stopped once shutdown-timeout passes
   // (server/scripting/busy_reply.h); checked again every 100 ms until the shutdown is done.
   void WatchShutdown(std::chrono::steady_clock::time_point deadline);
-  // On the store strand: saves when asked to, then stops the loop. A failed save keeps the
-  // server running (false), as Redis does, unless the shutdown is NOSAVE or FORCE.
+  // On the store strand: waits for lagging replicas first (unless NOW), then saves when
+  // asked to and stops the loop. A failed save keeps the server running (false), as Redis
+  // does, unless the shutdown is NOSAVE or FORCE. True while it waits for replicas.
   bool Shutdown(const ShutdownRequest& request, std::string_view reason);
+  bool FinishShutdown(const ShutdownRequest& request);
+  // As Redis 7: writes pause and replicas are asked for their offset; the shutdown goes on
+  // once every replica has the whole stream, or after shutdown-timeout seconds.
+  void WaitForReplicas(const ShutdownRequest& request);
+  void CheckReplicas(std::chrono::steady_clock::time_point deadline);
+  void EndReplicaWait();
+  // SHUTDOWN ABORT while waiting for replicas.
+  bool AbortShutdown();
   // A SHUTDOWN that failed: the client that sent it gets the error and goes on.
   void AnswerFailedShutdown(uint64_t client_id);
   // On the store strand: stops the loop without saving; Run returns exit code 1.
@@ -99,6 +109,11 @@ struct Server::Impl {
   Cron cron;
   asio::signal_set signals;
   asio::steady_timer shutdown_timer;
+  // A shutdown waiting for its replicas: the request and every SHUTDOWN client waiting for
+  // its outcome. The timer runs on the store strand.
+  std::optional<ShutdownRequest> replica_wait;
+  std::vector<uint64_t> replica_wait_clients;
+  asio::steady_timer replica_wait_timer{store_strand};
   // A signal asked for a shutdown that has not happened yet (Redis's shutdown_asap).
   std::atomic<bool> shutdown_pending{false};
   // SHUTDOWN NOSAVE (or a stopped script that had written) came while a shutdown that would
@@ -246,6 +261,7 @@ std::string Server::Start() {
   // A slow script runs the network's handlers from its hook, so connections answer -BUSY and
   // pass SCRIPT KILL on even with one I/O thread; the store strand's own handlers wait.
   s.state.script_run.process_events = [&s] { s.io.poll(); };
+  s.state.abort_shutdown = [&s] { return s.AbortShutdown(); };
   s.state.request_shutdown = [&s](const ShutdownRequest& request) {
     if (request.mode == ShutdownMode::kNoSave) s.force_nosave = true;
     // After the current batch (and its replies) on the store strand.
@@ -318,6 +334,7 @@ void Server::Impl::OnShutdownSignal(int signo) {
     if (flags & kShutdownOnSave) request.mode = ShutdownMode::kSave;
     if (flags & kShutdownOnNoSave) request.mode = ShutdownMode::kNoSave;
     request.force = (flags & kShutdownOnForce) != 0;
+    request.now = (flags & kShutdownOnNow) != 0;
     if (!Shutdown(request, "")) shutdown_pending = false;  // failed: the next signal tries again
   });
   const int timeout = config.values().shutdown_timeout;
@@ -340,6 +357,63 @@ void Server::Impl::WatchShutdown(std::chrono::steady_clock::time_point deadline)
 bool Server::Impl::Shutdown(const ShutdownRequest& request, std::string_view reason) {
   if (stopping) return true;
   if (!reason.empty()) spdlog::warn("{}", reason);
+  if (replica_wait) {
+    // A second SHUTDOWN joins the wait; with NOW it ends the wait at once.
+    if (request.client_id != 0) replica_wait_clients.push_back(request.client_id);
+    if (!request.now) return true;
+    EndReplicaWait();
+  } else if (!request.now && config.values().shutdown_timeout > 0 &&
+             !replication.ReplicasCaughtUp()) {
+    WaitForReplicas(request);
+    return true;
+  }
+  return FinishShutdown(request);
+}
+
+void Server::Impl::WaitForReplicas(const ShutdownRequest& request) {
+  spdlog::info("Waiting for replicas before shutting down.");
+  replica_wait = request;
+  replica_wait_clients.clear();
+  if (request.client_id != 0) replica_wait_clients.push_back(request.client_id);
+  const int timeout = config.values().shutdown_timeout;
+  dispatcher.pause().Pause(ClientPause::Mode::kWrite, clock.NowMs() + timeout * 1000LL);
+  replication.RequestAcks();
+  CheckReplicas(std::chrono::steady_clock::now() + std::chrono::seconds(timeout));
+}
+
+void Server::Impl::CheckReplicas(std::chrono::steady_clock::time_point deadline) {
+  replica_wait_timer.expires_after(std::chrono::milliseconds(10));
+  replica_wait_timer.async_wait([this, deadline](std::error_code ec) {
+    if (ec || !replica_wait) return;
+    const bool timed_out = std::chrono::steady_clock::now() >= deadline;
+    if (!replication.ReplicasCaughtUp(timed_out) && !timed_out) return CheckReplicas(deadline);
+    const ShutdownRequest request = *replica_wait;
+    const std::vector<uint64_t> waiting = replica_wait_clients;
+    EndReplicaWait();
+    if (FinishShutdown(request)) return;
+    for (uint64_t id : waiting) AnswerFailedShutdown(id);
+    shutdown_pending = false;
+  });
+}
+
+void Server::Impl::EndReplicaWait() {
+  replica_wait.reset();
+  replica_wait_timer.cancel();
+  dispatcher.pause().Unpause();
+  dispatcher.Cron(clock.NowMs());  // runs the writes the pause held
+}
+
+bool Server::Impl::AbortShutdown() {
+  if (!replica_wait) return false;
+  spdlog::warn("Shutdown manually aborted.");
+  const std::vector<uint64_t> waiting = replica_wait_clients;
+  EndReplicaWait();
+  for (uint64_t id : waiting) AnswerFailedShutdown(id);
+  shutdown_pending = false;
+  return true;
+}
+
+bool Server::Impl::FinishShutdown(const ShutdownRequest& request) {
   // The log is flushed first, as Redis does; one still writing its first base holds no
   // dataset yet, so the server stays up (unless FORCE).
   if (!aof.PrepareShutdown(request.force)) {

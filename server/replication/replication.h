@@ -115,6 +115,11 @@ class Replication {
   // WAIT that has to wait: remembers the client (blocked by the command) and asks every
   // replica for its offset.
   void AddWaiter(ClientState& client, int64_t numreplicas, int64_t offset);
+  // Asks every replica for its offset (REPLCONF GETACK through the stream).
+  void RequestAcks();
+  // Every replica acknowledged the whole stream (a shutdown waits for that); otherwise logs
+  // each lagging one when `log_lagging`.
+  bool ReplicasCaughtUp(bool log_lagging = false) const;
   // Pings, keepalives, snapshot transfers and dropping replicas silent past repl-timeout.
   void Cron(int64_t now_ms);
   // INFO replication's slaveN lines and ROLE's replica list.
@@ -167,7 +172,6 @@ class Replication {
   void SendSnapshotChunks(Replica& r);
   void GoOnline(Replica& r);
   void ServeWaiters();
-  void RequestAcks();
   void FreeBacklogIfIdle(int64_t now_ms);
 
   ServerState& server_;

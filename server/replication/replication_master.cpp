@@ -360,6 +360,20 @@ void Replication::RequestAcks() {
   }
 }
 
+bool Replication::ReplicasCaughtUp(bool log_lagging) const {
+  bool all = true;
+  for (const auto& [id, r] : replicas_) {
+    if (r->state == Replica::State::kAnnounced || r->ack_offset == offset_) continue;
+    all = false;
+    if (!log_lagging) break;
+    spdlog::warn("Lagging replica {} reported offset {} behind master, lag={}, state={}.",
+                 r->Name(), offset_ - r->ack_offset,
+                 (server_.clock.NowMs() - r->ack_time_ms) / 1000,
+                 r->state == Replica::State::kOnline ? "online" : "syncing");
+  }
+  return all;
+}
+
 void Replication::ServeWaiters() {
   for (auto it = waiters_.begin(); it != waiters_.end();) {
     auto c = server_.clients.find(it->client_id);

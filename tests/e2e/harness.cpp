@@ -281,7 +281,7 @@ ServerProcess::ServerProcess(std::vector<std::string> args, ServerOptions option
   const auto deadline = Clock::now() + kTimeout;
   for (auto pause = 1ms;; pause = std::min<std::chrono::milliseconds>(pause * 2, 10ms)) {
     std::string log = Log();
-    if (size_t ready = log.find("Ready to accept connections"); ready != std::string::npos) {
+    if (size_t ready = log.find(options.ready_line); ready != std::string::npos) {
       port_ = PortFromLog(std::string_view(log).substr(0, ready));
       if (port_ == 0) port_ = chosen_port;
       // kvd accepts connections while it loads its dataset: wait for the load to end.

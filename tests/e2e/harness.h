@@ -109,6 +109,8 @@ enum class ServerWait {
 struct ServerOptions {
   std::string binary;  // "" = ServerBinary(); e.g. "/usr/bin/redis-server" for interop
   ServerWait wait = ServerWait::kLoaded;
+  // The log line that says the server serves (Redis Sentinel has its own: "+monitor").
+  std::string ready_line = "Ready to accept connections";
 };
 
 // kvd logs this (before readiness) when it loads a dataset in the background, and

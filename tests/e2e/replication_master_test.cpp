@@ -229,3 +229,85 @@ TEST_CASE("WAIT and min-replicas-to-write count replicas that acknowledged") {
 
 }  // namespace
 }  // namespace kvd::e2e
+
+namespace kvd::e2e {
+namespace {
+
+// A replica spoken by hand that acknowledges only when told to: full sync, then it counts
+// the stream's bytes.
+struct HandReplica {
+  explicit HandReplica(int master_port) : c(master_port) {
+    c.Send(Command({"PSYNC", "?", "-1"}));
+    const Reply full = c.ReadReply();
+    REQUIRE(full.str.rfind("FULLRESYNC ", 0) == 0);
+    offset = std::stoll(full.str.substr(52));
+    ReadSnapshot(c);
+  }
+  // Reads the stream until `frame` arrived (keepalive newlines before the stream excepted).
+  void ReadThrough(const std::string& frame) {
+    std::string got;
+    while (got.find(frame) == std::string::npos) {
+      got += c.ReadExact(1);
+      REQUIRE(got.size() < 65536);
+    }
+    offset += static_cast<int64_t>(got.size());
+  }
+  void Ack() { c.Send(Command({"REPLCONF", "ACK", std::to_string(offset)})); }
+  RawClient c;
+  int64_t offset = 0;
+};
+
+const std::string kGetAck = Command({"REPLCONF", "GETACK", "*"});
+
+TEST_CASE("SHUTDOWN waits for replicas to acknowledge the whole stream, unless aborted") {
+  if (!TestingKvd()) return;
+  ServerProcess master;
+  RawClient m(master.port());
+  HandReplica replica(master.port());
+  REQUIRE(m.Call({"SET", "k", "v"}) == kOk);
+  replica.ReadThrough(Command({"SET", "k", "v"}));
+
+  // Aborted: the SHUTDOWN client gets the error and writes go on.
+  RawClient stopper(master.port());
+  stopper.Send(Command({"SHUTDOWN"}));
+  REQUIRE(WaitFor([&] { return Contains(master.Log(), "Waiting for replicas before shutting down."); }));
+  CHECK(m.Call({"SHUTDOWN", "ABORT"}) == kOk);
+  CHECK(stopper.ReadReply().raw == Err("ERR Errors trying to SHUTDOWN. Check logs."));
+  CHECK(m.Call({"SHUTDOWN", "ABORT"}) == Err("ERR No shutdown in progress."));
+  CHECK(m.Call({"SET", "k", "after"}) == kOk);
+
+  // Once the replica has everything (it answers the GETACK the shutdown sends), it exits.
+  replica.ReadThrough(kGetAck);
+  replica.ReadThrough(Command({"SET", "k", "after"}));
+  stopper.Send(Command({"SHUTDOWN"}));
+  replica.ReadThrough(kGetAck);
+  replica.Ack();
+  const ExitResult exit = master.WaitExit();
+  CHECK(exit.exited);
+  CHECK(exit.code == 0);
+}
+
+TEST_CASE("SHUTDOWN gives up on a silent replica after shutdown-timeout; NOW does not wait") {
+  if (!TestingKvd()) return;
+  {
+    ServerProcess master({"--shutdown-timeout", "1"});
+    RawClient m(master.port());
+    HandReplica replica(master.port());
+    REQUIRE(m.Call({"SET", "k", "v"}) == kOk);
+    m.Send(Command({"SHUTDOWN"}));
+    const ExitResult exit = master.WaitExit();
+    CHECK(exit.code == 0);
+    CHECK(Contains(exit.output, "Lagging replica"));
+  }
+  ServerProcess master;
+  RawClient m(master.port());
+  HandReplica replica(master.port());
+  REQUIRE(m.Call({"SET", "k", "v"}) == kOk);
+  m.Send(Command({"SHUTDOWN", "NOW"}));
+  const ExitResult exit = master.WaitExit();
+  CHECK(exit.code == 0);
+  CHECK_FALSE(Contains(exit.output, "Waiting for replicas"));
+}
+
+}  // namespace
+}  // namespace kvd::e2e
