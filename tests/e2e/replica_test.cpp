@@ -152,7 +152,7 @@ TEST_CASE("replica: keys expire when the master says so; reads hide them meanwhi
   RawClient r(replica.port());
   CHECK(r.Call({"REPLICAOF", "127.0.0.1", std::to_string(master.port())}) == kOk);
   REQUIRE(WaitFor([&] { return LinkUp(r); }));
-  CHECK(m.Call({"SET", "short", "v", "PX", "300"}) == kOk);
+  CHECK(m.Call({"SET", "short", "v", "PX", "1500"}) == kOk);
   CHECK(m.Call({"SET", "keep", "v"}) == kOk);
   REQUIRE(WaitFor([&] { return CaughtUp(m, r); }));
   CHECK(r.Call({"GET", "short"}) == Bulk("v"));
