@@ -44,7 +44,7 @@ struct RedisOnlyParam {
   std::string_view refusal = "";
 };
 
-constexpr std::string_view kReplication = "kvd has no replication";
+constexpr std::string_view kReplication = "kvd's replication does not use this setting";
 constexpr std::string_view kDiskless = "kvd sends replicas a snapshot written to a file";
 constexpr std::string_view kCluster = "kvd has no cluster mode";
 constexpr std::string_view kDefrag = "kvd has no active defragmentation";
@@ -63,7 +63,7 @@ const RedisOnlyParam kParams[] = {
     {"repl-backlog-ttl", "", Kind::kInt, "3600", 0, kLongMax, "", true, ""},
     {"repl-disable-tcp-nodelay", "", Kind::kBool, "no", 0, 0, "", true, kReplication},
     {"repl-diskless-load", "", Kind::kEnum, "disabled", 0, 0, "disabled on-empty-db swapdb", true,
-     kReplication},
+     "kvd's replica writes the snapshot to a file before loading it"},
     {"repl-diskless-sync", "", Kind::kBool, "yes", 0, 0, "", true, kDiskless},
     {"repl-diskless-sync-delay", "", Kind::kInt, "5", 0, INT_MAX, "", true, kDiskless},
     {"repl-diskless-sync-max-replicas", "", Kind::kInt, "0", 0, INT_MAX, "", true, kDiskless},

@@ -234,6 +234,10 @@ std::optional<std::string> InfoField(std::string_view info, std::string_view fie
   return std::nullopt;
 }
 
+std::string InfoField(RawClient& c, const std::string& section, std::string_view field) {
+  return InfoField(c.Exec({"INFO", section}).Text(), field).value_or("");
+}
+
 int64_t BlockedClients(RawClient& c) {
   const std::string info = c.Exec({"INFO", "clients"}).str;
   return std::stoll(InfoField(info, "blocked_clients").value_or("-1"));

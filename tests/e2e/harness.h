@@ -221,6 +221,8 @@ std::vector<std::string> Lines(std::string_view text);
 
 // The value of `field` in an INFO reply ("used_memory:123" -> "123"), if present.
 std::optional<std::string> InfoField(std::string_view info, std::string_view field);
+// The value of `field` in the client's INFO `section` ("" when absent).
+std::string InfoField(RawClient& c, const std::string& section, std::string_view field);
 
 // INFO clients' blocked_clients as `c` sees it (-1 when missing).
 int64_t BlockedClients(RawClient& c);

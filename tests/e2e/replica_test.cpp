@@ -29,12 +29,7 @@ ServerProcess StartMaster(std::vector<std::string> extra = {}) {
 
 // The value of `field` in INFO replication ("" when absent).
 std::string InfoField(RawClient& c, std::string_view field) {
-  const std::string info = c.Exec({"INFO", "replication"}).str;
-  const std::string key = std::string(field) + ":";
-  size_t at = info.find("\r\n" + key);
-  if (at == std::string::npos) return "";
-  at += 2 + key.size();
-  return info.substr(at, info.find("\r\n", at) - at);
+  return InfoField(c, "replication", field);
 }
 
 bool LinkUp(RawClient& replica) { return InfoField(replica, "master_link_status") == "up"; }

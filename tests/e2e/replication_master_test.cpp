@@ -1,6 +1,8 @@
 // kvd as a master: the real redis-server syncs from it as a replica (full sync, the stream,
 // partial resync from the backlog) and raw clients speak the replica protocol to it (PSYNC,
 // REPLCONF); WAIT and min-replicas-to-write count the replicas' acknowledgements.
+#include <signal.h>
+
 #include <string>
 #include <vector>
 
@@ -12,14 +14,6 @@ namespace kvd::e2e {
 namespace {
 
 const std::string kRedisServer = "/usr/bin/redis-server";
-
-std::string InfoField(RawClient& c, const std::string& section, const std::string& field) {
-  const std::string info = c.Exec({"INFO", section}).Text();
-  const size_t at = info.find("\r\n" + field + ":");
-  if (at == std::string::npos) return "";
-  const size_t start = at + field.size() + 3;
-  return info.substr(start, info.find("\r\n", start) - start);
-}
 
 // A redis-server replica of `master`, synced (its link up).
 struct RedisReplica {
@@ -136,12 +130,15 @@ TEST_CASE("a replica that lost its link continues from the backlog, or syncs ane
   CHECK(r.Call({"LLEN", "during"}) == Int(20));
   CHECK(r.Call({"GET", "before"}) == Bulk("1"));
 
-  // Past a small backlog it takes a full sync, and still ends up with everything.
+  // Past a small backlog it takes a full sync, and still ends up with everything. The replica
+  // is stopped meanwhile, so that it cannot come back before the backlog has moved on.
   REQUIRE(m.Call({"CONFIG", "SET", "repl-backlog-size", "1024"}) == kOk);
   CHECK(InfoField(m, "replication", "repl_backlog_size") == "1024");
+  REQUIRE(::kill(replica.server.pid(), SIGSTOP) == 0);
   REQUIRE(m.Call({"CLIENT", "KILL", "TYPE", "replica"}) == Int(1));
   const std::string big(4096, 'x');
   REQUIRE(m.Call({"SET", "big", big}) == kOk);
+  REQUIRE(::kill(replica.server.pid(), SIGCONT) == 0);
   REQUIRE(WaitFor([&] { return Contains(master.Log(), "for lack of backlog"); }));
   REQUIRE(WaitFor([&] { return InfoField(r, "replication", "master_link_status") == "up"; }));
   WaitCaughtUp(m, r);

@@ -14,14 +14,6 @@ namespace {
 
 const std::string kRedisServer = "/usr/bin/redis-server";
 
-std::string InfoField(RawClient& c, const std::string& section, const std::string& field) {
-  const std::string info = c.Exec({"INFO", section}).Text();
-  const size_t at = info.find("\r\n" + field + ":");
-  if (at == std::string::npos) return "";
-  const size_t start = at + field.size() + 3;
-  return info.substr(start, info.find("\r\n", start) - start);
-}
-
 // SENTINEL GET-MASTER-ADDR-BY-NAME's port.
 std::string MasterPort(RawClient& sentinel) {
   const Reply addr = sentinel.Exec({"SENTINEL", "GET-MASTER-ADDR-BY-NAME", "kvd"});
