@@ -4,9 +4,11 @@
 
 #include <spdlog/spdlog.h>
 
+#include "server/aof/aof.h"
 #include "server/background_snapshot.h"
 #include "server/config.h"
 #include "server/persistence.h"
+#include "server/replication/replication.h"
 #include "server/server_state.h"
 
 namespace kvd {
@@ -78,6 +80,18 @@ void BackgroundSaveCron(ServerState& state, int64_t now_ms) {
       return;
     }
   }
+}
+
+void StopBackgroundSnapshot(ServerState& state) {
+  if (!state.background_snapshot->running()) return;
+  if (state.replication != nullptr && state.replication->AbortSnapshot()) return;
+  if (state.rdb_bgsave_in_progress) {
+    spdlog::warn("Stopping the running background save: the dataset is being replaced");
+    state.background_snapshot->Abort();
+    state.rdb_bgsave_in_progress = false;
+    return;
+  }
+  if (state.aof != nullptr) state.aof->CancelRewrite();
 }
 
 }  // namespace kvd

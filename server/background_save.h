@@ -20,6 +20,11 @@ std::string StartBackgroundSave(ServerState& state);
 // a failed save, waits 5 seconds before trying again (Redis's CONFIG_BGSAVE_RETRY_DELAY).
 void BackgroundSaveCron(ServerState& state, int64_t now_ms);
 
+// A replica's full sync is about to replace the dataset: stops the background snapshot of
+// the old one, whoever runs it (BGSAVE, the AOF rewrite, a sync of our own replicas), as
+// Redis kills its child then. A snapshot going on would mix old and new keys.
+void StopBackgroundSnapshot(ServerState& state);
+
 // Parsed `save` rules: (seconds, changes) pairs.
 struct SaveRule {
   int64_t seconds = 0;

@@ -108,6 +108,10 @@ class Aof {
   // CONFIG SET appendonly / appendfsync, after the value changed.
   void OnConfigChange(std::string_view name);
 
+  // A replica's full sync replaces the dataset: a running rewrite (of the old data) stops;
+  // the sync starts a new one afterwards.
+  void CancelRewrite();
+
   // The server cron: scheduled rewrites and the auto-aof-rewrite-percentage rule.
   void Cron(int64_t now_ms);
 

@@ -215,6 +215,12 @@ void Aof::RewriteFailed(const std::string& why) {
   if (state_ == State::kWaitRewrite) scheduled_ = true;
 }
 
+void Aof::CancelRewrite() {
+  if (!rewrite_) return;
+  spdlog::info("Stopping the running AOF rewrite: the dataset is being replaced");
+  AbortRewrite();
+}
+
 void Aof::AbortRewrite() {
   if (!rewrite_) return;
   if (rewrite_->snapshot_running) server_.background_snapshot->Abort();

@@ -14,7 +14,9 @@
 #include "core/text.h"
 #include "protocol/resp_parser.h"
 #include "server/aof/aof.h"
+#include "server/aof/aof_format.h"
 #include "server/atomic_file.h"
+#include "server/background_save.h"
 #include "server/config_params.h"
 #include "server/net/logging.h"
 #include "server/persistence.h"
@@ -34,12 +36,8 @@ constexpr size_t kReadChunk = 64 * 1024;
 constexpr size_t kMaxLine = 64 * 1024;
 
 std::string Multibulk(std::initializer_list<std::string_view> args) {
-  std::string out = "*" + std::to_string(args.size()) + "\r\n";
-  for (std::string_view a : args) {
-    out += "$" + std::to_string(a.size()) + "\r\n";
-    out.append(a);
-    out += "\r\n";
-  }
+  std::string out;
+  AppendAofCommand(out, std::span<const std::string_view>(args.begin(), args.size()));
   return out;
 }
 
@@ -378,6 +376,8 @@ class MasterSession final : public std::enable_shared_from_this<MasterSession>, 
            std::string(std::strerror(errno)));
       return false;
     }
+    // A snapshot of the old data must neither go on nor land on dbfilename after this one.
+    StopBackgroundSnapshot(server_);
     const ConfigValues& cfg = server_.config.values();
     const std::string path = PathIn(cfg.dir, cfg.dbfilename);
     if (::rename(tmp_path_.c_str(), path.c_str()) != 0) {

@@ -131,6 +131,9 @@ class Replication {
     int64_t lag_seconds = 0;
   };
   std::vector<ReplicaView> Replicas(int64_t now_ms) const;
+  // Stops the snapshot being written for replicas (its replicas are closed); false when
+  // none runs.
+  bool AbortSnapshot();
   // Closes every replica's link (a replica that changes master: theirs must sync again).
   void DisconnectReplicas();
 

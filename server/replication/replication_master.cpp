@@ -419,6 +419,19 @@ std::vector<Replication::ReplicaView> Replication::Replicas(int64_t now_ms) cons
   return out;
 }
 
+bool Replication::AbortSnapshot() {
+  if (!snapshot_running_) return false;
+  spdlog::warn("Stopping the snapshot for replicas: the dataset is being replaced");
+  server_.background_snapshot->Abort();
+  snapshot_running_ = false;
+  for (auto& [id, r] : replicas_) {
+    if (r->state == Replica::State::kSnapshotStarted && r->client->link) {
+      r->client->link->Kill();
+    }
+  }
+  return true;
+}
+
 void Replication::DisconnectReplicas() {
   for (auto& [id, r] : replicas_) {
     if (r->state != Replica::State::kAnnounced && r->client->link) r->client->link->Kill();

@@ -2,11 +2,14 @@
 // started while writes go on, and the server's persistence state follows Redis.
 #include <doctest/doctest.h>
 
+#include <filesystem>
 #include <functional>
 #include <string>
 
 #include "server/background_save.h"
 #include "server/persistence.h"
+#include "server/replication/replication.h"
+#include "unit/commands/lambda_link.h"
 #include "unit/commands/harness.h"
 #include "unit/commands/post_queue.h"
 #include "unit/commands/temp_dir.h"
@@ -160,6 +163,52 @@ TEST_CASE("stop-writes-on-bgsave-error no keeps writes going after a failed save
   std::filesystem::remove_all(t.dir.path());
   CHECK(t.h.Run({"bgsave"}) == "-ERR\r\n");
   CHECK(t.h.Run({"set", "b", "2"}) == "+OK\r\n");
+}
+
+}  // namespace
+}  // namespace kvd
+
+namespace kvd {
+namespace {
+
+// A replica's full sync replaces the dataset: whatever background snapshot of the old data
+// runs stops, without touching the file it was writing, and the server can save again.
+TEST_CASE("StopBackgroundSnapshot stops a BGSAVE of data about to be replaced") {
+  SaveHarness t;
+  for (int i = 0; i < 500; ++i) t.h.Run({"set", "k" + std::to_string(i), "v"});
+  CHECK(t.h.Run({"bgsave"}) == "+Background saving started\r\n");
+  REQUIRE(t.h.server.background_snapshot->running());
+  StopBackgroundSnapshot(t.h.server);
+  CHECK_FALSE(t.h.server.background_snapshot->running());
+  CHECK_FALSE(t.h.server.rdb_bgsave_in_progress);
+  while (t.posts.Pending() > 0) REQUIRE(t.posts.RunOne());
+  CHECK_FALSE(std::filesystem::exists(t.dir.path() + "/dump.rdb"));
+  CHECK(t.h.Run({"bgsave"}) == "+Background saving started\r\n");
+  t.RunSave();
+  CHECK(t.Loaded().Db(0).KeyCount() == 500);
+  StopBackgroundSnapshot(t.h.server);  // nothing running: nothing happens
+}
+
+TEST_CASE("StopBackgroundSnapshot stops the snapshot for replicas and closes them") {
+  SaveHarness t;
+  Replication replication(t.h.server);
+  t.h.server.replication = &replication;
+  t.h.Run({"set", "k", "v"});
+  ClientState replica;
+  bool killed = false;
+  testing::LambdaLink link;
+  link.kill = [&] { killed = true; };
+  replica.link = &link;
+  t.h.server.AddClient(replica);
+  CHECK(replication.Sync(replica, true, "?", -1) == "");
+  REQUIRE(t.h.server.background_snapshot->running());
+  StopBackgroundSnapshot(t.h.server);
+  CHECK_FALSE(t.h.server.background_snapshot->running());
+  CHECK(killed);
+  CHECK_FALSE(replication.AbortSnapshot());  // none runs any more
+  while (t.posts.Pending() > 0) REQUIRE(t.posts.RunOne());
+  t.h.server.RemoveClient(replica);
+  t.h.server.replication = nullptr;
 }
 
 }  // namespace
