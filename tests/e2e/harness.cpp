@@ -238,6 +238,12 @@ std::string InfoField(RawClient& c, const std::string& section, std::string_view
   return InfoField(c.Exec({"INFO", section}).Text(), field).value_or("");
 }
 
+bool ReplicaCaughtUp(RawClient& master, RawClient& replica) {
+  const std::string want = InfoField(master, "replication", "master_repl_offset");
+  return InfoField(replica, "replication", "master_link_status") == "up" &&
+         InfoField(replica, "replication", "slave_repl_offset") == want;
+}
+
 int64_t BlockedClients(RawClient& c) {
   const std::string info = c.Exec({"INFO", "clients"}).str;
   return std::stoll(InfoField(info, "blocked_clients").value_or("-1"));

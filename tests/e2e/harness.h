@@ -223,6 +223,8 @@ std::vector<std::string> Lines(std::string_view text);
 std::optional<std::string> InfoField(std::string_view info, std::string_view field);
 // The value of `field` in the client's INFO `section` ("" when absent).
 std::string InfoField(RawClient& c, const std::string& section, std::string_view field);
+// The replica's link is up and it has applied everything its master has sent so far.
+bool ReplicaCaughtUp(RawClient& master, RawClient& replica);
 
 // INFO clients' blocked_clients as `c` sees it (-1 when missing).
 int64_t BlockedClients(RawClient& c);

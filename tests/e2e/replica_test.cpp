@@ -34,11 +34,7 @@ std::string InfoField(RawClient& c, std::string_view field) {
 
 bool LinkUp(RawClient& replica) { return InfoField(replica, "master_link_status") == "up"; }
 
-// The replica has applied everything the master has sent.
-bool CaughtUp(RawClient& master, RawClient& replica) {
-  const std::string want = InfoField(master, "master_repl_offset");
-  return LinkUp(replica) && InfoField(replica, "slave_repl_offset") == want;
-}
+bool CaughtUp(RawClient& master, RawClient& replica) { return ReplicaCaughtUp(master, replica); }
 
 std::vector<std::string> Sorted(const Reply& r) {
   std::vector<std::string> out;

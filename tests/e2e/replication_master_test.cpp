@@ -29,10 +29,7 @@ struct RedisReplica {
 
 // Waits until the replica has applied everything the master sent so far.
 void WaitCaughtUp(RawClient& master, RawClient& replica) {
-  const std::string offset = InfoField(master, "replication", "master_repl_offset");
-  REQUIRE(WaitFor([&] {
-    return std::stoll(InfoField(replica, "replication", "slave_repl_offset")) >= std::stoll(offset);
-  }));
+  REQUIRE(WaitFor([&] { return ReplicaCaughtUp(master, replica); }));
 }
 
 // Reads the payload of a full sync: "$<n>\r\n" and n bytes (newlines before it are the
