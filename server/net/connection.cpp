@@ -12,6 +12,7 @@
 #include "server/aof/aof.h"
 #include "server/batch_prefetch.h"
 #include "server/blocking.h"
+#include "server/net/endpoint_format.h"
 #include "server/protected_mode.h"
 #include "server/pubsub.h"
 #include "server/scripting/busy_reply.h"
@@ -42,10 +43,7 @@ std::optional<asio::ip::tcp::endpoint> TcpEndpoint(const ClientStream::Socket::e
 // Redis's anetFormatAddr: "1.2.3.4:5", "[::1]:5", and "/unixsocket:0" for a Unix socket.
 std::string FormatEndpoint(const ClientStream::Socket::endpoint_type& ep) {
   std::optional<asio::ip::tcp::endpoint> tcp = TcpEndpoint(ep);
-  if (!tcp) return "/unixsocket:0";
-  std::string ip = tcp->address().to_string();
-  if (tcp->address().is_v6()) ip = "[" + ip + "]";
-  return ip + ":" + std::to_string(tcp->port());
+  return tcp ? FormatTcpEndpoint(*tcp) : "/unixsocket:0";
 }
 
 }  // namespace

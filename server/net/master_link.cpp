@@ -18,6 +18,7 @@
 #include "server/atomic_file.h"
 #include "server/background_save.h"
 #include "server/config_params.h"
+#include "server/net/endpoint_format.h"
 #include "server/net/logging.h"
 #include "server/persistence.h"
 #include "server/replication/sync_protocol.h"
@@ -44,12 +45,6 @@ std::string Multibulk(std::initializer_list<std::string_view> args) {
 bool IsGetAck(const std::vector<std::string_view>& args) {
   return args.size() >= 2 && EqualsIgnoreCase(args[0], "replconf") &&
          EqualsIgnoreCase(args[1], "getack");
-}
-
-std::string EndpointText(const Tcp::endpoint& ep) {
-  std::string ip = ep.address().to_string();
-  if (ep.address().is_v6()) ip = "[" + ip + "]";
-  return ip + ":" + std::to_string(ep.port());
 }
 
 class MasterSession final : public std::enable_shared_from_this<MasterSession>, private ClientLink {
@@ -440,8 +435,8 @@ class MasterSession final : public std::enable_shared_from_this<MasterSession>, 
     client_ = std::make_unique<ClientState>();
     client_->link = this;
     std::error_code ec;
-    if (auto remote = socket_.remote_endpoint(ec); !ec) client_->addr = EndpointText(remote);
-    if (auto local = socket_.local_endpoint(ec); !ec) client_->laddr = EndpointText(local);
+    if (auto remote = socket_.remote_endpoint(ec); !ec) client_->addr = FormatTcpEndpoint(remote);
+    if (auto local = socket_.local_endpoint(ec); !ec) client_->laddr = FormatTcpEndpoint(local);
     client_->fd = socket_.native_handle();
     client_->created_ms = client_->last_interaction_ms = NowMs();
     server_.AddClient(*client_);

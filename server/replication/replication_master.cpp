@@ -64,17 +64,13 @@ struct Replication::Replica {
   void Push(std::string_view bytes) const {
     if (client->link) client->link->Push(bytes);
   }
-  // "ip:port" as Redis names a replica in its log (the port it listens on).
-  std::string Name() const {
-    std::string address = ip;
-    if (address.empty()) {
-      address = client->addr;
-      if (const size_t colon = address.rfind(':'); colon != std::string::npos) {
-        address.resize(colon);
-      }
-    }
-    return address + ":" + std::to_string(listening_port);
+  // The address it announced, else its connection's.
+  std::string Ip() const {
+    if (!ip.empty()) return ip;
+    return client->addr.substr(0, client->addr.rfind(':'));
   }
+  // "ip:port" as Redis names a replica in its log (the port it listens on).
+  std::string Name() const { return Ip() + ":" + std::to_string(listening_port); }
 };
 
 Replication::Replication(ServerState& server)
@@ -399,8 +395,7 @@ std::vector<Replication::ReplicaView> Replication::Replicas(int64_t now_ms) cons
   for (const auto& [id, r] : replicas_) {
     if (r->state == Replica::State::kAnnounced) continue;
     ReplicaView v;
-    const std::string name = r->Name();
-    v.ip = name.substr(0, name.rfind(':'));
+    v.ip = r->Ip();
     v.port = r->listening_port;
     switch (r->state) {
       case Replica::State::kSending:
