@@ -275,8 +275,11 @@ TEST_CASE("replica: kvd of kvd, a redis-server below it, then a failover continu
   CHECK(r.Call({"SET", "after-failover", "1"}) == kOk);
   CHECK(m.Call({"REPLICAOF", "127.0.0.1", std::to_string(replica.port())}) == kOk);
   REQUIRE(WaitFor([&] { return CaughtUp(r, m); }));
-  CHECK(Contains(master.Log(), "Successful partial resynchronization with master."));
-  CHECK(Contains(master.Log(), "Master replication ID changed to"));
+  // The log reaches its file a moment after the link is up: wait for the lines.
+  CHECK(WaitFor([&] {
+    return Contains(master.Log(), "Successful partial resynchronization with master.");
+  }));
+  CHECK(WaitFor([&] { return Contains(master.Log(), "Master replication ID changed to"); }));
   CHECK(m.Call({"GET", "after-failover"}) == Bulk("1"));
   CHECK(m.Call({"SET", "x", "1"}) == Err("READONLY You can't write against a read only replica."));
   // The replica below followed the promoted replica (it reconnected, and continued too).
