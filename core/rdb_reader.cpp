@@ -74,9 +74,9 @@ void LoadBody(Input& in, int64_t now_ms, Store& fresh, RdbLoadInfo& info, size_t
       case rdb::kOpSelectDb: {
         const uint64_t index = in.Length("a database index");
         if (in.ok() && index >= fresh.DatabaseCount()) {
-          in.Fail("database index " + std::to_string(index) + " at offset " +
-                  std::to_string(at) + " is out of range (this server has " +
-                  std::to_string(fresh.DatabaseCount()) + " databases)");
+          in.Fail("database index " + std::to_string(index) + " at offset " + std::to_string(at) +
+                  " is out of range (this server has " + std::to_string(fresh.DatabaseCount()) +
+                  " databases)");
         }
         db = static_cast<size_t>(index);
         continue;
@@ -92,13 +92,19 @@ void LoadBody(Input& in, int64_t now_ms, Store& fresh, RdbLoadInfo& info, size_t
         if (in.ok() && name == "used-mem") {
           if (auto n = ParseInt64(value); n && *n > 0) info.used_mem = static_cast<uint64_t>(*n);
         }
+        // Redis takes a replication id only at its exact length, and numbers as atoi does
+        // (a malformed one reads as 0).
+        if (in.ok() && name == "repl-id" && value.size() == 40) info.repl_id = value;
+        if (in.ok() && name == "repl-stream-db") {
+          info.repl_stream_db = ParseInt64(value).value_or(0);
+        }
+        if (in.ok() && name == "repl-offset") info.repl_offset = ParseInt64(value).value_or(0);
         continue;
       }
       case rdb::kOpModuleAux: {
         const uint64_t id = in.Length("a module id");
         in.Fail("the file holds data of module '" + (in.ok() ? ModuleName(id) : "?") +
-                "' (MODULE_AUX at offset " + std::to_string(at) +
-                "): modules are not supported");
+                "' (MODULE_AUX at offset " + std::to_string(at) + "): modules are not supported");
         return;
       }
       case rdb::kOpFunction2: {
@@ -214,8 +220,7 @@ std::string LoadFile(std::string_view data, int64_t now_ms, Store& fresh, RdbLoa
   if (rdb_size != nullptr) {
     *rdb_size = in.offset();
   } else if (!in.AtEnd()) {
-    return "RDB: unexpected data at offset " + std::to_string(in.offset()) +
-           " after the checksum";
+    return "RDB: unexpected data at offset " + std::to_string(in.offset()) + " after the checksum";
   }
   if (stored != 0) {  // 0: written with rdbchecksum no
     const uint64_t computed = Crc64(0, data.substr(0, body_end));
@@ -246,8 +251,7 @@ std::string LoadRdbPrefix(std::string_view data, int64_t now_ms, Store& into, Rd
   RdbLoadInfo local;
   try {
     Store fresh(into.DatabaseCount());
-    if (std::string err = LoadFile(data, now_ms, fresh, local, progress, rdb_size);
-        !err.empty()) {
+    if (std::string err = LoadFile(data, now_ms, fresh, local, progress, rdb_size); !err.empty()) {
       return err;
     }
     // Database by database: `into` keeps what belongs to it rather than to the data (its

@@ -23,6 +23,11 @@ struct RdbLoadInfo {
   int version = 0;            // the file's RDB version
   std::string redis_version;  // its AUX redis-ver, when present
   uint64_t used_mem = 0;      // its AUX used-mem (the writer's memory use), when present
+  // Its AUX repl-stream-db, repl-id and repl-offset (where the replication stream stood when
+  // it was written), when present: -1 / "" / -1 otherwise.
+  int64_t repl_stream_db = -1;
+  std::string repl_id;
+  int64_t repl_offset = -1;
   uint64_t keys_loaded = 0;
   uint64_t keys_expired = 0;  // already expired at load: dropped (not counted as expiries)
   bool checksum_verified = false;  // false when the file carries no checksum (0)

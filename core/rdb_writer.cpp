@@ -99,6 +99,11 @@ void RdbWriter::WriteHeader(int64_t now_ms, uint64_t used_memory) {
   aux_int("redis-bits", sizeof(void*) * 8);
   aux_int("ctime", now_ms / 1000);
   aux_int("used-mem", static_cast<int64_t>(used_memory));
+  if (const auto& repl = options_.replication) {
+    aux_int("repl-stream-db", repl->stream_db);
+    aux("repl-id", repl->replid);
+    aux_int("repl-offset", repl->offset);
+  }
   aux_int("aof-base", 0);
   for (const std::string& code : options_.functions) {
     Byte(rdb::kOpFunction2);

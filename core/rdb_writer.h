@@ -26,6 +26,15 @@ class SetValue;
 class StreamValue;
 class ZSetValue;
 
+// Where the replication stream stood when the snapshot was taken (Redis's rdbSaveInfo): a
+// replica restarted from the file asks its master to continue from there instead of
+// transferring everything again.
+struct RdbReplicationInfo {
+  int64_t stream_db = 0;  // the database the stream last selected
+  std::string replid;     // the history's id (40 hex digits)
+  int64_t offset = 0;     // the stream's offset the data reflects
+};
+
 struct RdbOptions {
   bool compression = true;  // rdbcompression: LZF for strings over 20 bytes when it pays
   bool checksum = true;     // rdbchecksum: the CRC-64 trailer; 0 when off (Redis skips it)
@@ -35,6 +44,8 @@ struct RdbOptions {
   // Function libraries' code (FUNCTION LOAD), written after the AUX fields as Redis 7 does
   // (opcode FUNCTION2, then the code as a string).
   std::vector<std::string> functions;
+  // AUX repl-stream-db, repl-id and repl-offset, as Redis writes them when it has them.
+  std::optional<RdbReplicationInfo> replication;
 };
 
 class RdbWriter {
@@ -42,7 +53,8 @@ class RdbWriter {
   explicit RdbWriter(const RdbOptions& options) : options_(options) {}
 
   // "REDIS0009", the AUX fields Redis writes (redis-ver, redis-bits, ctime (now_ms in
-  // seconds), used-mem, aof-base) and the options' function libraries.
+  // seconds), used-mem, the replication info when given, aof-base) and the options'
+  // function libraries.
   void WriteHeader(int64_t now_ms, uint64_t used_memory);
   // SELECTDB db, RESIZEDB keys keys_with_expiry (sizes are hints for the loader).
   void WriteSelectDb(uint64_t db, uint64_t keys, uint64_t keys_with_expiry);

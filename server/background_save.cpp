@@ -52,7 +52,7 @@ std::string StartBackgroundSave(ServerState& state) {
   state.rdb_last_bgsave_try = state.clock.NowMs() / 1000;
   state.dirty_before_bgsave = state.stats.dirty;
   std::string err = state.background_snapshot->Start(
-      cfg.dir, cfg.dbfilename, RdbOptionsFrom(state),
+      cfg.dir, cfg.dbfilename, SnapshotRdbOptions(state),
       [&state](const std::string& error) { Done(state, error); });
   if (!err.empty()) {
     spdlog::warn("Can't save in background: {}", err);

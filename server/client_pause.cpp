@@ -9,14 +9,26 @@
 
 namespace kvd {
 
-void ClientPause::Pause(Mode mode, int64_t end_ms) {
-  mode_ = std::max(mode_, mode);
-  end_ms_ = std::max(end_ms_, end_ms);
+void ClientPause::Pause(Purpose purpose, Mode mode, int64_t end_ms) {
+  Entry& p = pauses_[static_cast<size_t>(purpose)];
+  p.mode = std::max(p.mode, mode);
+  p.end_ms = std::max(p.end_ms, end_ms);
 }
 
-void ClientPause::Unpause() {
-  mode_ = Mode::kOff;
-  end_ms_ = 0;
+void ClientPause::Unpause(Purpose purpose) { pauses_[static_cast<size_t>(purpose)] = Entry{}; }
+
+void ClientPause::Expire(int64_t now_ms) {
+  for (Entry& p : pauses_) {
+    if (p.mode != Mode::kOff && now_ms >= p.end_ms) p = Entry{};
+  }
+}
+
+ClientPause::Mode ClientPause::mode(int64_t now_ms) const {
+  Mode strongest = Mode::kOff;
+  for (const Entry& p : pauses_) {
+    if (now_ms < p.end_ms) strongest = std::max(strongest, p.mode);
+  }
+  return strongest;
 }
 
 bool MayReplicate(const CommandSpec& spec) {
@@ -28,8 +40,9 @@ bool MayReplicate(const CommandSpec& spec) {
 
 bool ClientPause::Holds(const ClientState& client, const CommandSpec& spec, uint32_t flags,
                         int64_t now_ms) const {
-  if (!Active(now_ms) || client.monitor || client.replaying_aof) return false;
-  if (mode_ == Mode::kAll) return true;
+  const Mode now = mode(now_ms);
+  if (now == Mode::kOff || client.monitor || client.replaying_aof) return false;
+  if (now == Mode::kAll) return true;
   if ((flags & kWrite) || MayReplicate(spec)) return true;
   // EXEC stands for what it runs (its flags already carry their writes).
   if (IsExec(spec) && client.InMulti()) {
@@ -40,7 +53,9 @@ bool ClientPause::Holds(const ClientState& client, const CommandSpec& spec, uint
   return false;
 }
 
-void ClientPause::Hold(ClientState& client, std::span<const std::string_view> args) {
+void ClientPause::Hold(ClientState& client, std::span<const std::string_view> args,
+                       int64_t now_ms) {
+  held_under_ = std::max(held_under_, mode(now_ms));
   held_.push_back({client.id, std::vector<std::string>(args.begin(), args.end())});
   client.paused = true;
   client.blocked = true;
@@ -50,6 +65,7 @@ std::vector<ClientPause::Held> ClientPause::TakeHeld() {
   std::vector<Held> out(std::make_move_iterator(held_.begin()),
                         std::make_move_iterator(held_.end()));
   held_.clear();
+  held_under_ = Mode::kOff;
   return out;
 }
 

@@ -8,6 +8,7 @@
 //
 // Bookkeeping only: the dispatcher decides what is held and runs it again. Touched on the
 // store strand only.
+#include <array>
 #include <cstdint>
 #include <deque>
 #include <span>
@@ -23,15 +24,23 @@ struct CommandSpec;
 class ClientPause {
  public:
   enum class Mode { kOff, kWrite, kAll };
+  // Who paused, as Redis's pause purposes: CLIENT PAUSE, a shutdown waiting for its
+  // replicas, a failover. Each ends on its own (CLIENT UNPAUSE does not end a failover's
+  // pause); while several last, the strongest mode holds.
+  enum class Purpose { kClientCommand, kShutdown, kFailover };
 
-  // A pause while one lasts keeps the stronger mode and the later end, as Redis's
-  // pauseClients. end_ms is Unix ms.
-  void Pause(Mode mode, int64_t end_ms);
-  // CLIENT UNPAUSE: the pause ends now.
-  void Unpause();
-  // On until its end; a pause whose end has passed is over even before anything noticed.
-  bool Active(int64_t now_ms) const { return mode_ != Mode::kOff && now_ms < end_ms_; }
-  Mode mode() const { return mode_; }
+  // A pause while one of the same purpose lasts keeps the stronger mode and the later end,
+  // as Redis's pauseClients. end_ms is Unix ms.
+  void Pause(Purpose purpose, Mode mode, int64_t end_ms);
+  // The purpose's pause ends now (CLIENT UNPAUSE, a shutdown or failover that is over).
+  void Unpause(Purpose purpose);
+  // Forgets pauses whose end has passed.
+  void Expire(int64_t now_ms);
+  // Some pause is on until its end; one whose end has passed is over even before anything
+  // noticed.
+  bool Active(int64_t now_ms) const { return mode(now_ms) != Mode::kOff; }
+  // The strongest mode among the pauses on at now_ms.
+  Mode mode(int64_t now_ms) const;
 
   // Whether `spec` (with `flags`, the flags the dispatcher checks) from `client` must wait
   // now. Monitors are never paused, as Redis never pauses replicas, nor is a log replay.
@@ -44,17 +53,22 @@ class ClientPause {
     std::vector<std::string> args;
   };
   // Holds the command and marks the client as waiting (ClientState::paused and blocked).
-  void Hold(ClientState& client, std::span<const std::string_view> args);
-  // Held commands that may run: some are held and the pause is over.
-  bool Releasable(int64_t now_ms) const { return !held_.empty() && !Active(now_ms); }
+  void Hold(ClientState& client, std::span<const std::string_view> args, int64_t now_ms);
+  // Held commands that may run: some are held and the pause is weaker than when they were
+  // (over, or down from ALL to WRITE: a held write is then held again).
+  bool Releasable(int64_t now_ms) const { return !held_.empty() && mode(now_ms) < held_under_; }
   // The held commands in the order they came; forgets them.
   std::vector<Held> TakeHeld();
   size_t held() const { return held_.size(); }
 
  private:
-  Mode mode_ = Mode::kOff;
-  int64_t end_ms_ = 0;
+  struct Entry {
+    Mode mode = Mode::kOff;
+    int64_t end_ms = 0;
+  };
+  std::array<Entry, 3> pauses_;  // by Purpose
   std::deque<Held> held_;
+  Mode held_under_ = Mode::kOff;  // the strongest mode a held command was held under
 };
 
 // Redis's "may_replicate" commands kvd has: they change nothing in the dataset, but Redis

@@ -161,7 +161,7 @@ void RegisterSlowlogCommands(CommandTable& t);  // SLOWLOG (slowlog_commands.cpp
 void RegisterLatencyCommands(CommandTable& t);  // LATENCY (latency_commands.cpp)
 void RegisterScriptCommands(CommandTable& t);  // EVAL..., SCRIPT (script_commands.cpp)
 void RegisterFunctionCommands(CommandTable& t);  // FCALL..., FUNCTION (function_commands.cpp)
-void RegisterReplicaofCommands(CommandTable& t);  // REPLICAOF, SLAVEOF (replicaof_command.cpp)
+void RegisterReplicaofCommands(CommandTable& t);  // REPLICAOF, SLAVEOF, FAILOVER
 void RegisterAllCommands(CommandTable& t);
 
 }  // namespace kvd

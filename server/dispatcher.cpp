@@ -194,7 +194,7 @@ void Dispatcher::Dispatch(ClientState& client, std::span<const std::string_view>
   // CLIENT PAUSE: the command waits, with the client's later ones, until the pause ends.
   // Our master's stream is not held: it is applied in order, and its replies go nowhere.
   if (!client.master && pause_.Holds(client, *spec, flags, now_ms)) {
-    return pause_.Hold(client, args);
+    return pause_.Hold(client, args, now_ms);
   }
 
   if (client.InMulti() && !RunsInsideMulti(*spec)) {

@@ -20,12 +20,12 @@ void ApplyReplyMode(ClientState& client, std::string& out, size_t from) {
 }
 
 void Dispatcher::Cron(int64_t now_ms) {
-  if (pause_.mode() != ClientPause::Mode::kOff && !pause_.Active(now_ms)) pause_.Unpause();
+  pause_.Expire(now_ms);
   if (pause_.Releasable(now_ms)) ReleaseHeld();
 }
 
 void Dispatcher::ReleaseHeld() {
-  if (!pause_.Active(server_.clock.NowMs())) pause_.Unpause();
+  pause_.Expire(server_.clock.NowMs());
   // A released command may pause again (CLIENT PAUSE itself was held): what follows it is
   // then held again, in the same order.
   for (ClientPause::Held& held : pause_.TakeHeld()) {

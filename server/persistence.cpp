@@ -13,6 +13,7 @@
 #include "server/atomic_file.h"
 #include "server/config.h"
 #include "server/fd.h"
+#include "server/replication/replication.h"
 #include "server/scripting/function_persistence.h"
 #include "server/server_state.h"
 
@@ -75,11 +76,20 @@ RdbOptions RdbOptionsFrom(ServerState& state) {
   return options;
 }
 
+RdbOptions SnapshotRdbOptions(ServerState& state) {
+  RdbOptions options = RdbOptionsFrom(state);
+  RdbReplicationInfo repl;
+  if (state.replication != nullptr && state.replication->SaveInfo(repl)) {
+    options.replication = std::move(repl);
+  }
+  return options;
+}
+
 std::string SaveServerSnapshot(ServerState& state) {
   const ConfigValues& cfg = state.config.values();
   const int64_t now_ms = state.clock.NowMs();
   std::string err =
-      SaveSnapshotFile(state.store, cfg.dir, cfg.dbfilename, now_ms, RdbOptionsFrom(state));
+      SaveSnapshotFile(state.store, cfg.dir, cfg.dbfilename, now_ms, SnapshotRdbOptions(state));
   if (!err.empty()) {
     spdlog::warn("{}", err);
     return err;

@@ -36,6 +36,10 @@ std::string LoadSnapshotFile(Store& store, const std::string& dir, const std::st
 // The RDB options the configuration asks for (rdbcompression, rdbchecksum), with the
 // server's function libraries, which every snapshot carries.
 RdbOptions RdbOptionsFrom(ServerState& state);
+// The options for the snapshot file and replicas' snapshots: RdbOptionsFrom and, as Redis
+// records them, where the replication stream stands (core/rdb_writer.h RdbReplicationInfo).
+// The append-only file's base leaves that out, as Redis's does.
+RdbOptions SnapshotRdbOptions(ServerState& state);
 
 // SAVE and the final save at shutdown: writes the store to the configured dir/dbfilename
 // with the configured options, blocking. On success logs "DB saved on disk", resets the

@@ -49,6 +49,11 @@ struct ServerStats {
   // Clients closed for passing client-query-buffer-limit / client-output-buffer-limit.
   uint64_t client_query_buffer_limit_disconnections = 0;
   uint64_t client_output_buffer_limit_disconnections = 0;
+  // Replicas served (server/replication/): full syncs, partial ones accepted, and PSYNCs
+  // that asked to continue and could not.
+  uint64_t sync_full = 0;
+  uint64_t sync_partial_ok = 0;
+  uint64_t sync_partial_err = 0;
   std::map<std::string, uint64_t, std::less<>> error_counts;  // errorstats, by prefix
   // instantaneous_ops_per_sec: the cron samples total_commands_processed.
   double instantaneous_ops_per_sec = 0;

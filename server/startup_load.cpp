@@ -13,6 +13,7 @@
 #include "server/atomic_file.h"
 #include "server/config.h"
 #include "server/persistence.h"
+#include "server/replication/replication.h"
 #include "server/scripting/function_persistence.h"
 #include "server/server_state.h"
 
@@ -127,6 +128,7 @@ void StartupLoad::Finish(Result& result, Store& fresh) {
     Store& store = state_.store;
     for (size_t db = 0; db < store.DatabaseCount(); ++db) store.Db(db) = std::move(fresh.Db(db));
     RecordSnapshotLoad(state_, result.info, result.seconds);
+    if (state_.replication != nullptr) state_.replication->RestoreFromSnapshot(result.info);
   }
   state_.loading_progress.loaded_bytes = state_.loading_progress.total_bytes.load();
   state_.loading = false;

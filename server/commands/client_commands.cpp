@@ -342,13 +342,13 @@ void CmdClientPause(CommandContext& ctx) {
       return ctx.Error("ERR CLIENT PAUSE mode must be WRITE or ALL");
     }
   }
-  ctx.dispatcher->pause().Pause(mode, ctx.now_ms + *ms);
+  ctx.dispatcher->pause().Pause(ClientPause::Purpose::kClientCommand, mode, ctx.now_ms + *ms);
   ctx.reply.Ok();
 }
 
 // CLIENT UNPAUSE: the held commands run once this one is done.
 void CmdClientUnpause(CommandContext& ctx) {
-  ctx.dispatcher->pause().Unpause();
+  ctx.dispatcher->pause().Unpause(ClientPause::Purpose::kClientCommand);
   ctx.reply.Ok();
 }
 

@@ -266,9 +266,9 @@ void AppendStats(CommandContext& ctx, std::string& out) {
   Field(out, "total_net_input_bytes", LL(st.total_net_input_bytes));
   Field(out, "total_net_output_bytes", LL(st.total_net_output_bytes));
   Field(out, "rejected_connections", LL(st.rejected_connections));
-  Field(out, "sync_full", 0);
-  Field(out, "sync_partial_ok", 0);
-  Field(out, "sync_partial_err", 0);
+  Field(out, "sync_full", LL(st.sync_full));
+  Field(out, "sync_partial_ok", LL(st.sync_partial_ok));
+  Field(out, "sync_partial_err", LL(st.sync_partial_err));
   Field(out, "expired_keys", LL(ctx.store.ExpiredKeys()));
   Field(out, "evicted_keys", LL(st.evicted_keys));
   Field(out, "evicted_clients", 0);  // kvd has no maxmemory-clients
@@ -345,7 +345,7 @@ void AppendReplication(CommandContext& ctx, std::string& out) {
       out.append(",lag=").append(std::to_string(v.lag_seconds)).append("\r\n");
     }
   }
-  Field(out, "master_failover_state", "no-failover");
+  Field(out, "master_failover_state", r ? r->FailoverStateName() : "no-failover");
   Field(out, "master_replid", r ? r->replid() : std::string(40, '0'));
   Field(out, "master_replid2", r ? r->replid2() : std::string(40, '0'));
   Field(out, "master_repl_offset", LL(r ? r->offset() : 0));

@@ -1,10 +1,13 @@
 #include "server/commands/replication_commands.h"
 
+#include <spdlog/spdlog.h>
+
 #include <optional>
 #include <string>
 
 #include "core/numeric.h"
 #include "core/text.h"
+#include "server/commands/client_commands.h"
 #include "server/commands/key_spec.h"
 #include "server/errors.h"
 #include "server/replication/replication.h"
@@ -15,7 +18,7 @@ namespace {
 
 constexpr const char* kInternalCats = "@admin @slow @dangerous";
 
-// SYNC and PSYNC <replid> <offset>: the client becomes a replica. What follows (+FULLRESYNC
+// SYNC and PSYNC <replid> <offset> [FAILOVER]: the client becomes a replica. What follows (+FULLRESYNC
 // and the snapshot, or +CONTINUE and the backlog, then the stream) goes out on its link.
 void SyncCommand(CommandContext& ctx, bool psync) {
   Replication* replication = ctx.server.replication;
@@ -27,6 +30,17 @@ void SyncCommand(CommandContext& ctx, bool psync) {
     if (!parsed) return ctx.Error(kNotIntegerErr);
     offset = *parsed;
     replid = ctx.args[1];
+  }
+  if (ctx.client.replica) return;  // already one: ignored, as in Redis
+  // PSYNC <replid> <offset> FAILOVER: our master hands its role over (its FAILOVER) and
+  // continues as our replica. It must be the master we follow.
+  if (psync && ctx.args.size() > 3 && EqualsIgnoreCase(ctx.args[3], "failover")) {
+    if (replid != replication->replid()) {
+      return ctx.Error("ERR PSYNC FAILOVER replid must match my replid.");
+    }
+    replication->BecomeMaster();
+    spdlog::info("MASTER MODE enabled (failover request from '{}')",
+                 ClientInfoString(ctx.client, ctx));
   }
   if (std::string err = replication->Sync(ctx.client, psync, replid, offset); !err.empty()) {
     ctx.Error(err);

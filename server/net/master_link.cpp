@@ -79,6 +79,8 @@ class MasterSession final : public std::enable_shared_from_this<MasterSession>, 
   }
 
   bool link_up() const { return state_ == State::kConnected; }
+  // The database the master's stream has selected (what a partial sync goes on in).
+  size_t stream_db() const { return client_ ? client_->db : server_.replication->master_stream_db(); }
 
   MasterLinkStatus Status() const {
     MasterLinkStatus s;
@@ -242,7 +244,12 @@ class MasterSession final : public std::enable_shared_from_this<MasterSession>, 
     if (r.can_continue()) {
       const std::string from = std::to_string(r.offset() + 1);
       spdlog::info("Trying a partial resynchronization (request {}:{}).", r.replid(), from);
-      Send(Multibulk({"PSYNC", r.replid(), from}));
+      // A master handing over its role asks the target to take it (FAILOVER).
+      if (r.failover_state() == Replication::FailoverState::kInProgress) {
+        Send(Multibulk({"PSYNC", r.replid(), from, "FAILOVER"}));
+      } else {
+        Send(Multibulk({"PSYNC", r.replid(), from}));
+      }
     } else {
       spdlog::info("Partial resynchronization not possible (no cached master)");
       Send(Multibulk({"PSYNC", "?", "-1"}));
@@ -296,19 +303,23 @@ class MasterSession final : public std::enable_shared_from_this<MasterSession>, 
         sync_offset_ = reply.offset;
         sync_total_ = -1;
         state_ = State::kPayloadHeader;
+        replication().OnPsyncAnswered(/*accepted=*/true);
         return true;
       case PsyncReply::Kind::kContinue:
         spdlog::info("Successful partial resynchronization with master.");
         replication().OnContinue(reply.replid);
+        replication().OnPsyncAnswered(/*accepted=*/true);
         spdlog::info("MASTER <-> REPLICA sync: Master accepted a Partial Resynchronization.");
         GoOnline(/*full=*/false);
         return true;
       case PsyncReply::Kind::kTryLater:
         spdlog::info("Master is currently unable to PSYNC but should be in the future: {}", line);
+        replication().OnPsyncAnswered(/*accepted=*/false);
         Drop("");
         return false;
       case PsyncReply::Kind::kError:
         spdlog::warn("Unexpected reply to PSYNC from master: {}", line);
+        replication().OnPsyncAnswered(/*accepted=*/false);
         Drop("");
         return false;
     }
@@ -446,7 +457,7 @@ class MasterSession final : public std::enable_shared_from_this<MasterSession>, 
     // propagate what their blocked clients did instead).
     client_->deny_blocking = true;
     // A partial sync goes on in the database the stream last selected.
-    client_->db = full ? 0 : cached_db_;
+    client_->db = full ? 0 : replication().master_stream_db();
     parser_.Reset();
     unfed_.clear();
     read_offset_ = replication().offset();
@@ -612,7 +623,7 @@ class MasterSession final : public std::enable_shared_from_this<MasterSession>, 
   void Close() {
     ++generation_;  // what the old connection's handlers bring is ignored
     if (client_) {
-      cached_db_ = client_->db;
+      replication().set_master_stream_db(client_->db);
       if (client_->InMulti()) DiscardTransaction(server_, *client_);
       server_.RemoveClient(*client_);
       client_.reset();
@@ -677,7 +688,6 @@ class MasterSession final : public std::enable_shared_from_this<MasterSession>, 
   std::unique_ptr<ClientState> client_;
   std::string reply_;
   std::string unfed_;
-  size_t cached_db_ = 0;
   int64_t read_offset_ = 0;
   int64_t last_io_ms_ = 0;
   int64_t link_down_since_ms_ = 0;
@@ -694,6 +704,7 @@ class MasterLinkImpl final : public MasterLink {
   }
   MasterLinkStatus Status() const override { return session_->Status(); }
   bool link_up() const override { return session_->link_up(); }
+  size_t stream_db() const override { return session_->stream_db(); }
 
  private:
   std::shared_ptr<MasterSession> session_;

@@ -253,6 +253,8 @@ std::string Server::Start() {
   });
   s.state.aof = &s.aof;
   s.state.replication = &s.replication;
+  // A failover pauses writes as CLIENT PAUSE WRITE does.
+  s.replication.client_pause = &s.dispatcher.pause();
   // The replica side's link to a master (server/net/master_link.h).
   s.replication.make_master_link = [&s](const std::string& host, int port) {
     return MakeMasterLink(s.net, host, port);
@@ -376,7 +378,8 @@ void Server::Impl::WaitForReplicas(const ShutdownRequest& request) {
   replica_wait_clients.clear();
   if (request.client_id != 0) replica_wait_clients.push_back(request.client_id);
   const int timeout = config.values().shutdown_timeout;
-  dispatcher.pause().Pause(ClientPause::Mode::kWrite, clock.NowMs() + timeout * 1000LL);
+  dispatcher.pause().Pause(ClientPause::Purpose::kShutdown, ClientPause::Mode::kWrite,
+                           clock.NowMs() + timeout * 1000LL);
   replication.RequestAcks();
   CheckReplicas(std::chrono::steady_clock::now() + std::chrono::seconds(timeout));
 }
@@ -399,7 +402,7 @@ void Server::Impl::CheckReplicas(std::chrono::steady_clock::time_point deadline)
 void Server::Impl::EndReplicaWait() {
   replica_wait.reset();
   replica_wait_timer.cancel();
-  dispatcher.pause().Unpause();
+  dispatcher.pause().Unpause(ClientPause::Purpose::kShutdown);
   dispatcher.Cron(clock.NowMs());  // runs the writes the pause held
 }
 

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "core/numeric.h"
+#include "core/rdb_reader.h"
 #include "server/blocking.h"
 #include "server/config_params.h"
 #include "server/replication/replication.h"
@@ -52,6 +53,7 @@ std::string Replication::ReplicaOf(const std::string& host, int port) {
         "master: I may be able to synchronize with the new master with just a partial "
         "transfer.");
     can_continue_ = true;
+    master_stream_db_ = 0;  // a promoted replica's stream starts with a SELECT
   }
   StartLink(host, port);
   return "";
@@ -99,6 +101,23 @@ void Replication::BecomeMaster() {
 void Replication::OnFullSync(std::string replid, int64_t offset) {
   SetIdentity(std::move(replid), offset);
   can_continue_ = true;
+}
+
+void Replication::RestoreFromSnapshot(const RdbLoadInfo& info) {
+  if (!is_replica() || info.repl_id.empty() || info.repl_offset < 0 || info.repl_stream_db < 0 ||
+      static_cast<uint64_t>(info.repl_stream_db) >= server_.store.DatabaseCount()) {
+    return;
+  }
+  replid_ = info.repl_id;
+  offset_ = info.repl_offset;
+  replid2_.assign(40, '0');
+  second_replid_offset_ = -1;
+  master_stream_db_ = static_cast<size_t>(info.repl_stream_db);
+  can_continue_ = true;
+  spdlog::info(
+      "Using the replication ID and offset the snapshot recorded ({}:{}) to synthesize a cached "
+      "master: I may be able to synchronize with the master with just a partial transfer.",
+      replid_, offset_);
 }
 
 void Replication::OnContinue(std::string_view new_replid) {

@@ -2,6 +2,7 @@
 
 #include <random>
 
+#include "core/rdb_writer.h"
 #include "server/aof/aof_format.h"
 #include "server/config_params.h"
 #include "server/server_state.h"
@@ -51,6 +52,21 @@ void Replication::SetIdentity(std::string replid, int64_t offset) {
   const auto size = RedisOnlyNumber(server_.config.values(), "repl-backlog-size");
   backlog_ = std::make_unique<ReplicationBacklog>(static_cast<size_t>(size), offset_);
   server_.UpdatePropagation();
+}
+
+bool Replication::SaveInfo(RdbReplicationInfo& out) const {
+  if (is_replica()) {
+    if (!can_continue_) return false;  // nothing synced yet: the data is no master's
+    out.stream_db = static_cast<int64_t>(master_link_->stream_db());
+  } else {
+    // Without a backlog this server is in no replication chain: a replica that comes gets a
+    // full sync anyway. A stream that selected nothing yet starts with a SELECT.
+    if (!backlog_) return false;
+    out.stream_db = selected_db_ == -1 ? 0 : selected_db_;
+  }
+  out.replid = replid_;
+  out.offset = offset_;
+  return true;
 }
 
 void Replication::OnConfigChange(std::string_view name) {

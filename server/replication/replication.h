@@ -28,8 +28,11 @@
 
 namespace kvd {
 
+class ClientPause;
 class ServerState;
 struct ClientState;
+struct RdbLoadInfo;
+struct RdbReplicationInfo;
 
 // 40 random hex digits: a replication id (and Redis's run_id).
 std::string RandomReplicationId();
@@ -62,6 +65,8 @@ class MasterLink {
   virtual MasterLinkStatus Status() const = 0;
   // master_link_status:up (what replica-serve-stale-data looks at for every command).
   virtual bool link_up() const = 0;
+  // The database the master's stream has selected, which a snapshot records.
+  virtual size_t stream_db() const = 0;
 };
 
 class Replication {
@@ -93,6 +98,10 @@ class Replication {
   void SetIdentity(std::string replid, int64_t offset);
   // CONFIG SET repl-backlog-size.
   void OnConfigChange(std::string_view name);
+  // What a snapshot records of the stream (Redis's rdbPopulateSaveInfo): false when there is
+  // nothing a replica could continue from (a master that never had replicas, a replica
+  // that never synced).
+  bool SaveInfo(RdbReplicationInfo& out) const;
 
   // ---- Master side (replication_master.cpp) ----
   // REPLCONF's options before PSYNC: listening-port, ip-address, capa.
@@ -137,6 +146,30 @@ class Replication {
   // Closes every replica's link (a replica that changes master: theirs must sync again).
   void DisconnectReplicas();
 
+  // ---- FAILOVER (failover.cpp): a master hands its role to one of its replicas ----
+  enum class FailoverState { kNone, kWaitForSync, kInProgress };
+  struct FailoverRequest {
+    std::string host;  // TO host port; "" for the first replica that catches up
+    int port = 0;
+    int64_t timeout_ms = 0;  // 0: no timeout
+    bool force = false;      // fail over at the timeout even if the target lags
+  };
+  // FAILOVER [TO host port [FORCE]] [TIMEOUT ms]: writes pause until a replica acknowledged
+  // the whole stream; then this server becomes its replica and asks it, with PSYNC ...
+  // FAILOVER, to take over. Returns "" or the error to reply.
+  std::string StartFailover(FailoverRequest request);
+  // Ends a failover that did not complete: back to being a master (when this server had
+  // turned into a replica already), writes resume. Logs `why`.
+  void AbortFailover(std::string_view why);
+  FailoverState failover_state() const { return failover_.state; }
+  // INFO replication's master_failover_state.
+  std::string_view FailoverStateName() const;
+  // The link's PSYNC was answered: a failover in progress is complete when the target took
+  // over (+CONTINUE or +FULLRESYNC), and aborted otherwise.
+  void OnPsyncAnswered(bool accepted);
+  // Set by the network layer: the pause a failover holds writes with.
+  ClientPause* client_pause = nullptr;
+
   // ---- Replica side (replica_role.cpp; the link itself: server/net/master_link.h) ----
   bool is_replica() const { return master_link_ != nullptr; }
   MasterLink* master_link() const { return master_link_.get(); }
@@ -158,6 +191,14 @@ class Replication {
   // history (psync2, after a failover) names it: ours up to here becomes replid2.
   void OnFullSync(std::string replid, int64_t offset);
   void OnContinue(std::string_view new_replid);
+  // The database the master's stream had selected when the link was lost: a partial sync
+  // goes on in it.
+  size_t master_stream_db() const { return master_stream_db_; }
+  void set_master_stream_db(size_t db) { master_stream_db_ = db; }
+  // A replica that loaded a snapshot at startup: when the file recorded where the stream
+  // stood (SaveInfo), the link asks to continue from there (Redis restores its cached master
+  // from the RDB's repl-id, repl-offset and repl-stream-db). Masters ignore it, as Redis.
+  void RestoreFromSnapshot(const RdbLoadInfo& info);
 
  private:
   struct Replica;
@@ -176,6 +217,13 @@ class Replication {
   void GoOnline(Replica& r);
   void ServeWaiters();
   void FreeBacklogIfIdle(int64_t now_ms);
+  // The replica listening at host:port (any state), or null.
+  Replica* FindReplicaAt(std::string_view host, int port);
+  // Checks a failover waiting for a replica to catch up: hands over, or gives up at its
+  // timeout (Redis's updateFailoverStatus).
+  void UpdateFailover();
+  void HandOver();
+  void EndFailover();
 
   ServerState& server_;
   std::string replid_;
@@ -196,10 +244,19 @@ class Replication {
   uint64_t snapshot_generation_ = 0;
   int64_t last_ping_ms_ = 0;
   int64_t last_keepalive_ms_ = 0;
+  struct Failover {
+    FailoverState state = FailoverState::kNone;
+    std::string host;  // the target, once known
+    int port = 0;
+    int64_t end_ms = 0;  // 0: no timeout
+    bool force = false;
+  };
+  Failover failover_;
 
   // Replica side.
   void StartLink(const std::string& host, int port);
   bool can_continue_ = false;
+  size_t master_stream_db_ = 0;
   std::unique_ptr<MasterLink> master_link_;
 };
 

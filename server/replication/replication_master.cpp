@@ -16,6 +16,7 @@
 #include "server/config_params.h"
 #include "server/persistence.h"
 #include "server/pubsub.h"
+#include "server/replication/replica_entry.h"
 #include "server/replication/replication.h"
 #include "server/server_state.h"
 
@@ -34,44 +35,6 @@ std::string Encoded(std::span<const std::string_view> args) {
 }
 
 }  // namespace
-
-struct Replication::Replica {
-  enum class State {
-    kAnnounced,        // REPLCONF only: not a replica yet
-    kWaitSnapshot,     // SYNC/PSYNC: waits for a snapshot to start
-    kSnapshotStarted,  // its snapshot is being written; the stream is held in `pending`
-    kSending,          // the snapshot file goes out; the stream is still held
-    kOnline,           // gets the stream as it happens
-  };
-  ClientState* client = nullptr;
-  State state = State::kAnnounced;
-  bool psync = false;  // came with PSYNC (it expects +FULLRESYNC before the payload)
-  bool capa_eof = false;
-  bool capa_psync2 = false;
-  int listening_port = 0;
-  std::string ip;  // REPLCONF ip-address, else the connection's
-  int64_t ack_offset = 0;
-  int64_t ack_time_ms = 0;
-  uint64_t snapshot_generation = 0;
-  std::string pending;  // the stream since its snapshot began
-  int file = -1;        // kSending: the snapshot, unlinked, read through this descriptor
-  uint64_t file_size = 0;
-  uint64_t file_sent = 0;
-
-  ~Replica() {
-    if (file >= 0) ::close(file);
-  }
-  void Push(std::string_view bytes) const {
-    if (client->link) client->link->Push(bytes);
-  }
-  // The address it announced, else its connection's.
-  std::string Ip() const {
-    if (!ip.empty()) return ip;
-    return client->addr.substr(0, client->addr.rfind(':'));
-  }
-  // "ip:port" as Redis names a replica in its log (the port it listens on).
-  std::string Name() const { return Ip() + ":" + std::to_string(listening_port); }
-};
 
 Replication::Replication(ServerState& server)
     : server_(server), replid_(RandomReplicationId()), replid2_(40, '0') {}
@@ -146,6 +109,9 @@ void Replication::FeedStream(std::string_view bytes) {
 std::string Replication::Sync(ClientState& client, bool psync, std::string_view replid,
                               int64_t offset) {
   if (client.replica) return "";  // already one: ignored, as in Redis
+  if (failover_.state != FailoverState::kNone) {
+    return "NOMASTERLINK Can't SYNC while failing over";
+  }
   if (is_replica() && !master_link_->Status().link_up) {
     return "NOMASTERLINK Can't SYNC while not connected with my master";
   }
@@ -155,7 +121,12 @@ std::string Replication::Sync(ClientState& client, bool psync, std::string_view 
   client.replica = true;
   spdlog::info("Replica {} asks for synchronization", r.Name());
   if (psync) {
-    if (TryPartialSync(r, replid, offset)) return "";
+    if (TryPartialSync(r, replid, offset)) {
+      ++server_.stats.sync_partial_ok;
+      return "";
+    }
+    // "?" asks for a full sync on purpose: not a failed attempt (as Redis counts).
+    if (replid != "?") ++server_.stats.sync_partial_err;
     if (replid == "?") {
       spdlog::info("Full resync requested by replica {}", r.Name());
     } else if (replid != replid_ && replid != replid2_) {
@@ -170,6 +141,7 @@ std::string Replication::Sync(ClientState& client, bool psync, std::string_view 
           r.Name(), offset);
     }
   }
+  ++server_.stats.sync_full;
   CreateBacklog();
   r.state = Replica::State::kWaitSnapshot;
   StartSnapshotIfNeeded();
@@ -204,7 +176,7 @@ void Replication::StartSnapshotIfNeeded() {
   const std::string name =
       "temp-repl-" + std::to_string(::getpid()) + "-" + std::to_string(generation) + ".rdb";
   std::string err = server_.background_snapshot->Start(
-      cfg.dir, name, RdbOptionsFrom(server_),
+      cfg.dir, name, SnapshotRdbOptions(server_),
       [this, generation, path = JoinPath(cfg.dir, name)](const std::string& error) {
         OnSnapshotDone(generation, error.empty() ? path : "");
         if (!error.empty()) spdlog::warn("Replication snapshot failed: {}", error);
@@ -292,6 +264,10 @@ void Replication::Ack(ClientState& client, int64_t offset) {
   r->ack_offset = std::max(r->ack_offset, offset);
   r->ack_time_ms = server_.clock.NowMs();
   if (!waiters_.empty()) ServeWaiters();
+  // Not from inside the replica's command: handing over disconnects the replicas.
+  if (failover_.state == FailoverState::kWaitForSync && r->ack_offset == offset_ && server_.post) {
+    server_.post([this] { UpdateFailover(); });
+  }
 }
 
 void Replication::OnClientGone(ClientState& client) {
@@ -342,7 +318,8 @@ void Replication::AddWaiter(ClientState& client, int64_t numreplicas, int64_t of
 void Replication::RequestAcks() {
   auto send = [this] {
     getack_posted_ = false;
-    if (ReplicaCount() == 0) return;
+    // A replica passes its master's stream on and adds nothing to it, as Redis's.
+    if (ReplicaCount() == 0 || is_replica()) return;
     static const std::string kGetAck = Encoded(std::vector<std::string_view>{
         "REPLCONF", "GETACK", "*"});
     FeedStream(kGetAck);
@@ -450,8 +427,10 @@ void Replication::Cron(int64_t now_ms) {
   const ConfigValues& cfg = server_.config.values();
   const int64_t period = RedisOnlyNumber(cfg, "repl-ping-replica-period");
   const int64_t timeout = RedisOnlyNumber(cfg, "repl-timeout");
-  // A master pings its replicas, so that they can tell a silent master from a dead one.
-  if (!is_replica() && ReplicaCount() > 0 && now_ms - last_ping_ms_ >= period * 1000) {
+  // A master pings its replicas, so that they can tell a silent master from a dead one;
+  // not while a failover waits for one to reach the end of the stream.
+  if (!is_replica() && ReplicaCount() > 0 && failover_.state == FailoverState::kNone &&
+      now_ms - last_ping_ms_ >= period * 1000) {
     last_ping_ms_ = now_ms;
     static const std::string kPing = Encoded(std::vector<std::string_view>{"PING"});
     FeedStream(kPing);
@@ -480,6 +459,7 @@ void Replication::Cron(int64_t now_ms) {
   }
   StartSnapshotIfNeeded();
   FreeBacklogIfIdle(now_ms);
+  UpdateFailover();
 }
 
 }  // namespace kvd

@@ -1,6 +1,7 @@
 // CLIENT PAUSE / UNPAUSE: held commands, not refused, run in order once the pause ends.
 #include <doctest/doctest.h>
 
+#include <cstdint>
 #include <string>
 
 #include "unit/commands/extra_client.h"
@@ -58,7 +59,28 @@ TEST_CASE("the cron ends a pause whose time is up") {
   h.clock.Advance(10);
   h.dispatcher.Cron(h.clock.NowMs());
   CHECK(a.Take() == "+PONG\r\n");
-  CHECK(h.dispatcher.pause().mode() == ClientPause::Mode::kOff);
+  CHECK(h.dispatcher.pause().mode(h.clock.NowMs()) == ClientPause::Mode::kOff);
+}
+
+TEST_CASE("CLIENT UNPAUSE ends its own pause, not a failover's or a shutdown's") {
+  Harness h;
+  ExtraClient a(h);
+  ClientPause& pause = h.dispatcher.pause();
+  pause.Pause(ClientPause::Purpose::kFailover, ClientPause::Mode::kWrite, INT64_MAX);
+  REQUIRE(h.Run({"CLIENT", "PAUSE", "100000", "ALL"}) == "+OK\r\n");
+  CHECK(pause.mode(h.clock.NowMs()) == ClientPause::Mode::kAll);
+  CHECK(a.Run("GET k") == "");  // ALL holds reads
+  // CLIENT UNPAUSE is held under ALL as well: let the client pause end, WRITE stays.
+  h.clock.Advance(100000);
+  h.dispatcher.Cron(h.clock.NowMs());
+  CHECK(a.Take() == "$-1\r\n");
+  CHECK(pause.mode(h.clock.NowMs()) == ClientPause::Mode::kWrite);
+  CHECK(h.Run({"CLIENT", "UNPAUSE"}) == "+OK\r\n");
+  CHECK(a.Run("SET k v") == "");  // the failover's WRITE pause holds it still
+  pause.Unpause(ClientPause::Purpose::kFailover);
+  h.dispatcher.Cron(h.clock.NowMs());
+  CHECK(a.Take() == "+OK\r\n");
+  CHECK(pause.mode(h.clock.NowMs()) == ClientPause::Mode::kOff);
 }
 
 TEST_CASE("CLIENT PAUSE ALL holds every command, the caller's too, as Redis 7") {
@@ -80,7 +102,7 @@ TEST_CASE("a second pause keeps the stronger mode and the later end") {
   ExtraClient a(h);
   REQUIRE(h.Run({"CLIENT", "PAUSE", "1000", "WRITE"}) == "+OK\r\n");
   REQUIRE(h.Run({"CLIENT", "PAUSE", "10", "ALL"}) == "+OK\r\n");
-  CHECK(h.dispatcher.pause().mode() == ClientPause::Mode::kAll);
+  CHECK(h.dispatcher.pause().mode(h.clock.NowMs()) == ClientPause::Mode::kAll);
   h.clock.Advance(500);
   CHECK(a.Run("GET k") == "");  // still ALL, still on
   h.clock.Advance(500);
@@ -149,7 +171,7 @@ TEST_CASE("CLIENT PAUSE errors, as Redis") {
         "-ERR unknown subcommand or wrong number of arguments for 'PAUSE'. Try CLIENT HELP.\r\n");
   CHECK(h.Run({"CLIENT", "UNPAUSE", "x"}) ==
         "-ERR wrong number of arguments for 'client|unpause' command\r\n");
-  CHECK(h.dispatcher.pause().mode() == ClientPause::Mode::kOff);
+  CHECK(h.dispatcher.pause().mode(h.clock.NowMs()) == ClientPause::Mode::kOff);
   // A zero timeout pauses nothing.
   CHECK(h.Run({"CLIENT", "PAUSE", "0"}) == "+OK\r\n");
   CHECK(h.Run({"PING"}) == "+PONG\r\n");

@@ -7,6 +7,8 @@
 #include <memory>
 #include <string>
 
+#include "core/rdb_reader.h"
+#include "core/rdb_writer.h"
 #include "server/replication/replication.h"
 #include "unit/commands/harness.h"
 
@@ -23,9 +25,11 @@ struct FakeLink final : MasterLink {
     return s;
   }
   bool link_up() const override { return *up; }
+  size_t stream_db() const override { return db; }
   std::string host;
   int port;
   bool* up;
+  size_t db = 0;
 };
 
 struct ReplicaHarness : Harness {
@@ -33,7 +37,9 @@ struct ReplicaHarness : Harness {
     server.replication = &replication;
     replication.make_master_link = [this](const std::string& host, int port) {
       ++links_made;
-      return std::make_unique<FakeLink>(host, port, &up);
+      auto link = std::make_unique<FakeLink>(host, port, &up);
+      link->db = stream_db;
+      return link;
     };
     master.authenticated = true;
     master.master = true;
@@ -47,6 +53,7 @@ struct ReplicaHarness : Harness {
   Replication replication;
   ClientState master;
   bool up = true;
+  size_t stream_db = 0;  // what the links made report
   int links_made = 0;
 };
 
@@ -131,6 +138,48 @@ TEST_CASE("REPLICAOF NO ONE keeps the data and starts a new history") {
   CHECK(h.Run({"REPLICAOF", "10.0.0.1", "65536"}) == "-ERR Invalid master port\r\n");
   // Expiry is the server's own again.
   CHECK_FALSE(h.store.keep_expired());
+}
+
+TEST_CASE("a snapshot records where the stream stands once there is one to continue") {
+  ReplicaHarness h;
+  RdbReplicationInfo info;
+  CHECK_FALSE(h.replication.SaveInfo(info));  // a master that never had replicas
+  h.stream_db = 4;
+  CHECK(h.Run({"REPLICAOF", "10.0.0.1", "6379"}) == "+OK\r\n");
+  h.replication.OnFullSync(std::string(40, 'a'), 100);
+  REQUIRE(h.replication.SaveInfo(info));
+  CHECK(info.replid == std::string(40, 'a'));
+  CHECK(info.offset == 100);
+  CHECK(info.stream_db == 4);  // the master's stream's database, from the link
+}
+
+TEST_CASE("a replica restored from a snapshot continues from what it recorded; a master not") {
+  ReplicaHarness h;
+  RdbLoadInfo loaded;
+  loaded.repl_id = std::string(40, 'c');
+  loaded.repl_offset = 500;
+  loaded.repl_stream_db = 2;
+  const std::string own = h.replication.replid();
+  h.replication.RestoreFromSnapshot(loaded);  // a master: Redis ignores it too
+  CHECK(h.replication.replid() == own);
+  CHECK_FALSE(h.replication.can_continue());
+
+  CHECK(h.Run({"REPLICAOF", "10.0.0.1", "6379"}) == "+OK\r\n");
+  RdbLoadInfo bad = loaded;
+  bad.repl_stream_db = 99;  // past the databases this server has
+  h.replication.set_master_stream_db(0);
+  h.replication.RestoreFromSnapshot(bad);
+  CHECK(h.replication.replid() == own);
+  bad = loaded;
+  bad.repl_offset = -1;  // not recorded
+  h.replication.RestoreFromSnapshot(bad);
+  CHECK(h.replication.replid() == own);
+
+  h.replication.RestoreFromSnapshot(loaded);
+  CHECK(h.replication.replid() == std::string(40, 'c'));
+  CHECK(h.replication.offset() == 500);
+  CHECK(h.replication.master_stream_db() == 2);
+  CHECK(h.replication.can_continue());
 }
 
 }  // namespace

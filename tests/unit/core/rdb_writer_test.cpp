@@ -68,6 +68,41 @@ TEST_CASE("rdb writer: function libraries follow the AUX fields, and load back")
   CHECK(info.functions == o.functions);
 }
 
+TEST_CASE("rdb writer: the replication info goes between used-mem and aof-base, and loads back") {
+  RdbOptions o = Fixed(/*compression=*/false);  // an id of one letter repeated would compress
+  const std::string id(40, 'a');
+  o.replication = RdbReplicationInfo{.stream_db = 3, .replid = id, .offset = 123456};
+  const std::string file = EncodeRdb(Store(), kNow, o);
+  const size_t aof_base = kHeader.find("\xfa\x08" "aof-base"s);
+  const std::string expected = kHeader.substr(0, aof_base) +
+                               "\xfa\x0erepl-stream-db\xc0\x03"
+                               "\xfa\x07repl-id\x28" + id +
+                               "\xfa\x0brepl-offset\xc2\x40\xe2\x01\x00"s +  // 123456
+                               kHeader.substr(aof_base) + "\xff";
+  CHECK(file == WithChecksum(expected));
+  RdbLoadInfo info;
+  Store back;
+  REQUIRE(LoadRdb(file, kNow, back, &info) == "");
+  CHECK(info.repl_stream_db == 3);
+  CHECK(info.repl_id == id);
+  CHECK(info.repl_offset == 123456);
+}
+
+TEST_CASE("rdb reader: a file without replication info, or with a malformed id, says so") {
+  RdbLoadInfo info;
+  Store back;
+  REQUIRE(LoadRdb(EncodeRdb(Store(), kNow, Fixed()), kNow, back, &info) == "");
+  CHECK(info.repl_stream_db == -1);
+  CHECK(info.repl_id.empty());
+  CHECK(info.repl_offset == -1);
+  // Redis takes an id only at its exact length.
+  RdbOptions o = Fixed();
+  o.replication = RdbReplicationInfo{.stream_db = 0, .replid = "short", .offset = 7};
+  REQUIRE(LoadRdb(EncodeRdb(Store(), kNow, o), kNow, back, &info) == "");
+  CHECK(info.repl_id.empty());
+  CHECK(info.repl_offset == 7);
+}
+
 TEST_CASE("rdb writer: databases, RESIZEDB sizes and expiry in milliseconds") {
   Store s;
   Set(s, 0, "a", "1");
