@@ -140,8 +140,11 @@ class Keyspace {
     return record_bytes_ + TableBytes();
   }
   KeyspaceStats Stats() const;
-  // The part of AllocatedBytes() that is table arrays rather than records.
-  size_t TableBytes() const { return main_.AllocatedBytes() + volatile_.AllocatedBytes(); }
+  // The part of AllocatedBytes() that is table arrays rather than records: the table of all
+  // keys plus the table of keys with a TTL (MEMORY STATS reports them apart).
+  size_t TableBytes() const { return MainTableBytes() + ExpiresTableBytes(); }
+  size_t MainTableBytes() const { return main_.AllocatedBytes(); }
+  size_t ExpiresTableBytes() const { return volatile_.AllocatedBytes(); }
   // Fills out with views of up to out.size() live keys; returns how many. No allocation.
   size_t ListKeys(std::span<std::string_view> out, int64_t now_ms);
 

@@ -158,6 +158,11 @@ struct ClientState {
     return sizeof(ClientState) + sizeof(Names) + names->name.capacity() +
            names->lib_name.capacity() + names->lib_ver.capacity();
   }
+  // The state plus unparsed input and unsent output: what used_memory counts for the client.
+  size_t MemoryBytes() const {
+    return StateBytes() + query_buffer_bytes.load(std::memory_order_relaxed) +
+           output_buffer_bytes.load(std::memory_order_relaxed);
+  }
 };
 
 }  // namespace kvd

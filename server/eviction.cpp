@@ -48,8 +48,7 @@ Eviction::Eviction(ServerState& server) : server_(server) {
 size_t Eviction::ClientBytes(const ServerState& server) {
   size_t bytes = 0;
   for (const auto& [id, c] : server.clients) {
-    bytes += c->StateBytes() + c->query_buffer_bytes.load(std::memory_order_relaxed) +
-             c->output_buffer_bytes.load(std::memory_order_relaxed);
+    bytes += c->MemoryBytes();
   }
   return bytes;
 }

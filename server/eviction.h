@@ -40,7 +40,8 @@ class Eviction {
   // Tells whether clients are paused (the dispatcher's CLIENT PAUSE state).
   void set_pause_check(std::function<bool(int64_t now_ms)> paused) { paused_ = std::move(paused); }
 
-  // Bytes counted against maxmemory.
+  // Bytes counted against maxmemory: used_memory less the replication backlog, the AOF buffer
+  // and the script caches (INFO mem_not_counted_for_evict).
   size_t CountedBytes() const;
   // The clients' state and buffers now (INFO used_memory sums them the same way).
   static size_t ClientBytes(const ServerState& server);

@@ -86,8 +86,8 @@ std::string FormatPrometheus(const MetricsSnapshot& m, const ProcessMetrics& p) 
            m.used_memory);
   w.Single("kvd_memory_used_peak_bytes", "gauge", "The most kvd_memory_used_bytes has been.",
            m.used_memory_peak);
-  w.Single("kvd_memory_used_dataset_bytes", "gauge", "Keys and values, all databases.",
-           m.used_memory_dataset);
+  w.Single("kvd_memory_used_dataset_bytes", "gauge",
+           "used_memory less its overhead (INFO used_memory_dataset).", m.used_memory_dataset);
   w.Single("kvd_memory_used_rss_bytes", "gauge", "Resident set size of the process.",
            p.resident_bytes);
   w.Single("kvd_memory_max_bytes", "gauge", "The maxmemory setting in bytes (0 = no limit).",

@@ -8,7 +8,7 @@
 #include "core/store.h"
 #include "server/aof/aof.h"
 #include "server/cgroup_memory.h"
-#include "server/commands/info_sections.h"
+#include "server/memory_figures.h"
 #include "server/server_state.h"
 
 namespace kvd {
@@ -30,9 +30,10 @@ MetricsSnapshot TakeMetricsSnapshot(ServerState& server) {
   m.connected_clients = server.clients.size();
   m.blocked_clients = server.blocked.size();
   m.max_clients = static_cast<uint64_t>(cfg.maxclients);
-  m.used_memory = UsedMemory(server);
-  m.used_memory_peak = server.used_memory_peak;
-  m.used_memory_dataset = server.store.DataBytes();
+  const MemoryBreakdown memory = MeasureMemory(server);
+  m.used_memory = memory.used;
+  m.used_memory_peak = memory.peak;
+  m.used_memory_dataset = memory.dataset;
   m.maxmemory = static_cast<uint64_t>(cfg.maxmemory);
   m.connections_received = st.total_connections_received;
   m.rejected_connections = st.rejected_connections;

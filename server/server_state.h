@@ -122,6 +122,7 @@ class ServerState {
   int64_t rdb_last_bgsave_try = 0;        // Unix seconds of the last BGSAVE attempt
   uint64_t dirty_before_bgsave = 0;       // changes the running BGSAVE covers
   size_t used_memory_peak = 0;  // INFO memory: the most used_memory has been when measured
+  size_t used_memory_startup = 0;  // used_memory before the dataset loaded (MEMORY STATS)
 
   // Client registry: every connected client, by id (CLIENT LIST, KILL, INFO clients).
   std::map<uint64_t, ClientState*> clients;

@@ -9,18 +9,12 @@
 #include "server/client_state.h"
 #include "server/command.h"
 #include "server/commands/info_sections.h"
-#include "server/eviction.h"
+#include "server/memory_figures.h"
 #include "server/server_state.h"
 
 namespace kvd {
 
-size_t UsedMemory(ServerState& server) {
-  // Values handed to the lazyfree thread count until they are freed, as in Redis.
-  const size_t used = server.store.AllocatedBytes() + server.lazyfree.PendingBytes() +
-                     Eviction::ClientBytes(server);
-  if (used > server.used_memory_peak) server.used_memory_peak = used;
-  return used;
-}
+size_t UsedMemory(ServerState& server) { return MeasureMemory(server).used; }
 
 std::string BytesToHuman(uint64_t n) {
   constexpr const char* kUnits = "KMGTP";

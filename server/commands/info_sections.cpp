@@ -1,6 +1,7 @@
 // INFO's sections, with Redis 7.2's field names. A field Redis has and kvd lacks the
 // feature for (replication, AOF, pub/sub...) reports what is true of kvd: off, none, zero.
-// Fields kvd cannot measure honestly (allocator internals, latency percentiles) are left out.
+// Fields kvd cannot measure honestly (latency percentiles) are left out; the allocator's come
+// from glibc or, as Redis under libc, from the process (server/memory_figures.h).
 #include "server/commands/info_sections.h"
 
 #include <sys/resource.h>
@@ -11,7 +12,6 @@
 #include <cinttypes>
 #include <cmath>
 #include <cstdio>
-#include <fstream>
 #include <string>
 #include <string_view>
 
@@ -25,8 +25,9 @@
 #include "server/commands/latency_commands.h"
 #include "server/commands/redis_compat.h"
 #include "server/config.h"
-#include "server/eviction.h"
 #include "server/config_params.h"
+#include "server/eviction.h"
+#include "server/memory_figures.h"
 #include "server/replication/replication.h"
 #include "server/scripting/scripting.h"
 #include "server/server_state.h"
@@ -63,14 +64,6 @@ std::string OsName() {
   struct utsname u;
   if (uname(&u) != 0) return "unknown";
   return std::string(u.sysname) + " " + u.release + " " + u.machine;
-}
-
-// Resident set size from /proc/self/statm (pages), as Redis's zmalloc_get_rss.
-size_t ResidentBytes() {
-  std::ifstream statm("/proc/self/statm");
-  size_t total_pages = 0, resident_pages = 0;
-  if (!(statm >> total_pages >> resident_pages)) return 0;
-  return resident_pages * static_cast<size_t>(sysconf(_SC_PAGESIZE));
 }
 
 size_t SystemMemoryBytes() {
@@ -149,26 +142,33 @@ void AppendClients(CommandContext& ctx, std::string& out) {
   Field(out, "total_blocking_keys_on_nokey", 0);
 }
 
+// Redis 7.2's fields, in its order, from the figures MEMORY STATS reports too.
 void AppendMemory(CommandContext& ctx, std::string& out) {
   ServerState& s = ctx.server;
   const ConfigValues& cfg = s.config.values();
-  const size_t used = UsedMemory(s);
-  const size_t peak = s.used_memory_peak;
-  const size_t rss = ResidentBytes();
+  ScriptingMemory lua;
+  if (s.script_run.engine) lua = s.script_run.engine->Memory();
+  const MemoryBreakdown m = MeasureMemory(s);
+  const ProcessMemory p = MeasureProcessMemory(m, lua.eval_vm + lua.functions_vm);
+  const MemoryRatios r = ComputeRatios(m, p);
   const size_t system = SystemMemoryBytes();
-  Field(out, "used_memory", LL(used));
-  Field(out, "used_memory_human", BytesToHuman(used));
-  Field(out, "used_memory_rss", LL(rss));
-  Field(out, "used_memory_rss_human", BytesToHuman(rss));
-  Field(out, "used_memory_peak", LL(peak));
-  Field(out, "used_memory_peak_human", BytesToHuman(peak));
-  FieldF(out, "used_memory_peak_perc", "%.2f%%", peak ? 100.0 * used / peak : 0.0);
-  Field(out, "used_memory_dataset", LL(s.store.DataBytes()));
+  Field(out, "used_memory", LL(m.used));
+  Field(out, "used_memory_human", BytesToHuman(m.used));
+  Field(out, "used_memory_rss", LL(p.rss));
+  Field(out, "used_memory_rss_human", BytesToHuman(p.rss));
+  Field(out, "used_memory_peak", LL(m.peak));
+  Field(out, "used_memory_peak_human", BytesToHuman(m.peak));
+  FieldF(out, "used_memory_peak_perc", "%.2f%%", r.peak_perc);
+  Field(out, "used_memory_overhead", LL(m.overhead));
+  Field(out, "used_memory_startup", LL(m.startup));
+  Field(out, "used_memory_dataset", LL(m.dataset));
+  FieldF(out, "used_memory_dataset_perc", "%.2f%%", r.dataset_perc);
+  Field(out, "allocator_allocated", LL(p.allocator_allocated));
+  Field(out, "allocator_active", LL(p.allocator_active));
+  Field(out, "allocator_resident", LL(p.allocator_resident));
   Field(out, "total_system_memory", LL(system));
   Field(out, "total_system_memory_human", BytesToHuman(system));
   // Scripting, as Redis 7.2 names it (the engine exists once a script or function ran).
-  ScriptingMemory lua;
-  if (s.script_run.engine) lua = s.script_run.engine->Memory();
   Field(out, "used_memory_lua", LL(lua.eval_vm));
   Field(out, "used_memory_vm_eval", LL(lua.eval_vm));
   Field(out, "used_memory_lua_human", BytesToHuman(lua.eval_vm));
@@ -189,9 +189,23 @@ void AppendMemory(CommandContext& ctx, std::string& out) {
   Field(out, "maxmemory", LL(cfg.maxmemory));
   Field(out, "maxmemory_human", BytesToHuman(static_cast<uint64_t>(cfg.maxmemory)));
   Field(out, "maxmemory_policy", cfg.maxmemory_policy);
-  FieldF(out, "mem_fragmentation_ratio", "%.2f", used ? static_cast<double>(rss) / used : 0.0);
-  Field(out, "mem_fragmentation_bytes", LL(static_cast<long long>(rss) - LL(used)));
+  FieldF(out, "allocator_frag_ratio", "%.2f", r.allocator_frag);
+  Field(out, "allocator_frag_bytes", LL(r.allocator_frag_bytes));
+  FieldF(out, "allocator_rss_ratio", "%.2f", r.allocator_rss);
+  Field(out, "allocator_rss_bytes", LL(r.allocator_rss_bytes));
+  FieldF(out, "rss_overhead_ratio", "%.2f", r.rss_overhead);
+  Field(out, "rss_overhead_bytes", LL(r.rss_overhead_bytes));
+  FieldF(out, "mem_fragmentation_ratio", "%.2f", r.fragmentation);
+  Field(out, "mem_fragmentation_bytes", LL(r.fragmentation_bytes));
+  Field(out, "mem_not_counted_for_evict", LL(m.not_counted_for_evict));
+  Field(out, "mem_replication_backlog", LL(m.replication_backlog));
+  Field(out, "mem_total_replication_buffers", LL(m.replication_backlog + m.clients_slaves));
+  Field(out, "mem_clients_slaves", LL(m.clients_slaves));
+  Field(out, "mem_clients_normal", LL(m.clients_normal));
+  Field(out, "mem_cluster_links", 0);  // no cluster mode
+  Field(out, "mem_aof_buffer", LL(m.aof_buffer));
   Field(out, "mem_allocator", "libc");
+  Field(out, "active_defrag_running", 0);  // glibc malloc has no defragmentation
   Field(out, "lazyfree_pending_objects", LL(s.lazyfree.PendingObjects()));
   Field(out, "lazyfreed_objects", LL(s.lazyfree.FreedObjects()));
 }

@@ -20,8 +20,8 @@ struct InfoSection {
 // Every section, in the order Redis prints them.
 std::span<const InfoSection> InfoSections();
 
-// used_memory: the store's exact heap bytes plus what the clients hold (their state and
-// buffers). Also raises ServerState::used_memory_peak.
+// used_memory (server/memory_figures.h says what it counts). Also raises
+// ServerState::used_memory_peak.
 size_t UsedMemory(ServerState& server);
 
 // Redis's bytesToHuman: "1023B", "1.00K", "2.50M"...

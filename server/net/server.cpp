@@ -26,6 +26,7 @@
 #include "server/dispatcher.h"
 #include "server/errors.h"
 #include "server/linux_process.h"
+#include "server/memory_figures.h"
 #include "server/net/cron.h"
 #include "server/net/listener.h"
 #include "server/net/logging.h"
@@ -275,6 +276,8 @@ std::string Server::Start() {
   };
 
   spdlog::info("Server initialized");
+  // Redis's initial_memory_usage: what MEMORY STATS counts as overhead before any data.
+  s.state.used_memory_startup = MeasureMemory(s.state).used;
   // The dataset loads in the background while clients connect (and get -LOADING); a
   // damaged file stops the server before it ever serves without its data.
   if (cfg.appendonly) {
