@@ -117,6 +117,9 @@ class ServerState {
   int64_t rdb_last_bgsave_try = 0;        // Unix seconds of the last BGSAVE attempt
   uint64_t dirty_before_bgsave = 0;       // changes the running BGSAVE covers
   size_t used_memory_peak = 0;  // INFO memory: the most used_memory has been when measured
+  // DEBUG SET-ACTIVE-EXPIRE 0 stops the cron's expiry sweep; keys then expire only when
+  // accessed.
+  bool active_expire_enabled = true;
 
   // Client registry: every connected client, by id (CLIENT LIST, KILL, INFO clients).
   std::map<uint64_t, ClientState*> clients;
