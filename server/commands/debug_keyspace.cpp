@@ -21,7 +21,6 @@ namespace kvd {
 namespace {
 
 constexpr std::string_view kNotPositiveErr = "ERR value is out of range, must be positive";
-constexpr std::string_view kLoadingErr = "LOADING Redis is loading the dataset in memory";
 // Redis builds POPULATE's keys in a 128-byte buffer: longer ones are cut there.
 constexpr size_t kPopulateMaxKey = 127;
 
@@ -95,7 +94,7 @@ void DebugDigestValue(CommandContext& ctx) {
 void DebugPopulate(CommandContext& ctx) {
   const std::optional<int64_t> count = PositiveArg(ctx, ctx.args[2]);
   if (!count) return;
-  if (ctx.server.loading) return ctx.Error(kLoadingErr);
+  if (ctx.server.loading) return ctx.Error(kDebugLoadingErr);
   int64_t size = 0;
   if (ctx.args.size() == 5) {
     const std::optional<int64_t> v = PositiveArg(ctx, ctx.args[4]);

@@ -93,6 +93,8 @@ void DebugReload(CommandContext& ctx) {
     }
   }
   ServerState& server = ctx.server;
+  // The startup load fills the store meanwhile.
+  if (server.loading) return ctx.Error(kDebugLoadingErr);
   // Redis answers a failed save with a bare "-ERR".
   if (opt.save && !SaveServerSnapshot(server).empty()) return ctx.Error("ERR");
   // As Redis, the data goes before the file is read, and stays gone if it cannot be.
