@@ -161,6 +161,8 @@ void ReplyWriter::SetHeader(size_t n) { AppendHeader(out_, protocol_ >= 3 ? '~' 
 
 void ReplyWriter::PushHeader(size_t n) { AppendHeader(out_, protocol_ >= 3 ? '>' : '*', n); }
 
+void ReplyWriter::AttributeHeader(size_t pairs) { AppendHeader(out_, '|', pairs); }
+
 void ReplyWriter::Double(double v) {
   char buf[kMaxDoubleChars + 3];
   if (protocol_ >= 3) {

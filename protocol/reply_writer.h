@@ -27,6 +27,9 @@ class ReplyWriter {
   void MapHeader(size_t pairs);                 // RESP3 %n, RESP2 *2n
   void SetHeader(size_t n);                     // RESP3 ~n, RESP2 *n
   void PushHeader(size_t n);                    // RESP3 >n, RESP2 *n
+  // RESP3 |n: n key/value pairs about the reply that follows. RESP2 has no attributes:
+  // callers send them to RESP3 clients only.
+  void AttributeHeader(size_t pairs);
   void Double(double v);                        // RESP3 ,v; RESP2 bulk; inf/-inf/nan as Redis
   void Bool(bool v);                            // RESP3 #t/#f, RESP2 :1/:0
   void Verbatim(std::string_view format, std::string_view s);  // RESP3 =, RESP2 bulk

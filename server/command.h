@@ -42,6 +42,9 @@ enum CommandFlag : uint32_t {
   // Redis's CMD_MAY_REPLICATE (not shown by COMMAND INFO): not a write, but it may emit one
   // (PUBLISH, PFCOUNT caching its count), so read-only scripts may not call it.
   kMayReplicate = 1u << 17,
+  // Redis's CMD_PROTECTED (not shown by COMMAND INFO): refused unless its enabling option
+  // allows it (DEBUG: enable-debug-command).
+  kProtected = 1u << 18,
 };
 
 using CommandHandler = void (*)(CommandContext&);
@@ -162,6 +165,7 @@ void RegisterLatencyCommands(CommandTable& t);  // LATENCY (latency_commands.cpp
 void RegisterScriptCommands(CommandTable& t);  // EVAL..., SCRIPT (script_commands.cpp)
 void RegisterFunctionCommands(CommandTable& t);  // FCALL..., FUNCTION (function_commands.cpp)
 void RegisterReplicaofCommands(CommandTable& t);  // REPLICAOF, SLAVEOF, FAILOVER
+void RegisterDebugCommand(CommandTable& t);  // DEBUG (debug_command.cpp)
 void RegisterAllCommands(CommandTable& t);
 
 }  // namespace kvd

@@ -152,6 +152,7 @@ void RegisterAllCommands(CommandTable& t) {
   RegisterScriptCommands(t);
   RegisterFunctionCommands(t);
   RegisterReplicaofCommands(t);
+  RegisterDebugCommand(t);
 }
 
 }  // namespace kvd

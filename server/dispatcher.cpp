@@ -9,6 +9,7 @@
 #include "server/commands/latency_commands.h"
 #include "server/errors.h"
 #include "server/eviction.h"
+#include "server/protected_mode.h"
 #include "server/pubsub.h"
 #include "server/replication/replica_checks.h"
 #include "server/replication/replication.h"
@@ -139,6 +140,12 @@ void Dispatcher::Dispatch(ClientState& client, std::span<const std::string_view>
     return reject(spec, WrongArityError(spec->name));
   }
   const ConfigValues& cfg = server_.config.values();
+  // DEBUG runs only where enable-debug-command allows it, checked before authentication as
+  // Redis does for its protected commands.
+  if ((spec->flags & kProtected) &&
+      !ProtectedActionAllowed(cfg.enable_debug_command, client)) {
+    return reject(spec, kDebugCommandNotAllowedErr);
+  }
   if (!client.authenticated && !(spec->flags & kNoAuth) && server_.acl->AuthRequired()) {
     return reject(spec, kNoAuthErr);
   }

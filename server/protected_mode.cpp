@@ -14,11 +14,16 @@ bool IsLoopbackAddress(std::string_view ip) {
 
 bool IsLocalClient(const ClientState& client) {
   std::string_view ip = client.addr;
+  if (ip.starts_with('/')) return true;  // "/unixsocket:0"
   const size_t colon = ip.rfind(':');
   if (colon == std::string_view::npos) return false;
   ip = ip.substr(0, colon);
   if (ip.size() >= 2 && ip.front() == '[' && ip.back() == ']') ip = ip.substr(1, ip.size() - 2);
   return IsLoopbackAddress(ip);
+}
+
+bool ProtectedActionAllowed(std::string_view setting, const ClientState& client) {
+  return setting == "yes" || (setting == "local" && IsLocalClient(client));
 }
 
 bool ProtectedModeRefuses(const ServerState& server, std::string_view ip) {

@@ -29,8 +29,18 @@ inline constexpr std::string_view kProtectedModeDenied =
 // address text of a client ("127.0.0.1", "::1", without port).
 bool IsLoopbackAddress(std::string_view ip);
 
-// Redis's islocalClient: the client's address ("127.0.0.1:5000", "[::1]:5000") is loopback.
+// Redis's islocalClient: a Unix socket's client, or one whose address ("127.0.0.1:5000",
+// "[::1]:5000") is loopback.
 bool IsLocalClient(const ClientState& client);
+
+// Redis's allowProtectedAction: an enable-*-command or enable-protected-configs setting
+// ("yes", "no" or "local") allows the client's action.
+bool ProtectedActionAllowed(std::string_view setting, const ClientState& client);
+
+inline constexpr std::string_view kDebugCommandNotAllowedErr =
+    "ERR DEBUG command not allowed. If the enable-debug-command option is set to \"local\", "
+    "you can run it from a local connection, otherwise you need to set this option in the "
+    "configuration file, and then restart the server.";
 
 // Whether a client from `ip` is refused now. Store strand.
 bool ProtectedModeRefuses(const ServerState& server, std::string_view ip);

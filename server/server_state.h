@@ -123,6 +123,9 @@ class ServerState {
   uint64_t dirty_before_bgsave = 0;       // changes the running BGSAVE covers
   size_t used_memory_peak = 0;  // INFO memory: the most used_memory has been when measured
   size_t used_memory_startup = 0;  // used_memory before the dataset loaded (MEMORY STATS)
+  // DEBUG SET-ACTIVE-EXPIRE 0 stops the cron's expiry sweep; keys then expire only when
+  // accessed.
+  bool active_expire_enabled = true;
 
   // Client registry: every connected client, by id (CLIENT LIST, KILL, INFO clients).
   std::map<uint64_t, ClientState*> clients;

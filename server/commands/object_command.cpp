@@ -3,22 +3,14 @@
 #include <string_view>
 
 #include "core/access_clock.h"
-#include "core/collection.h"
-#include "core/numeric.h"
 #include "server/command.h"
 #include "server/commands/key_spec.h"
+#include "server/commands/object_introspection.h"
 #include "server/commands/subcommand_help.h"
 #include "server/server_state.h"
 
 namespace kvd {
 namespace {
-
-// Redis keeps strings of up to 44 bytes in one allocation with their header.
-constexpr size_t kEmbstrMaxLen = 44;
-// Redis shares the objects of the integers 0..9999 (OBJ_SHARED_INTEGERS) and reports their
-// reference count as INT_MAX (OBJ_SHARED_REFCOUNT).
-constexpr int64_t kSharedIntegers = 10000;
-constexpr int64_t kSharedRefcount = 2147483647;
 
 constexpr std::string_view kLfuSelectedErr =
     "ERR An LFU maxmemory policy is selected, idle time not tracked. Please note that when "
@@ -27,14 +19,6 @@ constexpr std::string_view kLfuNotSelectedErr =
     "ERR An LFU maxmemory policy is not selected, access frequency not tracked. Please note "
     "that when switching between policies at runtime LRU and LFU data will take some time to "
     "adjust.";
-
-// The encoding Redis's tryObjectEncoding gives a string written by SET: "int" for the
-// canonical text of a 64-bit integer, "embstr" when short, "raw" otherwise. (Redis reports
-// "raw" for any string APPEND or SETRANGE touched; kvd does not track that history.)
-std::string_view StringEncoding(std::string_view value) {
-  if (value.size() <= 20 && ParseInt64(value)) return "int";
-  return value.size() <= kEmbstrMaxLen ? "embstr" : "raw";
-}
 
 // Redis's objectCommandLookup: counts a keyspace hit or miss, sends no keymiss event and
 // is not an access. Replies null and returns nullptr when the key is missing.
@@ -52,8 +36,7 @@ const Record* LookupOrNull(CommandContext& ctx) {
 void ObjectEncoding(CommandContext& ctx) {
   const Record* r = LookupOrNull(ctx);
   if (!r) return;
-  if (r->type() == ValueType::kString) return ctx.reply.Bulk(StringEncoding(r->string_value()));
-  ctx.reply.Bulk(ObjectEncodingName(*r));
+  ctx.reply.Bulk(ObjectEncodingOf(*r));
 }
 
 void ObjectIdletime(CommandContext& ctx) {
@@ -72,25 +55,12 @@ void ObjectFreq(CommandContext& ctx) {
   ctx.reply.Integer(clock.Frequency(r->access()));
 }
 
-// kvd shares no values, but answers as Redis would for the same data: a string holding one
-// of the shared integers reports INT_MAX (unless maxmemory is set with an LRU or LFU
-// policy, where Redis stops sharing them so that each key keeps its own access field), any
-// other value 1.
+// kvd shares no values, but answers as Redis would for the same data
+// (server/commands/object_introspection.h).
 void ObjectRefcount(CommandContext& ctx) {
   const Record* r = LookupOrNull(ctx);
   if (!r) return;
-  const ConfigValues& cfg = ctx.server.config.values();
-  const std::string_view policy = cfg.maxmemory_policy;
-  const bool sharing =
-      cfg.maxmemory == 0 || !(policy.ends_with("-lru") || policy.ends_with("-lfu"));
-  if (sharing && r->type() == ValueType::kString) {
-    const std::string_view v = r->string_value();
-    if (StringEncoding(v) == "int") {
-      const int64_t n = *ParseInt64(v);
-      if (n >= 0 && n < kSharedIntegers) return ctx.reply.Integer(kSharedRefcount);
-    }
-  }
-  ctx.reply.Integer(1);
+  ctx.reply.Integer(ObjectRefcountOf(*r, ctx.server.config.values()));
 }
 
 void ObjectHelp(CommandContext& ctx) {

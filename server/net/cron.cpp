@@ -49,7 +49,7 @@ void Cron::Tick() {
   // A CLIENT PAUSE whose time is up ends here at the latest, and what it held runs.
   net_.dispatcher.Cron(now_ms);
   // No key expires during a pause, as in Redis: the dataset holds still.
-  if (!net_.dispatcher.pause().Active(now_ms)) {
+  if (server.active_expire_enabled && !net_.dispatcher.pause().Active(now_ms)) {
     // active-expire-effort 1..10: each step above 1 adds 2% of the tick (Redis).
     const int effort = cfg.active_expire_effort - 1;
     const int64_t budget_us = 1'000'000 * (kExpireTimePercent + 2 * effort) / cfg.hz / 100;

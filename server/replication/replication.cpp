@@ -36,6 +36,12 @@ void Replication::Feed(size_t db, std::span<const std::string_view> command) {
   FeedStream(encode_buf_);
 }
 
+void Replication::ChangeReplicationId() {
+  replid_ = RandomReplicationId();
+  replid2_.assign(40, '0');
+  second_replid_offset_ = -1;
+}
+
 void Replication::ShiftReplicationId() {
   replid2_ = replid_;
   // The old history is valid up to the current offset: a replica of the old master that has

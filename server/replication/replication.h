@@ -93,6 +93,9 @@ class Replication {
   // A new history: a new replid; the old one stays valid up to the current offset as replid2
   // (Redis's shiftReplicationId, at promotion).
   void ShiftReplicationId();
+  // A new replid and no replid2: no replica can continue from before (DEBUG CHANGE-REPL-ID,
+  // Redis's changeReplicationId and clearReplicationId2).
+  void ChangeReplicationId();
   // The replica side after a full sync from its master: the master's replid and offset, and a
   // fresh backlog (what was held belongs to another history).
   void SetIdentity(std::string replid, int64_t offset);

@@ -40,3 +40,30 @@ TEST_CASE("protected mode refuses outsiders only while on and without a password
 
 }  // namespace
 }  // namespace kvd::testing
+
+namespace kvd::testing {
+namespace {
+
+TEST_CASE("a protected action: allowed by yes, by local for loopback and Unix socket clients") {
+  ClientState c;
+  for (const char* addr : {"127.0.0.1:5000", "[::1]:5000", "/unixsocket:0"}) {
+    CAPTURE(addr);
+    c.addr = addr;
+    CHECK(IsLocalClient(c));
+    CHECK(ProtectedActionAllowed("local", c));
+    CHECK(ProtectedActionAllowed("yes", c));
+    CHECK_FALSE(ProtectedActionAllowed("no", c));
+  }
+  c.addr = "192.0.2.2:5000";
+  CHECK_FALSE(IsLocalClient(c));
+  CHECK_FALSE(ProtectedActionAllowed("local", c));
+  CHECK(ProtectedActionAllowed("yes", c));
+}
+
+TEST_CASE("DEBUG is refused unless enable-debug-command allows it") {
+  Harness h;
+  CHECK(h.Run({"DEBUG", "SLEEP", "0"}) == "-" + std::string(kDebugCommandNotAllowedErr) + "\r\n");
+}
+
+}  // namespace
+}  // namespace kvd::testing

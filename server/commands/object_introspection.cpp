@@ -1,0 +1,48 @@
+#include "server/commands/object_introspection.h"
+
+#include "core/collection.h"
+#include "core/numeric.h"
+#include "server/config.h"
+
+namespace kvd {
+namespace {
+
+// Redis keeps strings of up to 44 bytes in one allocation with their header.
+constexpr size_t kEmbstrMaxLen = 44;
+// Redis shares the objects of the integers 0..9999 (OBJ_SHARED_INTEGERS) and reports their
+// reference count as INT_MAX (OBJ_SHARED_REFCOUNT).
+constexpr int64_t kSharedIntegers = 10000;
+constexpr int64_t kSharedRefcount = 2147483647;
+
+// The encoding Redis's tryObjectEncoding gives a string written by SET: "int" for the
+// canonical text of a 64-bit integer, "embstr" when short, "raw" otherwise. (Redis reports
+// "raw" for any string APPEND or SETRANGE touched; kvd does not track that history.)
+std::string_view StringEncoding(std::string_view value) {
+  if (value.size() <= 20 && ParseInt64(value)) return "int";
+  return value.size() <= kEmbstrMaxLen ? "embstr" : "raw";
+}
+
+}  // namespace
+
+std::string_view ObjectEncodingOf(const Record& r) {
+  if (r.type() == ValueType::kString) return StringEncoding(r.string_value());
+  return ObjectEncodingName(r);
+}
+
+// kvd shares no values, but answers as Redis would: Redis stops sharing integers when
+// maxmemory is set with an LRU or LFU policy, so that each key keeps its own access field.
+int64_t ObjectRefcountOf(const Record& r, const ConfigValues& cfg) {
+  const std::string_view policy = cfg.maxmemory_policy;
+  const bool sharing =
+      cfg.maxmemory == 0 || !(policy.ends_with("-lru") || policy.ends_with("-lfu"));
+  if (sharing && r.type() == ValueType::kString) {
+    const std::string_view v = r.string_value();
+    if (StringEncoding(v) == "int") {
+      const int64_t n = *ParseInt64(v);
+      if (n >= 0 && n < kSharedIntegers) return kSharedRefcount;
+    }
+  }
+  return 1;
+}
+
+}  // namespace kvd
