@@ -1375,6 +1375,7 @@ constexpr CommandDoc kCommands[] = {
     {"config|set", "Set configuration parameters to the given values", "2.0.0", "server", "O(N) when N is the number of configuration parameters provided", "", "", "", "request_policy:all_nodes response_policy:all_succeeded", 27, 1, 156, 1, 17, 0},
     {"copy", "Copy a key", "6.2.0", "generic", "O(N) worst case for collections, where N is the number of nested items. O(1) for string values.", "", "", "", "", 28, 0, 159, 4, 17, 2},
     {"dbsize", "Return the number of keys in the selected database", "1.0.0", "server", "O(1)", "", "", "", "request_policy:all_shards response_policy:agg_sum", 28, 0, 163, 0, 19, 0},
+    {"debug", "A container for debugging commands", "1.0.0", "server", "Depends on subcommand.", "syscmd", "", "", "", 28, 0, 163, 0, 19, 0},
     {"decr", "Decrement the integer value of a key by one", "1.0.0", "string", "O(1)", "", "", "", "", 28, 0, 163, 1, 19, 1},
     {"decrby", "Decrement the integer value of a key by the given number", "1.0.0", "string", "O(1)", "", "", "", "", 28, 0, 164, 2, 20, 1},
     {"del", "Delete a key", "1.0.0", "generic", "O(N) where N is the number of keys that will be removed. When a key to remove holds a value other than a string, the individual complexity for this key is O(M) where M is the number of elements in the list, set, sorted set or hash. Removing a single key that holds a string value is O(1).", "", "", "", "request_policy:multi_shard response_policy:agg_sum", 28, 0, 166, 1, 21, 1},

@@ -10,6 +10,7 @@
 
 #include "core/text.h"
 #include "server/commands/debug_subcommands.h"
+#include "server/empty_dataset.h"
 #include "server/persistence.h"
 #include "server/scripting/function_library.h"
 #include "server/scripting/function_persistence.h"
@@ -26,17 +27,6 @@ struct ReloadOptions {
   bool flush = true;   // empty the data (and function libraries) first
   bool save = true;    // write the snapshot file first
 };
-
-// Every key and function library goes, as Redis's emptyData.
-void EmptyData(ServerState& server) {
-  Store& store = server.store;
-  for (size_t db = 0; db < store.DatabaseCount(); ++db) {
-    store.Db(db).Clear();
-    server.blocked.SignalDatabase(db);
-  }
-  server.tracking.Flushed();
-  if (!LibraryCodes(server).empty()) Scripting::Of(server).functions().Flush();
-}
 
 // The first key of `from` that `into` holds too, database by database; "" when none.
 std::string FirstConflict(const Store& from, const Store& into) {
@@ -98,7 +88,7 @@ void DebugReload(CommandContext& ctx) {
   // Redis answers a failed save with a bare "-ERR".
   if (opt.save && !SaveServerSnapshot(server).empty()) return ctx.Error("ERR");
   // As Redis, the data goes before the file is read, and stays gone if it cannot be.
-  if (opt.flush) EmptyData(server);
+  if (opt.flush) EmptyDataset(server);
 
   const ConfigValues& cfg = server.config.values();
   Store fresh(ctx.store.DatabaseCount());

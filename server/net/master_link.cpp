@@ -18,6 +18,7 @@
 #include "server/atomic_file.h"
 #include "server/background_save.h"
 #include "server/config_params.h"
+#include "server/empty_dataset.h"
 #include "server/net/endpoint_format.h"
 #include "server/net/logging.h"
 #include "server/persistence.h"
@@ -395,7 +396,7 @@ class MasterSession final : public std::enable_shared_from_this<MasterSession>, 
     // Our replicas followed the data we are about to replace.
     replication().DisconnectReplicas();
     spdlog::info("MASTER <-> REPLICA sync: Flushing old data");
-    Flush();
+    EmptyDataset(server_);
     spdlog::info("MASTER <-> REPLICA sync: Loading DB in memory");
     if (std::string err = Load(cfg.dir, cfg.dbfilename); !err.empty()) {
       spdlog::warn("{}", err);
@@ -409,17 +410,6 @@ class MasterSession final : public std::enable_shared_from_this<MasterSession>, 
     }
     GoOnline(/*full=*/true);
     return true;
-  }
-
-  // Every key and function library goes, as the master's snapshot replaces them.
-  void Flush() {
-    Store& store = server_.store;
-    for (size_t db = 0; db < store.DatabaseCount(); ++db) {
-      store.Db(db).Clear();
-      server_.blocked.SignalDatabase(db);
-    }
-    server_.tracking.Flushed();
-    if (!LibraryCodes(server_).empty()) Scripting::Of(server_).functions().Flush();
   }
 
   std::string Load(const std::string& dir, const std::string& filename) {
