@@ -13,17 +13,29 @@ void ClientPause::Pause(Purpose purpose, Mode mode, int64_t end_ms) {
   Entry& p = pauses_[static_cast<size_t>(purpose)];
   p.mode = std::max(p.mode, mode);
   p.end_ms = std::max(p.end_ms, end_ms);
+  last_end_ms_ = std::max(last_end_ms_, p.end_ms);
 }
 
-void ClientPause::Unpause(Purpose purpose) { pauses_[static_cast<size_t>(purpose)] = Entry{}; }
+void ClientPause::Unpause(Purpose purpose) {
+  pauses_[static_cast<size_t>(purpose)] = Entry{};
+  UpdateLastEnd();
+}
 
 void ClientPause::Expire(int64_t now_ms) {
   for (Entry& p : pauses_) {
     if (p.mode != Mode::kOff && now_ms >= p.end_ms) p = Entry{};
   }
+  UpdateLastEnd();
+}
+
+void ClientPause::UpdateLastEnd() {
+  last_end_ms_ = 0;
+  for (const Entry& p : pauses_) last_end_ms_ = std::max(last_end_ms_, p.end_ms);
 }
 
 ClientPause::Mode ClientPause::mode(int64_t now_ms) const {
+  // Every command asks: with no pause on, one comparison answers.
+  if (now_ms >= last_end_ms_) return Mode::kOff;
   Mode strongest = Mode::kOff;
   for (const Entry& p : pauses_) {
     if (now_ms < p.end_ms) strongest = std::max(strongest, p.mode);

@@ -66,7 +66,10 @@ class ClientPause {
     Mode mode = Mode::kOff;
     int64_t end_ms = 0;
   };
+  void UpdateLastEnd();
+
   std::array<Entry, 3> pauses_;  // by Purpose
+  int64_t last_end_ms_ = 0;      // the latest end among them: no pause is on from then
   std::deque<Held> held_;
   Mode held_under_ = Mode::kOff;  // the strongest mode a held command was held under
 };

@@ -70,7 +70,12 @@ size_t ResidentBytes() {
   return resident_pages * static_cast<size_t>(sysconf(_SC_PAGESIZE));
 }
 
-ProcessMemory MeasureProcessMemory(const MemoryBreakdown& m, size_t lua_vm_bytes) {
+ProcessMemory MeasureProcessMemory(const ServerState& server, const MemoryBreakdown& m) {
+  size_t lua_vm_bytes = 0;
+  if (server.script_run.engine) {
+    const ScriptingMemory lua = server.script_run.engine->Memory();
+    lua_vm_bytes = lua.eval_vm + lua.functions_vm;
+  }
   ProcessMemory p;
   p.rss = ResidentBytes();
   const struct mallinfo2 info = mallinfo2();

@@ -51,14 +51,15 @@ MemoryBreakdown MeasureMemory(ServerState& server);
 // The process and allocator view (Redis's cron_malloc_stats). glibc's mallinfo2 gives the
 // allocated and active bytes; where it reports nothing (a sanitizer's allocator), and for the
 // resident bytes glibc cannot tell, Redis's fallback for allocators without statistics
-// applies: resident = RSS - Lua VMs, active = resident, allocated = used_memory.
+// applies: resident = RSS - Lua VMs (measured here), active = resident, allocated =
+// used_memory.
 struct ProcessMemory {
   size_t rss = 0;
   size_t allocator_allocated = 0;
   size_t allocator_active = 0;
   size_t allocator_resident = 0;
 };
-ProcessMemory MeasureProcessMemory(const MemoryBreakdown& m, size_t lua_vm_bytes);
+ProcessMemory MeasureProcessMemory(const ServerState& server, const MemoryBreakdown& m);
 
 // Resident set size from /proc/self/statm, as Redis's zmalloc_get_rss.
 size_t ResidentBytes();

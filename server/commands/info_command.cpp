@@ -14,8 +14,6 @@
 
 namespace kvd {
 
-size_t UsedMemory(ServerState& server) { return MeasureMemory(server).used; }
-
 std::string BytesToHuman(uint64_t n) {
   constexpr const char* kUnits = "KMGTP";
   if (n < 1024) return std::to_string(n) + "B";

@@ -149,7 +149,7 @@ void AppendMemory(CommandContext& ctx, std::string& out) {
   ScriptingMemory lua;
   if (s.script_run.engine) lua = s.script_run.engine->Memory();
   const MemoryBreakdown m = MeasureMemory(s);
-  const ProcessMemory p = MeasureProcessMemory(m, lua.eval_vm + lua.functions_vm);
+  const ProcessMemory p = MeasureProcessMemory(s, m);
   const MemoryRatios r = ComputeRatios(m, p);
   const size_t system = SystemMemoryBytes();
   Field(out, "used_memory", LL(m.used));

@@ -20,10 +20,6 @@ struct InfoSection {
 // Every section, in the order Redis prints them.
 std::span<const InfoSection> InfoSections();
 
-// used_memory (server/memory_figures.h says what it counts). Also raises
-// ServerState::used_memory_peak.
-size_t UsedMemory(ServerState& server);
-
 // Redis's bytesToHuman: "1023B", "1.00K", "2.50M"...
 std::string BytesToHuman(uint64_t n);
 

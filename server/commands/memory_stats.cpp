@@ -6,28 +6,10 @@
 #include "server/command.h"
 #include "server/commands/memory_commands.h"
 #include "server/memory_figures.h"
-#include "server/scripting/scripting.h"
 #include "server/server_state.h"
 
 namespace kvd {
 namespace {
-
-// What the report is built from, as Redis's getMemoryOverheadData.
-struct Figures {
-  MemoryBreakdown m;
-  ProcessMemory p;
-};
-
-Figures Measure(ServerState& server) {
-  size_t lua_vm = 0;
-  if (server.script_run.engine) {
-    const ScriptingMemory lua = server.script_run.engine->Memory();
-    lua_vm = lua.eval_vm + lua.functions_vm;
-  }
-  Figures f{MeasureMemory(server), {}};
-  f.p = MeasureProcessMemory(f.m, lua_vm);
-  return f;
-}
 
 void Pair(ReplyWriter& r, std::string_view name, int64_t v) {
   r.Bulk(name);
@@ -50,9 +32,8 @@ constexpr size_t kMiB = 1024 * 1024;
 }  // namespace
 
 void CmdMemoryStats(CommandContext& ctx) {
-  const Figures f = Measure(ctx.server);
-  const MemoryBreakdown& m = f.m;
-  const ProcessMemory& p = f.p;
+  const MemoryBreakdown m = MeasureMemory(ctx.server);
+  const ProcessMemory p = MeasureProcessMemory(ctx.server, m);
   const MemoryRatios ratio = ComputeRatios(m, p);
   ReplyWriter& r = ctx.reply;
   r.MapHeader(kTopLevelFields + m.dbs.size());
@@ -185,8 +166,8 @@ std::string MemoryDoctorReport(const MemoryBreakdown& m, const ProcessMemory& p)
 }
 
 void CmdMemoryDoctor(CommandContext& ctx) {
-  const Figures f = Measure(ctx.server);
-  ctx.reply.Verbatim("txt", MemoryDoctorReport(f.m, f.p));
+  const MemoryBreakdown m = MeasureMemory(ctx.server);
+  ctx.reply.Verbatim("txt", MemoryDoctorReport(m, MeasureProcessMemory(ctx.server, m)));
 }
 
 }  // namespace kvd

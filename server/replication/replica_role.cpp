@@ -108,10 +108,7 @@ void Replication::RestoreFromSnapshot(const RdbLoadInfo& info) {
       static_cast<uint64_t>(info.repl_stream_db) >= server_.store.DatabaseCount()) {
     return;
   }
-  replid_ = info.repl_id;
-  offset_ = info.repl_offset;
-  replid2_.assign(40, '0');
-  second_replid_offset_ = -1;
+  SetHistory(info.repl_id, info.repl_offset);
   master_stream_db_ = static_cast<size_t>(info.repl_stream_db);
   can_continue_ = true;
   spdlog::info(

@@ -36,11 +36,14 @@ void Replication::Feed(size_t db, std::span<const std::string_view> command) {
   FeedStream(encode_buf_);
 }
 
-void Replication::ChangeReplicationId() {
-  replid_ = RandomReplicationId();
+void Replication::SetHistory(std::string replid, int64_t offset) {
+  replid_ = std::move(replid);
+  offset_ = offset;
   replid2_.assign(40, '0');
   second_replid_offset_ = -1;
 }
+
+void Replication::ChangeReplicationId() { SetHistory(RandomReplicationId(), offset_); }
 
 void Replication::ShiftReplicationId() {
   replid2_ = replid_;
@@ -51,10 +54,7 @@ void Replication::ShiftReplicationId() {
 }
 
 void Replication::SetIdentity(std::string replid, int64_t offset) {
-  replid_ = std::move(replid);
-  offset_ = offset;
-  replid2_.assign(40, '0');
-  second_replid_offset_ = -1;
+  SetHistory(std::move(replid), offset);
   const auto size = RedisOnlyNumber(server_.config.values(), "repl-backlog-size");
   backlog_ = std::make_unique<ReplicationBacklog>(static_cast<size_t>(size), offset_);
   server_.UpdatePropagation();

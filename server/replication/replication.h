@@ -210,6 +210,8 @@ class Replication {
     int64_t numreplicas;
     int64_t offset;
   };
+  // replid and offset, with no secondary id (Redis's clearReplicationId2).
+  void SetHistory(std::string replid, int64_t offset);
   void CreateBacklog();
   Replica& Announced(ClientState& client);  // the entry REPLCONF and SYNC fill in
   Replica* FindReplica(const ClientState& client);  // a client that is a replica, or null

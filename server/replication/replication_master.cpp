@@ -415,9 +415,7 @@ void Replication::FreeBacklogIfIdle(int64_t now_ms) {
   if (!backlog_ || is_replica() || ttl == 0 || ReplicaCount() > 0) return;
   if (now_ms - no_replicas_since_ms_ < ttl * 1000) return;
   // A replica that comes back later cannot continue anyway: a new history starts.
-  replid_ = RandomReplicationId();
-  replid2_.assign(40, '0');
-  second_replid_offset_ = -1;
+  ChangeReplicationId();
   backlog_.reset();
   server_.UpdatePropagation();
   spdlog::info("Replication backlog freed after {} seconds without connected replicas.", ttl);
