@@ -7,7 +7,6 @@
 #include <spdlog/spdlog.h>
 #include <unistd.h>
 
-#include <cerrno>
 #include <chrono>
 #include <cstring>
 #include <span>
@@ -185,13 +184,11 @@ void MasterSession::Process() {
         in_.erase(0, n);
         if (payload_->failed()) {
           Drop("Write error writing to the DB file in MASTER <-> REPLICA synchronization: " +
-               std::string(std::strerror(errno)));
+               std::string(std::strerror(tmp_errno_)));
           return;
         }
         if (!payload_->done()) return;
         if (!FinishTransfer()) return;
-        // What came after the snapshot is the stream.
-        read_offset_ += static_cast<int64_t>(in_.size());
         break;
       }
       case State::kConnected: {

@@ -118,6 +118,7 @@ class MasterSession final : public std::enable_shared_from_this<MasterSession>, 
   std::unique_ptr<PayloadReader> payload_;
   std::string tmp_path_;
   int tmp_fd_ = -1;
+  int tmp_errno_ = 0;  // why writing to tmp_fd_ failed
   // The stream: the master's client (in the client registry while connected), what it
   // replies (dropped), and a transaction's frames until its EXEC.
   RespParser parser_;

@@ -35,7 +35,8 @@ void MasterSession::GoOnline(bool full) {
   client_->db = full ? 0 : replication().master_stream_db();
   parser_.Reset();
   unfed_.clear();
-  read_offset_ = replication().offset();
+  // Bytes that came with +CONTINUE or after the snapshot are the stream's already.
+  read_offset_ = replication().offset() + static_cast<int64_t>(in_.size());
   link_down_since_ms_ = 0;
   state_ = State::kConnected;
   if (full) {

@@ -54,7 +54,10 @@ bool MasterSession::HandlePayloadHeader(const std::string& line) {
     while (!bytes.empty()) {
       const ssize_t n = ::write(tmp_fd_, bytes.data(), bytes.size());
       if (n < 0 && errno == EINTR) continue;
-      if (n <= 0) return false;
+      if (n <= 0) {
+        tmp_errno_ = n < 0 ? errno : EIO;  // read after the reader's own calls
+        return false;
+      }
       bytes.remove_prefix(static_cast<size_t>(n));
     }
     return true;
@@ -65,12 +68,12 @@ bool MasterSession::HandlePayloadHeader(const std::string& line) {
 
 // The whole snapshot is on disk: it becomes the dataset (and dbfilename, as in Redis).
 bool MasterSession::FinishTransfer() {
-  const bool synced = ::fsync(tmp_fd_) == 0;
+  const int sync_errno = ::fsync(tmp_fd_) == 0 ? 0 : errno;  // before close() may change it
   ::close(tmp_fd_);
   tmp_fd_ = -1;
-  if (!synced) {
+  if (sync_errno != 0) {
     Drop("Failed trying to sync the temp DB to disk in MASTER <-> REPLICA synchronization: " +
-         std::string(std::strerror(errno)));
+         std::string(std::strerror(sync_errno)));
     return false;
   }
   // A snapshot of the old data must neither go on nor land on dbfilename after this one.
