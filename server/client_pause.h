@@ -3,8 +3,9 @@
 // command in ALL mode; in WRITE mode those that may change data or be replicated: writes,
 // PUBLISH, EVAL...), and once it ends, by CLIENT UNPAUSE or its timeout, they run in the
 // order they came. A command that waits is held, never refused; its client's later commands
-// wait behind it. Expiry stops during a pause too (the server's cron skips active expiry),
-// so that the dataset holds still, as Redis does for a failover.
+// wait behind it. Expiry stops during a pause too (the server's cron skips active expiry,
+// and the dispatcher has reads hide an expired key without deleting it), so that the
+// dataset holds still, as Redis does for a failover.
 //
 // Bookkeeping only: the dispatcher decides what is held and runs it again. Touched on the
 // store strand only.

@@ -223,6 +223,10 @@ void Dispatcher::Run(ClientState& client, const CommandSpec& spec,
                      .propagated = {},
                      .dispatcher = this};
   server_.tracking.BeforeCommand(client);  // client-side caching (server/tracking.h)
+  // While a pause lasts, as on a replica, an expired key reads as absent but stays: the
+  // dataset holds still (Redis's expireIfNeeded), and the pause's end lets it go.
+  const bool keep_expired = IsReplica(server_) || pause_.Active(now_ms);
+  if (keep_expired != server_.store.keep_expired()) server_.store.SetKeepExpired(keep_expired);
   server_.store.access_clock().set_no_touch(client.no_touch && spec.name != "touch");
   spec.handler(ctx);
   // The wall clock, as Redis times commands; a step back counts as no time.

@@ -45,6 +45,23 @@ TEST_CASE("CLIENT PAUSE WRITE holds a writer until CLIENT UNPAUSE; readers go on
   CHECK(reader.Call({"GET", "k"}) == Bulk("new"));
 }
 
+TEST_CASE("during CLIENT PAUSE WRITE an expired key reads as absent but stays until the end") {
+  ServerProcess server;
+  RawClient c(server.port());
+  REQUIRE(c.Call({"SET", "k", "v", "PX", "20"}) == kOk);
+  REQUIRE(c.Call({"CLIENT", "PAUSE", "60000", "WRITE"}) == kOk);
+  REQUIRE(WaitFor([&] { return c.Exec({"GET", "k"}).null; }));
+  CHECK(c.Call({"EXISTS", "k"}) == Int(0));
+  // Still in the dataset, and not counted as expired.
+  CHECK(c.Call({"DBSIZE"}) == Int(1));
+  CHECK(InfoField(c, "stats", "expired_keys") == "0");
+
+  REQUIRE(c.Call({"CLIENT", "UNPAUSE"}) == kOk);
+  CHECK(c.Exec({"GET", "k"}).null);  // the read deletes it now
+  CHECK(c.Call({"DBSIZE"}) == Int(0));
+  CHECK(InfoField(c, "stats", "expired_keys") == "1");
+}
+
 TEST_CASE("a paused client's commands run when the pause times out") {
   ServerProcess server;
   RawClient admin(server.port()), client(server.port());
