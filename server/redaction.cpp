@@ -1,6 +1,7 @@
 #include "server/redaction.h"
 
 #include "core/text.h"
+#include "server/commands/migrate_args.h"
 
 namespace kvd {
 
@@ -16,6 +17,7 @@ bool IsSecretArgument(std::span<const std::string_view> args, size_t i) {
     return args.size() > 1 && EqualsIgnoreCase(args[1], "set") && i >= 3 && i % 2 == 1 &&
            EqualsIgnoreCase(args[i - 1], "requirepass");
   }
+  if (EqualsIgnoreCase(name, "migrate")) return IsMigrateSecret(args, i);
   if (EqualsIgnoreCase(name, "hello")) {
     // HELLO protover [AUTH user pass] [SETNAME name], parsed as Redis's helloCommand does.
     for (size_t j = 2; j < args.size(); ++j) {

@@ -1,7 +1,8 @@
 #pragma once
 // Arguments that carry secrets: MONITOR and SLOWLOG show them as "(redacted)", as Redis's
 // redactClientCommandArgument does. AUTH's arguments, HELLO's AUTH username and password,
-// ACL SETUSER's rules (they may hold passwords) and the value of CONFIG SET requirepass.
+// ACL SETUSER's rules (they may hold passwords), the value of CONFIG SET requirepass and
+// MIGRATE's AUTH and AUTH2 arguments.
 #include <span>
 #include <string_view>
 

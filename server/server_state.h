@@ -22,6 +22,7 @@
 #include "server/config.h"
 #include "server/latency_monitor.h"
 #include "server/key_change_fanout.h"
+#include "server/migrate_connections.h"
 #include "server/lazy_free.h"
 #include "server/new_key_events.h"
 #include "server/slowlog.h"
@@ -154,6 +155,9 @@ class ServerState {
   // Lua scripts and functions (server/scripting/): the engine, made on first use, and what
   // the network layer reads while a script runs (-BUSY, SCRIPT KILL).
   ScriptRunState script_run;
+
+  // MIGRATE's connections to its targets, kept for reuse (closed by the cron when idle).
+  MigrateConnections migrate_connections;
 
   // maxmemory: evicts keys by maxmemory-policy before commands run (server/eviction.h).
   std::unique_ptr<Eviction> eviction;

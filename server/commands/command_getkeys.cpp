@@ -7,6 +7,7 @@
 #include "server/command_lookup.h"
 #include "server/config_params.h"
 #include "server/commands/command_docs_data.h"
+#include "server/commands/migrate_args.h"
 #include "server/server_state.h"
 
 namespace kvd {
@@ -180,6 +181,12 @@ std::optional<std::vector<FoundKey>> FindCommandKeys(const CommandSpec& s, const
                                                      std::span<const std::string_view> argv) {
   // SORT's STORE can be anywhere: its key specs say "unknown", and Redis asks the command.
   if (s.name == "sort" || s.name == "sort_ro") return SortKeys(argv);
+  // MIGRATE's KEYS spec is "incomplete": Redis asks the command (migrateGetKeys).
+  if (s.name == "migrate") {
+    std::vector<FoundKey> keys;
+    for (size_t i : MigrateKeyPositions(argv)) keys.push_back({i, "RW access delete"});
+    return keys;
+  }
   if (doc == nullptr || KeySpecs(*doc).empty()) return LegacyKeys(s, argv);
   std::vector<FoundKey> keys;
   for (const KeySpecDoc& k : KeySpecs(*doc)) {

@@ -35,6 +35,9 @@ void Persist(CommandContext& ctx);
 void Dump(CommandContext& ctx);
 void Restore(CommandContext& ctx);
 
+// migrate_command.cpp
+void Migrate(CommandContext& ctx);
+
 // sort_command.cpp
 void Sort(CommandContext& ctx);
 void SortRo(CommandContext& ctx);

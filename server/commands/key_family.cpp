@@ -1,7 +1,7 @@
 // The generic (key) family's table: every command with Redis 7.2's arity, flags, key
 // positions, ACL categories and documentation. Handlers live in key_basic.cpp,
-// key_move.cpp, expire_commands.cpp, scan_command.cpp, dump_restore.cpp, sort_command.cpp and
-// wait_command.cpp.
+// key_move.cpp, expire_commands.cpp, scan_command.cpp, dump_restore.cpp, migrate_command.cpp,
+// sort_command.cpp and wait_command.cpp.
 #include "server/command.h"
 #include "server/commands/key_commands.h"
 #include "server/commands/key_spec.h"
@@ -47,6 +47,14 @@ void RegisterKeyFamily(CommandTable& t) {
                   "thus O(1)+O(1*M) where M is small, so simply O(1). However for sorted set "
                   "values the complexity is O(N*M*log(N)) because inserting values into sorted "
                   "sets is O(log(N))."}));
+  // Its keys: argument 3, or those after KEYS (command_getkeys.cpp asks migrate_args.h).
+  t.Add(MakeSpec("migrate", -6, kWrite | kMovableKeys, KeyRange{3, 3, 1}, kc::Migrate,
+                 {"@keyspace @write @slow @dangerous", kGroup, "2.6.0",
+                  "Atomically transfers a key from one Redis instance to another.",
+                  "This command actually executes a DUMP+DEL in the source instance, and a "
+                  "RESTORE in the target instance. See the pages of these commands for time "
+                  "complexity. Also an O(N) data transfer between the two instances is "
+                  "performed."}));
   t.Add(MakeSpec("sort", -2, kWrite | kDenyOom | kMovableKeys, kOneKey, kc::Sort,
                  {"@write @set @sortedset @list @slow @dangerous", kGroup, "1.0.0",
                   "Sorts the elements in a list, a set, or a sorted set, optionally storing the "

@@ -75,6 +75,7 @@ void Cron::Tick() {
   if (server.replication != nullptr) server.replication->Cron(now_ms);
 
   if (cfg.timeout > 0) CloseIdleClients(now_ms, cfg.timeout);
+  server.migrate_connections.CloseIdle(now_ms / 1000);
 }
 
 void Cron::CloseIdleClients(int64_t now_ms, int timeout_sec) {

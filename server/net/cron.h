@@ -1,6 +1,7 @@
 #pragma once
 // The server's periodic work, `hz` times a second on the store strand: active expiry with
-// Redis's time budget, INFO's sampled statistics, and closing idle clients (`timeout`).
+// Redis's time budget, INFO's sampled statistics, closing idle clients (`timeout`) and
+// MIGRATE's idle connections.
 #include <cstdint>
 
 #include "server/net/net_context.h"

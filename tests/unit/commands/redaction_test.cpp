@@ -33,6 +33,8 @@ TEST_CASE("secret arguments: AUTH, HELLO AUTH, ACL SETUSER rules, CONFIG SET req
         "CONFIG SET maxmemory 1mb requirepass (redacted)");
   CHECK(Shown({"CONFIG", "GET", "requirepass"}) == "CONFIG GET requirepass");
   CHECK(Shown({"SET", "auth", "pw"}) == "SET auth pw");
+  CHECK(Shown({"MIGRATE", "h", "1", "k", "0", "0", "AUTH", "pw"}) ==
+        "MIGRATE h 1 k 0 0 AUTH (redacted)");
 }
 
 }  // namespace
