@@ -24,7 +24,7 @@ TEST_CASE("lazy expiry: every read path treats an expired key as absent and dele
     ks.ResetExpiredCount();
     ks.PutWithTtl("k", "v", 10, clock.NowMs());
   };
-  const int64_t later = kT0 + 10;
+  const int64_t later = kT0 + 11;  // the first millisecond after the expiry
 
   reset();
   CHECK(ks.Find("k", later) == nullptr);
@@ -70,13 +70,13 @@ TEST_CASE("count is exact while keys expire one by one") {
   for (int i = 0; i < 100; ++i) ks.PutWithTtl("t" + std::to_string(i), "v", 10 * (i + 1), kT0);
   for (int i = 0; i < 50; ++i) ks.Put("p" + std::to_string(i), "v");
   for (int step = 0; step <= 100; ++step) {
-    const int64_t now = kT0 + 10 * step;
+    const int64_t now = kT0 + 10 * step + 1;  // just past the step-th key's expiry
     CAPTURE(step);
     CHECK(ks.Count(now) == 150u - step);
     CHECK(ks.KeysWithExpiry() == 100u - step);  // exact once Count has run
   }
   CHECK(ks.ExpiredCount() == 100);
-  CheckAccounting(ks, kT0 + 1000);
+  CheckAccounting(ks, kT0 + 1001);
 }
 
 TEST_CASE("count reclaims nothing when no key can have expired yet") {
@@ -85,13 +85,13 @@ TEST_CASE("count reclaims nothing when no key can have expired yet") {
   ks.PutWithTtl("b", "v", 2000, kT0);
   CHECK(ks.Count(kT0 + 999) == 2);
   CHECK(ks.ExpiredCount() == 0);
-  CHECK(ks.Count(kT0 + 1000) == 1);
+  CHECK(ks.Count(kT0 + 1001) == 1);
   CHECK(ks.ExpiredCount() == 1);
   // The bound stays a lower bound after the earliest key is deleted by hand.
   ks.PutWithTtl("c", "v", 500, kT0);
   CHECK(ks.Delete("c", kT0));
   CHECK(ks.Count(kT0 + 600) == 1);
-  CHECK(ks.Count(kT0 + 2000) == 0);
+  CHECK(ks.Count(kT0 + 2001) == 0);
   CHECK(ks.ExpiredCount() == 2);
 }
 
@@ -99,7 +99,7 @@ TEST_CASE("listing, scanning and ForEach never show expired keys") {
   Keyspace ks;
   ks.PutWithTtl("short", "v", 5, kT0);
   ks.Put("long", "v");
-  const int64_t now = kT0 + 5;
+  const int64_t now = kT0 + 6;
   CHECK(SortedKeys(ks, now) == std::vector<std::string>{"long"});
   std::vector<std::string> seen;
   ks.ForEach(now, [&](const Record& r) { seen.emplace_back(r.key()); });
@@ -121,7 +121,7 @@ TEST_CASE("active expiry samples only keys with a TTL and deletes the expired") 
   CHECK(none.expired == 0);
   size_t total = 0;
   for (int round = 0; round < 100 && ks.KeysWithExpiry() > 0; ++round) {
-    const Keyspace::ExpireSample s = ks.ExpireSome(kT0 + 100, 20);
+    const Keyspace::ExpireSample s = ks.ExpireSome(kT0 + 101, 20);
     CHECK(s.sampled <= 20);
     CHECK(s.expired == s.sampled);  // every key with a TTL is due
     total += s.expired;
@@ -129,9 +129,9 @@ TEST_CASE("active expiry samples only keys with a TTL and deletes the expired") 
   CHECK(total == 100);
   CHECK(ks.KeysWithExpiry() == 0);
   CHECK(ks.ExpiredCount() == 100);
-  CHECK(ks.Count(kT0 + 100) == 1000);
-  CHECK(ks.ExpireSome(kT0 + 100, 20).sampled == 0);
-  CheckAccounting(ks, kT0 + 100);
+  CHECK(ks.Count(kT0 + 101) == 1000);
+  CHECK(ks.ExpireSome(kT0 + 101, 20).sampled == 0);
+  CheckAccounting(ks, kT0 + 101);
 }
 
 TEST_CASE("active expiry walks the whole TTL table over successive calls") {
@@ -141,7 +141,7 @@ TEST_CASE("active expiry walks the whole TTL table over successive calls") {
     ks.PutWithTtl("t" + std::to_string(i), "v", i % 10 == 0 ? 10 : 100000, kT0);
   }
   size_t expired = 0;
-  for (int round = 0; round < 200; ++round) expired += ks.ExpireSome(kT0 + 10, 20).expired;
+  for (int round = 0; round < 200; ++round) expired += ks.ExpireSome(kT0 + 11, 20).expired;
   CHECK(expired == 50);
   CHECK(ks.KeysWithExpiry() == 450);
 }
@@ -231,7 +231,7 @@ TEST_CASE("move transfers the record only when the target lacks the key") {
   CHECK_FALSE(a.MoveTo("k", b, kT0));  // present there
   CHECK_FALSE(a.MoveTo("missing", b, kT0));
   CHECK_FALSE(a.MoveTo("k", a, kT0));
-  CHECK_FALSE(b.MoveTo("k", a, kT0 + 1000));  // expired at the source: gone
+  CHECK_FALSE(b.MoveTo("k", a, kT0 + 1001));  // expired at the source: gone
   CHECK(a.Get("k", kT0) == "here");
   // An expired key in the target does not block the move.
   a.PutWithTtl("e", "stale", 10, kT0);
@@ -264,13 +264,13 @@ TEST_CASE("random key returns live keys only, and every one eventually") {
   for (int i = 0; i < 20; ++i) ks.PutWithTtl("x" + std::to_string(i), "v", 5, kT0);
   std::set<std::string> seen;
   for (int i = 0; i < 2000; ++i) {
-    const auto k = ks.RandomKey(kT0 + 5);
+    const auto k = ks.RandomKey(kT0 + 6);
     REQUIRE(k.has_value());
     CHECK(k->front() == 'k');
     seen.emplace(*k);
   }
   CHECK(seen.size() == 20);
-  CHECK(ks.Count(kT0 + 5) == 20);
+  CHECK(ks.Count(kT0 + 6) == 20);
 }
 
 }  // namespace

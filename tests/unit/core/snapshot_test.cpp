@@ -138,8 +138,8 @@ TEST_CASE("snapshot: expired entries are skipped and the counts match what is wr
   Store s;
   Set(s, 0, "live1", "a");
   Set(s, 0, "live2", "b", kNow + 10);
-  Set(s, 0, "dead1", "c", kNow + 5);
-  Set(s, 4, "dead2", "d", kNow + 5);  // db 4 holds only keys dead at encode time
+  Set(s, 0, "dead1", "c", kNow + 4);
+  Set(s, 4, "dead2", "d", kNow + 4);  // db 4 holds only keys dead at encode time
   Set(s, 6, "live3", "e");
   const std::string data = EncodeSnapshot(s, kNow + 5);
 
@@ -170,11 +170,11 @@ TEST_CASE("snapshot: keys that expired between save and load are dropped at load
   Set(s, 0, "never", "z");
   const std::string data = EncodeSnapshot(s, kNow);
   Store into;
-  REQUIRE_FALSE(DecodeSnapshot(data, kNow + 100, into));
+  REQUIRE_FALSE(DecodeSnapshot(data, kNow + 101, into));
   CHECK(into.Db(0).Stats().entries == 2);  // not even held for lazy expiry
-  CHECK_FALSE(into.Db(0).Contains("soon", kNow + 100));
-  CHECK(into.Db(0).Get("later", kNow + 100) == "y");
-  CHECK(into.Db(0).Get("never", kNow + 100) == "z");
+  CHECK_FALSE(into.Db(0).Contains("soon", kNow + 101));
+  CHECK(into.Db(0).Get("later", kNow + 101) == "y");
+  CHECK(into.Db(0).Get("never", kNow + 101) == "z");
   CHECK(into.ExpiredKeys() == 0);
 }
 
