@@ -1,12 +1,14 @@
 // Expiry (lazy and active), exact counts, and the key commands that carry TTLs along.
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <set>
 #include <string>
 #include <vector>
 
 #include "core/clock.h"
 #include "core/keyspace.h"
+#include "core/store.h"
 #include "keyspace_test_util.h"
 
 namespace kvd {
@@ -63,6 +65,104 @@ TEST_CASE("lazy expiry: every read path treats an expired key as absent and dele
   CHECK(ks.RandomKey(later) == std::nullopt);
   CHECK(ks.ExpiredCount() == 1);
   CheckAccounting(ks, later);
+}
+
+// Redis's keyIsExpired is now > expire_at: a key is there through the millisecond of its
+// expiry, and kvd must agree with it to the millisecond.
+TEST_CASE("expiry boundary: lazy expiry keeps a key at its expiry and drops it a ms later") {
+  Keyspace ks;
+  const int64_t at = kT0 + 100;
+  ks.SetString("k", "v", at, TtlMode::kClear, kT0);
+  ks.Put("p", "v");
+
+  CHECK(ks.Find("k", at) != nullptr);
+  CHECK(ks.Get("k", at) == "v");
+  CHECK(ks.Contains("k", at));
+  CHECK(ks.GetExpire("k", at) == at);
+  CHECK(ks.AvgTtlMs(at) == 0);
+  CHECK(ks.Count(at) == 2);
+  CHECK(SortedKeys(ks, at) == std::vector<std::string>{"k", "p"});
+  std::vector<std::string> seen;
+  ks.ForEach(at, [&](const Record& r) { seen.emplace_back(r.key()); });
+  uint64_t cursor = 0;
+  do {
+    cursor = ks.ScanStep(cursor, at, [&](const Record& r) { seen.emplace_back(r.key()); });
+  } while (cursor != 0);
+  std::sort(seen.begin(), seen.end());
+  CHECK(seen == std::vector<std::string>{"k", "k", "p", "p"});
+  CHECK(ks.ExpiredCount() == 0);
+  CHECK(ks.KeysWithExpiry() == 1);
+
+  CHECK(ks.Get("k", at + 1) == std::nullopt);
+  CHECK(ks.Peek("k") == nullptr);  // deleted, as an expiry
+  CHECK(ks.ExpiredCount() == 1);
+  CHECK(ks.Count(at + 1) == 1);
+  CheckAccounting(ks, at + 1);
+
+  // Every lookup path draws the line at the same millisecond.
+  ks.SetString("k", "v", at, TtlMode::kClear, kT0);
+  CHECK(ks.RandomKey(at).has_value());
+  CHECK(ks.Append("k", "w", at) == 2);  // appends to the live key, TTL kept
+  CHECK(ks.GetExpire("k", at) == at);
+  CHECK(ks.Rename("k", "r", at));
+  CHECK(ks.Append("r", "x", at + 1) == 1);  // a new key
+  CHECK(ks.GetExpire("r", at + 1) == kNoExpiry);
+  CHECK(ks.ExpiredCount() == 2);
+}
+
+TEST_CASE("expiry boundary: Count reclaims keys before now and keeps the one at now") {
+  Keyspace ks;
+  const int64_t at = kT0 + 100;
+  ks.SetString("before", "v", at - 1, TtlMode::kClear, kT0);
+  ks.SetString("at", "v", at, TtlMode::kClear, kT0);
+  ks.SetString("after", "v", at + 1, TtlMode::kClear, kT0);
+  CHECK(ks.Count(at - 1) == 3);  // now == the earliest expiry: nothing to reclaim
+  CHECK(ks.ExpiredCount() == 0);
+  CHECK(ks.Count(at) == 2);
+  CHECK(ks.ExpiredCount() == 1);
+  CHECK(ks.KeysWithExpiry() == 2);
+  CHECK(ks.Peek("at") != nullptr);
+  CHECK(ks.Count(at) == 2);  // the bound is now `at` itself
+  CHECK(ks.Count(at + 1) == 1);
+  CHECK(ks.Peek("at") == nullptr);
+  CHECK(ks.Count(at + 2) == 0);
+  CHECK(ks.ExpiredCount() == 3);
+}
+
+TEST_CASE("expiry boundary: active expiry leaves a key at its expiry, takes it a ms later") {
+  Keyspace ks;
+  const int64_t at = kT0 + 100;
+  for (int i = 0; i < 50; ++i) ks.SetString("t" + std::to_string(i), "v", at, TtlMode::kClear, kT0);
+  const Keyspace::ExpireSample none = ks.ExpireSome(at, 50);
+  CHECK(none.sampled == 50);
+  CHECK(none.expired == 0);
+  CHECK(ks.KeysWithExpiry() == 50);
+  const Keyspace::ExpireSample all = ks.ExpireSome(at + 1, 50);
+  CHECK(all.sampled == 50);
+  CHECK(all.expired == 50);  // every sampled key was due
+  CHECK(ks.KeysWithExpiry() == 0);
+  CHECK(ks.ExpiredCount() == 50);
+
+  // The store's cycle over every database, likewise.
+  Store s(2);
+  for (int i = 0; i < 50; ++i) {
+    s.Db(1).SetString("t" + std::to_string(i), "v", at, TtlMode::kClear, kT0);
+  }
+  const auto no_time_passes = [] { return int64_t{0}; };
+  CHECK(s.ActiveExpireCycle(at, 1'000'000, no_time_passes).expired == 0);
+  CHECK(s.Db(1).Count(at) == 50);
+  CHECK(s.ActiveExpireCycle(at + 1, 1'000'000, no_time_passes).expired == 50);
+  CHECK(s.ExpiredKeys() == 50);
+}
+
+TEST_CASE("expiry boundary: a replica's keyspace hides a key only after its expiry") {
+  Keyspace ks;
+  ks.set_keep_expired(true);
+  const int64_t at = kT0 + 100;
+  ks.SetString("k", "v", at, TtlMode::kClear, kT0);
+  CHECK(ks.Get("k", at) == "v");
+  CHECK(ks.Get("k", at + 1) == std::nullopt);
+  CHECK(ks.Peek("k") != nullptr);
 }
 
 TEST_CASE("count is exact while keys expire one by one") {

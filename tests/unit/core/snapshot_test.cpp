@@ -10,6 +10,7 @@
 #include "core/byte_io.h"
 #include "core/crc64.h"
 #include "core/record.h"
+#include "core/set_value.h"
 
 namespace kvd {
 namespace {
@@ -176,6 +177,34 @@ TEST_CASE("snapshot: keys that expired between save and load are dropped at load
   CHECK(into.Db(0).Get("later", kNow + 101) == "y");
   CHECK(into.Db(0).Get("never", kNow + 101) == "z");
   CHECK(into.ExpiredKeys() == 0);
+}
+
+TEST_CASE("snapshot: a key whose expiry is the load time is loaded, one before it not") {
+  Store s;
+  Set(s, 0, "at", "x", kNow + 100);
+  Set(s, 0, "before", "y", kNow + 99);
+  {
+    auto set = SetValue::Create();
+    set->Add("m");
+    s.Db(1).StoreCollection("set at", std::move(set), kNow + 100, kNow);
+    set = SetValue::Create();
+    set->Add("m");
+    s.Db(1).StoreCollection("set before", std::move(set), kNow + 99, kNow);
+  }
+  // As Redis's loader, which drops a key when its expiry < now.
+  for (const int64_t saved_at : {kNow, kNow + 100}) {  // the encoder keeps it at its expiry too
+    CAPTURE(saved_at);
+    Store into;
+    REQUIRE_FALSE(DecodeSnapshot(EncodeSnapshot(s, saved_at), kNow + 100, into));
+    CHECK(into.Db(0).Stats().entries == 1);
+    CHECK(into.Db(1).Stats().entries == 1);
+    CHECK(into.Db(0).Get("at", kNow + 100) == "x");
+    CHECK(into.Db(0).GetExpire("at", kNow + 100) == kNow + 100);
+    const SetValue* set = into.Db(1).Read<SetValue>("set at", kNow + 100);
+    REQUIRE(set != nullptr);
+    CHECK(set->size() == 1);
+    CHECK(into.Db(0).Get("at", kNow + 101) == std::nullopt);
+  }
 }
 
 TEST_CASE("snapshot: every truncation is refused and leaves the store untouched") {
