@@ -189,7 +189,7 @@ Record* Keyspace::InsertString(std::string_view key, uint64_t hash, std::string_
 }
 
 void Keyspace::ReclaimExpired(int64_t now_ms) {
-  if (now_ms < min_expire_bound_) return;
+  if (now_ms <= min_expire_bound_) return;
   // Deleting slot i shifts later entries back into it, so i is looked at again; an entry
   // that wraps from the front of the array to the back is merely seen twice.
   int64_t min_left = INT64_MAX;
@@ -200,7 +200,7 @@ void Keyspace::ReclaimExpired(int64_t now_ms) {
     }
     Record* r = volatile_.At(i);
     const int64_t at = r->expire_at_ms();
-    if (at <= now_ms) {
+    if (at < now_ms) {
       NotifyExpired(*r);
       const uint64_t hash = HashKey(r->key());
       Destroy(Unlink(main_.FindIndex(r->key(), hash), hash, i));

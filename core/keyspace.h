@@ -8,7 +8,7 @@
 // them (Redis's `expires` dict).
 //
 // Expired keys never show: every read takes `now_ms` and treats a key whose expiry is
-// <= now_ms as absent, deleting it on the spot (lazy expiry). ExpireSome() reclaims the
+// < now_ms as absent (as Redis, a key lives through the millisecond of its expiry), deleting it on the spot (lazy expiry). ExpireSome() reclaims the
 // rest in the background (active expiry). With set_keep_expired(true) (a replica's data)
 // reads only hide an expired key: it stays until deleted explicitly or overwritten.
 //
@@ -178,7 +178,7 @@ class Keyspace {
 
   // Writes a string value. expire_at_ms is an absolute time or kNoExpiry; with
   // TtlMode::kKeep an existing TTL survives and expire_at_ms is ignored. Replaces a value
-  // of any type. Returns true when the key was created. An expire_at_ms <= now_ms stores a
+  // of any type. Returns true when the key was created. An expire_at_ms < now_ms stores a
   // key that is already expired (invisible, reclaimed as an expiry); SET with a past
   // EXAT/PXAT should delete instead, as Redis does.
   bool SetString(std::string_view key, std::string_view value, int64_t expire_at_ms,
@@ -458,7 +458,7 @@ class Keyspace {
   size_t data_bytes_ = 0;
   size_t record_bytes_ = 0;         // allocation sizes of all records
   uint64_t expired_count_ = 0;
-  int64_t min_expire_bound_ = INT64_MAX;  // no key expires before this
+  int64_t min_expire_bound_ = INT64_MAX;  // no key expires until after this
   __int128 expire_sum_ = 0;               // sum of expire_at_ms over volatile_, for avg_ttl
   size_t expire_cursor_ = 0;              // ExpireSome resumes here
   uint64_t rng_state_;

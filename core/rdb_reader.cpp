@@ -129,7 +129,7 @@ void LoadBody(Input& in, int64_t now_ms, Store& fresh, RdbLoadInfo& info, size_t
     }
     const std::string_view key = in.String(key_scratch, "a key");
     if (!in.ok()) return;
-    const bool expired = expire_at_ms != kNoExpiry && expire_at_ms <= now_ms;
+    const bool expired = expire_at_ms != kNoExpiry && expire_at_ms < now_ms;
     bool created = false;
     if (op == rdb::kTypeString) {
       const std::string_view value = in.String(value_scratch, "a string value");

@@ -94,7 +94,8 @@ class Record {
     b[2] = static_cast<uint8_t>(v >> 16);
   }
 
-  bool IsExpiredAt(int64_t now_ms) const { return has_expiry() && expire_at_ms() <= now_ms; }
+  // As Redis's keyIsExpired: a key is still there during the millisecond of its expiry.
+  bool IsExpiredAt(int64_t now_ms) const { return has_expiry() && expire_at_ms() < now_ms; }
 
   // Bytes of the layout above.
   size_t UsedSize() const { return ValueEnd() + (has_expiry() ? sizeof(int64_t) : 0); }

@@ -156,7 +156,7 @@ SnapshotError DecodeEntries(ByteReader& in, uint64_t count, size_t db, int64_t n
       return Error("unknown value type " + std::to_string(type) + " for key '" + PrintableKey(key) +
                    "' in db " + std::to_string(db));
     }
-    const bool expired = expire_at_ms != kNoExpiry && expire_at_ms <= now_ms;  // while down
+    const bool expired = expire_at_ms != kNoExpiry && expire_at_ms < now_ms;  // while down
     if (type != static_cast<uint8_t>(ValueType::kString)) {
       if (SnapshotError err = DecodeCollection(in, static_cast<ValueType>(type), key, db,
                                                expired ? nullptr : &ks, expire_at_ms, now_ms)) {

@@ -36,7 +36,7 @@ void Scan(CommandContext& ctx) {
   int64_t seen = 0;
   std::vector<std::string> keys;  // copies: ScanStep may reclaim expired keys between steps
   auto visit = [&](const Record& r) {
-    if (r.has_expiry() && r.expire_at_ms() <= ctx.now_ms) return;  // never show expired keys
+    if (r.IsExpiredAt(ctx.now_ms)) return;  // never show expired keys
     ++seen;
     if (o.pattern && !GlobMatch(*o.pattern, r.key())) return;
     if (o.type) {

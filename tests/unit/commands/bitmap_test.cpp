@@ -396,7 +396,7 @@ TEST_CASE("bitmap commands read keys with hit and miss counts, and expire lazily
   const std::string stats = h.Run({"INFO", "stats"});
   CHECK(stats.find("keyspace_hits:1\r\n") != std::string::npos);
   CHECK(stats.find("keyspace_misses:1\r\n") != std::string::npos);
-  h.clock.Advance(10);
+  h.clock.Advance(11);
   CHECK(h.Run({"BITCOUNT", "k"}) == Int(0));
   CHECK(h.Run({"SETBIT", "k", "0", "0"}) == Int(0));
   CHECK(h.Run({"GET", "k"}) == Bulk("\0"sv));

@@ -27,7 +27,7 @@ TEST_CASE("DEL and UNLINK count the keys they removed") {
   }
   // An expired key is not deleted again.
   CHECK(h.Run({"SET", "t", "v", "PX", "10"}) == kOk);
-  h.clock.Advance(10);
+  h.clock.Advance(11);
   CHECK(h.Run({"DEL", "t"}) == Int(0));
   CHECK(h.Run({"DEL"}) == "-ERR wrong number of arguments for 'del' command\r\n");
 }
@@ -39,7 +39,7 @@ TEST_CASE("EXISTS counts every argument naming a live key, repeats included") {
   CHECK(h.Run({"EXISTS", "a", "a", "b", "a"}) == Int(3));
   CHECK(h.Run({"SET", "t", "v", "PX", "10"}) == kOk);
   CHECK(h.Run({"EXISTS", "t"}) == Int(1));
-  h.clock.Advance(10);
+  h.clock.Advance(11);
   CHECK(h.Run({"EXISTS", "t"}) == Int(0));
   CHECK(h.server.stats.keyspace_hits == 5);
   CHECK(h.server.stats.keyspace_misses == 2);
@@ -69,7 +69,7 @@ TEST_CASE("KEYS matches glob patterns and never lists expired keys") {
   CHECK(SortedStrings(h.Run({"KEYS", "h[a-b]llo"})) == V{"hallo"});
   CHECK(SortedStrings(h.Run({"KEYS", "a\\*b"})) == V{"a*b"});
   CHECK(SortedStrings(h.Run({"KEYS", "nothing*"})) == V{});
-  h.clock.Advance(5);
+  h.clock.Advance(6);
   CHECK(SortedStrings(h.Run({"KEYS", "hu*"})) == V{});
   CHECK(h.Run({"KEYS", "hurry"}) == "*0\r\n");
 }
@@ -89,7 +89,7 @@ TEST_CASE("RANDOMKEY returns a live key or nil") {
   CHECK(seen.size() == 2);
   CHECK(h.Run({"DEL", "only", "other"}) == Int(2));
   CHECK(h.Run({"SET", "t", "v", "PX", "1"}) == kOk);
-  h.clock.Advance(1);
+  h.clock.Advance(2);
   CHECK(h.Run({"RANDOMKEY"}) == kNil);
 }
 
@@ -117,7 +117,7 @@ TEST_CASE("RENAME moves value and TTL, replacing the destination") {
   CHECK(h.Run({"SET", "q", "w", "EX", "10"}) == kOk);
   CHECK(h.Run({"RENAME", "p", "q"}) == kOk);  // the destination's TTL goes with it
   CHECK(h.Run({"TTL", "q"}) == Int(-1));
-  h.clock.Advance(100'000);
+  h.clock.Advance(100'001);
   CHECK(h.Run({"RENAME", "b", "c"}) == "-ERR no such key\r\n");
 }
 

@@ -13,7 +13,7 @@ namespace {
 
 constexpr int64_t kStartMs = 1'700'000'000'000;  // where ManualClock starts
 
-TEST_CASE("EXPIRE sets a TTL and the key expires exactly at it") {
+TEST_CASE("EXPIRE sets a TTL; the key lives through its last millisecond, as in Redis") {
   Harness h;
   CHECK(h.Run({"EXPIRE", "k", "10"}) == Int(0));
   CHECK(h.Run({"SET", "k", "v"}) == kOk);
@@ -23,8 +23,14 @@ TEST_CASE("EXPIRE sets a TTL and the key expires exactly at it") {
   h.clock.Advance(9'999);
   CHECK(h.Run({"GET", "k"}) == Bulk("v"));
   CHECK(h.Run({"PTTL", "k"}) == Int(1));
+  h.clock.Advance(1);  // at the expiry itself
+  CHECK(h.Run({"GET", "k"}) == Bulk("v"));
+  CHECK(h.Run({"PTTL", "k"}) == Int(0));
+  CHECK(h.Run({"TTL", "k"}) == Int(0));
+  CHECK(h.Run({"EXISTS", "k"}) == Int(1));
   h.clock.Advance(1);
   CHECK(h.Run({"GET", "k"}) == kNil);
+  CHECK(h.Run({"PTTL", "k"}) == Int(-2));
   CHECK(h.Run({"TTL", "k"}) == Int(-2));
 }
 
@@ -154,7 +160,7 @@ TEST_CASE("PERSIST removes a TTL") {
   CHECK(h.Run({"GET", "k"}) == Bulk("v"));
   // An expired key cannot be saved.
   CHECK(h.Run({"PEXPIRE", "k", "5"}) == Int(1));
-  h.clock.Advance(5);
+  h.clock.Advance(6);
   CHECK(h.Run({"PERSIST", "k"}) == Int(0));
   CHECK(h.Run({"EXISTS", "k"}) == Int(0));
 }

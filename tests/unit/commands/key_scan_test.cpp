@@ -126,7 +126,7 @@ TEST_CASE("SCAN never returns an expired key") {
     REQUIRE(h.Run({"SET", k, "v", "PX", "10"}) == kOk);
   }
   CHECK(ScanAll(h).size() == 200);
-  h.clock.Advance(10);
+  h.clock.Advance(11);
   CHECK(AsSet(ScanAll(h)) == persistent);
   CHECK(ScanAll(h, {"COUNT", "3"}).size() == 100);
 }

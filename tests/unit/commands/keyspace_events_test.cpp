@@ -134,21 +134,21 @@ TEST_CASE("keyspace events: expired keys, lazily or by the active cycle") {
   h.Run({"SET", "k", "v", "PX", "100"});
   log.Take();
   space.Take();
-  h.clock.Advance(100);
+  h.clock.Advance(101);
   CHECK(h.Run({"GET", "k"}) == "$-1\r\n");
   CHECK(log.Take() == Events{"expired k"});
   CHECK(Frames(space.Take()) == FrameList{{"message", "__keyspace@0__:k", "expired"}});
 
   h.Run({"SET", "j", "v", "PX", "10"});
   log.Take();
-  h.clock.Advance(10);
+  h.clock.Advance(11);
   h.store.ActiveExpireCycle(h.clock.NowMs(), 1000000, [] { return int64_t{0}; });
   CHECK(log.Take() == Events{"expired j"});
 
   // Only x: the expiry is published, the write that set it is not.
   h.Run({"CONFIG", "SET", "notify-keyspace-events", "Ex"});
   h.Run({"SET", "i", "v", "PX", "10"});
-  h.clock.Advance(10);
+  h.clock.Advance(11);
   h.Run({"EXISTS", "i"});
   CHECK(log.Take() == Events{"expired i"});
 }
@@ -165,7 +165,7 @@ TEST_CASE("keyspace events: new keys only with n, before the command's own event
   h.Run({"COPY", "k2", "k3"});
   CHECK(log.Take() == Events{"new k2", "rename_from k", "rename_to k2", "new k3", "copy_to k3"});
   h.Run({"SET", "e", "v", "PX", "5"});
-  h.clock.Advance(5);
+  h.clock.Advance(6);
   h.Run({"SET", "e", "v"});  // the expired key goes first: added again
   CHECK(log.Take() == Events{"new e", "set e", "expire e", "expired e", "new e", "set e"});
   h.Run({"SADD", "s", "a"});

@@ -152,7 +152,7 @@ TEST_CASE("a push onto an expired list starts a new, persistent list") {
   CHECK(h.Run({"PEXPIRE", "l", "100"}) == Int(1));
   CHECK(h.Run({"RPUSH", "l", "a"}) == Int(2));
   CHECK(h.Run({"PTTL", "l"}) == Int(100));  // pushes keep the TTL
-  h.clock.Advance(100);
+  h.clock.Advance(101);
   CHECK(h.Run({"LPOP", "l"}) == kNil);
   CHECK(h.Run({"LPUSHX", "l", "x"}) == Int(0));
   CHECK(h.Run({"LPUSH", "l", "new"}) == Int(1));

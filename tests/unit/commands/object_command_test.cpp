@@ -56,7 +56,7 @@ TEST_CASE("OBJECT looks keys up as Redis: hits and misses count, expired keys ar
   CHECK(h.Run({"OBJECT", "REFCOUNT", "nokey"}) == kNil);
   CHECK(h.server.stats.keyspace_hits == 1);
   CHECK(h.server.stats.keyspace_misses == 1);
-  h.clock.Advance(100);
+  h.clock.Advance(101);
   CHECK(h.Run({"OBJECT", "IDLETIME", "t"}) == kNil);
   CHECK(h.Run({"OBJECT", "FREQ", "t"}) == kNil);  // missing comes before the policy check
   CHECK(h.Run({"EXISTS", "t"}) == Int(0));

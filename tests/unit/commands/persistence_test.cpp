@@ -103,7 +103,7 @@ TEST_CASE("snapshot file: keys that expired while the server was down are droppe
   Store loaded;
   bool found = false;
   RdbLoadInfo info;
-  const int64_t later = kNow + 60'000;  // bin\0key's expiry
+  const int64_t later = kNow + 60'001;  // just past bin\0key's expiry
   REQUIRE(LoadSnapshotFile(loaded, dir.path(), "dump.rdb", later, &found, &info) == "");
   CHECK(loaded.Db(0).Count(later) == 1);
   CHECK_FALSE(loaded.Db(0).Contains("bin\0key"sv, later));
@@ -350,11 +350,11 @@ TEST_CASE("loading at startup records keys loaded and expired for INFO persisten
   Store s = Sample();
   Set(s, 2, "short-lived", "x", kNow + 1'000);
   REQUIRE(SaveSnapshotFile(s, dir.path(), "dump.rdb", kNow) == "");
-  h.clock.SetMs(kNow + 1'000);  // short-lived has expired while the server was down
+  h.clock.SetMs(kNow + 1'001);  // short-lived has expired while the server was down
   REQUIRE(LoadServerSnapshot(h.server) == "");
   CHECK_FALSE(h.server.loading);
-  CHECK(h.store.Db(0).Get("greeting", kNow + 1'000) == "hello");
-  CHECK(h.store.Db(2).Count(kNow + 1'000) == 0);
+  CHECK(h.store.Db(0).Get("greeting", kNow + 1'001) == "hello");
+  CHECK(h.store.Db(2).Count(kNow + 1'001) == 0);
   auto info = InfoPersistence(h);
   CHECK(info["rdb_last_load_keys_loaded"] == "3");
   CHECK(info["rdb_last_load_keys_expired"] == "1");

@@ -173,7 +173,7 @@ TEST_CASE("INFO stats and replication") {
   REQUIRE(h.Run({"PING"}) == "+PONG\r\n");
   REQUIRE(h.Run({"SELECT", "99"}).rfind("-ERR", 0) == 0);
   Put(h, "short", h.clock.NowMs() + 10);
-  h.clock.Advance(10);
+  h.clock.Advance(11);
   REQUIRE(h.Run({"DBSIZE"}) == ":0\r\n");
   f = Info(h, {"stats"});
   CHECK(std::stoll(f["total_commands_processed"]) == processed + 4);  // INFO, PING, SELECT, DBSIZE
@@ -209,7 +209,7 @@ TEST_CASE("INFO keyspace: one line per non-empty database, expired keys never co
   CHECK(f.size() == 2);
   CHECK(f["db0"] == "keys=2,expires=1,avg_ttl=10000");
   CHECK(f["db3"] == "keys=1,expires=0,avg_ttl=0");
-  h.clock.Advance(10000);
+  h.clock.Advance(10001);
   f = Info(h, {"keyspace"});
   CHECK(f["db0"] == "keys=1,expires=0,avg_ttl=0");
   REQUIRE(h.Run({"FLUSHALL"}) == "+OK\r\n");
@@ -251,7 +251,7 @@ TEST_CASE("CONFIG RESETSTAT clears the statistics INFO reports") {
   REQUIRE(h.Run({"SELECT", "99"}).rfind("-ERR", 0) == 0);
   REQUIRE(h.Run({"PING"}) == "+PONG\r\n");
   Put(h, "gone", h.clock.NowMs() + 1);
-  h.clock.Advance(1);
+  h.clock.Advance(2);
   REQUIRE(h.Run({"DBSIZE"}) == ":0\r\n");
   CHECK(h.Run({"CONFIG", "RESETSTAT"}) == "+OK\r\n");
   auto f = Info(h, {"stats", "commandstats", "errorstats"});

@@ -85,7 +85,7 @@ TEST_CASE("startup load: -LOADING until the loaded store is swapped in") {
   h.server.propagate = [&](size_t, std::span<const std::string_view> cmd) {
     for (std::string_view a : cmd) logged.emplace_back(a);
   };
-  h.clock.Advance(1000);
+  h.clock.Advance(1001);
   CHECK(h.Run({"GET", "expired"}) == "$-1\r\n");
   CHECK(logged == std::vector<std::string>{"DEL", "expired"});
 }

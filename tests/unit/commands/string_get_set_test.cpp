@@ -33,11 +33,14 @@ TEST_CASE("SET keeps binary keys and values exactly") {
   CHECK(h.Run({"GET", "k"}) == kNil);
 }
 
-TEST_CASE("SET PX expires exactly at the deadline") {
+TEST_CASE("SET PX: the key lives through the deadline's millisecond and not after it") {
   Harness h;
   CHECK(h.Run({"SET", "k", "v", "PX", "100"}) == kOk);
   h.clock.Advance(99);
   CHECK(h.Run({"GET", "k"}) == Bulk("v"));
+  h.clock.Advance(1);
+  CHECK(h.Run({"GET", "k"}) == Bulk("v"));
+  CHECK(h.Run({"PTTL", "k"}) == Int(0));
   h.clock.Advance(1);
   CHECK(h.Run({"GET", "k"}) == kNil);
 }
@@ -50,7 +53,7 @@ TEST_CASE("SET EX, EXAT and PXAT set the expiry they name") {
   CHECK(h.Run({"PEXPIRETIME", "b"}) == Int((kStartSec + 5) * 1000));
   CHECK(h.Run({"SET", "c", "v", "PxAt", "1700000000123"}) == kOk);
   CHECK(h.Run({"PEXPIRETIME", "c"}) == Int(1'700'000'000'123));
-  h.clock.Advance(123);
+  h.clock.Advance(124);
   CHECK(h.Run({"GET", "c"}) == kNil);
   CHECK(h.Run({"GET", "b"}) == Bulk("v"));
   // The last of repeated expiry options wins, as in Redis.
@@ -68,7 +71,14 @@ TEST_CASE("SET with an absolute time in the past stores a key that is already go
   CHECK(h.Run({"SET", "k", "v", "PXAT", "1"}) == kOk);
   CHECK(h.Run({"GET", "k"}) == kNil);
   CHECK(h.Run({"EXISTS", "k"}) == Int(0));
+  CHECK(h.Run({"SET", "k", "v", "EXAT", std::to_string(kStartSec - 1)}) == kOk);
+  CHECK(h.Run({"GET", "k"}) == kNil);
+  // SET stores the key with its expiry, as Redis 7.2's setGenericCommand (no check for an
+  // expiry already passed): one that is now lives through this millisecond.
   CHECK(h.Run({"SET", "k", "v", "EXAT", std::to_string(kStartSec)}) == kOk);
+  CHECK(h.Run({"GET", "k"}) == Bulk("v"));
+  CHECK(h.Run({"PTTL", "k"}) == Int(0));
+  h.clock.Advance(1);
   CHECK(h.Run({"GET", "k"}) == kNil);
 }
 
@@ -98,7 +108,7 @@ TEST_CASE("SET NX and XX") {
   CHECK(h.Run({"SET", "k", "z", "NX", "NX"}) == kNil);  // a repeated flag is no conflict
   // An expired key counts as absent.
   CHECK(h.Run({"SET", "t", "v", "PX", "5"}) == kOk);
-  h.clock.Advance(5);
+  h.clock.Advance(6);
   CHECK(h.Run({"SET", "t", "w", "XX"}) == kNil);
   CHECK(h.Run({"SET", "t", "w", "NX"}) == kOk);
 }
@@ -169,7 +179,7 @@ TEST_CASE("SETEX and PSETEX set value and TTL") {
   CHECK(h.Run({"PTTL", "k"}) == Int(10'000));
   CHECK(h.Run({"PSETEX", "p", "1500", "w"}) == kOk);
   CHECK(h.Run({"PTTL", "p"}) == Int(1500));
-  h.clock.Advance(1499);
+  h.clock.Advance(1500);
   CHECK(h.Run({"GET", "p"}) == Bulk("w"));
   h.clock.Advance(1);
   CHECK(h.Run({"GET", "p"}) == kNil);

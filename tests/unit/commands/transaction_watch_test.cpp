@@ -143,7 +143,7 @@ TEST_CASE("a watched key that expires after WATCH counts as changed") {
   TxHarness h;
   CHECK(h.a.Run("SET k 1 PX 100") == kOk);
   CHECK(h.a.Run("WATCH k") == kOk);
-  h.clock.Advance(100);
+  h.clock.Advance(101);
   SUBCASE("expired, not yet deleted") {}
   SUBCASE("deleted by a read") { CHECK(h.b.Run("GET k") == kNil); }
   SUBCASE("deleted by the active expiry cycle") {

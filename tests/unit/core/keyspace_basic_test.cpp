@@ -126,7 +126,7 @@ TEST_CASE("byte tracking is exact after every kind of write") {
   CHECK(ks.ExpiredCount() == 1);
   CheckAccounting(ks, now);
 
-  now += 40;  // "t" expires, reclaimed by Count
+  now += 41;  // past "t"'s expiry (TTL 100): reclaimed by Count
   CHECK(ks.Count(now) == 0);
   CHECK(ks.DataBytes() == 0);
   CheckAccounting(ks, now);
@@ -137,23 +137,28 @@ TEST_CASE("byte tracking is exact after every kind of write") {
   CHECK(other.Count(now) == 0);
 }
 
-TEST_CASE("TTL: a key lives until its deadline and not at it") {
+TEST_CASE("TTL: a key lives through its deadline's millisecond and not after it") {
   Keyspace ks;
   ks.PutWithTtl("temp", "data", 1000, kT0);
   CHECK(ks.Get("temp", kT0 + 999) == "data");
-  CHECK(ks.Get("temp", kT0 + 1000) == std::nullopt);
-  CHECK(ks.Count(kT0 + 1000) == 0);  // the lazy delete reclaimed it
+  CHECK(ks.Get("temp", kT0 + 1000) == "data");
+  CHECK(ks.Get("temp", kT0 + 1001) == std::nullopt);
+  CHECK(ks.Count(kT0 + 1001) == 0);  // the lazy delete reclaimed it
   CHECK(ks.ExpiredCount() == 1);
   CHECK(ks.DataBytes() == 0);
 }
 
-TEST_CASE("TTL of zero is already expired; a long TTL is not") {
+TEST_CASE("TTL of zero expires after the current millisecond; a negative one already has") {
   Keyspace ks;
   ks.PutWithTtl("zero", "data", 0, kT0);
+  ks.PutWithTtl("past", "data", -1, kT0);
   ks.PutWithTtl("hour", "data", 3'600'000, kT0);
-  CHECK_FALSE(ks.Contains("zero", kT0));
-  CHECK(ks.Get("hour", kT0) == "data");
-  CHECK(ks.Count(kT0) == 1);
+  CHECK_FALSE(ks.Contains("past", kT0));
+  CHECK(ks.Contains("zero", kT0));
+  CHECK(ks.Count(kT0) == 2);
+  CHECK_FALSE(ks.Contains("zero", kT0 + 1));
+  CHECK(ks.Get("hour", kT0 + 1) == "data");
+  CHECK(ks.Count(kT0 + 1) == 1);
 }
 
 TEST_CASE("put clears a TTL; SetString with kKeep keeps it") {
@@ -208,9 +213,9 @@ TEST_CASE("list keys fills the caller's buffer, skips expired keys, respects its
   ks.PutWithTtl("gone", "3", 10, kT0);
   ks.Put("c", "4");
   CHECK(SortedKeys(ks, kT0) == std::vector<std::string>{"a", "b", "c", "gone"});
-  CHECK(SortedKeys(ks, kT0 + 10) == std::vector<std::string>{"a", "b", "c"});
+  CHECK(SortedKeys(ks, kT0 + 11) == std::vector<std::string>{"a", "b", "c"});
   std::array<std::string_view, 2> small;
-  CHECK(ks.ListKeys(small, kT0 + 10) == 2);
+  CHECK(ks.ListKeys(small, kT0 + 11) == 2);
   CHECK(small[0] != small[1]);
 }
 

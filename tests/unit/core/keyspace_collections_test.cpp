@@ -150,10 +150,10 @@ TEST_CASE("collections: SET over a collection frees it; expiry and FLUSH free th
   // Writing keeps the TTL; reading after the deadline finds nothing.
   ks.Write<SetValue>("set", kT0, false)->Add("extra");
   CHECK(ks.GetExpire("set", kT0) == kT0 + 100);
-  CHECK(ks.Read<SetValue>("set", kT0 + 100) == nullptr);
-  CHECK_FALSE(ks.Write<ZSetValue>("zset", kT0 + 100, false));
-  CheckAccounting(ks, kT0 + 100);  // reclaims the rest
-  CHECK(ks.Count(kT0 + 100) == 4);
+  CHECK(ks.Read<SetValue>("set", kT0 + 101) == nullptr);
+  CHECK_FALSE(ks.Write<ZSetValue>("zset", kT0 + 101, false));
+  CheckAccounting(ks, kT0 + 101);  // reclaims the rest
+  CHECK(ks.Count(kT0 + 101) == 4);
   ks.Clear();  // ASan checks nothing leaked
   CHECK(ks.AllocatedBytes() == 0);
 }

@@ -67,12 +67,12 @@ TEST_CASE("EditString keeps the TTL and does not copy the value on every call") 
 TEST_CASE("EditString on an expired key starts a new one") {
   Keyspace ks;
   ks.PutWithTtl("k", "abc", 10, kT0);
-  Keyspace::StringEdit e = ks.EditString("k", 2, kT0 + 10);
+  Keyspace::StringEdit e = ks.EditString("k", 2, kT0 + 11);
   CHECK(e.created);
   CHECK(e.bytes.size() == 2);
-  CHECK(ks.Get("k", kT0 + 10) == "\0\0"sv);
-  CHECK(ks.GetExpire("k", kT0 + 10) == kNoExpiry);
-  CheckAccounting(ks, kT0 + 10);
+  CHECK(ks.Get("k", kT0 + 11) == "\0\0"sv);
+  CHECK(ks.GetExpire("k", kT0 + 11) == kNoExpiry);
+  CheckAccounting(ks, kT0 + 11);
 }
 
 }  // namespace

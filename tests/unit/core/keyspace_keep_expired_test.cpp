@@ -19,7 +19,7 @@ TEST_CASE("keep_expired: reads hide an expired key without deleting it") {
   Keyspace ks;
   ks.set_keep_expired(true);
   ks.PutWithTtl("k", "v", 10, kT0);
-  const int64_t later = kT0 + 10;
+  const int64_t later = kT0 + 11;  // the first millisecond after the expiry
 
   CHECK(ks.Find("k", later) == nullptr);
   CHECK(ks.FindNoTouch("k", later) == nullptr);
@@ -45,7 +45,7 @@ TEST_CASE("keep_expired: an explicit delete or a write removes or replaces the k
   ks.set_keep_expired(true);
   ks.PutWithTtl("a", "1", 10, kT0);
   ks.PutWithTtl("b", "1", 10, kT0);
-  const int64_t later = kT0 + 10;
+  const int64_t later = kT0 + 11;  // the first millisecond after the expiry
   CHECK(ks.Delete("a", 0));  // the master's DEL
   CHECK(ks.Peek("a") == nullptr);
   // A client's write on a writable replica replaces the expired key (it was not there).

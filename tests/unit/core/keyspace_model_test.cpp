@@ -23,13 +23,14 @@ struct Entry {
   int64_t expire_at_ms = kNoExpiry;
 };
 
-// What the keyspace should hold: a plain map that expires lazily like the real thing.
+// What the keyspace should hold: a plain map that expires lazily like the real thing. A key
+// lives through the millisecond of its expiry, as in Redis.
 class Model {
  public:
   Entry* Live(const std::string& key, int64_t now) {
     auto it = map_.find(key);
     if (it == map_.end()) return nullptr;
-    if (it->second.expire_at_ms != kNoExpiry && it->second.expire_at_ms <= now) {
+    if (it->second.expire_at_ms != kNoExpiry && it->second.expire_at_ms < now) {
       map_.erase(it);
       return nullptr;
     }
@@ -40,7 +41,7 @@ class Model {
   std::map<std::string, Entry> LiveEntries(int64_t now) {
     std::map<std::string, Entry> out;
     for (const auto& [k, e] : map_) {
-      if (e.expire_at_ms == kNoExpiry || e.expire_at_ms > now) out.emplace(k, e);
+      if (e.expire_at_ms == kNoExpiry || e.expire_at_ms >= now) out.emplace(k, e);
     }
     return out;
   }

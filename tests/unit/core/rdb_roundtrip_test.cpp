@@ -97,15 +97,41 @@ TEST_CASE("rdb round trip: keys that expire before the load are dropped, not cou
   const std::string file = EncodeRdb(s, kNow, {});
   Store loaded;
   RdbLoadInfo info;
-  // At the deadline itself a key is expired, as everywhere in kvd.
-  REQUIRE(LoadRdb(file, kNow + 100, loaded, &info) == "");
-  CHECK(Dump(loaded, kNow + 100) ==
+  // One millisecond past its deadline a key is dropped.
+  REQUIRE(LoadRdb(file, kNow + 101, loaded, &info) == "");
+  CHECK(Dump(loaded, kNow + 101) ==
         std::vector<std::string>{"0|later|2|" + std::to_string(kNow + 200),
                                  "4|never|3|" + std::to_string(kNoExpiry)});
   CHECK(info.keys_loaded == 2);
   CHECK(info.keys_expired == 1);
   CHECK(loaded.ExpiredKeys() == 0);
   CHECK(loaded.Db(0).Stats().entries == 1);
+}
+
+TEST_CASE("rdb round trip: a key whose expiry is the load time is loaded, one before it not") {
+  Store s;
+  Set(s, 0, "at", "1", kNow + 100);
+  Set(s, 0, "before", "2", kNow + 99);
+  rdb_test::SetOf(s, 1, "set at", {"a", "b"}, kNow + 100);
+  rdb_test::SetOf(s, 1, "set before", {"a", "b"}, kNow + 99);
+  Store loaded;
+  RdbLoadInfo info;
+  // As Redis's loader, which drops a key when its expiry < now.
+  REQUIRE(LoadRdb(EncodeRdb(s, kNow, {}), kNow + 100, loaded, &info) == "");
+  CHECK(info.keys_loaded == 2);
+  CHECK(info.keys_expired == 2);
+  CHECK(loaded.Db(0).Stats().entries == 1);
+  CHECK(loaded.Db(1).Stats().entries == 1);
+  CHECK(loaded.Db(0).Get("at", kNow + 100) == "1");
+  CHECK(loaded.Db(0).GetExpire("at", kNow + 100) == kNow + 100);
+  CHECK(loaded.Db(1).Read<SetValue>("set at", kNow + 100)->size() == 2);
+  // The writer keeps a key at its expiry too.
+  const std::string at_expiry = EncodeRdb(s, kNow + 100, {});
+  CHECK(at_expiry.find("before") == std::string::npos);
+  Store again;
+  REQUIRE(LoadRdb(at_expiry, kNow + 100, again, &info) == "");
+  CHECK(Dump(again, kNow + 100) == Dump(loaded, kNow + 100));
+  CHECK(loaded.Db(0).Get("at", kNow + 101) == std::nullopt);
 }
 
 TEST_CASE("rdb round trip: a load replaces the whole store") {

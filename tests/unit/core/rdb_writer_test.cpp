@@ -124,12 +124,12 @@ TEST_CASE("rdb writer: expired keys are left out") {
   const std::string before = EncodeRdb(s, kNow, Fixed());
   CHECK(before.find("live") != std::string::npos);
   CHECK(before.find("dead") != std::string::npos);
-  const std::string after = EncodeRdb(s, kNow + 1, Fixed());
+  const std::string after = EncodeRdb(s, kNow + 2, Fixed());  // past "dead"'s expiry
   CHECK(after.find("live") != std::string::npos);
   CHECK(after.find("dead") == std::string::npos);
   Store loaded;
-  REQUIRE(LoadRdb(after, kNow + 1, loaded) == "");
-  CHECK(rdb_test::Dump(loaded, kNow + 1) ==
+  REQUIRE(LoadRdb(after, kNow + 2, loaded) == "");
+  CHECK(rdb_test::Dump(loaded, kNow + 2) ==
         std::vector<std::string>{"0|live|1|" + std::to_string(kNow + 10)});
 }
 

@@ -53,8 +53,10 @@ TEST_CASE("a TTL adds 8 bytes after the value and reads back") {
   CHECK(o.r->has_expiry());
   CHECK(o.r->expire_at_ms() == 1234567890123);
   CHECK(o.r->UsedSize() == 1 + 3 + 1 + 1 + 1 + 1 + 8);
-  CHECK(o.r->IsExpiredAt(1234567890123));
+  // Expired only after the millisecond of its expiry, as Redis's keyIsExpired.
   CHECK_FALSE(o.r->IsExpiredAt(1234567890122));
+  CHECK_FALSE(o.r->IsExpiredAt(1234567890123));
+  CHECK(o.r->IsExpiredAt(1234567890124));
 }
 
 TEST_CASE("binary keys and values, empty ones and varint boundaries") {

@@ -101,10 +101,10 @@ TEST_CASE("snapshot: every collection type round-trips with its encoding and TTL
   CHECK(into.DataBytes() == s.DataBytes());
   // Loading after a TTL passed drops that key.
   Store later;
-  REQUIRE_FALSE(DecodeSnapshot(data, kT0 + 10, later));
-  CHECK_FALSE(later.Db(2).Contains("s3", kT0 + 10));
-  CHECK(later.Db(2).Contains("s600", kT0 + 10));
-  CheckAccounting(later.Db(2), kT0 + 10);
+  REQUIRE_FALSE(DecodeSnapshot(data, kT0 + 11, later));
+  CHECK_FALSE(later.Db(2).Contains("s3", kT0 + 11));
+  CHECK(later.Db(2).Contains("s600", kT0 + 11));
+  CheckAccounting(later.Db(2), kT0 + 11);
 }
 
 std::string Sealed(std::string body) {

@@ -36,7 +36,7 @@ TEST_CASE("sums over databases and FLUSHALL") {
   CHECK(s.AllocatedBytes() == s.Db(0).AllocatedBytes() + s.Db(3).AllocatedBytes());
   CHECK(s.AllocatedBytes() > 0);
   s.Db(3).PutWithTtl("t", "v", 1, kT0);
-  CHECK_FALSE(s.Db(3).Contains("t", kT0 + 1));
+  CHECK_FALSE(s.Db(3).Contains("t", kT0 + 2));
   CHECK(s.ExpiredKeys() == 1);
   s.FlushAll();
   CHECK(s.DataBytes() == 0);
@@ -63,7 +63,7 @@ TEST_CASE("the cycle clears a database that is all expired, within one call") {
   FillExpiring(s.Db(0), "a", 1000, 10);
   FillExpiring(s.Db(5), "b", 300, 10);
   s.Db(5).Put("keep", "v");
-  const Store::CycleResult r = s.ActiveExpireCycle(kT0 + 10, 25000, kNoTimePasses);
+  const Store::CycleResult r = s.ActiveExpireCycle(kT0 + 11, 25000, kNoTimePasses);
   CHECK_FALSE(r.out_of_time);
   CHECK(r.expired == 1300);
   CHECK(r.sampled == 1300);
@@ -81,7 +81,7 @@ TEST_CASE("the cycle stops repeating a database once few of a sample are expired
   CHECK(none.sampled == 20);  // one round: 0% expired is under the 10% threshold
   // 5% expired: one or very few rounds, certainly not the whole table.
   FillExpiring(s.Db(0), "dead", 50, 1);
-  const Store::CycleResult few = s.ActiveExpireCycle(kT0 + 1, 25000, kNoTimePasses);
+  const Store::CycleResult few = s.ActiveExpireCycle(kT0 + 2, 25000, kNoTimePasses);
   CHECK(few.sampled >= 20);
   CHECK(few.sampled < 1000 + 50);
   CHECK(few.expired == s.ExpiredKeys());
@@ -104,7 +104,7 @@ TEST_CASE("the cycle stops when its time budget is spent and resumes at the next
     ++clock_reads;
     return fake_us += 1000;  // each look at the clock: another millisecond gone
   };
-  const Store::CycleResult first = s.ActiveExpireCycle(kT0 + 1, 500, elapsed);
+  const Store::CycleResult first = s.ActiveExpireCycle(kT0 + 2, 500, elapsed);
   CHECK(first.out_of_time);
   CHECK(clock_reads == 1);  // the clock is read every 16 rounds only
   CHECK(first.sampled == 16 * 20);
@@ -112,16 +112,16 @@ TEST_CASE("the cycle stops when its time budget is spent and resumes at the next
   CHECK(s.Db(1).ExpiredCount() == 0);
 
   fake_us = 0;
-  const Store::CycleResult second = s.ActiveExpireCycle(kT0 + 1, 500, elapsed);
+  const Store::CycleResult second = s.ActiveExpireCycle(kT0 + 2, 500, elapsed);
   CHECK(second.out_of_time);
   CHECK(s.Db(1).ExpiredCount() == 16 * 20);  // resumed with the next database
   CHECK(s.Db(0).ExpiredCount() == 16 * 20);
 
   // Without a time limit the rest goes: db 2, then 3..15 (empty), then 0 and 1 again.
-  const Store::CycleResult third = s.ActiveExpireCycle(kT0 + 1, 1'000'000'000, kNoTimePasses);
+  const Store::CycleResult third = s.ActiveExpireCycle(kT0 + 2, 1'000'000'000, kNoTimePasses);
   CHECK_FALSE(third.out_of_time);
   CHECK(s.ExpiredKeys() == 15000);
-  for (size_t db = 0; db < 3; ++db) CHECK(s.Db(db).Count(kT0 + 1) == 0);
+  for (size_t db = 0; db < 3; ++db) CHECK(s.Db(db).Count(kT0 + 2) == 0);
 }
 
 TEST_CASE("store: every expiry, lazy or active, is reported with its database") {
@@ -136,12 +136,12 @@ TEST_CASE("store: every expiry, lazy or active, is reported with its database") 
   s.Db(3).SetString("deleted", "v", kT0 + 10, TtlMode::kClear, kT0);
   CHECK(s.Db(3).Delete("deleted", kT0));  // a deletion, not an expiry
   s.SwapDbs(0, 5);                        // the index is the database's at the time
-  CHECK_FALSE(s.Db(5).Get("lazy", kT0 + 10).has_value());
-  s.ActiveExpireCycle(kT0 + 10, 1'000'000'000, kNoTimePasses);
+  CHECK_FALSE(s.Db(5).Get("lazy", kT0 + 11).has_value());
+  s.ActiveExpireCycle(kT0 + 11, 1'000'000'000, kNoTimePasses);
   CHECK(heard == std::vector<std::string>{"5:lazy", "2:active"});
   s.SetExpireListener(nullptr);
   s.Db(3).SetString("late", "v", kT0 + 20, TtlMode::kClear, kT0);
-  CHECK(s.Db(3).Count(kT0 + 20) == 1);
+  CHECK(s.Db(3).Count(kT0 + 21) == 1);
   CHECK(heard.size() == 2);
 }
 
