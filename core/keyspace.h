@@ -8,8 +8,9 @@
 // them (Redis's `expires` dict).
 //
 // Expired keys never show: every read takes `now_ms` and treats a key whose expiry is
-// < now_ms as absent (as Redis, a key lives through the millisecond of its expiry), deleting it on the spot (lazy expiry). ExpireSome() reclaims the
-// rest in the background (active expiry). With set_keep_expired(true) (a replica's data)
+// < now_ms as absent (as in Redis, a key lives through the millisecond of its expiry),
+// deleting it on the spot (lazy expiry). ExpireSome() reclaims the rest in the background
+// (active expiry). With set_keep_expired(true) (a replica's data)
 // reads only hide an expired key: it stays until deleted explicitly or overwritten.
 //
 // Every lookup of a key (Find, Get, Read, Write, and the writes, which look the key up
@@ -179,8 +180,8 @@ class Keyspace {
   // Writes a string value. expire_at_ms is an absolute time or kNoExpiry; with
   // TtlMode::kKeep an existing TTL survives and expire_at_ms is ignored. Replaces a value
   // of any type. Returns true when the key was created. An expire_at_ms < now_ms stores a
-  // key that is already expired (invisible, reclaimed as an expiry); SET with a past
-  // EXAT/PXAT should delete instead, as Redis does.
+  // key that is already expired (invisible, reclaimed as an expiry), as Redis 7's SET with a
+  // past EXAT/PXAT does.
   bool SetString(std::string_view key, std::string_view value, int64_t expire_at_ms,
                  TtlMode mode, int64_t now_ms);
   // APPEND: creates the key when missing; returns the new length. Caller checked the type.
