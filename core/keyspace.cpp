@@ -355,6 +355,7 @@ size_t Keyspace::Append(std::string_view key, std::string_view data, int64_t now
   Modify(i, hash, r->has_expiry(), [&](Record* old) {
     Record* n = Record::ResizeString(old, old_len + data.size(), /*greedy=*/true);
     std::memcpy(n->MutableStringData() + old_len, data.data(), data.size());
+    n->set_edited();
     return n;
   });
   return old_len + data.size();
@@ -374,6 +375,7 @@ size_t Keyspace::SetRange(std::string_view key, size_t offset, std::string_view 
     char* p = n->MutableStringData();
     std::memset(p, 0, offset);
     std::memcpy(p + offset, data.data(), data.size());
+    n->set_edited();
     Stamp(n);
     Link(n, hash);
     return end;
@@ -387,6 +389,7 @@ size_t Keyspace::SetRange(std::string_view key, size_t offset, std::string_view 
     char* p = n->MutableStringData();
     if (offset > old_len) std::memset(p + old_len, 0, offset - old_len);
     std::memcpy(p + offset, data.data(), data.size());
+    n->set_edited();
     return n;
   });
   return new_len;
@@ -400,6 +403,7 @@ Keyspace::StringEdit Keyspace::EditString(std::string_view key, size_t min_len, 
     main_.ReserveOne();
     Record* n = Record::NewStringUninit(key, min_len, kNoExpiry);
     std::memset(n->MutableStringData(), 0, min_len);
+    n->set_edited();
     Stamp(n);
     Link(n, hash);
     return {{n->MutableStringData(), min_len}, 0, true};
@@ -407,18 +411,26 @@ Keyspace::StringEdit Keyspace::EditString(std::string_view key, size_t min_len, 
   const size_t old_len = r->string_value().size();
   // No growth: the identity reshape still tells WATCH and the snapshot before the edit.
   Record* n = Modify(i, hash, r->has_expiry(), [&](Record* old) {
-    if (min_len <= old_len) return old;
-    Record* grown = Record::ResizeString(old, min_len, /*greedy=*/true);
-    std::memset(grown->MutableStringData() + old_len, 0, min_len - old_len);
-    return grown;
+    Record* edited = old;
+    if (min_len > old_len) {
+      edited = Record::ResizeString(old, min_len, /*greedy=*/true);
+      std::memset(edited->MutableStringData() + old_len, 0, min_len - old_len);
+    }
+    edited->set_edited();
+    return edited;
   });
   return {{n->MutableStringData(), n->string_value().size()}, old_len, false};
+}
+
+void Keyspace::MarkEdited(std::string_view key, int64_t now_ms) {
+  if (Record* r = FindLive(key, HashKey(key), now_ms, nullptr, /*touch=*/false)) r->set_edited();
 }
 
 bool Keyspace::SetStringFilled(std::string_view key, size_t len, FillFn fill, void* context,
                                int64_t now_ms) {
   Record* n = Record::NewStringUninit(key, len, kNoExpiry);
   fill(context, {n->MutableStringData(), len});  // nothing has changed yet
+  n->set_edited();  // built in place, as Redis's BITOP builds its "raw" result
   const uint64_t hash = HashKey(key);
   size_t i;
   Record* r = FindLive(key, hash, now_ms, &i);

@@ -184,6 +184,9 @@ class Keyspace {
   // past EXAT/PXAT does.
   bool SetString(std::string_view key, std::string_view value, int64_t expire_at_ms,
                  TtlMode mode, int64_t now_ms);
+  // Marks the string at key Record::edited() (a HyperLogLog rewritten whole is still one
+  // Redis edits in place). Changes no bytes; nothing when the key is missing.
+  void MarkEdited(std::string_view key, int64_t now_ms);
   // APPEND: creates the key when missing; returns the new length. Caller checked the type.
   size_t Append(std::string_view key, std::string_view data, int64_t now_ms);
   // SETRANGE: zero-pads as needed; returns the new length. Caller checked type and limits.

@@ -5,7 +5,8 @@
 //   only with a TTL]
 //
 // header:     bits 0-2 the ValueType, bit 3 set when the record has a TTL, bit 4 the snapshot
-//             mark (core/consistent_snapshot.h); 5-7 reserved.
+//             mark (core/consistent_snapshot.h), bit 5 set when a string was edited in
+//             place (edited()); 6-7 reserved.
 // access:     Redis's 24-bit `lru` field, little-endian: the last access time or the LFU
 //             counter and its decay time (core/access_clock.h says which and how). It sits
 //             before the key, so every reshape keeps it without copying it on purpose.
@@ -81,6 +82,12 @@ class Record {
     header_ = static_cast<uint8_t>((header_ & ~kSnapshotMark) | (mark ? kSnapshotMark : 0));
   }
 
+  // The string was edited in place (APPEND, SETRANGE, the bit and HyperLogLog commands)
+  // since it was last written whole: Redis then holds it "raw", which OBJECT ENCODING shows.
+  // Reshapes and Rekeyed keep it; SetString clears it.
+  bool edited() const { return (header_ & kEdited) != 0; }
+  void set_edited() { header_ |= kEdited; }
+
   // The 24-bit access field (core/access_clock.h). New records start at 0; the keyspace
   // stamps them. Every reshape, and Rekeyed, keeps it.
   uint32_t access() const {
@@ -113,6 +120,7 @@ class Record {
   static Record* Rekeyed(const Record& src, std::string_view key);
   // Replaces the value with a string and sets the expiry (kNoExpiry: none). In place when
   // it fits and does not waste most of the allocation; `value` may point into r itself.
+  // The new value is not edited().
   static Record* SetString(Record* r, std::string_view value, int64_t expire_at_ms);
   // Resizes the string value to len bytes keeping the first min(old, len) bytes; new bytes
   // are unspecified. `greedy` reserves room for further growth when it reallocates (as
@@ -133,6 +141,7 @@ class Record {
   static constexpr uint8_t kTypeMask = 0x07;
   static constexpr uint8_t kHasExpiry = 0x08;
   static constexpr uint8_t kSnapshotMark = 0x10;
+  static constexpr uint8_t kEdited = 0x20;
   static constexpr size_t kKeyOffset = kHeadFixedBytes;  // the key's length varint
 
   const uint8_t* bytes() const { return reinterpret_cast<const uint8_t*>(this); }

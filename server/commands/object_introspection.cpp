@@ -14,10 +14,12 @@ constexpr size_t kEmbstrMaxLen = 44;
 constexpr int64_t kSharedIntegers = 10000;
 constexpr int64_t kSharedRefcount = 2147483647;
 
-// The encoding Redis's tryObjectEncoding gives a string written by SET: "int" for the
-// canonical text of a 64-bit integer, "embstr" when short, "raw" otherwise. (Redis reports
-// "raw" for any string APPEND or SETRANGE touched; kvd does not track that history.)
-std::string_view StringEncoding(std::string_view value) {
+// The encoding Redis's tryObjectEncoding gives a string written whole (SET): "int" for the
+// canonical text of a 64-bit integer, "embstr" when short, "raw" otherwise. One edited in
+// place (APPEND, SETRANGE, SETBIT, PFADD...) Redis holds "raw" whatever it holds.
+std::string_view StringEncoding(const Record& r) {
+  if (r.edited()) return "raw";
+  const std::string_view value = r.string_value();
   if (value.size() <= 20 && ParseInt64(value)) return "int";
   return value.size() <= kEmbstrMaxLen ? "embstr" : "raw";
 }
@@ -25,7 +27,7 @@ std::string_view StringEncoding(std::string_view value) {
 }  // namespace
 
 std::string_view ObjectEncodingOf(const Record& r) {
-  if (r.type() == ValueType::kString) return StringEncoding(r.string_value());
+  if (r.type() == ValueType::kString) return StringEncoding(r);
   return ObjectEncodingName(r);
 }
 
@@ -36,9 +38,8 @@ int64_t ObjectRefcountOf(const Record& r, const ConfigValues& cfg) {
   const bool sharing =
       cfg.maxmemory == 0 || !(policy.ends_with("-lru") || policy.ends_with("-lfu"));
   if (sharing && r.type() == ValueType::kString) {
-    const std::string_view v = r.string_value();
-    if (StringEncoding(v) == "int") {
-      const int64_t n = *ParseInt64(v);
+    if (StringEncoding(r) == "int") {
+      const int64_t n = *ParseInt64(r.string_value());
       if (n >= 0 && n < kSharedIntegers) return kSharedRefcount;
     }
   }

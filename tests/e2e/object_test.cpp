@@ -18,6 +18,49 @@ bool LfuNotSelectedError(const std::string& reply) {
                      "tracked.", 0) == 0;
 }
 
+TEST_CASE("OBJECT ENCODING of a string: int, embstr or raw as written; raw once edited in place") {
+  ServerProcess server;
+  RawClient c(server.port());
+  const auto encoding = [&](const std::string& key) {
+    return c.Exec({"OBJECT", "ENCODING", key}).str;
+  };
+  REQUIRE(c.Call({"SET", "n", "12345"}) == kOk);
+  CHECK(encoding("n") == "int");
+  REQUIRE(c.Call({"SET", "s", "hello"}) == kOk);
+  CHECK(encoding("s") == "embstr");
+  REQUIRE(c.Call({"SET", "long", std::string(45, 'x')}) == kOk);
+  CHECK(encoding("long") == "raw");
+
+  // Edited in place: raw, however short or numeric.
+  CHECK(c.Call({"APPEND", "n", "6"}) == Int(6));
+  CHECK(encoding("n") == "raw");
+  CHECK(c.Call({"OBJECT", "REFCOUNT", "n"}) == Int(1));
+  CHECK(c.Call({"APPEND", "s", "!"}) == Int(6));
+  CHECK(encoding("s") == "raw");
+  CHECK(c.Call({"SETRANGE", "r", "0", "ab"}) == Int(2));
+  CHECK(encoding("r") == "raw");
+  CHECK(c.Call({"SETBIT", "b", "0", "1"}) == Int(0));
+  CHECK(encoding("b") == "raw");
+  CHECK(c.Call({"PFADD", "h", "a"}) == Int(1));
+  CHECK(encoding("h") == "raw");
+  CHECK(c.Call({"BITOP", "OR", "d", "b"}) == Int(1));
+  CHECK(encoding("d") == "raw");
+  // Kept by what moves or copies the value, or only touches its TTL.
+  CHECK(c.Call({"EXPIRE", "s", "100"}) == Int(1));
+  CHECK(c.Call({"RENAME", "s", "s2"}) == kOk);
+  CHECK(c.Call({"COPY", "s2", "s3"}) == Int(1));
+  CHECK(encoding("s2") == "raw");
+  CHECK(encoding("s3") == "raw");
+
+  // Written whole again: as SET encodes it.
+  CHECK(c.Call({"APPEND", "fresh", "abc"}) == Int(3));  // created by APPEND
+  CHECK(encoding("fresh") == "embstr");
+  CHECK(c.Call({"INCR", "n"}) == Int(123457));
+  CHECK(encoding("n") == "int");
+  REQUIRE(c.Call({"SET", "s2", "hi"}) == kOk);
+  CHECK(encoding("s2") == "embstr");
+}
+
 TEST_CASE("OBJECT IDLETIME and FREQ follow maxmemory-policy set at run time") {
   ServerProcess server;
   RawClient c(server.port());

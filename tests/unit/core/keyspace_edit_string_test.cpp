@@ -48,6 +48,41 @@ TEST_CASE("EditString creates a zero-filled key, grows with zeros, edits in plac
   CheckAccounting(ks, kT0);
 }
 
+TEST_CASE("strings edited in place are marked edited; a whole write clears the mark") {
+  Keyspace ks;
+  const auto edited = [&](std::string_view key) { return ks.Find(key, kT0)->edited(); };
+  ks.SetString("s", "abc", kNoExpiry, TtlMode::kClear, kT0);
+  CHECK_FALSE(edited("s"));
+  ks.Append("s", "d", kT0);
+  CHECK(edited("s"));
+  ks.Append("fresh", "x", kT0);  // created whole
+  CHECK_FALSE(edited("fresh"));
+  ks.SetRange("r", 1, "x", kT0);
+  CHECK(edited("r"));
+  ks.SetString("r", "y", kNoExpiry, TtlMode::kClear, kT0);
+  CHECK_FALSE(edited("r"));
+  ks.SetRange("r", 0, "z", kT0);
+  CHECK(edited("r"));
+  ks.EditString("bits", 2, kT0);
+  CHECK(edited("bits"));
+  ks.SetString("e", "abc", kNoExpiry, TtlMode::kClear, kT0);
+  ks.EditString("e", 1, kT0);  // no growth: still an edit
+  CHECK(edited("e"));
+  ks.SetStringFilled("filled", 2, [](std::span<char> b) { b[0] = b[1] = 'f'; }, kT0);
+  CHECK(edited("filled"));
+  ks.SetString("m", "abc", kNoExpiry, TtlMode::kClear, kT0);
+  ks.MarkEdited("m", kT0);
+  CHECK(edited("m"));
+  ks.MarkEdited("missing", kT0);
+  CHECK(ks.Find("missing", kT0) == nullptr);
+  // Moving the value or its TTL keeps the mark.
+  CHECK(ks.SetExpire("s", kT0 + 1000, kT0));
+  CHECK(edited("s"));
+  CHECK(ks.Rename("s", "s2", kT0));
+  CHECK(edited("s2"));
+  CheckAccounting(ks, kT0);
+}
+
 TEST_CASE("EditString keeps the TTL and does not copy the value on every call") {
   Keyspace ks;
   ks.PutWithTtl("k", "abc", 5000, kT0);
