@@ -114,9 +114,16 @@ class Sentinels {
 TEST_CASE("Three sentinels fail a crashed kvd master over to one replica and repoint the rest") {
   ServerProcess master;
   const int old_master_port = master.port();
-  ServerProcess replica1 = StartReplica(master.port());
-  ServerProcess replica2 = StartReplica(master.port());
+  // The replicas start from config files, which Sentinel has them rewrite (CONFIG REWRITE)
+  // as it reconfigures them.
+  TempDir conf_dir;
+  const std::string replicaof = "replicaof 127.0.0.1 " + std::to_string(master.port()) + "\n";
+  ServerProcess replica1({conf_dir.Write("replica1.conf", replicaof)});
+  ServerProcess replica2({conf_dir.Write("replica2.conf", replicaof)});
   const std::set<int> replica_ports = {replica1.port(), replica2.port()};
+  const auto conf_of = [&](int port) {
+    return conf_dir.path() + (port == replica1.port() ? "/replica1.conf" : "/replica2.conf");
+  };
   for (int port : replica_ports) {
     REQUIRE(WaitFor([&] { return FollowsMaster(port, master.port()); }));
   }
@@ -175,6 +182,11 @@ TEST_CASE("Three sentinels fail a crashed kvd master over to one replica and rep
   }
   CHECK(WaitFor([&] { return GetOn(other, "during") == Bulk("2"); }));
   CHECK(GetOn(other, "before") == Bulk("1"));
+  // Restarted from their config files, they would keep these roles: the promoted one has no
+  // replicaof line left.
+  const std::string promoted_conf = Slurp(conf_of(promoted));
+  CHECK_MESSAGE(!Contains(promoted_conf, "replicaof"), promoted_conf);
+  CHECK(Contains(Slurp(conf_of(other)), "replicaof 127.0.0.1 " + std::to_string(promoted) + "\n"));
   // Sentinel lists the old master as a (down) replica of the new one.
   CHECK(WaitFor(
       [&] { return Contains(Field(sentinels.Replica(0, old_master_port), "flags"), "s_down"); },
