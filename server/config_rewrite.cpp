@@ -46,6 +46,10 @@ std::vector<std::string> ParamLines(const Config::Param& p, const std::string& v
   const std::string name(p.name);
   if (!p.multi) return {name + " " + Quoted(value)};
   const std::vector<std::string_view> words = SplitWords(value);
+  // A master has no replicaof line, as Redis drops it (rewriteConfigReplicaOfOption):
+  // `replicaof ""` does not load in Redis, and Sentinel rewrites the config of the replica it
+  // promotes.
+  if (words.empty() && name == "replicaof") return {};
   if (words.empty()) return {name + " \"\""};
   const size_t group = name == "save" ? 2 : name == "client-output-buffer-limit" ? 4 : 0;
   std::vector<std::string> lines;

@@ -274,7 +274,8 @@ ServerProcess::ServerProcess(std::vector<std::string> args, ServerOptions option
   dir_ = MakeTempDir();
   log_path_ = dir_ + "/server.log";
   const std::string binary = options.binary.empty() ? ServerBinary() : options.binary;
-  const int chosen_port = IsRedisServer(binary) ? PickFreePort() : 0;
+  const int chosen_port =
+      options.port != 0 ? options.port : (IsRedisServer(binary) ? PickFreePort() : 0);
   std::vector<std::string> argv = {binary};
   // A config file must come first (`kvd [configfile] [--name value ...]`).
   if (!args.empty() && args[0].rfind("-", 0) != 0) {

@@ -111,6 +111,9 @@ struct ServerOptions {
   ServerWait wait = ServerWait::kLoaded;
   // The log line that says the server serves (Redis Sentinel has its own: "+monitor").
   std::string ready_line = "Ready to accept connections";
+  // A fixed TCP port, e.g. to restart a server where its replicas or Sentinel expect it
+  // (0: any free one).
+  int port = 0;
 };
 
 // kvd logs this (before readiness) when it loads a dataset in the background, and
