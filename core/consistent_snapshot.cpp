@@ -3,7 +3,7 @@
 namespace kvd {
 
 ConsistentSnapshot::ConsistentSnapshot(Store& store, int64_t now_ms, const RdbOptions& options)
-    : store_(store), now_ms_(now_ms), writer_(options) {
+    : store_(store), now_ms_(now_ms), writer_(options, store.access_clock()) {
   const size_t n = store.DatabaseCount();
   writer_.WriteHeader(now_ms, options.used_memory.value_or(store.AllocatedBytes()));
   watches_.reserve(n);

@@ -324,20 +324,32 @@ uint64_t Keyspace::PrefetchKey(std::string_view key) const {
 
 bool Keyspace::SetString(std::string_view key, std::string_view value, int64_t expire_at_ms,
                          TtlMode mode, int64_t now_ms) {
+  bool created;
+  StoreString(key, value, expire_at_ms, mode, now_ms, &created);
+  return created;
+}
+
+void Keyspace::SetEditedString(std::string_view key, std::string_view value, int64_t now_ms) {
+  bool created;
+  StoreString(key, value, kNoExpiry, TtlMode::kKeep, now_ms, &created)->set_edited();
+}
+
+Record* Keyspace::StoreString(std::string_view key, std::string_view value, int64_t expire_at_ms,
+                              TtlMode mode, int64_t now_ms, bool* created) {
   const uint64_t hash = HashKey(key);
   size_t i;
   Record* r = FindLive(key, hash, now_ms, &i);
+  *created = r == nullptr;
   if (r == nullptr) {
-    InsertString(key, hash, value, mode == TtlMode::kKeep ? kNoExpiry : expire_at_ms);
-    return true;
+    return InsertString(key, hash, value, mode == TtlMode::kKeep ? kNoExpiry : expire_at_ms);
   }
   const int64_t at = mode == TtlMode::kKeep ? r->expire_at_ms() : expire_at_ms;
   const ValueType old_type = r->type();
   void* old_object = r->object();
-  Modify(i, hash, at != kNoExpiry,
-         [&](Record* old) { return Record::SetString(old, value, at); });
+  Record* n = Modify(i, hash, at != kNoExpiry,
+                     [&](Record* old) { return Record::SetString(old, value, at); });
   DestroyObject(old_type, old_object);  // a collection overwritten by SET
-  return false;
+  return n;
 }
 
 size_t Keyspace::Append(std::string_view key, std::string_view data, int64_t now_ms) {
@@ -420,10 +432,6 @@ Keyspace::StringEdit Keyspace::EditString(std::string_view key, size_t min_len, 
     return edited;
   });
   return {{n->MutableStringData(), n->string_value().size()}, old_len, false};
-}
-
-void Keyspace::MarkEdited(std::string_view key, int64_t now_ms) {
-  if (Record* r = FindLive(key, HashKey(key), now_ms, nullptr, /*touch=*/false)) r->set_edited();
 }
 
 bool Keyspace::SetStringFilled(std::string_view key, size_t len, FillFn fill, void* context,

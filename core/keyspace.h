@@ -184,9 +184,9 @@ class Keyspace {
   // past EXAT/PXAT does.
   bool SetString(std::string_view key, std::string_view value, int64_t expire_at_ms,
                  TtlMode mode, int64_t now_ms);
-  // Marks the string at key Record::edited() (a HyperLogLog rewritten whole is still one
-  // Redis edits in place). Changes no bytes; nothing when the key is missing.
-  void MarkEdited(std::string_view key, int64_t now_ms);
+  // SetString keeping the TTL, with the result marked Record::edited(): a HyperLogLog
+  // rewritten whole is still one Redis edits in place.
+  void SetEditedString(std::string_view key, std::string_view value, int64_t now_ms);
   // APPEND: creates the key when missing; returns the new length. Caller checked the type.
   size_t Append(std::string_view key, std::string_view data, int64_t now_ms);
   // SETRANGE: zero-pads as needed; returns the new length. Caller checked type and limits.
@@ -451,6 +451,9 @@ class Keyspace {
   template <class Reshape>
   Record* Modify(size_t index, uint64_t hash, bool ttl_after, Reshape&& reshape);
   // Creates a string record for a key known to be absent.
+  // SetString's work; returns the stored record and sets *created.
+  Record* StoreString(std::string_view key, std::string_view value, int64_t expire_at_ms,
+                      TtlMode mode, int64_t now_ms, bool* created);
   Record* InsertString(std::string_view key, uint64_t hash, std::string_view value,
                        int64_t expire_at_ms);
   // Deletes every expired key when any may have expired; refreshes min_expire_bound_.

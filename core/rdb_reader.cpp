@@ -1,5 +1,7 @@
 #include "core/rdb_reader.h"
 
+#include <algorithm>
+#include <climits>
 #include <cstdio>
 #include <new>
 #include <type_traits>
@@ -51,7 +53,15 @@ void LoadBody(Input& in, int64_t now_ms, Store& fresh, RdbLoadInfo& info, size_t
               const RdbProgressFn& progress) {
   std::string key_scratch, value_scratch;
   size_t db = 0;  // Redis starts in database 0 when a file has no SELECTDB
+  // Key-specific opcodes before a key: cleared after each key, as Redis does.
   int64_t expire_at_ms = kNoExpiry;
+  int64_t lru_idle = -1;  // IDLE: seconds since the key's last access
+  int lfu_freq = -1;      // FREQ: its LFU counter
+  const auto next_key = [&] {
+    expire_at_ms = kNoExpiry;
+    lru_idle = -1;
+    lfu_freq = -1;
+  };
   while (in.ok()) {
     const size_t at = in.offset();
     const uint8_t op = in.U8("an opcode or value type");
@@ -65,12 +75,15 @@ void LoadBody(Input& in, int64_t now_ms, Store& fresh, RdbLoadInfo& info, size_t
       case rdb::kOpExpireTime:  // seconds, written by old versions
         expire_at_ms = int64_t{static_cast<int32_t>(in.Le(4, "an expire time"))} * 1000;
         continue;
-      case rdb::kOpFreq:  // LFU counter: not kept; loaded keys start as just accessed
-        in.U8("an LFU frequency");
+      case rdb::kOpFreq:
+        lfu_freq = in.U8("an LFU frequency");
         continue;
-      case rdb::kOpIdle:  // LRU idle time: not kept, as above
-        in.Length("an LRU idle time");
+      case rdb::kOpIdle: {
+        // Redis keeps it in a long long; a larger one wraps the LRU clock anyway.
+        const uint64_t idle = in.Length("an LRU idle time");
+        lru_idle = static_cast<int64_t>(std::min<uint64_t>(idle, INT64_MAX / 1000));
         continue;
+      }
       case rdb::kOpSelectDb: {
         const uint64_t index = in.Length("a database index");
         if (in.ok() && index >= fresh.DatabaseCount()) {
@@ -136,7 +149,7 @@ void LoadBody(Input& in, int64_t now_ms, Store& fresh, RdbLoadInfo& info, size_t
       if (!in.ok()) return;
       if (expired) {
         ++info.keys_expired;  // expired while the server was down (Redis's master: not loaded)
-        expire_at_ms = kNoExpiry;
+        next_key();
         if (!Report(in, info, total, progress)) return;
         continue;
       }
@@ -146,13 +159,13 @@ void LoadBody(Input& in, int64_t now_ms, Store& fresh, RdbLoadInfo& info, size_t
       if (!in.ok()) return;
       if (expired) {
         ++info.keys_expired;
-        expire_at_ms = kNoExpiry;
+        next_key();
         if (!Report(in, info, total, progress)) return;
         continue;
       }
       // An empty collection is skipped, as Redis does: no key can hold one.
       if (rdb::IsEmptyCollection(value)) {
-        expire_at_ms = kNoExpiry;
+        next_key();
         continue;
       }
       created = std::visit(
@@ -179,8 +192,15 @@ void LoadBody(Input& in, int64_t now_ms, Store& fresh, RdbLoadInfo& info, size_t
               " at offset " + std::to_string(at));
       return;
     }
+    // The key's access history, when the file has the kind the policy in force reads
+    // (Redis's objectSetLRUOrLFU); otherwise it stays as just accessed.
+    if (lru_idle >= 0 || lfu_freq >= 0) {
+      if (auto field = fresh.access_clock().Restored(lru_idle, lfu_freq)) {
+        fresh.Db(db).SetAccess(key, *field, now_ms);
+      }
+    }
     ++info.keys_loaded;
-    expire_at_ms = kNoExpiry;
+    next_key();
     if (!Report(in, info, total, progress)) return;
   }
 }
@@ -251,6 +271,7 @@ std::string LoadRdbPrefix(std::string_view data, int64_t now_ms, Store& into, Rd
   RdbLoadInfo local;
   try {
     Store fresh(into.DatabaseCount());
+    fresh.SetAccessClock(&into.access_clock());  // stamps and restores access history
     if (std::string err = LoadFile(data, now_ms, fresh, local, progress, rdb_size); !err.empty()) {
       return err;
     }

@@ -126,6 +126,7 @@ void RdbWriter::WriteSelectDb(uint64_t db, uint64_t keys, uint64_t keys_with_exp
 std::string RdbWriter::WriteRecord(const Record& r) {
   if (!HasEncoder(r.type())) return NoEncoderError(r);
   WriteExpire(r.expire_at_ms());
+  WriteAccess(r);
   Byte(TypeByte(r.type()));
   Str(r.key());
   WriteBody(r);
@@ -160,6 +161,21 @@ void RdbWriter::WriteExpire(int64_t expire_at_ms) {
   if (expire_at_ms != kNoExpiry) {
     Byte(rdb::kOpExpireTimeMs);
     Le(static_cast<uint64_t>(expire_at_ms), 8);
+  }
+}
+
+// As Redis's rdbSaveKeyValuePair: whole seconds of idle time, or the counter with the decay
+// due by now applied.
+void RdbWriter::WriteAccess(const Record& r) {
+  switch (options_.access) {
+    case RdbAccessInfo::kNone:
+      return;
+    case RdbAccessInfo::kIdle:
+      Byte(rdb::kOpIdle);
+      return Length(clock_.IdleMs(r.access()) / 1000);
+    case RdbAccessInfo::kFreq:
+      Byte(rdb::kOpFreq);
+      return Byte(clock_.Frequency(r.access()));
   }
 }
 
@@ -308,7 +324,7 @@ std::string WriteStore(const Store& store, int64_t now_ms, const RdbOptions& opt
 
 std::string EncodeRdb(const Store& store, int64_t now_ms, const RdbOptions& options,
                       std::string* error) {
-  RdbWriter w(options);
+  RdbWriter w(options, store.access_clock());
   std::string err = WriteStore(store, now_ms, options, w, [] { return std::string(); });
   if (!err.empty()) {
     if (error) *error = std::move(err);
@@ -322,7 +338,7 @@ std::string EncodeRdb(const Store& store, int64_t now_ms, const RdbOptions& opti
 std::string WriteRdb(const Store& store, int64_t now_ms, const RdbOptions& options,
                      const std::function<bool(std::string_view)>& sink, size_t block_size) {
   constexpr std::string_view kSinkFailed = "RDB: the write failed";
-  RdbWriter w(options);
+  RdbWriter w(options, store.access_clock());
   std::string block;
   const auto flush = [&]() -> std::string {
     if (w.pending() < block_size) return "";

@@ -15,6 +15,7 @@
 #include <string_view>
 #include <vector>
 
+#include "core/access_clock.h"
 #include "core/record.h"
 #include "core/store.h"
 
@@ -35,6 +36,13 @@ struct RdbReplicationInfo {
   int64_t offset = 0;     // the stream's offset the data reflects
 };
 
+// Which access history a snapshot keeps per key (Redis saves what its maxmemory-policy reads).
+enum class RdbAccessInfo {
+  kNone,  // nothing: every other policy
+  kIdle,  // IDLE: seconds since the last access (an LRU policy)
+  kFreq,  // FREQ: the decayed LFU counter (an LFU policy)
+};
+
 struct RdbOptions {
   bool compression = true;  // rdbcompression: LZF for strings over 20 bytes when it pays
   bool checksum = true;     // rdbchecksum: the CRC-64 trailer; 0 when off (Redis skips it)
@@ -46,11 +54,16 @@ struct RdbOptions {
   std::vector<std::string> functions;
   // AUX repl-stream-db, repl-id and repl-offset, as Redis writes them when it has them.
   std::optional<RdbReplicationInfo> replication;
+  // IDLE or FREQ before each key (WriteRecord), read from the access field with the writer's
+  // clock.
+  RdbAccessInfo access = RdbAccessInfo::kNone;
 };
 
 class RdbWriter {
  public:
-  explicit RdbWriter(const RdbOptions& options) : options_(options) {}
+  // `clock` reads the records' access fields when options.access asks for them.
+  explicit RdbWriter(const RdbOptions& options, const AccessClock& clock = AccessClock::Process())
+      : options_(options), clock_(clock) {}
 
   // "REDIS0009", the AUX fields Redis writes (redis-ver, redis-bits, ctime (now_ms in
   // seconds), used-mem, the replication info when given, aof-base) and the options'
@@ -62,8 +75,8 @@ class RdbWriter {
   // snapshot encodes a key about to change at once, whatever database it is in; Redis's
   // loader takes SELECTDB anywhere).
   void WriteSelectDb(uint64_t db);
-  // One key with its value and expiry. Returns "" or an error naming the key when its
-  // value type has no encoder.
+  // One key with its value, expiry and (options.access) access history. Returns "" or an
+  // error naming the key when its value type has no encoder.
   std::string WriteRecord(const Record& r);
   // One value alone, as DUMP serializes it: its RDB type byte and encoding, no key or
   // expiry. Returns "" or an error as WriteRecord.
@@ -80,6 +93,7 @@ class RdbWriter {
 
  private:
   void WriteExpire(int64_t expire_at_ms);
+  void WriteAccess(const Record& r);
   // The value's encoding after its type byte (and key). Collections take the plain encodings
   // every reader of version 9 files knows: SET (2), ZSET_2 (5), HASH (4), and lists as a
   // QUICKLIST (14) of ziplists. Streams take STREAM_LISTPACKS_2 (19), which Redis 7.0 and
@@ -97,6 +111,7 @@ class RdbWriter {
   void ChecksumPending();
 
   RdbOptions options_;
+  const AccessClock& clock_;
   std::string buffer_;
   size_t checksummed_ = 0;  // bytes of buffer_ already in crc_
   uint64_t crc_ = 0;

@@ -24,6 +24,13 @@ std::string SysError(std::string_view what, const std::string& path) {
   return std::string(what) + " '" + path + "': " + std::strerror(errno);
 }
 
+// What Redis saves of each key's access: what its policy evicts by (MAXMEMORY_FLAG_LRU/LFU).
+RdbAccessInfo RdbAccessFor(std::string_view maxmemory_policy) {
+  if (maxmemory_policy.ends_with("-lru")) return RdbAccessInfo::kIdle;
+  if (maxmemory_policy.ends_with("-lfu")) return RdbAccessInfo::kFreq;
+  return RdbAccessInfo::kNone;
+}
+
 }  // namespace
 
 std::string SaveSnapshotFile(const Store& store, const std::string& dir,
@@ -73,6 +80,7 @@ RdbOptions RdbOptionsFrom(ServerState& state) {
   options.functions = LibraryCodes(state);
   options.compression = cfg.rdbcompression;
   options.checksum = cfg.rdbchecksum;
+  options.access = RdbAccessFor(cfg.maxmemory_policy);
   return options;
 }
 

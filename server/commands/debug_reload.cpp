@@ -6,6 +6,7 @@
 
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "core/text.h"
@@ -40,17 +41,18 @@ std::string FirstConflict(const Store& from, const Store& into) {
 }
 
 // Moves every key of `from` into `into` (the records themselves), replacing what `into`
-// holds under the same name.
+// holds under the same name. A move looks the key up as MOVE does, an access: each key gets
+// back the access history the file gave it.
 void MoveAll(Store& from, Store& into, int64_t now_ms) {
-  std::vector<std::string> keys;
+  std::vector<std::pair<std::string, uint32_t>> keys;  // key, access field
   for (size_t db = 0; db < from.DatabaseCount(); ++db) {
     Keyspace& src = from.Db(db);
     Keyspace& dst = into.Db(db);
     keys.clear();
-    src.ForEach(now_ms, [&](const Record& r) { keys.emplace_back(r.key()); });
-    for (const std::string& key : keys) {
+    src.ForEach(now_ms, [&](const Record& r) { keys.emplace_back(r.key(), r.access()); });
+    for (const auto& [key, access] : keys) {
       dst.Delete(key, now_ms);
-      src.MoveTo(key, dst, now_ms);
+      if (src.MoveTo(key, dst, now_ms)) dst.SetAccess(key, access, now_ms);
     }
   }
 }

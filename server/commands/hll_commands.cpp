@@ -37,8 +37,7 @@ size_t SparseMaxBytes(const CommandContext& ctx) {
 
 void StoreValue(CommandContext& ctx, std::string_view key, std::string_view value) {
   // The key keeps its TTL, and shows as "raw", as Redis edits the value in place.
-  ctx.db().SetString(key, value, kNoExpiry, TtlMode::kKeep, ctx.now_ms);
-  ctx.db().MarkEdited(key, ctx.now_ms);
+  ctx.db().SetEditedString(key, value, ctx.now_ms);
 }
 
 // PFADD into a dense value, in place. Registers only grow, so elements before the first one

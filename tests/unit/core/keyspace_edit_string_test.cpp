@@ -70,11 +70,15 @@ TEST_CASE("strings edited in place are marked edited; a whole write clears the m
   CHECK(edited("e"));
   ks.SetStringFilled("filled", 2, [](std::span<char> b) { b[0] = b[1] = 'f'; }, kT0);
   CHECK(edited("filled"));
-  ks.SetString("m", "abc", kNoExpiry, TtlMode::kClear, kT0);
-  ks.MarkEdited("m", kT0);
+  // A whole rewrite marked edited keeps the TTL, and creates a missing key without one.
+  ks.SetString("m", "abc", kT0 + 5000, TtlMode::kClear, kT0);
+  ks.SetEditedString("m", "abcd", kT0);
   CHECK(edited("m"));
-  ks.MarkEdited("missing", kT0);
-  CHECK(ks.Find("missing", kT0) == nullptr);
+  CHECK(ks.Find("m", kT0)->string_value() == "abcd");
+  CHECK(ks.Find("m", kT0)->expire_at_ms() == kT0 + 5000);
+  ks.SetEditedString("new", "xy", kT0);
+  CHECK(edited("new"));
+  CHECK_FALSE(ks.Find("new", kT0)->has_expiry());
   // Moving the value or its TTL keeps the mark.
   CHECK(ks.SetExpire("s", kT0 + 1000, kT0));
   CHECK(edited("s"));
