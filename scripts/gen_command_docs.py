@@ -42,6 +42,11 @@ EXTRA_DOCS = {
             {'name': 'off', 'type': 'pure-token', 'token': 'OFF'},
         ]}],
     },
+    'cluster|myshardid': {
+        'summary': 'Returns the shard ID of a node.',
+        'since': '7.2.0', 'group': 'cluster', 'complexity': 'O(1)',
+        'tips': ['nondeterministic_output'],
+    },
 }
 
 

@@ -43,8 +43,9 @@ enum CommandFlag : uint32_t {
   // (PUBLISH, PFCOUNT caching its count), so read-only scripts may not call it.
   kMayReplicate = 1u << 17,
   // Redis's CMD_PROTECTED (not shown by COMMAND INFO): refused unless its enabling option
-  // allows it (DEBUG: enable-debug-command).
+  // allows it (DEBUG: enable-debug-command, MODULE LOAD/UNLOAD: enable-module-command).
   kProtected = 1u << 18,
+  kAsking = 1u << 19,  // "asking": RESTORE-ASKING (a cluster's importing slots)
 };
 
 using CommandHandler = void (*)(CommandContext&);
@@ -166,6 +167,10 @@ void RegisterScriptCommands(CommandTable& t);  // EVAL..., SCRIPT (script_comman
 void RegisterFunctionCommands(CommandTable& t);  // FCALL..., FUNCTION (function_commands.cpp)
 void RegisterReplicaofCommands(CommandTable& t);  // REPLICAOF, SLAVEOF, FAILOVER
 void RegisterDebugCommand(CommandTable& t);  // DEBUG (debug_command.cpp)
+// CLUSTER, READONLY, READWRITE, ASKING: cluster support disabled (cluster_commands.cpp)
+void RegisterClusterCommands(CommandTable& t);
+void RegisterModuleCommand(CommandTable& t);  // MODULE: none loaded (module_command.cpp)
+void RegisterLolwutCommand(CommandTable& t);  // LOLWUT (lolwut_command.cpp)
 void RegisterAllCommands(CommandTable& t);
 
 }  // namespace kvd

@@ -153,6 +153,9 @@ void RegisterAllCommands(CommandTable& t) {
   RegisterFunctionCommands(t);
   RegisterReplicaofCommands(t);
   RegisterDebugCommand(t);
+  RegisterClusterCommands(t);
+  RegisterModuleCommand(t);
+  RegisterLolwutCommand(t);
 }
 
 }  // namespace kvd

@@ -37,6 +37,10 @@ Config::Param* Config::FindParam(std::string_view name) const {
 
 std::string Config::Apply(std::string_view name, Values values, bool append) {
   Param* p = FindParam(name);
+  // A Redis directive for what kvd cannot do at all gets its reason, not a puzzle.
+  if (!p && EqualsIgnoreCase(name, "loadmodule")) {
+    return "kvd does not load Redis modules (MODULE LIST is always empty)";
+  }
   if (!p) return std::string(kBadDirective);
   if (p->multi ? values.empty() : values.size() != 1) return std::string(kBadDirective);
   return p->set(values_, values, append);

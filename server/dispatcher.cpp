@@ -140,11 +140,14 @@ void Dispatcher::Dispatch(ClientState& client, std::span<const std::string_view>
     return reject(spec, WrongArityError(spec->name));
   }
   const ConfigValues& cfg = server_.config.values();
-  // DEBUG runs only where enable-debug-command allows it, checked before authentication as
-  // Redis does for its protected commands.
-  if ((spec->flags & kProtected) &&
-      !ProtectedActionAllowed(cfg.enable_debug_command, client)) {
-    return reject(spec, kDebugCommandNotAllowedErr);
+  // DEBUG and MODULE LOAD/UNLOAD run only where enable-debug-command and
+  // enable-module-command allow them, checked before authentication as Redis does.
+  if (spec->flags & kProtected) {
+    const bool debug = spec->name == "debug";
+    if (!ProtectedActionAllowed(debug ? cfg.enable_debug_command : cfg.enable_module_command,
+                                client)) {
+      return reject(spec, debug ? kDebugCommandNotAllowedErr : kModuleCommandNotAllowedErr);
+    }
   }
   if (!client.authenticated && !(spec->flags & kNoAuth) && server_.acl->AuthRequired()) {
     return reject(spec, kNoAuthErr);

@@ -42,6 +42,11 @@ inline constexpr std::string_view kDebugCommandNotAllowedErr =
     "you can run it from a local connection, otherwise you need to set this option in the "
     "configuration file, and then restart the server.";
 
+inline constexpr std::string_view kModuleCommandNotAllowedErr =
+    "ERR MODULE command not allowed. If the enable-module-command option is set to \"local\", "
+    "you can run it from a local connection, otherwise you need to set this option in the "
+    "configuration file, and then restart the server.";
+
 // Whether a client from `ip` is refused now. Store strand.
 bool ProtectedModeRefuses(const ServerState& server, std::string_view ip);
 

@@ -37,6 +37,7 @@ constexpr std::pair<uint32_t, std::string_view> kFlagNames[] = {
     {kStale, "stale"},
     {kSkipMonitor, "skip_monitor"},
     {kSkipSlowlog, "skip_slowlog"},
+    {kAsking, "asking"},
     {kFast, "fast"},
     {kNoAuth, "no_auth"},
     {kNoMandatoryKeys, "no_mandatory_keys"},

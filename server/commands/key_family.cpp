@@ -47,6 +47,16 @@ void RegisterKeyFamily(CommandTable& t) {
                   "thus O(1)+O(1*M) where M is small, so simply O(1). However for sorted set "
                   "values the complexity is O(N*M*log(N)) because inserting values into sorted "
                   "sets is O(log(N))."}));
+  // A cluster's RESTORE into an importing slot; without cluster support, RESTORE itself.
+  t.Add(MakeSpec("restore-asking", -4, kWrite | kDenyOom | kAsking, kOneKey, kc::Restore,
+                 {"@keyspace @write @slow @dangerous", "server", "3.0.0",
+                  "An internal command for migrating keys in a cluster.",
+                  "O(1) to create the new key and additional O(N*M) to reconstruct the "
+                  "serialized value, where N is the number of Redis objects composing the value "
+                  "and M their average size. For small string values the time complexity is "
+                  "thus O(1)+O(1*M) where M is small, so simply O(1). However for sorted set "
+                  "values the complexity is O(N*M*log(N)) because inserting values into sorted "
+                  "sets is O(log(N))."}));
   // Its keys: argument 3, or those after KEYS (command_getkeys.cpp asks migrate_args.h).
   t.Add(MakeSpec("migrate", -6, kWrite | kMovableKeys, KeyRange{3, 3, 1}, kc::Migrate,
                  {"@keyspace @write @slow @dangerous", kGroup, "2.6.0",

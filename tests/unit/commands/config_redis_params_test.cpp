@@ -212,6 +212,8 @@ TEST_CASE("values that ask for a feature kvd lacks are refused with the reason")
   refused("syslog-enabled", {"yes"}, "syslog is not supported");
   refused("maxmemory-clients", {"10mb"}, "client eviction (maxmemory-clients) is not supported");
   refused("replicaof", {"10.0.0.1"}, "wrong number of arguments");
+  refused("loadmodule", {"/usr/lib/redis/modules/redisjson.so"},
+          "kvd does not load Redis modules");
   // What they are by default is fine, and "no one" is no primary.
   const std::pair<std::string_view, std::string_view> defaults[] = {{"cluster-enabled", "no"},
                                                                     {"activedefrag", "no"},
