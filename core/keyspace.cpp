@@ -334,6 +334,15 @@ void Keyspace::SetEditedString(std::string_view key, std::string_view value, int
   StoreString(key, value, kNoExpiry, TtlMode::kKeep, now_ms, &created)->set_edited();
 }
 
+void Keyspace::SetTextString(std::string_view key, std::string_view value, int64_t now_ms) {
+  bool created;
+  StoreString(key, value, kNoExpiry, TtlMode::kKeep, now_ms, &created)->set_text();
+}
+
+void Keyspace::MarkEdited(std::string_view key, int64_t now_ms) {
+  if (Record* r = FindLive(key, HashKey(key), now_ms, nullptr, /*touch=*/false)) r->set_edited();
+}
+
 Record* Keyspace::StoreString(std::string_view key, std::string_view value, int64_t expire_at_ms,
                               TtlMode mode, int64_t now_ms, bool* created) {
   const uint64_t hash = HashKey(key);
@@ -361,12 +370,12 @@ size_t Keyspace::Append(std::string_view key, std::string_view data, int64_t now
     return data.size();
   }
   const size_t old_len = r->string_value().size();
-  if (data.empty()) return old_len;
   std::string copy;
   if (PointsInto(data, r)) data = copy.assign(data);
   Modify(i, hash, r->has_expiry(), [&](Record* old) {
     Record* n = Record::ResizeString(old, old_len + data.size(), /*greedy=*/true);
-    std::memcpy(n->MutableStringData() + old_len, data.data(), data.size());
+    // Appending nothing still edits the value and tells WATCH, as Redis's APPEND does.
+    if (!data.empty()) std::memcpy(n->MutableStringData() + old_len, data.data(), data.size());
     n->set_edited();
     return n;
   });

@@ -187,6 +187,12 @@ class Keyspace {
   // SetString keeping the TTL, with the result marked Record::edited(): a HyperLogLog
   // rewritten whole is still one Redis edits in place.
   void SetEditedString(std::string_view key, std::string_view value, int64_t now_ms);
+  // SetString keeping the TTL, with the result marked Record::text() (INCRBYFLOAT).
+  void SetTextString(std::string_view key, std::string_view value, int64_t now_ms);
+  // Marks the string at key Record::edited() without changing a byte or telling anyone:
+  // Redis's bit commands take the value for editing (unsharing it) even when they then write
+  // nothing. Nothing when the key is missing.
+  void MarkEdited(std::string_view key, int64_t now_ms);
   // APPEND: creates the key when missing; returns the new length. Caller checked the type.
   size_t Append(std::string_view key, std::string_view data, int64_t now_ms);
   // SETRANGE: zero-pads as needed; returns the new length. Caller checked type and limits.

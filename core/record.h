@@ -6,7 +6,7 @@
 //
 // header:     bits 0-2 the ValueType, bit 3 set when the record has a TTL, bit 4 the snapshot
 //             mark (core/consistent_snapshot.h), bit 5 set when a string was edited in
-//             place (edited()); 6-7 reserved.
+//             place (edited()), bit 6 when it is held as text (text()); 7 reserved.
 // access:     Redis's 24-bit `lru` field, little-endian: the last access time or the LFU
 //             counter and its decay time (core/access_clock.h says which and how). It sits
 //             before the key, so every reshape keeps it without copying it on purpose.
@@ -87,6 +87,11 @@ class Record {
   // Reshapes and Rekeyed keep it; SetString clears it.
   bool edited() const { return (header_ & kEdited) != 0; }
   void set_edited() { header_ |= kEdited; }
+  // The string is held as text even when it reads as an integer (INCRBYFLOAT's result, which
+  // Redis never encodes as one): OBJECT ENCODING says "embstr" or "raw" by its length. Kept
+  // and cleared as edited() is.
+  bool text() const { return (header_ & kText) != 0; }
+  void set_text() { header_ |= kText; }
 
   // The 24-bit access field (core/access_clock.h). New records start at 0; the keyspace
   // stamps them. Every reshape, and Rekeyed, keeps it.
@@ -142,6 +147,7 @@ class Record {
   static constexpr uint8_t kHasExpiry = 0x08;
   static constexpr uint8_t kSnapshotMark = 0x10;
   static constexpr uint8_t kEdited = 0x20;
+  static constexpr uint8_t kText = 0x40;
   static constexpr size_t kKeyOffset = kHeadFixedBytes;  // the key's length varint
 
   const uint8_t* bytes() const { return reinterpret_cast<const uint8_t*>(this); }

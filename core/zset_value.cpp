@@ -151,6 +151,7 @@ void ZSetValue::PackedErase(size_t off) {
 }
 
 void ZSetValue::ConvertToSkiplist() {
+  if (skip_) return;
   // Build aside so a failed allocation leaves the packed set intact.
   std::unique_ptr<ZSetValue> tmp = Create();
   tmp->SkipInit();

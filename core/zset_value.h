@@ -108,6 +108,9 @@ class ZSetValue : public MallocObject {
   void ForEach(F&& f) const {
     VisitRanks(RankSpan{0, size()}, false, f);
   }
+  // Switches a packed set to the skiplist encoding for good (SORT does, as Redis's
+  // zsetConvert before sorting); nothing for a skiplist.
+  void ConvertToSkiplist();
   // Removes the ranks of span (ZREMRANGEBY*, ZPOPMIN/MAX); returns how many.
   size_t EraseRanks(RankSpan span);
   // Member and score at a rank (< size()).
@@ -176,7 +179,6 @@ class ZSetValue : public MallocObject {
   size_t FindPacked(std::string_view member, double* score) const;  // offset or SIZE_MAX
   void PackedInsert(std::string_view member, double score);
   void PackedErase(size_t off);
-  void ConvertToSkiplist();
 
   // Skiplist helpers.
   Node* NewNode(int level, double score, std::string_view member);

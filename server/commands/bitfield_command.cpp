@@ -147,6 +147,8 @@ void RunWrites(CommandContext& ctx, const ParsedOps& parsed) {
     bitops::WriteField(edit.bytes, op.offset, op.type, sum.value);
     ++changes;  // each changing operation (every one, once the value grew), as Redis
   }
+  // Redis takes an existing value for editing even when nothing then changes.
+  if (!editing && r != nullptr) ctx.db().MarkEdited(key, ctx.now_ms);
   if (changes > 0) {
     ctx.AddDirty(changes);
     NotifyKeyspaceEvent(ctx, kNotifyString, "setbit", key);

@@ -100,7 +100,10 @@ void SetBit(CommandContext& ctx) {
   const std::string_view s = Bytes(r);
   const bool inside = byte < s.size();
   const bool was_set = inside && (static_cast<uint8_t>(s[byte]) & mask) != 0;
-  if (inside && was_set == (*on == 1)) return ctx.reply.Integer(was_set ? 1 : 0);
+  if (inside && was_set == (*on == 1)) {
+    ctx.db().MarkEdited(key, ctx.now_ms);  // Redis unshares the value all the same
+    return ctx.reply.Integer(was_set ? 1 : 0);
+  }
   // Grows the value (zero-padded) only as far as this byte; edits one byte in place.
   Keyspace::StringEdit edit = ctx.db().EditString(key, byte + 1, ctx.now_ms);
   auto b = static_cast<uint8_t>(edit.bytes[byte]);

@@ -16,11 +16,12 @@ constexpr int64_t kSharedRefcount = 2147483647;
 
 // The encoding Redis's tryObjectEncoding gives a string written whole (SET): "int" for the
 // canonical text of a 64-bit integer, "embstr" when short, "raw" otherwise. One edited in
-// place (APPEND, SETRANGE, SETBIT, PFADD...) Redis holds "raw" whatever it holds.
+// place (APPEND, SETRANGE, SETBIT, PFADD...) Redis holds "raw" whatever it holds; one held
+// as text (INCRBYFLOAT's result) is never "int".
 std::string_view StringEncoding(const Record& r) {
   if (r.edited()) return "raw";
   const std::string_view value = r.string_value();
-  if (value.size() <= 20 && ParseInt64(value)) return "int";
+  if (!r.text() && value.size() <= 20 && ParseInt64(value)) return "int";
   return value.size() <= kEmbstrMaxLen ? "embstr" : "raw";
 }
 

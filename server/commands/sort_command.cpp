@@ -150,6 +150,13 @@ void SortGeneric(CommandContext& ctx, bool read_only) {
     return ctx.Error(kWrongTypeErr);
   }
   const ValueType type = r ? r->type() : ValueType::kList;
+  // As Redis, a sorted set is converted to the skiplist encoding for good before it is
+  // sorted (no change to its contents, so nothing WATCHing it is told).
+  if (type == ValueType::kZSet && static_cast<const ZSetValue*>(r->object())->is_packed()) {
+    if (auto w = ctx.db().Write<ZSetValue>(ctx.args[1], ctx.now_ms, /*create=*/false)) {
+      w->ConvertToSkiplist();
+    }
+  }
   // A set has no order of its own: stored results are sorted anyway, so that the log and
   // replicas get the same list.
   if (o.dont_sort && type == ValueType::kSet && o.store) {

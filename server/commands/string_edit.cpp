@@ -90,7 +90,7 @@ void IncrByFloat(CommandContext& ctx) {
   value += *incr;
   if (std::isnan(value) || std::isinf(value)) return ctx.Error(kNanOrInfinityErr);
   std::string text = FormatLongDouble(value);
-  ctx.db().SetString(key, text, kNoExpiry, TtlMode::kKeep, ctx.now_ms);
+  ctx.db().SetTextString(key, text, ctx.now_ms);  // never int-encoded, as in Redis
   ctx.AddDirty();
   NotifyKeyspaceEvent(ctx, kNotifyString, "incrbyfloat", key);
   ctx.reply.Bulk(text);

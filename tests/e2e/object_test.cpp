@@ -61,6 +61,41 @@ TEST_CASE("OBJECT ENCODING of a string: int, embstr or raw as written; raw once 
   CHECK(encoding("s2") == "embstr");
 }
 
+TEST_CASE("OBJECT ENCODING after edits that change nothing, INCRBYFLOAT and SORT, as Redis") {
+  ServerProcess server;
+  RawClient c(server.port());
+  const auto encoding = [&](const std::string& key) {
+    return c.Exec({"OBJECT", "ENCODING", key}).str;
+  };
+  // The bit commands take the value for editing even when the bits already are so.
+  REQUIRE(c.Call({"SET", "bit", "12"}) == kOk);
+  CHECK(c.Call({"SETBIT", "bit", "0", "0"}) == Int(0));
+  CHECK(encoding("bit") == "raw");
+  REQUIRE(c.Call({"SET", "field", "12"}) == kOk);
+  CHECK(c.Call({"BITFIELD", "field", "SET", "u8", "0", "49"}) == "*1\r\n:49\r\n");
+  CHECK(encoding("field") == "raw");
+  // APPEND of nothing edits the value, and counts as a change for WATCH.
+  REQUIRE(c.Call({"SET", "app", "12"}) == kOk);
+  REQUIRE(c.Call({"WATCH", "app"}) == kOk);
+  CHECK(c.Call({"APPEND", "app", ""}) == Int(2));
+  CHECK(encoding("app") == "raw");
+  REQUIRE(c.Call({"MULTI"}) == kOk);
+  REQUIRE(c.Call({"PING"}) == "+QUEUED\r\n");
+  CHECK(c.Call({"EXEC"}) == "*-1\r\n");
+  // INCRBYFLOAT's result is text, never an integer encoding.
+  CHECK(c.Exec({"INCRBYFLOAT", "f", "3"}).str == "3");
+  CHECK(encoding("f") == "embstr");
+  CHECK(c.Call({"INCR", "f"}) == Int(4));
+  CHECK(encoding("f") == "int");
+  // SORT converts a small sorted set to the skiplist encoding for good.
+  REQUIRE(c.Call({"ZADD", "z", "1", "a", "2", "b"}) == Int(2));
+  CHECK(encoding("z") == "listpack");
+  CHECK(c.Call({"SORT", "z", "ALPHA"}) == "*2\r\n$1\r\na\r\n$1\r\nb\r\n");
+  CHECK(encoding("z") == "skiplist");
+  CHECK(c.Call({"ZADD", "z", "3", "c"}) == Int(1));
+  CHECK(encoding("z") == "skiplist");
+}
+
 TEST_CASE("OBJECT IDLETIME and FREQ follow maxmemory-policy set at run time") {
   ServerProcess server;
   RawClient c(server.port());

@@ -79,6 +79,26 @@ TEST_CASE("strings edited in place are marked edited; a whole write clears the m
   ks.SetEditedString("new", "xy", kT0);
   CHECK(edited("new"));
   CHECK_FALSE(ks.Find("new", kT0)->has_expiry());
+  // Appending nothing still edits; marking changes no byte and tells no one.
+  ks.SetString("empty-append", "12", kNoExpiry, TtlMode::kClear, kT0);
+  CHECK(ks.Append("empty-append", "", kT0) == 2);
+  CHECK(edited("empty-append"));
+  ks.SetString("marked", "12", kNoExpiry, TtlMode::kClear, kT0);
+  ks.MarkEdited("marked", kT0);
+  CHECK(edited("marked"));
+  CHECK(ks.Find("marked", kT0)->string_value() == "12");
+  ks.MarkEdited("missing", kT0);
+  CHECK(ks.Find("missing", kT0) == nullptr);
+  // Text: INCRBYFLOAT's result, kept across TTL changes, cleared by a whole write.
+  ks.SetString("f", "1", kT0 + 5000, TtlMode::kClear, kT0);
+  ks.SetTextString("f", "2", kT0);
+  CHECK(ks.Find("f", kT0)->text());
+  CHECK_FALSE(edited("f"));
+  CHECK(ks.Find("f", kT0)->expire_at_ms() == kT0 + 5000);
+  CHECK(ks.Persist("f", kT0));
+  CHECK(ks.Find("f", kT0)->text());
+  ks.SetString("f", "3", kNoExpiry, TtlMode::kClear, kT0);
+  CHECK_FALSE(ks.Find("f", kT0)->text());
   // Moving the value or its TTL keeps the mark.
   CHECK(ks.SetExpire("s", kT0 + 1000, kT0));
   CHECK(edited("s"));
