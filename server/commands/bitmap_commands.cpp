@@ -141,11 +141,12 @@ void BitCount(CommandContext& ctx) {
     const std::optional<int64_t> from = ParseInt64(ctx.args[2]);
     const std::optional<int64_t> to = ParseInt64(ctx.args[3]);
     if (!from || !to) return ctx.Error(kNotIntegerErr);
-    if (argc == 5 && !ParseUnit(ctx.args[4], &bit_mode)) return ctx.Error(kSyntaxErr);
     start = *from;
     end = *to;
-    // Both negative and reversed: empty before clamping could make them overlap.
+    // Both negative and reversed: empty before clamping could make them overlap. As Redis
+    // 7.0 and 7.2, this comes before the unit is looked at.
     if (start < 0 && end < 0 && start > end) return ctx.reply.Integer(0);
+    if (argc == 5 && !ParseUnit(ctx.args[4], &bit_mode)) return ctx.Error(kSyntaxErr);
     ClampRange(bit_mode ? len * 8 : len, start, end);
   } else if (argc != 2) {
     return ctx.Error(kSyntaxErr);

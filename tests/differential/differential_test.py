@@ -217,6 +217,12 @@ class Gen:
     def range_id(self):
         return self.r.choice(['-', '+', self.stream_id(), f'({self.stream_id()}'])
 
+    def subset(self, *options, most=3):
+        """Up to `most` of the options (each a list of words), in random order: option
+        parsers meet their conflicting combinations too."""
+        chosen = self.r.sample(options, self.r.randint(0, min(most, len(options))))
+        return [word for option in chosen for word in option]
+
     def pick(self, *options):
         return self.r.choice(options)
 
@@ -413,6 +419,31 @@ def commands(g):
         (1, lambda: (['GEOSEARCH', k(), 'FROMLONLAT', '15', '37', 'BYRADIUS',
                       g.pick('100', '300'), 'km', g.pick('ASC', 'DESC')] +
                      g.maybe('COUNT', '2'), plain)),
+        # option combinations, the conflicting ones included
+        (2, lambda: (['SET', k(), m()] + g.subset(['NX'], ['XX'], ['GET'], ['KEEPTTL'],
+                                                  ['EX', '100'], ['PX', '100000'],
+                                                  ['EXAT', '4102444800'], ['EX', '0']), plain)),
+        (2, lambda: (['ZADD', k()] + g.subset(['NX'], ['XX'], ['GT'], ['LT'], ['CH'], ['INCR']) +
+                     [g.score(), m()] + g.maybe(g.score(), m(), p=0.2), as_number)),
+        (1, lambda: (['GETEX', k()] + g.subset(['PERSIST'], ['EX', '100'], ['PXAT', '4102444800000'],
+                                               ['EX', '-1']), plain)),
+        (1, lambda: (['EXPIRE', k(), g.pick('100', '-1', '0', 'x')] + g.subset(
+            ['NX'], ['XX'], ['GT'], ['LT']), plain)),
+        (1, lambda: (['BITCOUNT', k(), s(), s(), g.pick('BIT', 'BYTE', 'BOTH')], plain)),
+        (1, lambda: (['BITPOS', k(), g.pick('0', '1', '2'), s(), s(), g.pick('BIT', 'BYTE')],
+                     plain)),
+        (1, lambda: ([g.pick('SINTERCARD', 'ZINTERCARD'), g.pick('0', '1', '3', '-1', 'x'),
+                      k(), k()] + g.maybe('LIMIT', g.pick('0', '2', '-1')), plain)),
+        (1, lambda: ([g.pick('LMPOP', 'ZMPOP'), g.pick('0', '1', '3'), k(),
+                      g.pick('LEFT', 'RIGHT', 'MIN', 'MAX')] +
+                     g.maybe('COUNT', g.pick('0', '-1', '2')), as_number)),
+        (1, lambda: (['XADD', k(), 'MAXLEN', g.pick('~', '='), '3', 'LIMIT', g.pick('0', '5'),
+                      g.stream_id(), m(), m()], plain)),
+        # databases
+        (0.5, lambda: (['MOVE', k(), g.pick('1', '0', '16', 'x')], plain)),
+        (0.3, lambda: (['COPY', k(), k(), 'DB', g.pick('1', '0')] + g.maybe('REPLACE'), plain)),
+        (0.2, lambda: (['SWAPDB', '0', g.pick('1', '0')], plain)),
+        (0.2, lambda: (['SELECT', g.pick('0', '1')], plain)),
         # more string and key forms
         (1, lambda: (['SET', k(), m(), g.pick('NX', 'XX'), 'GET'], plain)),
         (1, lambda: (['SORT', k(), 'BY', g.pick('nosort', 'w_*'), 'GET', '#'] +
@@ -462,6 +493,14 @@ def known_difference(redis, args, a, b):
     return False
 
 
+def describe(server, key):
+    """A key's type, encoding and value, to read a mismatch by."""
+    kind = server.client.call('TYPE', key)[1]
+    encoding = server.client.call('OBJECT', 'ENCODING', key)[1]
+    value = server.client.call('GET', key) if kind == 'string' else ''
+    return f'{kind} {encoding!r} {value!r}'[:200]
+
+
 def run(kvd, redis, seed, ops, max_mismatches, protocol):
     for server in (kvd, redis):
         server.client.call('FLUSHALL')
@@ -508,6 +547,10 @@ def run(kvd, redis, seed, ops, max_mismatches, protocol):
             print('  > ' + ' '.join(repr(x) for x in args), file=sys.stderr)
             print(f'  kvd:   {a!r}', file=sys.stderr)
             print(f'  redis: {b!r}', file=sys.stderr)
+            if not in_multi:
+                for key in sorted(names):
+                    print(f'  {key}: kvd {describe(kvd, key)}, redis {describe(redis, key)}',
+                          file=sys.stderr)
             if mismatches >= max_mismatches:
                 break
             # Start both from the same state again.

@@ -169,6 +169,7 @@ TEST_CASE("BITCOUNT: whole value, byte ranges, bit ranges, negative indexes") {
       {{"0", "-1", "BIT"}, 26},
       {{"100", "200"}, 0},
       {{"-100", "-200"}, 0},  // reversed negative indexes: empty before clamping
+      {{"-1", "-3", "BOTH"}, 0},  // ... and before the unit is looked at, as Redis 7.0/7.2
       {{"-100", "-2"}, 22},
       {{"3", "1"}, 0},
       {{"0", "1000", "bit"}, 26},
