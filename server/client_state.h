@@ -93,6 +93,8 @@ struct ClientState {
   // The append-only file's loader (server/aof/aof_loader.h): its commands are a replay, not
   // new writes, so they are never refused (maxmemory, disk errors) nor logged again.
   bool replaying_aof = false;
+  // The client a script's redis.call runs as (Redis's CLIENT_SCRIPT).
+  bool script = false;
 
   // Replication (server/replication/replication.h). `replica`: this connection is a replica
   // of ours (SYNC/PSYNC made it one: it gets the replication stream, CLIENT LIST flag S);

@@ -157,9 +157,9 @@ void SortGeneric(CommandContext& ctx, bool read_only) {
       w->ConvertToSkiplist();
     }
   }
-  // A set has no order of its own: stored results are sorted anyway, so that the log and
-  // replicas get the same list.
-  if (o.dont_sort && type == ValueType::kSet && o.store) {
+  // A set has no order of its own: stored results, and those a script sees, are sorted
+  // anyway, so that the log and replicas get the same list (Redis's CLIENT_SCRIPT rule).
+  if (o.dont_sort && type == ValueType::kSet && (o.store || ctx.client.script)) {
     o.dont_sort = false;
     o.alpha = true;
     o.by.reset();

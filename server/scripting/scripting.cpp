@@ -222,6 +222,7 @@ void Scripting::Run(lua_State* L, ScriptRun& run, int nargs) {
   run.client.authenticated = true;
   run.client.deny_blocking = true;  // blocking commands answer at once, as if timed out
   run.client.addr = "lua";
+  run.client.script = true;
   run.client.replaying_aof = ctx.client.replaying_aof;
   state.wrote.store(false);
   state.kill.store(static_cast<int>(ScriptKill::kNone));

@@ -230,6 +230,11 @@ class Gen:
         return list(args) if self.r.random() < p else []
 
 
+def many(g, n):
+    """n distinct members, some of them long."""
+    return [f'm{i}' + ('y' * 80 if g.r.random() < 0.01 else '') for i in range(n)]
+
+
 def commands(g):
     """(weight, builder) pairs; a builder returns (args, normalizer)."""
     k, m, n, s = g.key, g.member, g.num, g.small
@@ -398,6 +403,8 @@ def commands(g):
                        plain)),
         (0.5, lambda: (['EVAL', "return redis.call('SET', KEYS[1], ARGV[1])", '1', k(), m()],
                        plain)),
+        (0.5, lambda: (['EVAL', "return redis.pcall('SORT', KEYS[1], 'BY', 'nosort', ARGV[1])",
+                        '1', k(), g.pick('ASC', 'DESC')], plain)),
         (0.3, lambda: (['EVAL', g.pick("return {1, 2.5, 'x', false, true, {3}}",
                                        "return redis.pcall('INCR', KEYS[1])",
                                        "return {err = 'custom error'}",
@@ -405,10 +412,11 @@ def commands(g):
                                        "return tonumber(ARGV[1])",
                                        "return redis.status_reply('DONE')"), '1', k(), n()],
                        plain)),
-        # random picks that return everything (a count past the size), compared unordered
-        (1, lambda: ([g.pick('SRANDMEMBER', 'HRANDFIELD', 'ZRANDMEMBER'), k(), '100'],
+        # random picks that return everything (a count past the largest size the stream
+        # builds, about 750), compared unordered
+        (1, lambda: ([g.pick('SRANDMEMBER', 'HRANDFIELD', 'ZRANDMEMBER'), k(), '1000'],
                      unordered)),
-        (0.5, lambda: (['SPOP', k(), '100'], unordered)),
+        (0.5, lambda: (['SPOP', k(), '1000'], unordered)),
         # geo (members as names; coordinates in the valid range and out of it)
         (2, lambda: (['GEOADD', k()] + g.maybe(g.pick('NX', 'XX', 'CH')) +
                      [g.pick('13.361389', '15.087269', '-200', '0'),
@@ -439,6 +447,22 @@ def commands(g):
                      g.maybe('COUNT', g.pick('0', '-1', '2')), as_number)),
         (1, lambda: (['XADD', k(), 'MAXLEN', g.pick('~', '='), '3', 'LIMIT', g.pick('0', '5'),
                       g.stream_id(), m(), m()], plain)),
+        # many members at once, past the compact encodings' entry limits
+        (0.3, lambda: ([g.pick('SADD', 'RPUSH'), k()] + many(g, 130), plain)),
+        (0.2, lambda: (['SADD', k()] + [str(i * g.r.choice([1, 7, 70000])) for i in
+                                        range(g.r.randint(100, 600))], plain)),
+        (0.3, lambda: (['HSET', k()] + [x for i, v in enumerate(many(g, 130)) for x in
+                                        (v, str(i))], plain)),
+        (0.3, lambda: (['ZADD', k()] + [x for i, v in enumerate(many(g, 130)) for x in
+                                        (str(i % 7), v)], as_number)),
+        (0.3, lambda: (['CONFIG', 'SET', g.pick('hash-max-listpack-entries',
+                                                'zset-max-listpack-entries',
+                                                'set-max-intset-entries',
+                                                'list-max-listpack-size',
+                                                'hash-max-listpack-value'),
+                        g.pick('2', '4', '128', '512')], plain)),
+        (1, lambda: (['INCRBYFLOAT', k(), g.pick('1e17', '5e-5', '-1.5e10', '123456789.123456789',
+                                                 '1e300', '-0', '0.1', '3.0')], plain)),
         # databases
         (0.5, lambda: (['MOVE', k(), g.pick('1', '0', '16', 'x')], plain)),
         (0.3, lambda: (['COPY', k(), k(), 'DB', g.pick('1', '0')] + g.maybe('REPLACE'), plain)),

@@ -76,6 +76,26 @@ TEST_CASE("EVAL: Redis's documented examples") {
   CHECK(r.out == "k1\na1\n");
 }
 
+TEST_CASE("SORT BY nosort of a set is sorted anyway inside a script, as Redis does") {
+  ServerProcess server;
+  RawClient c(server.port());
+  REQUIRE(c.Call({"SADD", "s", "c", "a", "b", "10", "2"}) == Int(5));
+  const std::string sorted =
+      "*5\r\n$2\r\n10\r\n$1\r\n2\r\n$1\r\na\r\n$1\r\nb\r\n$1\r\nc\r\n";
+  CHECK(c.Call({"EVAL", "return redis.call('SORT', KEYS[1], 'BY', 'nosort')", "1", "s"}) ==
+        sorted);
+  CHECK(c.Call({"FUNCTION", "LOAD",
+                "#!lua name=lib\nredis.register_function('srt', function(keys) "
+                "return redis.call('SORT_RO', keys[1], 'BY', 'nosort', 'DESC') end)"}) ==
+        "$3\r\nlib\r\n");
+  CHECK(c.Call({"FCALL", "srt", "1", "s"}) ==
+        "*5\r\n$1\r\nc\r\n$1\r\nb\r\n$1\r\na\r\n$1\r\n2\r\n$2\r\n10\r\n");
+  // A list keeps its own order.
+  REQUIRE(c.Call({"RPUSH", "l", "b", "a"}) == Int(2));
+  CHECK(c.Call({"EVAL", "return redis.call('SORT', KEYS[1], 'BY', 'nosort')", "1", "l"}) ==
+        "*2\r\n$1\r\nb\r\n$1\r\na\r\n");
+}
+
 TEST_CASE("EVAL: RESP3 conversions for a HELLO 3 client") {
   ServerProcess server;
   RawClient c(server.port());
