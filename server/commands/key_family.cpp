@@ -15,6 +15,13 @@ constexpr std::string_view kWriteFast = "@keyspace @write @fast";
 constexpr std::string_view kWriteSlow = "@keyspace @write @slow";
 constexpr std::string_view kGroup = "generic";
 constexpr std::string_view kO1 = "O(1)";
+// RESTORE's and RESTORE-ASKING's.
+constexpr std::string_view kRestoreComplexity =
+    "O(1) to create the new key and additional O(N*M) to reconstruct the serialized value, "
+    "where N is the number of Redis objects composing the value and M their average size. For "
+    "small string values the time complexity is thus O(1)+O(1*M) where M is small, so simply "
+    "O(1). However for sorted set values the complexity is O(N*M*log(N)) because inserting "
+    "values into sorted sets is O(log(N)).";
 
 }  // namespace
 
@@ -41,22 +48,12 @@ void RegisterKeyFamily(CommandTable& t) {
   t.Add(MakeSpec("restore", -4, kWrite | kDenyOom, kOneKey, kc::Restore,
                  {"@keyspace @write @slow @dangerous", kGroup, "2.6.0",
                   "Creates a key from the serialized representation of a value.",
-                  "O(1) to create the new key and additional O(N*M) to reconstruct the "
-                  "serialized value, where N is the number of Redis objects composing the value "
-                  "and M their average size. For small string values the time complexity is "
-                  "thus O(1)+O(1*M) where M is small, so simply O(1). However for sorted set "
-                  "values the complexity is O(N*M*log(N)) because inserting values into sorted "
-                  "sets is O(log(N))."}));
+                  kRestoreComplexity}));
   // A cluster's RESTORE into an importing slot; without cluster support, RESTORE itself.
   t.Add(MakeSpec("restore-asking", -4, kWrite | kDenyOom | kAsking, kOneKey, kc::Restore,
                  {"@keyspace @write @slow @dangerous", "server", "3.0.0",
                   "An internal command for migrating keys in a cluster.",
-                  "O(1) to create the new key and additional O(N*M) to reconstruct the "
-                  "serialized value, where N is the number of Redis objects composing the value "
-                  "and M their average size. For small string values the time complexity is "
-                  "thus O(1)+O(1*M) where M is small, so simply O(1). However for sorted set "
-                  "values the complexity is O(N*M*log(N)) because inserting values into sorted "
-                  "sets is O(log(N))."}));
+                  kRestoreComplexity}));
   // Its keys: argument 3, or those after KEYS (command_getkeys.cpp asks migrate_args.h).
   t.Add(MakeSpec("migrate", -6, kWrite | kMovableKeys, KeyRange{3, 3, 1}, kc::Migrate,
                  {"@keyspace @write @slow @dangerous", kGroup, "2.6.0",
