@@ -46,6 +46,11 @@ enum CommandFlag : uint32_t {
   // allows it (DEBUG: enable-debug-command, MODULE LOAD/UNLOAD: enable-module-command).
   kProtected = 1u << 18,
   kAsking = 1u << 19,  // "asking": RESTORE-ASKING (a cluster's importing slots)
+  // Not shown by COMMAND INFO: a write Redis signals neither as a modified key (WATCH,
+  // client-side caching) nor as a ready key (blocked clients). XSETID and the consumer group
+  // commands change a stream's bookkeeping, not what XRANGE reads. A key they create
+  // (XGROUP CREATE ... MKSTREAM) still counts; XGROUP DESTROY wakes its blocked readers itself.
+  kNoKeySignal = 1u << 20,
 };
 
 using CommandHandler = void (*)(CommandContext&);
@@ -97,6 +102,9 @@ struct CommandContext {
   // Set by write commands that changed data (rdb_changes_since_last_save).
   void AddDirty(uint64_t n = 1);
   uint64_t dirty = 0;  // what this command added through AddDirty
+  // Whether the keys this command opened for writing changed, for WATCH, client-side caching
+  // (the store told of them as tentative writes) and the clients blocked on them.
+  bool ChangedKeys() const { return dirty > 0 && !(spec.flags & kNoKeySignal); }
 
   // The append-only log. A command that called AddDirty is logged as it was sent, unless it
   // names what to log instead, because replaying it as sent could give another result:

@@ -234,8 +234,9 @@ void Dispatcher::Run(ClientState& client, const CommandSpec& spec,
   spec.handler(ctx);
   // The wall clock, as Redis times commands; a step back counts as no time.
   const int64_t elapsed_us = std::max<int64_t>(server_.clock.NowUs() - start_us, 0);
-  // Writes to watched keys that may have changed nothing count once the command says so.
-  server_.watched_keys.Settle(ctx.dirty > 0);
+  // Writes that may have changed nothing count once the command says so.
+  server_.watched_keys.Settle(ctx.ChangedKeys());
+  server_.tracking.Settle(ctx.ChangedKeys());
   server_.tracking.AfterCommand(ctx);
   // Monitors see a command once it ran (a blocking one when it first blocks), in the
   // database it left the client in; not the admin commands, nor a log replay.
@@ -264,7 +265,7 @@ void Dispatcher::Run(ClientState& client, const CommandSpec& spec,
   server_.stats.total_commands_processed++;
   // A write may have given data to keys that blocked clients wait on: serve them now,
   // before the writer's next command, as Redis does.
-  if (ctx.dirty > 0 && !server_.blocked.empty()) server_.blocked.SignalKeys(args);
+  if (ctx.ChangedKeys() && !server_.blocked.empty()) server_.blocked.SignalKeys(args);
   ServeBlockedClients();
 }
 

@@ -146,16 +146,15 @@ std::vector<std::string_view> Tracking::PrefixesOf(const ClientState& c) const {
   return out;
 }
 
+void Tracking::SettleTentative(bool changed) {
+  std::vector<std::string> keys = std::move(tentative_);
+  tentative_.clear();
+  if (!changed) return;
+  for (const std::string& key : keys) Invalidate(key);
+}
+
 void Tracking::AfterCommand(const CommandContext& ctx) {
   ClientState& c = ctx.client;
-  // A tentative write counts once the command says it changed data, as for WATCH.
-  if (!tentative_.empty()) {
-    std::vector<std::string> keys = std::move(tentative_);
-    tentative_.clear();
-    if (ctx.dirty > 0) {
-      for (const std::string& key : keys) Invalidate(key);
-    }
-  }
   if (flushed_) {
     flushed_ = false;
     InvalidateAll();

@@ -62,10 +62,15 @@ class Tracking final : public Store::KeyListener {
   const std::string* Overlapping(const ClientState& c, std::string_view prefix) const;
 
   // The dispatcher brackets every command it runs with these (nested for EXEC's commands).
-  // After: tentative writes settle, flushes invalidate everything, a read-only command's
-  // keys are remembered for its client, and CLIENT CACHING's one-command effect ends.
+  // After: flushes invalidate everything, a read-only command's keys are remembered for its
+  // client, and CLIENT CACHING's one-command effect ends.
   void BeforeCommand(ClientState& c) { running_.push_back(&c); }
   void AfterCommand(const CommandContext& ctx);
+  // The tentative writes of the command that just ran (a script's included) invalidate only
+  // when it changed its keys (CommandContext::ChangedKeys), as for WATCH.
+  void Settle(bool changed) {
+    if (!tentative_.empty()) SettleTentative(changed);
+  }
   // FLUSHDB / FLUSHALL ran: every tracking client gets a null invalidation after the command,
   // even when nothing was there to flush (as Redis).
   void Flushed() { flushed_ = true; }
@@ -86,6 +91,7 @@ class Tracking final : public Store::KeyListener {
   void DatabasesSwapping(size_t a, size_t b) override {}
 
  private:
+  void SettleTentative(bool changed);
   struct StringHash {
     using is_transparent = void;
     size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }

@@ -51,7 +51,7 @@ void RegisterStreamFamily(CommandTable& t) {
                   "O(N), with N being the number of evicted entries. Constant times are very "
                   "small however, since entries are organized in macro nodes containing "
                   "multiple entries that can be released with a single deallocation."}));
-  t.Add(MakeSpec("xsetid", -3, kWrite | kDenyOom | kFast, kOneKey, sc::XSetId,
+  t.Add(MakeSpec("xsetid", -3, kWrite | kDenyOom | kFast | kNoKeySignal, kOneKey, sc::XSetId,
                  {"@write @stream @fast", kGroup, "5.0.0",
                   "An internal command for replicating stream values", "O(1)"}));
   // The keys follow STREAMS (a keyword key spec): no fixed range, movable keys.

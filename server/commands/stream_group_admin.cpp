@@ -154,6 +154,9 @@ void XGroupDestroy(CommandContext& ctx) {
   ctx.reply.Integer(1);
   ctx.AddDirty();
   NotifyKeyspaceEvent(ctx, kNotifyStream, "xgroup-destroy", ctx.args[2]);
+  // The group's blocked readers fail with NOGROUP now (XGROUP signals no ready key otherwise).
+  const std::string_view key = ctx.args[2];
+  if (!ctx.server.blocked.empty()) ctx.server.blocked.SignalKeys({&key, 1});
 }
 
 // XGROUP CREATECONSUMER key group consumer: 1 when created, 0 when it existed.

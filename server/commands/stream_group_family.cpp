@@ -23,21 +23,22 @@ CommandSpec XGroupSpec() {
                {"@slow", kGroup, "5.0.0", "A container for consumer groups commands.",
                 "Depends on subcommand."});
   xgroup.subcommands = {
-      MakeSpec("xgroup|create", -5, kWrite | kDenyOom, kSubcommandKey, sg::XGroupCreate,
+      MakeSpec("xgroup|create", -5, kWrite | kDenyOom | kNoKeySignal, kSubcommandKey,
+               sg::XGroupCreate,
                {kWriteSlow, kGroup, "5.0.0", "Creates a consumer group.", "O(1)"}),
-      MakeSpec("xgroup|createconsumer", 5, kWrite | kDenyOom, kSubcommandKey,
+      MakeSpec("xgroup|createconsumer", 5, kWrite | kDenyOom | kNoKeySignal, kSubcommandKey,
                sg::XGroupCreateConsumer,
                {kWriteSlow, kGroup, "6.2.0", "Creates a consumer in a consumer group.", "O(1)"}),
-      MakeSpec("xgroup|delconsumer", 5, kWrite, kSubcommandKey, sg::XGroupDelConsumer,
+      MakeSpec("xgroup|delconsumer", 5, kWrite | kNoKeySignal, kSubcommandKey, sg::XGroupDelConsumer,
                {kWriteSlow, kGroup, "5.0.0", "Deletes a consumer from a consumer group.", "O(1)"}),
-      MakeSpec("xgroup|destroy", 4, kWrite, kSubcommandKey, sg::XGroupDestroy,
+      MakeSpec("xgroup|destroy", 4, kWrite | kNoKeySignal, kSubcommandKey, sg::XGroupDestroy,
                {kWriteSlow, kGroup, "5.0.0", "Destroys a consumer group.",
                 "O(N) where N is the number of entries in the group's pending entries list "
                 "(PEL)."}),
       MakeSpec("xgroup|help", 2, kLoading | kStale, kNoKeys, sg::XGroupHelp,
                {kHelpCats, kGroup, "5.0.0", kHelpSummary, "O(1)"}),
       MakeSpec(
-          "xgroup|setid", -5, kWrite, kSubcommandKey, sg::XGroupSetId,
+          "xgroup|setid", -5, kWrite | kNoKeySignal, kSubcommandKey, sg::XGroupSetId,
           {kWriteSlow, kGroup, "5.0.0", "Sets the last-delivered ID of a consumer group.", "O(1)"}),
   };
   return xgroup;
@@ -72,7 +73,7 @@ void RegisterStreamGroupFamily(CommandTable& t) {
   t.Add(XInfoSpec());
   // XREADGROUP's keys follow STREAMS: no fixed range, as Redis reports it.
   CommandSpec xreadgroup = MakeSpec(
-      "xreadgroup", -7, kWrite | kBlocking | kMovableKeys, kNoKeys, sg::XReadGroup,
+      "xreadgroup", -7, kWrite | kBlocking | kMovableKeys | kNoKeySignal, kNoKeys, sg::XReadGroup,
       {"@write @stream @slow @blocking", kGroup, "5.0.0",
        "Returns new or historical messages from a stream for a consumer in a group. Blocks "
        "until a message is available otherwise.",
@@ -81,7 +82,7 @@ void RegisterStreamGroupFamily(CommandTable& t) {
        "O(1). On the other side when XREADGROUP blocks, XADD will pay the O(N) time in order to "
        "serve the N clients blocked on the stream getting new data."});
   t.Add(std::move(xreadgroup));
-  t.Add(MakeSpec("xack", -4, kWrite | kFast, kOneKey, sg::XAck,
+  t.Add(MakeSpec("xack", -4, kWrite | kFast | kNoKeySignal, kOneKey, sg::XAck,
                  {kWriteFast, kGroup, "5.0.0",
                   "Returns the number of messages that were successfully acknowledged by the "
                   "consumer group member of a stream.",
@@ -95,13 +96,13 @@ void RegisterStreamGroupFamily(CommandTable& t) {
                   "of entries scanned when used with the IDLE filter. When the command returns "
                   "just the summary and the list of consumers is small, it runs in O(1) time; "
                   "otherwise, an additional O(N) time for iterating every consumer."}));
-  t.Add(MakeSpec("xclaim", -6, kWrite | kFast, kOneKey, sg::XClaim,
+  t.Add(MakeSpec("xclaim", -6, kWrite | kFast | kNoKeySignal, kOneKey, sg::XClaim,
                  {kWriteFast, kGroup, "5.0.0",
                   "Changes, or acquires, ownership of a message in a consumer group, as if the "
                   "message was delivered a consumer group member.",
                   "O(log N) with N being the number of messages in the PEL of the consumer "
                   "group."}));
-  t.Add(MakeSpec("xautoclaim", -6, kWrite | kFast, kOneKey, sg::XAutoClaim,
+  t.Add(MakeSpec("xautoclaim", -6, kWrite | kFast | kNoKeySignal, kOneKey, sg::XAutoClaim,
                  {kWriteFast, kGroup, "6.2.0",
                   "Changes, or acquires, ownership of messages in a consumer group, as if the "
                   "messages were delivered to as consumer group member.",

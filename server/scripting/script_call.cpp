@@ -85,7 +85,8 @@ std::string RunScriptCommand(ScriptRun& run, std::span<const std::string_view> a
   const auto start = std::chrono::steady_clock::now();
   spec->handler(inner);
   const auto elapsed = std::chrono::steady_clock::now() - start;
-  server.watched_keys.Settle(inner.dirty > 0);
+  server.watched_keys.Settle(inner.ChangedKeys());
+  server.tracking.Settle(inner.ChangedKeys());
   if (run.caller.dispatcher != nullptr && !run.caller.client.replaying_aof &&
       !run.caller.dispatcher->monitors().empty() && !(spec->flags & (kSkipMonitor | kAdmin))) {
     run.caller.dispatcher->monitors().Feed(server, run.client, *spec, run.client.db, args);
@@ -102,7 +103,7 @@ std::string RunScriptCommand(ScriptRun& run, std::span<const std::string_view> a
     run.wrote = true;
     server.script_run.wrote.store(true);
     // Served once the script has ended: the dispatcher serves ready keys after EVAL.
-    if (!server.blocked.empty()) server.blocked.SignalKeys(args);
+    if (inner.ChangedKeys() && !server.blocked.empty()) server.blocked.SignalKeys(args);
   }
   return "";
 }

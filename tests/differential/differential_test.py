@@ -384,6 +384,14 @@ def commands(g):
         (1, lambda: (['XPENDING', k(), g.pick('g1', 'g2')], plain)),
         (1, lambda: (['XGROUP', g.pick('DESTROY', 'SETID'), k(), g.pick('g1', 'g2')] +
                      (['0'] if g.r.random() < 0.5 else []), plain)),
+        (1, lambda: (['XGROUP', g.pick('CREATECONSUMER', 'DELCONSUMER'), k(),
+                      g.pick('g1', 'g2'), g.pick('alice', 'bob', 'carol')], plain)),
+        (1, lambda: (['XCLAIM', k(), g.pick('g1', 'g2'), g.pick('alice', 'bob'), '0',
+                      g.stream_id(), g.stream_id()] + g.maybe('JUSTID'), plain)),
+        (1, lambda: (['XAUTOCLAIM', k(), g.pick('g1', 'g2'), g.pick('alice', 'bob'), '0',
+                      g.range_id()] + g.maybe('COUNT', g.pick('1', '3')) + g.maybe('JUSTID'),
+                     plain)),
+        (0.5, lambda: (['XSETID', k(), g.stream_id()], plain)),
         # transactions (one connection: WATCH sees the client's own writes)
         (1, lambda: (['MULTI'], plain)),
         (1, lambda: (['EXEC'], plain)),
@@ -482,7 +490,6 @@ def commands(g):
     ]
 
 
-GROUP_COMMANDS = {'XGROUP', 'XREADGROUP', 'XACK'}
 LEX_COMMANDS = {'ZRANGEBYLEX', 'ZREVRANGEBYLEX', 'ZLEXCOUNT', 'ZREMRANGEBYLEX'}
 
 
@@ -546,7 +553,6 @@ def run(kvd, redis, seed, ops, max_mismatches, protocol):
     history = []
     mismatches = 0
     in_multi = False
-    watching = False
     for i in range(ops):
         args, norm = rng.choices(table, weights)[0][1]()
         # Inside MULTI, EXEC's reply holds every queued command's: only commands compared as
@@ -555,21 +561,13 @@ def run(kvd, redis, seed, ops, max_mismatches, protocol):
                             args[0] in LEX_COMMANDS or 'BYLEX' in args or
                             (args[0] == 'SORT' and 'BY' in args)):
             args, norm = rng.choices(table, weights)[0][1]()
-        # A consumer group change tells WATCH in kvd, not in Redis (a README known
-        # difference): none while a key is watched.
-        while watching and args[0] in GROUP_COMMANDS:
-            args, norm = rng.choices(table, weights)[0][1]()
         # Now and then a stray argument, for the option parsers' errors.
         if rng.random() < 0.03 and args[0] not in JUNK_FREE:
             args.insert(rng.randint(1, len(args)), rng.choice(JUNK))
         if args[0] == 'MULTI':
             in_multi = True
-        elif args[0] in ('EXEC', 'DISCARD') and in_multi:  # both end WATCH too
-            in_multi = watching = False
-        elif args[0] == 'WATCH' and not in_multi:
-            watching = True
-        elif args[0] == 'UNWATCH':
-            watching = False
+        elif args[0] in ('EXEC', 'DISCARD'):
+            in_multi = False
         history.append(args)
         a = kvd.client.call(*args)
         b = redis.client.call(*args)
@@ -605,7 +603,6 @@ def run(kvd, redis, seed, ops, max_mismatches, protocol):
                 in_multi = False
             for server in (kvd, redis):
                 server.client.call('UNWATCH')
-            watching = False
             kvd.client.call('FLUSHALL')
             redis.client.call('FLUSHALL')
     return mismatches

@@ -81,5 +81,83 @@ TEST_CASE("streams: deleting or replacing the stream ends a blocked XREADGROUP (
   CHECK(BlockedClients(admin) == 0);
 }
 
+TEST_CASE("streams: XGROUP SETID back does not wake a blocked XREADGROUP; XADD does") {
+  ServerProcess server;
+  RawClient reader(server.port()), admin(server.port());
+  REQUIRE(admin.Call({"XADD", "s", "1-1", "f", "v"}) == Bulk("1-1"));
+  REQUIRE(admin.Call({"XGROUP", "CREATE", "s", "g", "$"}) == kOk);
+  Start(reader, kBlockingRead);
+  REQUIRE(WaitBlocked(admin, 1));
+  CHECK(admin.Call({"XGROUP", "SETID", "s", "g", "0"}) == kOk);
+  CHECK(admin.Call({"XACK", "s", "g", "1-1"}) == Int(0));
+  CHECK(BlockedClients(admin) == 1);
+  // The next entry serves it, with what SETID made new to the group.
+  CHECK(admin.Call({"XADD", "s", "2-1", "f", "w"}) == Bulk("2-1"));
+  CHECK(reader.ReadReply().raw ==
+        Arr({Arr({Bulk("s"), Arr({Arr({Bulk("1-1"), Arr({Bulk("f"), Bulk("v")})}),
+                                  Arr({Bulk("2-1"), Arr({Bulk("f"), Bulk("w")})})})})}));
+}
+
+// Consumer group bookkeeping changes no entry: Redis signals no modified key for it, so a
+// client watching the stream still gets its EXEC, and a client caching it hears nothing.
+const std::vector<std::vector<std::string>> kBookkeeping = {
+    {"XGROUP", "CREATE", "s", "g2", "$"},
+    {"XGROUP", "CREATECONSUMER", "s", "g", "c2"},
+    {"XREADGROUP", "GROUP", "g", "c", "STREAMS", "s", ">"},
+    {"XCLAIM", "s", "g", "c2", "0", "1-1"},
+    {"XAUTOCLAIM", "s", "g", "c", "0", "0"},
+    {"XACK", "s", "g", "1-1"},
+    {"XGROUP", "SETID", "s", "g", "0"},
+    {"XGROUP", "DELCONSUMER", "s", "g", "c2"},
+    {"XSETID", "s", "5-5"},
+    {"XGROUP", "DESTROY", "s", "g2"},
+    {"EVAL", "return redis.call('XGROUP', 'CREATECONSUMER', KEYS[1], 'g', 'c3')", "1", "s"},
+};
+
+TEST_CASE("streams: consumer group commands and XSETID leave WATCH alone, XADD does not") {
+  ServerProcess server;
+  RawClient a(server.port()), b(server.port());
+  REQUIRE(b.Call({"XADD", "s", "1-1", "f", "v"}) == Bulk("1-1"));
+  REQUIRE(b.Call({"XGROUP", "CREATE", "s", "g", "0"}) == kOk);
+  for (const std::vector<std::string>& command : kBookkeeping) {
+    CAPTURE(command[0]);
+    CAPTURE(command[1]);
+    REQUIRE(a.Call({"WATCH", "s"}) == kOk);
+    CHECK(b.Exec(command).type != '-');
+    REQUIRE(a.Call({"MULTI"}) == kOk);
+    REQUIRE(a.Call({"PING"}) == "+QUEUED\r\n");
+    CHECK(a.Call({"EXEC"}) == Arr({"+PONG\r\n"}));
+  }
+  REQUIRE(a.Call({"WATCH", "s"}) == kOk);
+  CHECK(b.Call({"XADD", "s", "6-1", "f", "v"}) == Bulk("6-1"));
+  REQUIRE(a.Call({"MULTI"}) == kOk);
+  REQUIRE(a.Call({"PING"}) == "+QUEUED\r\n");
+  CHECK(a.Call({"EXEC"}) == kNilArray);
+  // A group that creates its stream creates a key: that is a change.
+  REQUIRE(a.Call({"WATCH", "fresh"}) == kOk);
+  CHECK(b.Call({"XGROUP", "CREATE", "fresh", "g", "$", "MKSTREAM"}) == kOk);
+  REQUIRE(a.Call({"MULTI"}) == kOk);
+  REQUIRE(a.Call({"PING"}) == "+QUEUED\r\n");
+  CHECK(a.Call({"EXEC"}) == kNilArray);
+}
+
+TEST_CASE("streams: consumer group commands and XSETID invalidate no cached stream") {
+  ServerProcess server;
+  RawClient c(server.port()), b(server.port());
+  REQUIRE(c.Exec({"HELLO", "3"}).type == '%');
+  REQUIRE(b.Call({"XADD", "s", "1-1", "f", "v"}) == Bulk("1-1"));
+  REQUIRE(b.Call({"XGROUP", "CREATE", "s", "g", "0"}) == kOk);
+  REQUIRE(c.Call({"CLIENT", "TRACKING", "ON"}) == kOk);
+  REQUIRE(c.Call({"XLEN", "s"}) == Int(1));
+  for (const std::vector<std::string>& command : kBookkeeping) {
+    CAPTURE(command[0]);
+    CAPTURE(command[1]);
+    CHECK(b.Exec(command).type != '-');
+    CHECK(c.Call({"PING"}) == "+PONG\r\n");  // an invalidation would come first
+  }
+  CHECK(b.Call({"XADD", "s", "6-1", "f", "v"}) == Bulk("6-1"));
+  CHECK(c.ReadReply().raw == ">2\r\n$10\r\ninvalidate\r\n" + Arr({Bulk("s")}));
+}
+
 }  // namespace
 }  // namespace kvd::e2e
