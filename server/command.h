@@ -22,22 +22,22 @@ class LatencyHistogram;
 
 // Redis's command flags, as COMMAND INFO names them.
 enum CommandFlag : uint32_t {
-  kWrite = 1u << 0,       // "write"
-  kReadOnly = 1u << 1,    // "readonly"
-  kDenyOom = 1u << 2,     // "denyoom"
-  kAdmin = 1u << 3,       // "admin"
-  kPubSub = 1u << 4,      // "pubsub"
-  kNoScript = 1u << 5,    // "noscript"
-  kBlocking = 1u << 6,    // "blocking"
-  kLoading = 1u << 7,     // "loading": allowed while loading
-  kStale = 1u << 8,       // "stale"
-  kSkipMonitor = 1u << 9, // "skip_monitor"
-  kSkipSlowlog = 1u << 10,// "skip_slowlog"
-  kFast = 1u << 11,       // "fast"
-  kNoAuth = 1u << 12,     // "no_auth": allowed before AUTH
-  kAllowBusy = 1u << 13,  // "allow_busy"
-  kNoMulti = 1u << 14,    // "no_multi"
-  kMovableKeys = 1u << 15,// "movablekeys": set for commands with numkeys_index
+  kWrite = 1u << 0,             // "write"
+  kReadOnly = 1u << 1,          // "readonly"
+  kDenyOom = 1u << 2,           // "denyoom"
+  kAdmin = 1u << 3,             // "admin"
+  kPubSub = 1u << 4,            // "pubsub"
+  kNoScript = 1u << 5,          // "noscript"
+  kBlocking = 1u << 6,          // "blocking"
+  kLoading = 1u << 7,           // "loading": allowed while loading
+  kStale = 1u << 8,             // "stale"
+  kSkipMonitor = 1u << 9,       // "skip_monitor"
+  kSkipSlowlog = 1u << 10,      // "skip_slowlog"
+  kFast = 1u << 11,             // "fast"
+  kNoAuth = 1u << 12,           // "no_auth": allowed before AUTH
+  kAllowBusy = 1u << 13,        // "allow_busy"
+  kNoMulti = 1u << 14,          // "no_multi"
+  kMovableKeys = 1u << 15,      // "movablekeys": set for commands with numkeys_index
   kNoMandatoryKeys = 1u << 16,  // "no_mandatory_keys": may be called with no key (EVAL ... 0)
   // Redis's CMD_MAY_REPLICATE (not shown by COMMAND INFO): not a write, but it may emit one
   // (PUBLISH, PFCOUNT caching its count), so read-only scripts may not call it.
@@ -51,27 +51,30 @@ enum CommandFlag : uint32_t {
   // commands change a stream's bookkeeping, not what XRANGE reads. A key they create
   // (XGROUP CREATE ... MKSTREAM) still counts; XGROUP DESTROY wakes its blocked readers itself.
   kNoKeySignal = 1u << 20,
+  // "no_async_loading": refused while a replica loads its master's data in the background
+  // (Redis's repl-diskless-load swapdb). kvd never loads in the background, so it only shows.
+  kNoAsyncLoading = 1u << 21,
 };
 
 using CommandHandler = void (*)(CommandContext&);
 
 struct CommandSpec {
-  std::string name;        // lower case; subcommands as "client|list"
-  int arity = 0;           // N: exactly N args incl. the name; -N: at least N
-  uint32_t flags = 0;      // CommandFlag bits
-  int first_key = 0;       // 0: no keys
-  int last_key = 0;        // -1: the last argument
+  std::string name;    // lower case; subcommands as "client|list"
+  int arity = 0;       // N: exactly N args incl. the name; -N: at least N
+  uint32_t flags = 0;  // CommandFlag bits
+  int first_key = 0;   // 0: no keys
+  int last_key = 0;    // -1: the last argument
   int key_step = 0;
   // Keys counted by an argument (Redis's "keynum" key spec, ZUNION 2 a b): argv[i] gives how
   // many keys follow it. 0: none.
   int numkeys_index = 0;
   CommandHandler handler = nullptr;  // null for a container of subcommands
   // COMMAND INFO / COMMAND DOCS metadata.
-  std::string_view acl_categories;   // space separated, e.g. "@write @string @slow"
-  std::string_view group;            // "string", "generic", "connection", "server"...
+  std::string_view acl_categories;  // space separated, e.g. "@write @string @slow"
+  std::string_view group;           // "string", "generic", "connection", "server"...
   std::string_view summary;
-  std::string_view since;            // "1.0.0"
-  std::string_view complexity;       // "O(1)"
+  std::string_view since;                // "1.0.0"
+  std::string_view complexity;           // "O(1)"
   std::vector<CommandSpec> subcommands;  // CLIENT LIST, CONFIG GET...
 
   // Statistics for INFO commandstats (touched on the store strand only).
@@ -165,16 +168,16 @@ void RegisterGeoFamily(CommandTable& t);  // geo_family.cpp
 void RegisterStreamFamily(CommandTable& t);
 // XGROUP, XREADGROUP, XACK, XCLAIM, XPENDING, XINFO... (stream_group_family.cpp)
 void RegisterStreamGroupFamily(CommandTable& t);
-void RegisterObjectFamily(CommandTable& t);  // OBJECT ENCODING, OBJECT HELP
-void RegisterAofCommands(CommandTable& t);  // BGREWRITEAOF (aof_commands.cpp)
-void RegisterPubSubFamily(CommandTable& t);  // pubsub_commands.cpp
+void RegisterObjectFamily(CommandTable& t);         // OBJECT ENCODING, OBJECT HELP
+void RegisterAofCommands(CommandTable& t);          // BGREWRITEAOF (aof_commands.cpp)
+void RegisterPubSubFamily(CommandTable& t);         // pubsub_commands.cpp
 void RegisterTransactionCommands(CommandTable& t);  // MULTI, EXEC... (transaction_commands.cpp)
-void RegisterSlowlogCommands(CommandTable& t);  // SLOWLOG (slowlog_commands.cpp)
-void RegisterLatencyCommands(CommandTable& t);  // LATENCY (latency_commands.cpp)
-void RegisterScriptCommands(CommandTable& t);  // EVAL..., SCRIPT (script_commands.cpp)
-void RegisterFunctionCommands(CommandTable& t);  // FCALL..., FUNCTION (function_commands.cpp)
-void RegisterReplicaofCommands(CommandTable& t);  // REPLICAOF, SLAVEOF, FAILOVER
-void RegisterDebugCommand(CommandTable& t);  // DEBUG (debug_command.cpp)
+void RegisterSlowlogCommands(CommandTable& t);      // SLOWLOG (slowlog_commands.cpp)
+void RegisterLatencyCommands(CommandTable& t);      // LATENCY (latency_commands.cpp)
+void RegisterScriptCommands(CommandTable& t);       // EVAL..., SCRIPT (script_commands.cpp)
+void RegisterFunctionCommands(CommandTable& t);     // FCALL..., FUNCTION (function_commands.cpp)
+void RegisterReplicaofCommands(CommandTable& t);    // REPLICAOF, SLAVEOF, FAILOVER
+void RegisterDebugCommand(CommandTable& t);         // DEBUG (debug_command.cpp)
 // CLUSTER, READONLY, READWRITE, ASKING: cluster support disabled (cluster_commands.cpp)
 void RegisterClusterCommands(CommandTable& t);
 void RegisterModuleCommand(CommandTable& t);  // MODULE: none loaded (module_command.cpp)

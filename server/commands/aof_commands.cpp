@@ -28,7 +28,7 @@ void CmdBgRewriteAof(CommandContext& ctx) {
 }  // namespace
 
 void RegisterAofCommands(CommandTable& t) {
-  t.Add(MakeSpec("bgrewriteaof", 1, kAdmin | kNoScript, {}, CmdBgRewriteAof,
+  t.Add(MakeSpec("bgrewriteaof", 1, kAdmin | kNoScript | kNoAsyncLoading, {}, CmdBgRewriteAof,
                  {"@admin @slow @dangerous", "server", "1.0.0",
                   "Asynchronously rewrites the append-only file to disk.", "O(1)"}));
 }

@@ -41,6 +41,7 @@ constexpr std::pair<uint32_t, std::string_view> kFlagNames[] = {
     {kFast, "fast"},
     {kNoAuth, "no_auth"},
     {kNoMandatoryKeys, "no_mandatory_keys"},
+    {kNoAsyncLoading, "no_async_loading"},
     {kNoMulti, "no_multi"},
     {kMovableKeys, "movablekeys"},
     {kAllowBusy, "allow_busy"},
@@ -218,16 +219,21 @@ void ReplyArguments(ReplyWriter& r, std::span<const ArgDoc> args) {
   r.ArrayHeader(args.size());
   for (const ArgDoc& a : args) {
     const size_t nflags = std::popcount(a.flags);
-    r.MapHeader(2 + !a.display_text.empty() + (a.key_spec_index >= 0) + !a.token.empty() +
-                !a.summary.empty() + !a.since.empty() + !a.deprecated_since.empty() +
-                (nflags > 0) + (a.num_children > 0));
+    // A pure token is its token, even an empty one (MIGRATE's "" in place of a key).
+    const bool token = !a.token.empty() || a.type == "pure-token";
+    r.MapHeader(2 + !a.display_text.empty() + (a.key_spec_index >= 0) + token +
+                !a.summary.empty() + !a.since.empty() + !a.deprecated_since.empty() + (nflags > 0) +
+                (a.num_children > 0));
     r.Bulk("name");
     r.Bulk(a.name);
     r.Bulk("type");
     r.Bulk(a.type);
     ReplyOptionalBulk(r, "display_text", a.display_text);
     if (a.key_spec_index >= 0) ReplyIntField(r, "key_spec_index", a.key_spec_index);
-    ReplyOptionalBulk(r, "token", a.token);
+    if (token) {
+      r.Bulk("token");
+      r.Bulk(a.token);
+    }
     ReplyOptionalBulk(r, "summary", a.summary);
     ReplyOptionalBulk(r, "since", a.since);
     ReplyOptionalBulk(r, "deprecated_since", a.deprecated_since);

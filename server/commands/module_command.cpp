@@ -51,12 +51,13 @@ void RegisterModuleCommand(CommandTable& t) {
       MakeSpec("module|list", 2, kAdmin | kNoScript, kNoKeys, ModuleList,
                {kAdminCats, "server", "4.0.0", "List all modules loaded by the server",
                 "O(N) where N is the number of loaded modules."}),
-      MakeSpec("module|load", -3, kAdmin | kNoScript | kProtected, kNoKeys, ModuleLoad,
-               {kAdminCats, "server", "4.0.0", "Load a module", "O(1)"}),
-      MakeSpec("module|loadex", -3, kAdmin | kNoScript | kProtected, kNoKeys, ModuleLoad,
+      MakeSpec("module|load", -3, kAdmin | kNoScript | kProtected | kNoAsyncLoading, kNoKeys,
+               ModuleLoad, {kAdminCats, "server", "4.0.0", "Load a module", "O(1)"}),
+      MakeSpec("module|loadex", -3, kAdmin | kNoScript | kProtected | kNoAsyncLoading, kNoKeys,
+               ModuleLoad,
                {kAdminCats, "server", "7.0.0", "Load a module with extended parameters", "O(1)"}),
-      MakeSpec("module|unload", 3, kAdmin | kNoScript | kProtected, kNoKeys, ModuleUnload,
-               {kAdminCats, "server", "4.0.0", "Unload a module", "O(1)"}),
+      MakeSpec("module|unload", 3, kAdmin | kNoScript | kProtected | kNoAsyncLoading, kNoKeys,
+               ModuleUnload, {kAdminCats, "server", "4.0.0", "Unload a module", "O(1)"}),
   };
   t.Add(std::move(module));
 }

@@ -14,7 +14,8 @@ namespace {
 
 // Redis replies a bare "-ERR" when the save fails; the reason goes to the log.
 void CmdSave(CommandContext& ctx) {
-  if (ctx.server.rdb_bgsave_in_progress) return ctx.Error("ERR Background save already in progress");
+  if (ctx.server.rdb_bgsave_in_progress)
+    return ctx.Error("ERR Background save already in progress");
   if (!SaveServerSnapshot(ctx.server).empty()) return ctx.Error("ERR");
   ctx.reply.Ok();
 }
@@ -47,11 +48,11 @@ void CmdLastSave(CommandContext& ctx) { ctx.reply.Integer(ctx.server.last_save_t
 }  // namespace
 
 void RegisterPersistenceCommands(CommandTable& t) {
-  t.Add(MakeSpec("save", 1, kAdmin | kNoScript | kNoMulti, {}, CmdSave,
-                 {"@admin @slow @dangerous", "server", "1.0.0",
-                  "Synchronously saves the database(s) to disk.",
-                  "O(N) where N is the total number of keys in all databases"}));
-  t.Add(MakeSpec("bgsave", -1, kAdmin | kNoScript, {}, CmdBgSave,
+  t.Add(MakeSpec(
+      "save", 1, kAdmin | kNoScript | kNoMulti | kNoAsyncLoading, {}, CmdSave,
+      {"@admin @slow @dangerous", "server", "1.0.0", "Synchronously saves the database(s) to disk.",
+       "O(N) where N is the total number of keys in all databases"}));
+  t.Add(MakeSpec("bgsave", -1, kAdmin | kNoScript | kNoAsyncLoading, {}, CmdBgSave,
                  {"@admin @slow @dangerous", "server", "1.0.0",
                   "Asynchronously saves the database(s) to disk.", "O(1)"}));
   t.Add(MakeSpec("lastsave", 1, kLoading | kStale | kFast, {}, CmdLastSave,

@@ -100,7 +100,7 @@ void CmdFailover(CommandContext& ctx) {
 }  // namespace
 
 void RegisterReplicaofCommands(CommandTable& t) {
-  constexpr uint32_t kFlags = kAdmin | kNoScript | kStale;
+  constexpr uint32_t kFlags = kAdmin | kNoScript | kStale | kNoAsyncLoading;
   t.Add(
       MakeSpec("replicaof", 3, kFlags, kNoKeys, CmdReplicaOf,
                {"@admin @slow @dangerous", "server", "5.0.0",

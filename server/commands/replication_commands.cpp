@@ -18,8 +18,9 @@ namespace {
 
 constexpr const char* kInternalCats = "@admin @slow @dangerous";
 
-// SYNC and PSYNC <replid> <offset> [FAILOVER]: the client becomes a replica. What follows (+FULLRESYNC
-// and the snapshot, or +CONTINUE and the backlog, then the stream) goes out on its link.
+// SYNC and PSYNC <replid> <offset> [FAILOVER]: the client becomes a replica. What follows
+// (+FULLRESYNC and the snapshot, or +CONTINUE and the backlog, then the stream) goes out on its
+// link.
 void SyncCommand(CommandContext& ctx, bool psync) {
   Replication* replication = ctx.server.replication;
   if (replication == nullptr) return ctx.Error("ERR replication is not available");
@@ -120,19 +121,19 @@ void CmdRole(CommandContext& ctx) {
 }  // namespace
 
 void RegisterReplicationCommands(CommandTable& t) {
-  t.Add(MakeSpec("sync", 1, kAdmin | kNoScript | kNoMulti, {}, CmdSync,
-                 {kInternalCats, "server", "1.0.0", "An internal command used in replication.",
-                  ""}));
-  t.Add(MakeSpec("psync", -3, kAdmin | kNoScript | kNoMulti, {}, CmdPsync,
-                 {kInternalCats, "server", "2.8.0", "An internal command used in replication.",
-                  ""}));
+  t.Add(
+      MakeSpec("sync", 1, kAdmin | kNoScript | kNoMulti | kNoAsyncLoading, {}, CmdSync,
+               {kInternalCats, "server", "1.0.0", "An internal command used in replication.", ""}));
+  t.Add(
+      MakeSpec("psync", -3, kAdmin | kNoScript | kNoMulti | kNoAsyncLoading, {}, CmdPsync,
+               {kInternalCats, "server", "2.8.0", "An internal command used in replication.", ""}));
   t.Add(MakeSpec("replconf", -1, kAdmin | kNoScript | kLoading | kStale | kAllowBusy, {},
                  CmdReplconf,
                  {kInternalCats, "server", "3.0.0",
                   "An internal command for configuring the replication stream.", "O(1)"}));
-  t.Add(MakeSpec("role", 1, kNoScript | kLoading | kStale | kFast, {}, CmdRole,
-                 {"@admin @fast @dangerous", "server", "2.8.12",
-                  "Returns the replication role.", "O(1)"}));
+  t.Add(MakeSpec(
+      "role", 1, kNoScript | kLoading | kStale | kFast, {}, CmdRole,
+      {"@admin @fast @dangerous", "server", "2.8.12", "Returns the replication role.", "O(1)"}));
 }
 
 }  // namespace kvd

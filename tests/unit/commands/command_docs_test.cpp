@@ -102,6 +102,13 @@ TEST_CASE("COMMAND DOCS GETEX and ZADD: oneof and block arguments") {
         "score_member:block/multiple(score:double member:string)");
 }
 
+TEST_CASE("COMMAND DOCS MIGRATE: the empty-string token is shown, as Redis does") {
+  Harness h;
+  const std::string shape = Shape(Docs(h, "migrate")["arguments"]);
+  CHECK(shape.starts_with(
+      "host:string port:integer key_or_empty_string:oneof(key:key empty_string:pure-token[]) "));
+}
+
 TEST_CASE("COMMAND DOCS CLIENT KILL: both filter formats, deprecated_since") {
   Harness h;
   auto doc = Docs(h, "client|kill");

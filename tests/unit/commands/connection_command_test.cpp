@@ -221,6 +221,23 @@ TEST_CASE("COMMAND GETKEYS of a script with no keys is empty, as Redis's no_mand
   CHECK(std::find(flags.begin(), flags.end(), "no_mandatory_keys") != flags.end());
 }
 
+// Flags as redis-server 7.0 and 7.2 list them, no_async_loading in its place.
+TEST_CASE("COMMAND INFO shows no_async_loading on the commands Redis refuses while async loading") {
+  Harness h;
+  const auto flags = [&](std::string_view name) {
+    RespValue info = ParseReply(h.Run({"COMMAND", "INFO", std::string(name)}));
+    REQUIRE(info.elems.size() == 1);
+    return Strings(info.elems[0].elems[2]);
+  };
+  using V = std::vector<std::string>;
+  CHECK(flags("save") == V{"admin", "noscript", "no_async_loading", "no_multi"});
+  CHECK(flags("bgsave") == V{"admin", "noscript", "no_async_loading"});
+  CHECK(flags("replicaof") == V{"admin", "noscript", "stale", "no_async_loading"});
+  CHECK(flags("cluster|meet") == V{"admin", "stale", "no_async_loading"});
+  CHECK(flags("module|load") == V{"admin", "noscript", "no_async_loading"});
+  CHECK(flags("get") == V{"readonly", "fast"});
+}
+
 // Replies taken from redis-server 7.0.
 TEST_CASE("COMMAND GETKEYSANDFLAGS: each key with its key spec's flags") {
   Harness h;
