@@ -536,6 +536,8 @@ bool Keyspace::CopyTo(std::string_view from, Keyspace& dst, std::string_view to,
     if (r->type() != ValueType::kString) {
       n->set_object(nullptr);  // until the copy exists: never free the source's object
       n->set_object(CloneObject(*r));
+    } else {
+      n->set_unshared();  // Redis's COPY duplicates even a shared integer
     }
     dst.main_.ReserveOne();
     if (n->has_expiry()) dst.volatile_.ReserveOne();

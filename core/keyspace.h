@@ -456,10 +456,10 @@ class Keyspace {
   // ttl_after: whether the reshaped record has a TTL (room in volatile_ is reserved first).
   template <class Reshape>
   Record* Modify(size_t index, uint64_t hash, bool ttl_after, Reshape&& reshape);
-  // Creates a string record for a key known to be absent.
   // SetString's work; returns the stored record and sets *created.
   Record* StoreString(std::string_view key, std::string_view value, int64_t expire_at_ms,
                       TtlMode mode, int64_t now_ms, bool* created);
+  // Creates a string record for a key known to be absent.
   Record* InsertString(std::string_view key, uint64_t hash, std::string_view value,
                        int64_t expire_at_ms);
   // Deletes every expired key when any may have expired; refreshes min_expire_bound_.

@@ -135,7 +135,7 @@ Record* Record::SetString(Record* r, std::string_view value, int64_t expire_at_m
     return SetString(r, copy, expire_at_ms);
   }
   r = Reshape(r, value.size(), 0, expire_at_ms, /*greedy=*/false, /*trim_slack=*/true);
-  r->header_ &= static_cast<uint8_t>(~(kEdited | kText));
+  r->header_ &= static_cast<uint8_t>(~(kEdited | kText | kUnshared));
   if (!value.empty()) std::memcpy(r->MutableStringData(), value.data(), value.size());
   return r;
 }

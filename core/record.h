@@ -6,7 +6,8 @@
 //
 // header:     bits 0-2 the ValueType, bit 3 set when the record has a TTL, bit 4 the snapshot
 //             mark (core/consistent_snapshot.h), bit 5 set when a string was edited in
-//             place (edited()), bit 6 when it is held as text (text()); 7 reserved.
+//             place (edited()), bit 6 when it is held as text (text()), bit 7 when it is
+//             a private copy (unshared()).
 // access:     Redis's 24-bit `lru` field, little-endian: the last access time or the LFU
 //             counter and its decay time (core/access_clock.h says which and how). It sits
 //             before the key, so every reshape keeps it without copying it on purpose.
@@ -92,6 +93,10 @@ class Record {
   // and cleared as edited() is.
   bool text() const { return (header_ & kText) != 0; }
   void set_text() { header_ |= kText; }
+  // The string is this key's own copy where Redis would share one object (COPY of a small
+  // integer: Redis duplicates it): OBJECT REFCOUNT says 1. Kept and cleared as edited() is.
+  bool unshared() const { return (header_ & kUnshared) != 0; }
+  void set_unshared() { header_ |= kUnshared; }
 
   // The 24-bit access field (core/access_clock.h). New records start at 0; the keyspace
   // stamps them. Every reshape, and Rekeyed, keeps it.
@@ -148,6 +153,7 @@ class Record {
   static constexpr uint8_t kSnapshotMark = 0x10;
   static constexpr uint8_t kEdited = 0x20;
   static constexpr uint8_t kText = 0x40;
+  static constexpr uint8_t kUnshared = 0x80;
   static constexpr size_t kKeyOffset = kHeadFixedBytes;  // the key's length varint
 
   const uint8_t* bytes() const { return reinterpret_cast<const uint8_t*>(this); }

@@ -38,7 +38,7 @@ int64_t ObjectRefcountOf(const Record& r, const ConfigValues& cfg) {
   const std::string_view policy = cfg.maxmemory_policy;
   const bool sharing =
       cfg.maxmemory == 0 || !(policy.ends_with("-lru") || policy.ends_with("-lfu"));
-  if (sharing && r.type() == ValueType::kString) {
+  if (sharing && r.type() == ValueType::kString && !r.unshared()) {
     if (StringEncoding(r) == "int") {
       const int64_t n = *ParseInt64(r.string_value());
       if (n >= 0 && n < kSharedIntegers) return kSharedRefcount;

@@ -18,6 +18,32 @@ bool LfuNotSelectedError(const std::string& reply) {
                      "tracked.", 0) == 0;
 }
 
+TEST_CASE("OBJECT REFCOUNT of a small integer's COPY: a private object until rewritten") {
+  ServerProcess server;
+  RawClient c(server.port());
+  const std::string shared = Int(2147483647);
+  REQUIRE(c.Call({"SET", "a", "5"}) == kOk);
+  CHECK(c.Call({"OBJECT", "REFCOUNT", "a"}) == shared);
+  REQUIRE(c.Call({"COPY", "a", "b"}) == Int(1));
+  CHECK(c.Call({"OBJECT", "REFCOUNT", "b"}) == Int(1));
+  CHECK(c.Call({"OBJECT", "ENCODING", "b"}) == Bulk("int"));
+  CHECK(c.Call({"OBJECT", "REFCOUNT", "a"}) == shared);
+  // Renaming, moving or expiring keeps the object; a new value is shared again.
+  REQUIRE(c.Call({"RENAME", "b", "c"}) == kOk);
+  REQUIRE(c.Call({"EXPIRE", "c", "100"}) == Int(1));
+  CHECK(c.Call({"OBJECT", "REFCOUNT", "c"}) == Int(1));
+  REQUIRE(c.Call({"COPY", "a", "m"}) == Int(1));
+  REQUIRE(c.Call({"MOVE", "m", "1"}) == Int(1));
+  REQUIRE(c.Call({"SELECT", "1"}) == kOk);
+  CHECK(c.Call({"OBJECT", "REFCOUNT", "m"}) == Int(1));
+  REQUIRE(c.Call({"SELECT", "0"}) == kOk);
+  CHECK(c.Call({"INCR", "c"}) == Int(6));
+  CHECK(c.Call({"OBJECT", "REFCOUNT", "c"}) == shared);
+  REQUIRE(c.Call({"COPY", "a", "d"}) == Int(1));
+  REQUIRE(c.Call({"SET", "d", "7"}) == kOk);
+  CHECK(c.Call({"OBJECT", "REFCOUNT", "d"}) == shared);
+}
+
 TEST_CASE("OBJECT ENCODING of a string: int, embstr or raw as written; raw once edited in place") {
   ServerProcess server;
   RawClient c(server.port());
