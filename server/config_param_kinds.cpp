@@ -9,7 +9,8 @@ namespace kvd {
 std::optional<int64_t> ParseMemory(std::string_view s) {
   size_t digits = 0;
   while (digits < s.size() && s[digits] >= '0' && s[digits] <= '9') ++digits;
-  if (digits == 0 || digits > 19) return std::nullopt;
+  // No digits reads as 0, as Redis's strtoull of "" does: "", "b" and "gb" are all 0.
+  if (digits > 19) return std::nullopt;
   std::string_view unit = s.substr(digits);
   int64_t mul;
   if (unit.empty() || EqualsIgnoreCase(unit, "b"))

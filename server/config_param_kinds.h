@@ -21,7 +21,8 @@ namespace kvd {
 using Param = std::unique_ptr<Config::Param>;
 using ParamValues = std::span<const std::string_view>;
 
-// Redis's memtoull: digits with an optional unit b, k (1000), kb (1024), m, mb, g, gb.
+// Redis's memtoull: digits with an optional unit b, k (1000), kb (1024), m, mb, g, gb; no
+// digits at all read as 0 ("" and "mb" are 0 bytes).
 std::optional<int64_t> ParseMemory(std::string_view s);
 // Redis's text for a number out of range.
 std::string RangeError(int64_t min, int64_t max);

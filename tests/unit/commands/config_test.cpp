@@ -213,7 +213,10 @@ TEST_CASE("memory values take Redis's units") {
   CHECK(mem("2gb") == 2LL * 1024 * 1024 * 1024);
   CHECK(mem("1x") == -1);
   CHECK(mem("-1") == -1);
-  CHECK(mem("mb") == -1);
+  // Redis's memtoull reads no digits as 0, so a bare unit or nothing at all is 0 bytes.
+  CHECK(mem("mb") == 0);
+  CHECK(mem("") == 0);
+  CHECK(mem("GB") == 0);
   CHECK(mem("99999999999gb") == -1);  // overflow
 }
 
