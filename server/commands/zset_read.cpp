@@ -2,6 +2,7 @@
 #include <algorithm>
 #include <cctype>
 #include <cerrno>
+#include <cmath>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
@@ -219,10 +220,19 @@ void ZScan(CommandContext& ctx) {
                                                      static_cast<unsigned long long>(next)));
   ctx.reply.Bulk({buf, n});
   ctx.reply.ArrayHeader(found.size() * 2);
+  // A listpack holds each score as the text it was written as; Redis formats the scores of
+  // a skiplist-encoded set with "%.17Lg" (its createStringObjectFromLongDouble), so 0.1
+  // reads 0.10000000000000001 there.
+  const bool long_double = !z->is_packed();
   char score[kMaxDoubleChars];
   for (const auto& [m, s] : found) {
     ctx.reply.Bulk(m);
-    ctx.reply.Bulk({score, FormatDouble(s, score)});
+    if (long_double && std::isfinite(s)) {
+      const int n = std::snprintf(score, sizeof score, "%.17Lg", static_cast<long double>(s));
+      ctx.reply.Bulk({score, static_cast<size_t>(n)});
+    } else {
+      ctx.reply.Bulk({score, FormatDouble(s, score)});
+    }
   }
 }
 

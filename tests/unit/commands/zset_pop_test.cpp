@@ -152,6 +152,29 @@ TEST_CASE("ZSCAN keeps scores as bulk strings in RESP3") {
         "*2\r\n$1\r\n0\r\n*4\r\n$1\r\na\r\n$1\r\n1\r\n$1\r\nb\r\n$3\r\n2.5\r\n");
 }
 
+// A listpack keeps a score as the text it was written as; Redis formats a skiplist's scores
+// with "%.17Lg" (recorded from redis-server 7.0 and the 7.2 source).
+TEST_CASE("ZSCAN of a skiplist-encoded set formats scores with 17 digits, as Redis") {
+  Harness h;
+  CHECK(Run(h, "ZADD z 0.1 a 1 b 2.5 c -inf d 1e20 e") == ":5\r\n");
+  CHECK(Run(h, "ZSCAN z 0 MATCH a") == "*2\r\n$1\r\n0\r\n*2\r\n$1\r\na\r\n$3\r\n0.1\r\n");
+  CHECK(Run(h, "CONFIG SET zset-max-listpack-entries 0") == "+OK\r\n");
+  CHECK(Run(h, "ZADD z 0.1 a 1 b 2.5 c -inf d 1e20 e 3 f") == ":1\r\n");
+  CHECK(Run(h, "OBJECT ENCODING z") == "$8\r\nskiplist\r\n");
+  std::map<std::string, std::string> scores;
+  const RespValue reply = *RespReader::ParseOne(Run(h, "ZSCAN z 0 COUNT 100"));
+  REQUIRE(reply.elems.size() == 2);
+  for (size_t i = 0; i + 1 < reply.elems[1].elems.size(); i += 2) {
+    scores[reply.elems[1].elems[i].str] = reply.elems[1].elems[i + 1].str;
+  }
+  CHECK(scores == std::map<std::string, std::string>{{"a", "0.10000000000000001"},
+                                                     {"b", "1"},
+                                                     {"c", "2.5"},
+                                                     {"d", "-inf"},
+                                                     {"e", "1e+20"},
+                                                     {"f", "3"}});
+}
+
 TEST_CASE("ZRANDMEMBER picks distinct members for a positive count, any for a negative one") {
   Harness h;
   for (int n : {5, 300}) {  // listpack and skiplist
