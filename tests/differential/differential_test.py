@@ -153,10 +153,45 @@ def unordered_pairs(x):
     return ('sorted', sorted(repr(items[i:i + 2]) for i in range(0, len(items), 2)))
 
 
+def any_int(x):
+    """An LFU counter grows by chance (Redis's LFULogIncr): only its kind is compared."""
+    return ('int', 'some') if x[0] == 'int' else x
+
+
 def ttl_sign(x):
     if x[0] == 'int' and x[1] >= 0:
         return ('int', 'positive')
     return x
+
+
+class ScanAll:
+    """Marks a SCAN-family command to iterate in full (the cursor at args[cursor_at]) and
+    compare as a set: cursors and batches are each server's own, the elements are not."""
+
+
+SCAN_ALL = ScanAll()
+
+
+def scan_all(client, args):
+    cursor_at = 1 if args[0] == 'SCAN' else 2
+    pairs = args[0] in ('HSCAN', 'ZSCAN')
+    args = list(args)
+    seen = set()
+    for _ in range(10000):
+        reply = client.call(*args)
+        if reply[0] != 'array' or len(reply[1]) != 2:
+            return reply  # an error: compared as it is
+        cursor, batch = reply[1][0][1], reply[1][1][1]
+        # Scores as numbers: a listpack holds them as written, by 7.0's "%.17g" or 7.2's
+        # shortest form.
+        items = [repr(as_number(e) if args[0] == 'ZSCAN' else e) for e in batch]
+        if pairs:
+            items = [repr(items[i:i + 2]) for i in range(0, len(items), 2)]
+        seen.update(items)
+        if cursor == b'0':
+            return ('scanned', sorted(seen))
+        args[cursor_at] = cursor
+    return ('endless scan', None)
 
 
 # ---- The command stream ----
@@ -167,13 +202,21 @@ NUMBERS = ['0', '1', '-1', '2', '5', '-7', '100', '9223372036854775807', '-92233
            '1.5', 'abc', '']
 
 
+# Settings CONFIG SET may change in the stream (at their defaults again for each seed), of
+# every kind: integers, memory sizes, booleans, flags and enums.
+SETTABLE = ['maxmemory-samples', 'lfu-log-factor', 'slowlog-max-len', 'notify-keyspace-events',
+            'latency-tracking', 'list-compress-depth', 'zset-max-listpack-value',
+            'stream-node-max-entries', 'maxmemory-policy']
+
+
 JUNK = ['FOO', 'NX', 'XX', 'COUNT', 'LIMIT', 'WITHSCORES', '-1', '0', '1', 'BYSCORE', 'REV',
         'LEFT', 'GET', 'KEEPTTL', 'EX']
 
 
 # Commands whose errors for a stray argument are Redis 7.2's in kvd (ZRANK's WITHSCORE,
-# XREADGROUP's unbalanced-streams text), which a 7.0 redis-server does not share.
-JUNK_FREE = {'ZRANK', 'ZREVRANK', 'XREADGROUP'}
+# XREADGROUP's unbalanced-streams text), which a 7.0 redis-server does not share; and CLIENT,
+# where a stray word could turn tracking or reply modes on for the comparing connection.
+JUNK_FREE = {'ZRANK', 'ZREVRANK', 'XREADGROUP', 'CLIENT'}
 
 
 class Gen:
@@ -481,8 +524,41 @@ def commands(g):
         (1, lambda: (['SORT', k(), 'BY', g.pick('nosort', 'w_*'), 'GET', '#'] +
                      g.maybe('ALPHA', p=0.7), plain)),
         (1, lambda: (['SUBSTR', k(), s(), s()], plain)),
-        (1, lambda: (['OBJECT', 'FREQ', k()], plain)),
+        (1, lambda: (['OBJECT', 'FREQ', k()], any_int)),
         (1, lambda: (['EXPIRETIME', k()], ttl_sign)),
+        # full iterations, compared as sets
+        (1, lambda: (['SCAN', '0'] +
+                     g.maybe('MATCH', g.pick('k*', 'k[0-3]', '*1', 'k?', '[^k]*', 'x*')) +
+                     g.maybe('COUNT', g.pick('1', '3', '100', '0')) +
+                     g.maybe('TYPE', g.pick('string', 'list', 'hash', 'set', 'zset', 'stream',
+                                            'foo')), SCAN_ALL)),
+        (2, lambda: ([g.pick('HSCAN', 'SSCAN', 'ZSCAN'), k(), '0'] +
+                     g.maybe('MATCH', g.pick('*', 'm1*', '?', '[a-c]', '*o*', '1*')) +
+                     g.maybe('COUNT', g.pick('1', '5', '1000', '-1')), SCAN_ALL)),
+        # server settings and client options: their errors, and values read back
+        (0.5, lambda: (['CONFIG', 'SET', g.pick(*SETTABLE),
+                        g.pick('abc', '-1', '0', '5', '1gb', 'yes', 'no', 'KEA', 'allkeys-lru',
+                               'volatile-lfu', 'bogus', '')] +
+                       g.maybe(g.pick(*SETTABLE), g.pick('1', 'x'), p=0.2), plain)),
+        (0.5, lambda: (['CONFIG', 'GET', g.pick(*SETTABLE)] + g.maybe(g.pick(*SETTABLE)),
+                       unordered_pairs)),
+        (0.2, lambda: (g.pick(['CONFIG', 'SET', 'no-such-setting', '1'], ['CONFIG', 'GET'],
+                              ['CONFIG', 'SET', 'maxmemory-samples'], ['CONFIG', 'BOGUS'],
+                              ['CONFIG', 'SET', 'maxmemory-samples', '5', 'lfu-log-factor']),
+                       plain)),
+        (0.5, lambda: (['CLIENT'] + g.pick(
+            ['SETNAME', g.pick('ok', 'has space', '', 'new\nline')], ['GETNAME'],
+            ['NO-EVICT', g.pick('on', 'off', 'maybe')],
+            ['KILL', g.pick('ID', 'ADDR', 'LADDR', 'SKIPME', 'TYPE', 'USER'),
+             g.pick('0', 'x', 'pubsub', '1.2.3.4:5', 'yes', 'nobody')],
+            ['KILL', '1.2.3.4:5'],
+            ['TRACKING', 'on', 'REDIRECT', g.pick('999999', 'x')],
+            ['TRACKING', g.pick('maybe', 'off')],
+            ['TRACKING', 'on', g.pick('OPTIN', 'PREFIX'), g.pick('OPTOUT', 'a', 'BCAST')],
+            ['CACHING', g.pick('yes', 'no', 'x')], ['GETREDIR'], ['TRACKINGINFO'],
+            ['REPLY', 'x'], ['PAUSE', g.pick('x', '-1')], ['PAUSE', '10', 'BOGUS'],
+            ['UNPAUSE'], ['UNBLOCK', g.pick('999999', 'x')], ['UNBLOCK', '1', 'FOO'],
+            ['LIST', g.pick('TYPE', 'ID'), g.pick('bogus', 'x')], ['BOGUS']), plain)),
         # HyperLogLog
         (1, lambda: (['PFADD', k()] + g.members(), plain)),
         (1, lambda: (['PFCOUNT'] + g.keys(1, 2), plain)),
@@ -536,7 +612,11 @@ def describe(server, key):
 # The settings the stream changes, at their defaults: each seed starts from the same state.
 DEFAULT_SETTINGS = ['hash-max-listpack-entries', '128', 'zset-max-listpack-entries', '128',
                     'set-max-intset-entries', '512', 'list-max-listpack-size', '-2',
-                    'hash-max-listpack-value', '64']
+                    'hash-max-listpack-value', '64', 'maxmemory-samples', '5',
+                    'lfu-log-factor', '10', 'slowlog-max-len', '128',
+                    'notify-keyspace-events', '', 'latency-tracking', 'yes',
+                    'list-compress-depth', '0', 'zset-max-listpack-value', '64',
+                    'stream-node-max-entries', '100', 'maxmemory-policy', 'noeviction']
 
 
 def run(kvd, redis, seed, ops, max_mismatches, protocol):
@@ -569,9 +649,13 @@ def run(kvd, redis, seed, ops, max_mismatches, protocol):
         elif args[0] in ('EXEC', 'DISCARD'):
             in_multi = False
         history.append(args)
-        a = kvd.client.call(*args)
-        b = redis.client.call(*args)
-        na, nb = (norm(a), norm(b)) if norm else (a, b)
+        if norm is SCAN_ALL:
+            a = na = scan_all(kvd.client, args)
+            b = nb = scan_all(redis.client, args)
+        else:
+            a = kvd.client.call(*args)
+            b = redis.client.call(*args)
+            na, nb = (norm(a), norm(b)) if norm else (a, b)
         if na != nb and known_difference(redis, args, a, b):
             if args[0] == 'ZREMRANGEBYLEX':  # the data differ from here: start again
                 history.clear()
