@@ -43,6 +43,16 @@ class Dispatcher {
   // are served after that.
   void Exec(CommandContext& ctx);
 
+  // Blocked clients (dispatcher_blocking.cpp): serves the waiters of every ready key, first
+  // blocked first, by running their command again. Runs after every command; the cron runs
+  // it after the active expiry cycle.
+  void ServeBlockedClients() {
+    // A served command may itself make keys ready (BLMOVE pushes): ServeReadyKeys serves
+    // them after the keys already ready, never a nested one. Inside EXEC, they wait for its
+    // end.
+    if (!serving_blocked_ && !in_exec_ && server_.blocked.HasReady()) ServeReadyKeys();
+  }
+
  private:
   struct LoggedCommand {
     size_t db;
@@ -60,14 +70,6 @@ class Dispatcher {
   void Run(ClientState& client, const CommandSpec& spec, std::span<const std::string_view> args,
            ReplyWriter& reply, int64_t now_ms, int64_t start_us);
 
-  // Blocked clients (dispatcher_blocking.cpp): serves the waiters of every ready key, first
-  // blocked first, by running their command again.
-  void ServeBlockedClients() {
-    // A served command may itself make keys ready (BLMOVE pushes): ServeReadyKeys serves
-    // them after the keys already ready, never a nested one. Inside EXEC, they wait for its
-    // end.
-    if (!serving_blocked_ && !in_exec_ && server_.blocked.HasReady()) ServeReadyKeys();
-  }
   void ServeReadyKeys();
   void ServeKey(size_t db, const std::string& key);
   void RunAgain(ClientState& client);

@@ -52,6 +52,12 @@ ServerState::ServerState(Config& config, Store& store, CommandTable& commands, c
   // Redis logs a DEL for every key that expires, so a replay never depends on when it runs.
   store.SetExpireListener([this](size_t db, std::string_view key) {
     if (!loading) NotifyKeyspaceEvent(*this, kNotifyExpired, "expired", key, db);
+    // A blocked XREADGROUP's stream that expires ends its wait (Redis 7.2's
+    // signalDeletedKeyAsReady), once the command or cron tick that expired it is done.
+    if (!blocked.empty()) {
+      const std::string_view names[] = {key};
+      blocked.SignalKeys(names);
+    }
     if (!propagate || loading) return;
     const std::string_view del[] = {"DEL", key};
     propagate(db, del);

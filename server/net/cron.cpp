@@ -64,6 +64,7 @@ void Cron::Tick() {
                                 .count();
     server.latency.AddSampleIfNeeded("expire-cycle", elapsed_ms, cfg.latency_monitor_threshold,
                                      now_ms / 1000);
+    net_.dispatcher.ServeBlockedClients();  // an expired stream ends XREADGROUP waits
   }
   // A blocking command that blocked outside its connection's batch (one CLIENT PAUSE held)
   // has no timer of its own: its timeout is checked here.

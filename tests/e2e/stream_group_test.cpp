@@ -81,6 +81,29 @@ TEST_CASE("streams: deleting or replacing the stream ends a blocked XREADGROUP (
   CHECK(BlockedClients(admin) == 0);
 }
 
+TEST_CASE("streams: a stream that expires ends a blocked XREADGROUP (Redis 7.2)") {
+  if (!Expects72()) return;  // Redis 7.0 leaves the client blocked
+  ServerProcess server({"--enable-debug-command", "yes"});
+  RawClient reader(server.port()), admin(server.port());
+  // Reclaimed by the active expiry cycle.
+  REQUIRE(admin.Call({"XGROUP", "CREATE", "s", "g", "$", "MKSTREAM"}) == kOk);
+  Start(reader, kBlockingRead);
+  REQUIRE(WaitBlocked(admin, 1));
+  REQUIRE(admin.Call({"PEXPIRE", "s", "20"}) == Int(1));
+  CHECK(reader.ReadReply().raw == Err("UNBLOCKED the stream key no longer exists"));
+  CHECK(BlockedClients(admin) == 0);
+
+  // Found expired by another client's command.
+  REQUIRE(admin.Call({"DEBUG", "SET-ACTIVE-EXPIRE", "0"}) == kOk);
+  REQUIRE(admin.Call({"XGROUP", "CREATE", "s", "g", "$", "MKSTREAM"}) == kOk);
+  Start(reader, kBlockingRead);
+  REQUIRE(WaitBlocked(admin, 1));
+  REQUIRE(admin.Call({"PEXPIRE", "s", "20"}) == Int(1));
+  REQUIRE(WaitFor([&] { return admin.Call({"EXISTS", "s"}) == Int(0); }));
+  CHECK(reader.ReadReply().raw == Err("UNBLOCKED the stream key no longer exists"));
+  CHECK(BlockedClients(admin) == 0);
+}
+
 TEST_CASE("streams: XGROUP SETID back does not wake a blocked XREADGROUP; XADD does") {
   ServerProcess server;
   RawClient reader(server.port()), admin(server.port());
