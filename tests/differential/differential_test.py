@@ -463,6 +463,25 @@ def commands(g):
                                        "return tonumber(ARGV[1])",
                                        "return redis.status_reply('DONE')"), '1', k(), n()],
                        plain)),
+        # RESP3 replies inside scripts (redis.setresp(3)) and back out in the client's protocol
+        (0.3, lambda: (['EVAL', "redis.setresp(3); return redis.call('HGETALL', KEYS[1])", '1',
+                        k()], unordered_pairs)),
+        (0.3, lambda: (['EVAL', "redis.setresp(3); return redis.call('SMEMBERS', KEYS[1])", '1',
+                        k()], unordered)),
+        (0.3, lambda: (['EVAL', g.pick("redis.setresp(3); return redis.call('ZSCORE', KEYS[1], "
+                                       "ARGV[1])",
+                                       "redis.setresp(3); return redis.pcall('GET', KEYS[1])",
+                                       "redis.setresp(3); local r = redis.call('ZSCORE', KEYS[1],"
+                                       " ARGV[1]); return type(r) == 'table' and r['double']",
+                                       "redis.setresp(3); return redis.pcall('ZRANGE', KEYS[1], 0,"
+                                       " 2, 'WITHSCORES')",
+                                       "return redis.call('EXISTS', KEYS[1]) == 1",
+                                       "redis.setresp(3); return redis.pcall('LPOS', KEYS[1], "
+                                       "ARGV[1])",
+                                       "return {double = tonumber(ARGV[1])}",
+                                       "return redis.pcall('HINCRBYFLOAT', KEYS[1], 'f', "
+                                       "ARGV[1])"),
+                        '1', k(), m()], as_number)),
         # random picks that return everything (a count past the largest size the stream
         # builds, about 750), compared unordered
         (1, lambda: ([g.pick('SRANDMEMBER', 'HRANDFIELD', 'ZRANDMEMBER'), k(), '1000'],
