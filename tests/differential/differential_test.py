@@ -435,6 +435,7 @@ def commands(g):
                       g.range_id()] + g.maybe('COUNT', g.pick('1', '3')) + g.maybe('JUSTID'),
                      plain)),
         (0.5, lambda: (['XSETID', k(), g.stream_id()], plain)),
+        (0.5, lambda: (['XINFO', 'GROUPS', k()], plain)),
         # transactions (one connection: WATCH sees the client's own writes)
         (1, lambda: (['MULTI'], plain)),
         (1, lambda: (['EXEC'], plain)),
