@@ -214,9 +214,10 @@ JUNK = ['FOO', 'NX', 'XX', 'COUNT', 'LIMIT', 'WITHSCORES', '-1', '0', '1', 'BYSC
 
 
 # Commands whose errors for a stray argument are Redis 7.2's in kvd (ZRANK's WITHSCORE,
-# XREADGROUP's unbalanced-streams text), which a 7.0 redis-server does not share; and CLIENT,
-# where a stray word could turn tracking or reply modes on for the comparing connection.
-JUNK_FREE = {'ZRANK', 'ZREVRANK', 'XREADGROUP', 'CLIENT'}
+# XREAD's and XREADGROUP's unbalanced-streams text), which a 7.0 redis-server does not share;
+# and CLIENT, where a stray word could turn tracking or reply modes on for the comparing
+# connection.
+JUNK_FREE = {'ZRANK', 'ZREVRANK', 'XREAD', 'XREADGROUP', 'CLIENT'}
 
 
 class Gen:
@@ -579,6 +580,37 @@ def commands(g):
             ['REPLY', 'x'], ['PAUSE', g.pick('x', '-1')], ['PAUSE', '10', 'BOGUS'],
             ['UNPAUSE'], ['UNBLOCK', g.pick('999999', 'x')], ['UNBLOCK', '1', 'FOO'],
             ['LIST', g.pick('TYPE', 'ID'), g.pick('bogus', 'x')], ['BOGUS']), plain)),
+        # the remaining forms and aliases
+        (0.5, lambda: (['BITFIELD_RO', k(), 'GET', g.pick('u8', 'i5', 'u63', 'i64', 'x'),
+                        g.pick('0', '3', '#1', '-1')], plain)),
+        (0.3, lambda: (['RPOPLPUSH', k(), k()], plain)),
+        (0.2, lambda: (['BRPOPLPUSH', k(), k(), '0.01'], plain)),
+        (0.2, lambda: (['BZMPOP', '0.01', '2', k(), k(), g.pick('MIN', 'MAX')] +
+                       g.maybe('COUNT', g.pick('1', '3')), as_number)),
+        (0.5, lambda: ([g.pick('EXPIREAT', 'PEXPIREAT'), k(),
+                        g.pick('4102444800', '4102444800000', '1', '-5', 'x')] +
+                       g.maybe(g.pick('NX', 'XX', 'GT', 'LT')), plain)),
+        (0.5, lambda: (['PEXPIRE', k(), g.pick('100000', '-1', '0', 'x')], plain)),
+        (0.5, lambda: ([g.pick('PTTL', 'PEXPIRETIME'), k()], ttl_sign)),
+        (0.5, lambda: ([g.pick('SETEX', 'PSETEX'), k(), g.pick('100', '100000', '0', '-1', 'x'),
+                        m()], plain)),
+        (0.5, lambda: (['HMSET', k(), m(), m(), m(), m()], plain)),
+        (0.5, lambda: ([g.pick('TOUCH', 'UNLINK')] + g.keys(), plain)),
+        (0.5, lambda: (['GEOPOS', k(), m(), m()], as_number)),
+        (0.3, lambda: ([g.pick('GEORADIUS', 'GEORADIUS_RO'), k(), '15', '37',
+                        g.pick('100', '300'), 'km', g.pick('ASC', 'DESC')] +
+                       g.maybe('WITHDIST') + g.maybe('COUNT', '2'), as_number)),
+        (0.3, lambda: ([g.pick('GEORADIUSBYMEMBER', 'GEORADIUSBYMEMBER_RO'), k(), m(),
+                        g.pick('100', '300'), 'km', g.pick('ASC', 'DESC')] +
+                       g.maybe('WITHDIST'), as_number)),
+        (0.3, lambda: (['GEOSEARCHSTORE', k(), k(), 'FROMLONLAT', '15', '37', 'BYBOX', '400',
+                        '400', 'km'] + g.maybe('STOREDIST'), plain)),
+        (0.5, lambda: (['SORT_RO', k()] + g.maybe('ALPHA', p=0.7) +
+                       g.maybe('LIMIT', '0', g.pick('2', '-1')), plain)),
+        (0.5, lambda: (['XREAD'] + g.maybe('COUNT', g.pick('1', '2')) +
+                       ['STREAMS', k(), g.stream_id()], plain)),
+        (0.5, lambda: (['ZREVRANGEBYSCORE', k(), g.bound(), g.bound()] +
+                       g.maybe('WITHSCORES') + g.maybe('LIMIT', s(), s()), as_number)),
         # HyperLogLog
         (1, lambda: (['PFADD', k()] + g.members(), plain)),
         (1, lambda: (['PFCOUNT'] + g.keys(1, 2), plain)),
