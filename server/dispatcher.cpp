@@ -234,9 +234,7 @@ void Dispatcher::Run(ClientState& client, const CommandSpec& spec,
   spec.handler(ctx);
   // The wall clock, as Redis times commands; a step back counts as no time.
   const int64_t elapsed_us = std::max<int64_t>(server_.clock.NowUs() - start_us, 0);
-  // Writes that may have changed nothing count once the command says so.
-  server_.watched_keys.Settle(ctx.ChangedKeys());
-  server_.tracking.Settle(ctx.ChangedKeys());
+  server_.SettleTentativeWrites(ctx.ChangedKeys());
   server_.tracking.AfterCommand(ctx);
   // Monitors see a command once it ran (a blocking one when it first blocks), in the
   // database it left the client in; not the admin commands, nor a log replay.

@@ -149,6 +149,14 @@ class ServerState {
   // Client-side caching: CLIENT TRACKING and its invalidation messages.
   Tracking tracking{*this, key_changes};
 
+  // After each command (a script's redis.call included): the writes the store told of as
+  // tentative count for WATCH and client-side caching only when the command changed its keys
+  // (CommandContext::ChangedKeys).
+  void SettleTentativeWrites(bool changed) {
+    watched_keys.Settle(changed);
+    tracking.Settle(changed);
+  }
+
   // Keyspace notifications of the `n` class ("new" keys).
   NewKeyEvents new_key_events{*this, key_changes};
 

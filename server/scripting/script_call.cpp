@@ -85,8 +85,7 @@ std::string RunScriptCommand(ScriptRun& run, std::span<const std::string_view> a
   const auto start = std::chrono::steady_clock::now();
   spec->handler(inner);
   const auto elapsed = std::chrono::steady_clock::now() - start;
-  server.watched_keys.Settle(inner.ChangedKeys());
-  server.tracking.Settle(inner.ChangedKeys());
+  server.SettleTentativeWrites(inner.ChangedKeys());
   if (run.caller.dispatcher != nullptr && !run.caller.client.replaying_aof &&
       !run.caller.dispatcher->monitors().empty() && !(spec->flags & (kSkipMonitor | kAdmin))) {
     run.caller.dispatcher->monitors().Feed(server, run.client, *spec, run.client.db, args);
