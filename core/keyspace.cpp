@@ -1,28 +1,15 @@
 #include "core/keyspace.h"
 
 #include <algorithm>
-#include <cstring>
 #include <new>
 #include <utility>
 
 #include "core/collection.h"
 #include "core/hash.h"
+#include "core/keyspace_internal.h"
 
 namespace kvd {
 namespace {
-
-uint64_t ReverseBits(uint64_t v) {
-  v = ((v >> 1) & 0x5555555555555555ull) | ((v & 0x5555555555555555ull) << 1);
-  v = ((v >> 2) & 0x3333333333333333ull) | ((v & 0x3333333333333333ull) << 2);
-  v = ((v >> 4) & 0x0F0F0F0F0F0F0F0Full) | ((v & 0x0F0F0F0F0F0F0F0Full) << 4);
-  return __builtin_bswap64(v);
-}
-
-// True when s points into the allocation of r (a write to r could clobber it).
-bool PointsInto(std::string_view s, const Record* r) {
-  const auto* begin = reinterpret_cast<const char*>(r);
-  return !s.empty() && s.data() >= begin && s.data() < begin + r->AllocSize();
-}
 
 int64_t SaturatingAdd(int64_t a, int64_t b) {
   int64_t out;
@@ -149,43 +136,6 @@ Record* Keyspace::Unlink(size_t index, uint64_t hash, size_t volatile_index) {
 void Keyspace::ShrinkTables() noexcept {
   main_.ShrinkIfSparse();
   volatile_.ShrinkIfSparse();
-}
-
-template <class Reshape>
-Record* Keyspace::Modify(size_t index, uint64_t hash, bool ttl_after, Reshape&& reshape) {
-  Record* old = main_.At(index);
-  BeforeChange(old);
-  NotifyKey(*old);
-  const bool had_ttl = old->has_expiry();
-  size_t volatile_index = RecordTable::kNotFound;
-  if (had_ttl) {
-    volatile_index = volatile_.FindIndex(old->key(), hash);
-  } else if (ttl_after) {
-    volatile_.ReserveOne();  // the only step that can fail after the reshape
-  }
-  const Footprint before = FootprintOf(*old);
-  Record* r = reshape(old);  // `old` may be freed from here on
-  main_.Replace(index, r);
-  if (had_ttl && r->has_expiry()) {
-    volatile_.Replace(volatile_index, r);
-  } else if (had_ttl) {
-    volatile_.EraseAt(volatile_index);
-    volatile_.ShrinkIfSparse();
-  } else if (r->has_expiry()) {
-    volatile_.Insert(r, hash);
-  }
-  Account(before, FootprintOf(*r));
-  return r;
-}
-
-Record* Keyspace::InsertString(std::string_view key, uint64_t hash, std::string_view value,
-                               int64_t expire_at_ms) {
-  main_.ReserveOne();
-  if (expire_at_ms != kNoExpiry) volatile_.ReserveOne();
-  Record* r = Record::NewString(key, value, expire_at_ms);
-  Stamp(r);
-  Link(r, hash);
-  return r;
 }
 
 void Keyspace::ReclaimExpired(int64_t now_ms) {
@@ -322,159 +272,6 @@ uint64_t Keyspace::PrefetchKey(std::string_view key) const {
   return hash;
 }
 
-bool Keyspace::SetString(std::string_view key, std::string_view value, int64_t expire_at_ms,
-                         TtlMode mode, int64_t now_ms) {
-  bool created;
-  StoreString(key, value, expire_at_ms, mode, now_ms, &created);
-  return created;
-}
-
-void Keyspace::SetEditedString(std::string_view key, std::string_view value, int64_t now_ms) {
-  bool created;
-  StoreString(key, value, kNoExpiry, TtlMode::kKeep, now_ms, &created)->set_edited();
-}
-
-void Keyspace::SetTextString(std::string_view key, std::string_view value, int64_t now_ms) {
-  bool created;
-  StoreString(key, value, kNoExpiry, TtlMode::kKeep, now_ms, &created)->set_text();
-}
-
-void Keyspace::MarkEdited(std::string_view key, int64_t now_ms) {
-  if (Record* r = FindLive(key, HashKey(key), now_ms, nullptr, /*touch=*/false)) r->set_edited();
-}
-
-Record* Keyspace::StoreString(std::string_view key, std::string_view value, int64_t expire_at_ms,
-                              TtlMode mode, int64_t now_ms, bool* created) {
-  const uint64_t hash = HashKey(key);
-  size_t i;
-  Record* r = FindLive(key, hash, now_ms, &i);
-  *created = r == nullptr;
-  if (r == nullptr) {
-    return InsertString(key, hash, value, mode == TtlMode::kKeep ? kNoExpiry : expire_at_ms);
-  }
-  const int64_t at = mode == TtlMode::kKeep ? r->expire_at_ms() : expire_at_ms;
-  const ValueType old_type = r->type();
-  void* old_object = r->object();
-  Record* n = Modify(i, hash, at != kNoExpiry,
-                     [&](Record* old) { return Record::SetString(old, value, at); });
-  DestroyObject(old_type, old_object);  // a collection overwritten by SET
-  return n;
-}
-
-size_t Keyspace::Append(std::string_view key, std::string_view data, int64_t now_ms) {
-  const uint64_t hash = HashKey(key);
-  size_t i;
-  Record* r = FindLive(key, hash, now_ms, &i);
-  if (r == nullptr) {
-    InsertString(key, hash, data, kNoExpiry);
-    return data.size();
-  }
-  const size_t old_len = r->string_value().size();
-  std::string copy;
-  if (PointsInto(data, r)) data = copy.assign(data);
-  Modify(i, hash, r->has_expiry(), [&](Record* old) {
-    Record* n = Record::ResizeString(old, old_len + data.size(), /*greedy=*/true);
-    // Appending nothing still edits the value and tells WATCH, as Redis's APPEND does.
-    if (!data.empty()) std::memcpy(n->MutableStringData() + old_len, data.data(), data.size());
-    n->set_edited();
-    return n;
-  });
-  return old_len + data.size();
-}
-
-size_t Keyspace::SetRange(std::string_view key, size_t offset, std::string_view data,
-                          int64_t now_ms) {
-  const uint64_t hash = HashKey(key);
-  size_t i;
-  Record* r = FindLive(key, hash, now_ms, &i);
-  // Redis: an empty write creates nothing and changes nothing.
-  if (data.empty()) return r == nullptr ? 0 : r->string_value().size();
-  const size_t end = offset + data.size();
-  if (r == nullptr) {
-    main_.ReserveOne();
-    Record* n = Record::NewStringUninit(key, end, kNoExpiry);
-    char* p = n->MutableStringData();
-    std::memset(p, 0, offset);
-    std::memcpy(p + offset, data.data(), data.size());
-    n->set_edited();
-    Stamp(n);
-    Link(n, hash);
-    return end;
-  }
-  std::string copy;
-  if (PointsInto(data, r)) data = copy.assign(data);
-  const size_t old_len = r->string_value().size();
-  const size_t new_len = std::max(old_len, end);
-  Modify(i, hash, r->has_expiry(), [&](Record* old) {
-    Record* n = new_len > old_len ? Record::ResizeString(old, new_len, /*greedy=*/true) : old;
-    char* p = n->MutableStringData();
-    if (offset > old_len) std::memset(p + old_len, 0, offset - old_len);
-    std::memcpy(p + offset, data.data(), data.size());
-    n->set_edited();
-    return n;
-  });
-  return new_len;
-}
-
-Keyspace::StringEdit Keyspace::EditString(std::string_view key, size_t min_len, int64_t now_ms) {
-  const uint64_t hash = HashKey(key);
-  size_t i;
-  Record* r = FindLive(key, hash, now_ms, &i);
-  if (r == nullptr) {
-    main_.ReserveOne();
-    Record* n = Record::NewStringUninit(key, min_len, kNoExpiry);
-    std::memset(n->MutableStringData(), 0, min_len);
-    n->set_edited();
-    Stamp(n);
-    Link(n, hash);
-    return {{n->MutableStringData(), min_len}, 0, true};
-  }
-  const size_t old_len = r->string_value().size();
-  // No growth: the identity reshape still tells WATCH and the snapshot before the edit.
-  Record* n = Modify(i, hash, r->has_expiry(), [&](Record* old) {
-    Record* edited = old;
-    if (min_len > old_len) {
-      edited = Record::ResizeString(old, min_len, /*greedy=*/true);
-      std::memset(edited->MutableStringData() + old_len, 0, min_len - old_len);
-    }
-    edited->set_edited();
-    return edited;
-  });
-  return {{n->MutableStringData(), n->string_value().size()}, old_len, false};
-}
-
-bool Keyspace::SetStringFilled(std::string_view key, size_t len, FillFn fill, void* context,
-                               int64_t now_ms) {
-  Record* n = Record::NewStringUninit(key, len, kNoExpiry);
-  fill(context, {n->MutableStringData(), len});  // nothing has changed yet
-  n->set_edited();  // built in place, as Redis's BITOP builds its "raw" result
-  const uint64_t hash = HashKey(key);
-  size_t i;
-  Record* r = FindLive(key, hash, now_ms, &i);
-  if (r == nullptr) {
-    try {
-      main_.ReserveOne();
-    } catch (...) {
-      Record::Free(n);
-      throw;
-    }
-    Stamp(n);
-    Link(n, hash);
-    return true;
-  }
-  const ValueType old_type = r->type();
-  void* old_object = r->object();
-  Modify(i, hash, /*ttl_after=*/false, [&](Record* old) {
-    // The new record takes the old one's place: its access time and snapshot state.
-    n->set_access(old->access());
-    n->set_snapshot_mark(old->snapshot_mark());
-    Record::Free(old);
-    return n;
-  });
-  DestroyObject(old_type, old_object);  // a collection overwritten
-  return false;
-}
-
 std::optional<int64_t> Keyspace::GetExpire(std::string_view key, int64_t now_ms) {
   const Record* r = Find(key, now_ms);
   if (r == nullptr) return std::nullopt;
@@ -597,12 +394,7 @@ uint64_t Keyspace::ScanStep(uint64_t cursor, int64_t now_ms,
     const Record* r = main_.At(i);
     if (main_.HomeSlot(*r) == home && !r->IsExpiredAt(now_ms)) visit(*r);
   }
-  // Redis's dictScan: increment the cursor's bits reversed, so a table that grows or
-  // shrinks between calls neither skips buckets nor restarts.
-  cursor |= ~mask;
-  cursor = ReverseBits(cursor);
-  ++cursor;
-  return ReverseBits(cursor);
+  return NextScanCursor(cursor, mask);
 }
 
 void Keyspace::ForEach(int64_t now_ms, const std::function<void(const Record&)>& visit) const {
@@ -653,50 +445,6 @@ void Keyspace::Clear() {
   expire_sum_ = 0;
   min_expire_bound_ = INT64_MAX;
   expire_cursor_ = 0;
-}
-
-void Keyspace::BeginSnapshot(SnapshotObserver* observer) {
-  observer_ = observer;
-  mark_ = !mark_;  // every record present now is on the other side: pending
-}
-
-uint64_t Keyspace::SnapshotStep(uint64_t cursor,
-                                const std::function<void(const Record&)>& visit) {
-  if (main_.size() == 0) return 0;
-  const uint64_t mask = main_.capacity() - 1;
-  const size_t home = cursor & mask;
-  for (size_t i = home; main_.Occupied(i); i = (i + 1) & mask) {
-    Record* r = main_.At(i);
-    // A table that shrank and grew again may show a record twice: the mark skips it.
-    if (main_.HomeSlot(*r) == home && r->snapshot_mark() != mark_) {
-      visit(*r);
-      r->set_snapshot_mark(mark_);
-    }
-  }
-  cursor |= ~mask;
-  cursor = ReverseBits(cursor);
-  ++cursor;
-  return ReverseBits(cursor);
-}
-
-void Keyspace::EndSnapshot(bool walk_finished) {
-  observer_ = nullptr;
-  if (walk_finished) return;
-  main_.ForEach([this](Record* r) { r->set_snapshot_mark(mark_); });
-}
-
-Keyspace Keyspace::DetachAll() {
-  // A running snapshot still needs the keys it has not encoded: it gets them now, and keeps
-  // watching this database (whose keys from now on are all new to it).
-  NotifyEmptying();
-  SnapshotObserver* observer = observer_;
-  if (observer != nullptr) main_.ForEach([this](Record* r) { BeforeChange(r); });
-  Keyspace out(std::move(*this));
-  out.observer_ = nullptr;
-  observer_ = observer;
-  // The moved-from tables are empty; the statistics belong to this database.
-  expired_count_ = std::exchange(out.expired_count_, 0);
-  return out;
 }
 
 size_t Keyspace::KeysWithExpiry() const { return volatile_.size(); }
@@ -758,8 +506,8 @@ void Keyspace::CommitWrite(Record* r, size_t alloc_before, size_t data_before) {
   ShrinkTables();
 }
 
-bool Keyspace::StoreObject(std::string_view key, ValueType type, void* object,
-                           int64_t expire_at_ms, int64_t now_ms) {
+bool Keyspace::StoreObject(std::string_view key, ValueType type, void* object, int64_t expire_at_ms,
+                           int64_t now_ms) {
   const uint64_t hash = HashKey(key);
   size_t i;
   Record* old = FindLive(key, hash, now_ms, &i);

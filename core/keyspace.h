@@ -462,6 +462,8 @@ class Keyspace {
   // Creates a string record for a key known to be absent.
   Record* InsertString(std::string_view key, uint64_t hash, std::string_view value,
                        int64_t expire_at_ms);
+  // Creates a string of len zero bytes, marked edited, for a key known to be absent.
+  Record* InsertZeroedString(std::string_view key, uint64_t hash, size_t len);
   // Deletes every expired key when any may have expired; refreshes min_expire_bound_.
   void ReclaimExpired(int64_t now_ms);
   uint64_t NextRandom();

@@ -11,10 +11,8 @@
 #include "server/acl/acl.h"
 #include "server/aof/aof.h"
 #include "server/batch_prefetch.h"
-#include "server/blocking.h"
 #include "server/net/endpoint_format.h"
 #include "server/protected_mode.h"
-#include "server/pubsub.h"
 #include "server/scripting/busy_reply.h"
 
 namespace kvd::net {
@@ -501,145 +499,6 @@ void Connection::Close() {
     self->net_.server.RemoveClient(self->client_);
     spdlog::debug("Client closed connection id={} addr={}", self->client_.id, self->client_.addr);
   });
-}
-
-void Connection::Push(std::string_view frame) {
-  if (output_limit_hit_) return;
-  if (!pushes_) pushes_ = std::make_unique<Pushes>();
-  size_t pending;
-  if (in_batch_) {
-    pushes_->own.append(frame);  // counted with the batch's output
-    pending = batch_out_.size() + pushes_->own.size();
-  } else {
-    net_.server.stats.total_net_output_bytes += frame.size();
-    bool schedule;
-    {
-      std::lock_guard lock(pushes_->mutex);
-      schedule = pushes_->queued.empty();
-      pushes_->queued.append(frame);
-      pending = pushes_->queued.size();
-    }
-    if (schedule) {
-      asio::post(stream_.socket().get_executor(),
-                 [self = shared_from_this()] { self->FlushPushes(); });
-    }
-  }
-  CheckOutputLimit(pending + client_.output_buffer_bytes.load(std::memory_order_relaxed));
-}
-
-size_t Connection::PendingOutputBytes() const {
-  size_t queued = 0;
-  if (pushes_) {
-    std::lock_guard lock(pushes_->mutex);
-    queued = pushes_->queued.size();
-  }
-  return queued + client_.output_buffer_bytes.load(std::memory_order_relaxed);
-}
-
-void Connection::FlushPushes() {
-  std::string frames;
-  {
-    std::lock_guard lock(pushes_->mutex);
-    frames.swap(pushes_->queued);
-  }
-  if (closed_) return;
-  if (out_.empty()) {
-    out_.swap(frames);
-  } else {
-    out_.append(frames);
-  }
-  MaybeWrite();
-}
-
-void Connection::CheckOutputLimit(size_t pending) {
-  ServerState& server = net_.server;
-  const OutputBufferLimit& limit =
-      server.config.values().client_output_buffer_limit[OutputLimitClass(client_)];
-  if (limit.hard == 0 && limit.soft == 0) return;
-  const int64_t now_ms = server.clock.NowMs();
-  if (!OutputLimitReached(limit, pending, now_ms / 1000, soft_limit_since_)) {
-    if (soft_limit_since_ != 0) ArmSoftLimitTimer(limit, now_ms);
-    return;
-  }
-  output_limit_hit_ = true;
-  server.stats.client_output_buffer_limit_disconnections++;
-  spdlog::warn("Client {} scheduled to be closed ASAP for overcoming of output buffer limits.",
-               DescribeClient(client_));
-  Kill();
-}
-
-void Connection::WaitWhileBlocked() {
-  MaybeWrite();  // the replies before the blocking command
-  if (waiting_readable_ || closed_) return;
-  waiting_readable_ = true;
-  // Over TLS too: the TCP socket's readiness says TLS records (or the close) arrived.
-  stream_.socket().async_wait(
-      ClientStream::Socket::wait_read,
-      [self = shared_from_this()](std::error_code ec) { self->OnReadableWhileBlocked(ec); });
-}
-
-void Connection::OnReadableWhileBlocked(std::error_code ec) {
-  waiting_readable_ = false;
-  if (closed_) return;
-  if (ec) return Close();
-  // Served meanwhile: reading is back to normal (DoRead).
-  if (!blocked_) return;
-  // Nothing is parsed or executing while blocked, so the buffer may grow here. Input keeps
-  // being read (up to the query buffer limit, as Redis does) to see the disconnect.
-  if (input_.size() >= query_buffer_limit_) return CloseForQueryBufferLimit();
-  size_t n = stream_.ReadAvailable(ReadSpace(), ec);
-  if (ec == asio::error::would_block || ec == asio::error::try_again) return WaitWhileBlocked();
-  if (ec) return Close();  // the peer closed (eof) or the socket failed
-  input_.Commit(n);
-  unreported_input_ += n;
-  client_.query_buffer_bytes = input_.size();
-  WaitWhileBlocked();
-}
-
-void Connection::OnUnblocked(std::string reply) {
-  blocked_ = false;
-  if (closed_) return;
-  out_.append(reply);
-  MaybeWrite();
-  if (closing_) return;
-  if (PendingOutput() >= kOutputHighWater) {
-    paused_ = true;  // OnWritten resumes once the output drains
-    return;
-  }
-  if (!paused_) ProcessInput();
-}
-
-void Connection::ArmBlockTimer() {
-  const BlockedClients::Waiter* waiter = net_.server.blocked.Find(client_);
-  if (waiter == nullptr || waiter->deadline_ms == 0) return;
-  const int64_t wait_ms = std::max<int64_t>(waiter->deadline_ms - net_.server.clock.NowMs(), 0);
-  if (!block_timer_) block_timer_ = std::make_unique<asio::steady_timer>(net_.io);
-  block_timer_->expires_after(std::chrono::milliseconds(wait_ms));  // cancels an earlier wait
-  block_timer_->async_wait(
-      asio::bind_executor(net_.store_strand, [self = shared_from_this()](std::error_code ec) {
-        if (ec) return;  // re-armed, or the connection closed
-        ExpireBlockedClients(self->net_.server);
-        // The timer's clock and the server's may disagree by a millisecond: wait again.
-        if (self->client_.blocked) self->ArmBlockTimer();
-      }));
-}
-
-void Connection::ArmSoftLimitTimer(const OutputBufferLimit& limit, int64_t now_ms) {
-  if (soft_limit_timer_armed_) return;
-  soft_limit_timer_armed_ = true;
-  // The first second past soft-seconds at which OutputLimitReached can say yes.
-  const int64_t due_ms = (soft_limit_since_ + limit.soft_seconds + 1) * 1000;
-  if (!soft_limit_timer_) soft_limit_timer_ = std::make_unique<asio::steady_timer>(net_.io);
-  soft_limit_timer_->expires_after(
-      std::chrono::milliseconds(std::max<int64_t>(due_ms - now_ms, 1)));
-  soft_limit_timer_->async_wait(
-      asio::bind_executor(net_.store_strand, [self = shared_from_this()](std::error_code ec) {
-        self->soft_limit_timer_armed_ = false;
-        if (ec || self->output_limit_hit_) return;  // closed (cancelled) or already cut
-        // The output still waiting: what the connection holds (pushes queued meanwhile
-        // are counted when they come).
-        self->CheckOutputLimit(self->client_.output_buffer_bytes.load(std::memory_order_relaxed));
-      }));
 }
 
 }  // namespace kvd::net
