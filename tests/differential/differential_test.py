@@ -229,18 +229,32 @@ JUNK = ['FOO', 'NX', 'XX', 'COUNT', 'LIMIT', 'WITHSCORES', '-1', '0', '1', 'BYSC
 # XREAD's and XREADGROUP's unbalanced-streams text), which a 7.0 redis-server does not share;
 # and CLIENT, where a stray word could turn tracking or reply modes on for the comparing
 # connection.
+CLAIMS = ('XCLAIM', 'XAUTOCLAIM')
+
+
 JUNK_FREE = {'ZRANK', 'ZREVRANK', 'XREAD', 'XREADGROUP', 'CLIENT'}
 
 
 class Gen:
     def __init__(self, rng):
         self.r = rng
+        self.recent_ttls = [None]
 
     def key(self):
         return self.r.choice(KEYS)
 
     def keys(self, lo=1, hi=3):
         return [self.key() for _ in range(self.r.randint(lo, hi))]
+
+    def ttl(self):
+        """A TTL in seconds for EXPIRE ... GT/LT: a multiple of 1000 unlike the last ten and
+        unlike the 100 s other commands set, so that no comparison with a key's current TTL
+        depends on whether two commands ran in the same millisecond."""
+        value = self.recent_ttls[0]
+        while value in self.recent_ttls:
+            value = str(self.r.randint(1, 99) * 1000)
+        self.recent_ttls = self.recent_ttls[-9:] + [value]
+        return value
 
     def member(self):
         m = self.r.choice(MEMBERS)
@@ -334,7 +348,7 @@ def commands(g):
         (1, lambda: (['RENAME', k(), k()], plain)),
         (1, lambda: (['RENAMENX', k(), k()], plain)),
         (1, lambda: (['COPY', k(), k()] + g.maybe('REPLACE'), plain)),
-        (1, lambda: (['EXPIRE', k(), g.pick('100', '1000')] + g.maybe(
+        (1, lambda: (['EXPIRE', k(), g.ttl()] + g.maybe(
             g.pick('NX', 'XX', 'GT', 'LT')), plain)),
         (1, lambda: (['PERSIST', k()], plain)),
         (1, lambda: (['TTL', k()], ttl_sign)),
@@ -520,7 +534,7 @@ def commands(g):
                      [g.score(), m()] + g.maybe(g.score(), m(), p=0.2), as_number)),
         (1, lambda: (['GETEX', k()] + g.subset(['PERSIST'], ['EX', '100'], ['PXAT', '4102444800000'],
                                                ['EX', '-1']), plain)),
-        (1, lambda: (['EXPIRE', k(), g.pick('100', '-1', '0', 'x')] + g.subset(
+        (1, lambda: (['EXPIRE', k(), g.pick(g.ttl(), '-1', '0', 'x')] + g.subset(
             ['NX'], ['XX'], ['GT'], ['LT']), plain)),
         (1, lambda: (['BITCOUNT', k(), s(), s(), g.pick('BIT', 'BYTE', 'BOTH')], plain)),
         (1, lambda: (['BITPOS', k(), g.pick('0', '1', '2'), s(), s(), g.pick('BIT', 'BYTE')],
@@ -557,6 +571,13 @@ def commands(g):
         (1, lambda: (['SET', k(), m(), g.pick('NX', 'XX'), 'GET'], plain)),
         (1, lambda: (['SORT', k(), 'BY', g.pick('nosort', 'w_*'), 'GET', '#'] +
                      g.maybe('ALPHA', p=0.7), plain)),
+        # Weights and GETs from other keys: elements such as '1' name k1, which may be a
+        # string, a hash (k*->field) or of another type.
+        (1, lambda: (['SORT', k(), 'BY', g.pick('k*', 'k*->a', 'k*->1', 'nosort', 'k*->')] +
+                     [w for _ in range(g.r.randint(0, 3))
+                      for w in ('GET', g.pick('#', 'k*', 'k*->a', 'k*->b', '*->a'))] +
+                     g.maybe('ALPHA', p=0.4) + g.maybe('DESC') + g.maybe('LIMIT', s(), s()) +
+                     g.maybe('STORE', k(), p=0.3), plain)),
         (1, lambda: (['SUBSTR', k(), s(), s()], plain)),
         (1, lambda: (['OBJECT', 'FREQ', k()], any_int)),
         (1, lambda: (['EXPIRETIME', k()], ttl_sign)),
@@ -635,12 +656,12 @@ def commands(g):
 LEX_COMMANDS = {'ZRANGEBYLEX', 'ZREVRANGEBYLEX', 'ZLEXCOUNT', 'ZREMRANGEBYLEX'}
 
 
-def known_difference(redis, args, a, b):
+def known_difference(redis, args, a, b, tied):
     """Replies that may differ without either server being wrong:
     - OBJECT ENCODING of lists and sets, which Redis 7.2 (and kvd) keep as listpacks while
       small and 7.0 as a quicklist or a hashtable;
     - SORT ... BY of a set or sorted set, whose equal weights leave the order the elements
-      came out of a hash table in;
+      came out of a hash table in (with LIMIT or STORE, only the counts compare);
     - lexicographic ranges of a sorted set whose scores differ, which Redis leaves
       unspecified (its answer follows its skiplist's random levels)."""
     if args[:2] == ['OBJECT', 'ENCODING']:
@@ -657,14 +678,34 @@ def known_difference(redis, args, a, b):
         else:
             values = items[1::2]
         return len(set(repr(as_number(v)) for v in values)) > 1
-    if args[0] == 'SORT' and 'BY' in args:
-        # Redis loads a set's or (unless BY nosort) a sorted set's elements in its hash
-        # table's order before sorting them by weights that may tie.
-        kind = redis.client.call('TYPE', args[1])[1]
-        by_nothing = args[args.index('BY') + 1] == 'nosort'
-        if kind == 'set' or (kind == 'zset' and not by_nothing):
-            return unordered(a) == unordered(b)
+    if tied:
+        if 'LIMIT' in args or 'STORE' in args:  # not which elements, only how many
+            def count(x):
+                return ('array', len(x[1])) if x[0] == 'array' else x
+            return count(a) == count(b)
+        return unordered(a) == unordered(b)
     return False
+
+
+def sort_may_tie(redis, args):
+    """Redis loads a set's or (unless BY nosort) a sorted set's elements in its hash table's
+    order before SORT ... BY orders them by weights that may tie."""
+    if args[0] != 'SORT' or 'BY' not in args or args.index('BY') + 1 >= len(args):
+        return False
+    kind = redis.client.call('TYPE', args[1])[1]
+    by_nothing = args[args.index('BY') + 1] == 'nosort'
+    return kind == 'set' or (kind == 'zset' and not by_nothing)
+
+
+def forget_tied_sort(kvd, redis, args):
+    """SORT ... BY ... STORE of a set or sorted set may store its tied elements in another
+    order on each server (see known_difference): such a result is deleted on both."""
+    dest = args[args.index('STORE') + 1]
+    if dest not in KEYS or redis.client.call('LRANGE', dest, '0', '-1') == \
+            kvd.client.call('LRANGE', dest, '0', '-1'):
+        return
+    kvd.client.call('DEL', dest)
+    redis.client.call('DEL', dest)
 
 
 def describe(server, key):
@@ -693,6 +734,9 @@ def run(kvd, redis, seed, ops, max_mismatches, protocol):
         server.client.call('CONFIG', 'SET', *DEFAULT_SETTINGS)
         server.client.call('FLUSHALL')
         server.client.call('HELLO', protocol)
+    # Redis 7.2 (and kvd) create XCLAIM's and XAUTOCLAIM's consumer even when nothing is
+    # claimed; 7.0 only on a claim. Against 7.0 the consumer is created for it afterwards.
+    redis70 = b'redis_version:7.0.' in redis.client.call('INFO', 'server')[1]
     rng = random.Random(seed)
     table = commands(Gen(rng))
     weights = [w for w, _ in table]
@@ -705,7 +749,8 @@ def run(kvd, redis, seed, ops, max_mismatches, protocol):
         # they are may be queued.
         while in_multi and (norm is not None or args[:2] == ['OBJECT', 'ENCODING'] or
                             args[0] in LEX_COMMANDS or 'BYLEX' in args or
-                            (args[0] == 'SORT' and 'BY' in args)):
+                            (args[0] == 'SORT' and 'BY' in args) or
+                            (redis70 and args[0] in CLAIMS)):
             args, norm = rng.choices(table, weights)[0][1]()
         # Now and then a stray argument, for the option parsers' errors.
         if rng.random() < 0.03 and args[0] not in JUNK_FREE:
@@ -715,6 +760,7 @@ def run(kvd, redis, seed, ops, max_mismatches, protocol):
         elif args[0] in ('EXEC', 'DISCARD'):
             in_multi = False
         history.append(args)
+        tied = sort_may_tie(redis, args)  # before the command: STORE may replace the key
         if norm is SCAN_ALL:
             a = na = scan_all(kvd.client, args)
             b = nb = scan_all(redis.client, args)
@@ -722,7 +768,11 @@ def run(kvd, redis, seed, ops, max_mismatches, protocol):
             a = kvd.client.call(*args)
             b = redis.client.call(*args)
             na, nb = (norm(a), norm(b)) if norm else (a, b)
-        if na != nb and known_difference(redis, args, a, b):
+            if redis70 and args[0] in CLAIMS and b[0] != 'error':
+                redis.client.call('XGROUP', 'CREATECONSUMER', *args[1:4])
+        if tied and 'STORE' in args:
+            forget_tied_sort(kvd, redis, args)
+        if na != nb and known_difference(redis, args, a, b, tied):
             if args[0] == 'ZREMRANGEBYLEX':  # the data differ from here: start again
                 history.clear()
                 kvd.client.call('FLUSHALL')
