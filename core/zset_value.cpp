@@ -18,7 +18,9 @@ bool Before(double as, std::string_view am, double bs, std::string_view bm) {
 
 // Writes a score as a packed element (see the header); returns its size (<= 10).
 size_t EncodeScore(double d, uint8_t* out) {
-  if (d == std::trunc(d) && std::fabs(d) <= kMaxExactInt && !(d == 0 && std::signbit(d))) {
+  // -0 too is an integer here, read back as 0, as Redis's listpack stores it (zzlInsertAt's
+  // double2ll); a skiplist keeps the sign.
+  if (d == std::trunc(d) && std::fabs(d) <= kMaxExactInt) {
     return packed::WriteVarint(out, (packed::ZigZag(static_cast<int64_t>(d)) << 1) | 1);
   }
   const auto f = static_cast<float>(d);
@@ -347,7 +349,7 @@ bool ZSetValue::Add(std::string_view member, double score, const Limits& limits)
     double old;
     const size_t off = FindPacked(member, &old);
     if (off != SIZE_MAX) {
-      if (old == score && std::signbit(old) == std::signbit(score)) return false;
+      if (old == score) return false;
       PackedErase(off);
       PackedInsert(member, score);
       return false;

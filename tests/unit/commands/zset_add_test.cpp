@@ -77,6 +77,20 @@ TEST_CASE("ZADD INCR and ZINCRBY reply with the new score") {
   CHECK(Run(h, "ZINCRBY z nan a") == "-ERR value is not a valid float\r\n");
 }
 
+TEST_CASE("A score of -0 is 0 in a listpack and keeps its sign in a skiplist, as in Redis") {
+  Harness h;
+  CHECK(Run(h, "ZADD small -0 a") == ":1\r\n");
+  CHECK(Run(h, "ZSCORE small a") == "$1\r\n0\r\n");
+  CHECK(Run(h, "ZADD small 0 a") == ":0\r\n");
+  CHECK(Run(h, "ZINCRBY small -0 a") == "$1\r\n0\r\n");  // 0 + -0 is 0
+  CHECK(Run(h, "ZINCRBY small2 -0 a") == "$2\r\n-0\r\n");  // the reply: the sum itself
+  CHECK(Run(h, "ZSCORE small2 a") == "$1\r\n0\r\n");
+  Fill(h, "big", 129, "m");
+  CHECK(Run(h, "ZADD big -0 a") == ":1\r\n");
+  CHECK(Run(h, "OBJECT ENCODING big") == "$8\r\nskiplist\r\n");
+  CHECK(Run(h, "ZSCORE big a") == "$2\r\n-0\r\n");
+}
+
 TEST_CASE("ZADD reports option and argument errors as Redis") {
   Harness h;
   CHECK(Run(h, "ZADD z NX XX 1 a") ==
