@@ -34,12 +34,14 @@ def free_port():
 
 class Server:
     def __init__(self, binary, extra=()):
+        self.name = os.path.basename(binary)
         self.dir = tempfile.mkdtemp(prefix='kvd-diff-')
         self.port = free_port()
         self.log = open(os.path.join(self.dir, 'log'), 'wb')
         self.proc = subprocess.Popen(
             [binary, '--port', str(self.port), '--bind', '127.0.0.1', '--save', '',
-             '--appendonly', 'no', '--dir', self.dir, *extra],
+             '--appendonly', 'no', '--dir', self.dir, '--enable-debug-command', 'local',
+             *extra],
             stdout=self.log, stderr=subprocess.STDOUT)
         deadline = time.time() + 30
         while True:
@@ -164,10 +166,7 @@ XINFO_SKIPPED = {b'recorded-first-entry-id', b'radix-tree-keys', b'radix-tree-no
 
 
 def xinfo_stream(x):
-    if x[0] not in ('array', 'map'):
-        return x
-    pairs = x[1] if x[0] == 'map' else [x[1][i:i + 2] for i in range(0, len(x[1]), 2)]
-    return ('fields', [p for p in pairs if p[0][1] not in XINFO_SKIPPED])
+    return fields_without(x, XINFO_SKIPPED)
 
 
 def ttl_sign(x):
@@ -229,7 +228,7 @@ JUNK = ['FOO', 'NX', 'XX', 'COUNT', 'LIMIT', 'WITHSCORES', '-1', '0', '1', 'BYSC
 # XREAD's and XREADGROUP's unbalanced-streams text), which a 7.0 redis-server does not share;
 # and CLIENT, where a stray word could turn tracking or reply modes on for the comparing
 # connection.
-CLAIMS = ('XCLAIM', 'XAUTOCLAIM')
+CONSUMER_MAKERS = ('XCLAIM', 'XAUTOCLAIM', 'XREADGROUP')
 
 
 JUNK_FREE = {'ZRANK', 'ZREVRANK', 'XREAD', 'XREADGROUP', 'CLIENT'}
@@ -697,6 +696,18 @@ def sort_may_tie(redis, args):
     return kind == 'set' or (kind == 'zset' and not by_nothing)
 
 
+def create_consumers_as_72(redis, args):
+    """What Redis 7.2 does and 7.0 does not: the consumer a successful XREADGROUP, XCLAIM or
+    XAUTOCLAIM names exists afterwards in every group it named."""
+    if args[0] != 'XREADGROUP':
+        redis.client.call('XGROUP', 'CREATECONSUMER', *args[1:4])
+        return
+    group, consumer = args[2], args[3]
+    streams = args.index('STREAMS')
+    for key in args[streams + 1:streams + 1 + (len(args) - streams - 1) // 2]:
+        redis.client.call('XGROUP', 'CREATECONSUMER', key, group, consumer)
+
+
 def forget_tied_sort(kvd, redis, args):
     """SORT ... BY ... STORE of a set or sorted set may store its tied elements in another
     order on each server (see known_difference): such a result is deleted on both."""
@@ -706,6 +717,86 @@ def forget_tied_sort(kvd, redis, args):
         return
     kvd.client.call('DEL', dest)
     redis.client.call('DEL', dest)
+
+
+def fields_without(x, skipped):
+    """A flat or RESP3-map reply of name/value pairs, less the names in `skipped`."""
+    if x[0] not in ('array', 'map'):
+        return x
+    pairs = x[1] if x[0] == 'map' else [x[1][i:i + 2] for i in range(0, len(x[1]), 2)]
+    return ('fields', [p for p in pairs if p[0][1] not in skipped])
+
+
+def content(client, key):
+    """A key's type and whole value, as replies of one server that do not depend on when
+    they are read: what a copy of the key made by DUMP and RESTORE must show too."""
+    kind = client.call('TYPE', key)[1]
+    if kind == 'string':
+        return kind, client.call('GET', key)
+    if kind == 'list':
+        return kind, client.call('LRANGE', key, '0', '-1')
+    if kind == 'set':
+        return kind, unordered(client.call('SMEMBERS', key))
+    if kind == 'zset':
+        return kind, client.call('ZRANGE', key, '0', '-1', 'WITHSCORES')
+    if kind == 'hash':
+        return kind, unordered_pairs(client.call('HGETALL', key))
+    if kind != 'stream':
+        return kind, None
+    out = [client.call('XRANGE', key, '-', '+'),
+           xinfo_stream(client.call('XINFO', 'STREAM', key))]
+    groups = client.call('XINFO', 'GROUPS', key)
+    out.append(groups)
+    for group in groups[1]:
+        info = fields_without(group, set())[1]
+        name = next(v for k, v in info if k[1] == b'name')[1]
+        out.append(client.call('XPENDING', key, name))
+        consumers = client.call('XINFO', 'CONSUMERS', key, name)
+        out.append([fields_without(c, {b'idle', b'inactive'}) for c in consumers[1]])
+    return kind, out
+
+
+DUMP_COPY = 'dump-copy'  # not one of KEYS: the stream never names it
+
+
+def pick_collection(kvd, redis, keys):
+    """The first of `keys` holding a collection, else the first; None inside a transaction
+    (an EXEC refused for a stray argument leaves one open). Asks both servers alike."""
+    kinds = [(kvd.client.call('TYPE', key), redis.client.call('TYPE', key)) for key in keys]
+    if ('simple', 'QUEUED') in kinds[0]:
+        return None
+    return next((key for key, (kind, _) in zip(keys, kinds)
+                 if kind[1] not in ('string', 'none')), keys[0])
+
+
+def cross_dump(kvd, redis, key):
+    """DUMP key on each server and RESTORE it on the other: each copy must read as the
+    original on the server it came to. Returns what went wrong, or None."""
+    payloads = {server: server.client.call('DUMP', key) for server in (kvd, redis)}
+    problems = []
+    for source, target in ((kvd, redis), (redis, kvd)):
+        payload = payloads[source]
+        if payload[0] != 'bulk':
+            continue
+        restored = target.client.call('RESTORE', DUMP_COPY, '0', payload[1], 'REPLACE')
+        if restored != ('simple', 'OK'):
+            problems.append(f'{target.name} refused the DUMP of {source.name}: {restored!r}')
+        elif content(target.client, DUMP_COPY) != content(target.client, key):
+            problems.append(f'{source.name}\'s DUMP restored into {target.name} reads '
+                            f'{content(target.client, DUMP_COPY)!r}, not '
+                            f'{content(target.client, key)!r}')
+        target.client.call('DEL', DUMP_COPY)
+    return '; '.join(problems) or None
+
+
+def digest_difference(kvd, redis):
+    """None when DEBUG DIGEST, a signature of every key, value and TTL flag, is the same on
+    both servers; otherwise which keys of the current database differ."""
+    if kvd.client.call('DEBUG', 'DIGEST') == redis.client.call('DEBUG', 'DIGEST'):
+        return None
+    differing = [key for key in KEYS if kvd.client.call('DEBUG', 'DIGEST-VALUE', key) !=
+                 redis.client.call('DEBUG', 'DIGEST-VALUE', key)]
+    return f'DEBUG DIGEST differs: keys {differing or "of another database"}'
 
 
 def describe(server, key):
@@ -734,10 +825,11 @@ def run(kvd, redis, seed, ops, max_mismatches, protocol):
         server.client.call('CONFIG', 'SET', *DEFAULT_SETTINGS)
         server.client.call('FLUSHALL')
         server.client.call('HELLO', protocol)
-    # Redis 7.2 (and kvd) create XCLAIM's and XAUTOCLAIM's consumer even when nothing is
-    # claimed; 7.0 only on a claim. Against 7.0 the consumer is created for it afterwards.
+    # Redis 7.2 (and kvd) create the consumer of XREADGROUP, XCLAIM and XAUTOCLAIM even when
+    # nothing is read or claimed; 7.0 does not. Against 7.0 it is created afterwards.
     redis70 = b'redis_version:7.0.' in redis.client.call('INFO', 'server')[1]
     rng = random.Random(seed)
+    dump_rng = random.Random(-seed)
     table = commands(Gen(rng))
     weights = [w for w, _ in table]
     history = []
@@ -750,7 +842,7 @@ def run(kvd, redis, seed, ops, max_mismatches, protocol):
         while in_multi and (norm is not None or args[:2] == ['OBJECT', 'ENCODING'] or
                             args[0] in LEX_COMMANDS or 'BYLEX' in args or
                             (args[0] == 'SORT' and 'BY' in args) or
-                            (redis70 and args[0] in CLAIMS)):
+                            (redis70 and args[0] in CONSUMER_MAKERS)):
             args, norm = rng.choices(table, weights)[0][1]()
         # Now and then a stray argument, for the option parsers' errors.
         if rng.random() < 0.03 and args[0] not in JUNK_FREE:
@@ -768,8 +860,8 @@ def run(kvd, redis, seed, ops, max_mismatches, protocol):
             a = kvd.client.call(*args)
             b = redis.client.call(*args)
             na, nb = (norm(a), norm(b)) if norm else (a, b)
-            if redis70 and args[0] in CLAIMS and b[0] != 'error':
-                redis.client.call('XGROUP', 'CREATECONSUMER', *args[1:4])
+            if redis70 and args[0] in CONSUMER_MAKERS and b[0] != 'error':
+                create_consumers_as_72(redis, args)
         if tied and 'STORE' in args:
             forget_tied_sort(kvd, redis, args)
         if na != nb and known_difference(redis, args, a, b, tied):
@@ -778,6 +870,22 @@ def run(kvd, redis, seed, ops, max_mismatches, protocol):
                 kvd.client.call('FLUSHALL')
                 redis.client.call('FLUSHALL')
             continue
+        # Now and then a key's DUMP crosses to the other server (its own random source: the
+        # command stream of a seed stays as it was).
+        if na == nb and not in_multi and dump_rng.random() < 0.01:
+            key = pick_collection(kvd, redis, dump_rng.sample(KEYS, 3))
+            problem = key and cross_dump(kvd, redis, key)
+            if problem:
+                args = ['DUMP', key]  # shown as the command that went wrong
+                history.append(args)
+                a = na = ('problem', problem)
+        # Every so often, and at the end, the whole data set compared: what no reply showed.
+        if na == nb and not in_multi and (i % 500 == 499 or i == ops - 1):
+            problem = digest_difference(kvd, redis)
+            if problem:
+                args = ['DEBUG', 'DIGEST']
+                history.append(args)
+                a = na = ('problem', problem)
         if na != nb:
             mismatches += 1
             print(f'MISMATCH at command {i + 1} (seed {seed}, RESP{protocol}):', file=sys.stderr)
