@@ -763,13 +763,15 @@ DUMP_COPY = 'dump-copy'  # not one of KEYS: the stream never names it
 
 
 def pick_collection(kvd, redis, keys):
-    """The first of `keys` holding a collection, else the first; None inside a transaction
-    (an EXEC refused for a stray argument leaves one open). Asks both servers alike."""
+    """The first of `keys` holding a collection, else the first. Asks both servers alike
+    (the access counts TYPE leaves stay the same)."""
     kinds = [(kvd.client.call('TYPE', key), redis.client.call('TYPE', key)) for key in keys]
-    if ('simple', 'QUEUED') in kinds[0]:
-        return None
     return next((key for key, (kind, _) in zip(keys, kinds)
                  if kind[1] not in ('string', 'none')), keys[0])
+
+
+def is_arity_error(reply):
+    return reply[0] == 'error' and 'wrong number of arguments' in reply[1]
 
 
 def cross_dump(kvd, redis, key):
@@ -790,6 +792,21 @@ def cross_dump(kvd, redis, key):
                             f'{content(target.client, key)!r}')
         target.client.call('DEL', DUMP_COPY)
     return '; '.join(problems) or None
+
+
+def reload_difference(kvd, redis):
+    """DEBUG RELOAD (a snapshot saved and loaded back) on both servers: every key of the
+    current database must read as before on each. None when all did."""
+    for server in (kvd, redis):
+        before = [content(server.client, key) for key in KEYS]
+        reloaded = server.client.call('DEBUG', 'RELOAD')
+        if reloaded != ('simple', 'OK'):
+            return f'DEBUG RELOAD on {server.name}: {reloaded!r}'
+        after = [content(server.client, key) for key in KEYS]
+        changed = [key for key, x, y in zip(KEYS, before, after) if x != y]
+        if changed:
+            return f'keys {changed} read otherwise after DEBUG RELOAD on {server.name}'
+    return None
 
 
 def digest_difference(kvd, redis):
@@ -850,10 +867,6 @@ def run(kvd, redis, seed, ops, max_mismatches, protocol):
         # Now and then a stray argument, for the option parsers' errors.
         if rng.random() < 0.03 and args[0] not in JUNK_FREE:
             args.insert(rng.randint(1, len(args)), rng.choice(JUNK))
-        if args[0] == 'MULTI':
-            in_multi = True
-        elif args[0] in ('EXEC', 'DISCARD'):
-            in_multi = False
         history.append(args)
         tied = sort_may_tie(redis, args)  # before the command: STORE may replace the key
         if norm is SCAN_ALL:
@@ -865,6 +878,12 @@ def run(kvd, redis, seed, ops, max_mismatches, protocol):
             na, nb = (norm(a), norm(b)) if norm else (a, b)
             if redis70 and args[0] in CONSUMER_MAKERS and b[0] != 'error':
                 create_consumers_as_72(redis, args)
+        # A transaction starts when MULTI succeeds; EXEC or DISCARD refused for their
+        # arguments leave it open (a stray argument may do that).
+        if args[0] == 'MULTI' and b == ('simple', 'OK'):
+            in_multi = True
+        elif args[0] in ('EXEC', 'DISCARD') and not is_arity_error(b):
+            in_multi = False
         if tied and 'STORE' in args:
             forget_tied_sort(kvd, redis, args)
         if na != nb and known_difference(redis, args, a, b, tied):
@@ -877,14 +896,17 @@ def run(kvd, redis, seed, ops, max_mismatches, protocol):
         # command stream of a seed stays as it was).
         if na == nb and not in_multi and dump_rng.random() < 0.01:
             key = pick_collection(kvd, redis, dump_rng.sample(KEYS, 3))
-            problem = key and cross_dump(kvd, redis, key)
+            problem = cross_dump(kvd, redis, key)
             if problem:
                 args = ['DUMP', key]  # shown as the command that went wrong
                 history.append(args)
                 a, b = na, nb = ('problem', problem), ('-', None)
         # Every so often, and at the end, the whole data set compared: what no reply showed.
         if na == nb and not in_multi and (i % 500 == 499 or i == ops - 1):
-            problem = digest_difference(kvd, redis)
+            problem = None
+            if i % 5000 == 4999 or i == ops - 1:  # the snapshot format too, now and then
+                problem = reload_difference(kvd, redis)
+            problem = problem or digest_difference(kvd, redis)
             if problem:
                 args = ['DEBUG', 'DIGEST']
                 history.append(args)
