@@ -506,8 +506,8 @@ void Keyspace::CommitWrite(Record* r, size_t alloc_before, size_t data_before) {
   ShrinkTables();
 }
 
-bool Keyspace::StoreObject(std::string_view key, ValueType type, void* object, int64_t expire_at_ms,
-                           int64_t now_ms) {
+bool Keyspace::StoreObject(std::string_view key, ValueType type, void* object,
+                           int64_t expire_at_ms, int64_t now_ms) {
   const uint64_t hash = HashKey(key);
   size_t i;
   Record* old = FindLive(key, hash, now_ms, &i);
@@ -521,8 +521,6 @@ bool Keyspace::StoreObject(std::string_view key, ValueType type, void* object, i
   Record* r;
   try {
     r = Record::NewObject(key, type, object, expire_at_ms);
-    main_.ReserveOne();
-    if (expire_at_ms != kNoExpiry) volatile_.ReserveOne();
   } catch (...) {
     DestroyObject(type, object);
     throw;
@@ -534,10 +532,24 @@ bool Keyspace::StoreObject(std::string_view key, ValueType type, void* object, i
   } else {
     Stamp(r);
   }
-  // Reserving may have rehashed main_: find the old record's slot again.
-  if (old != nullptr) Destroy(Unlink(main_.FindIndex(key, hash), hash));
-  Link(r, hash);
-  return old == nullptr;
+  try {
+    if (old == nullptr) {
+      main_.ReserveOne();
+      if (expire_at_ms != kNoExpiry) volatile_.ReserveOne();
+      Link(r, hash);
+      return true;
+    }
+    // The new value takes the old one's place, as Redis's dbOverwrite: the key is not new.
+    Modify(i, hash, expire_at_ms != kNoExpiry, [&](Record* o) {
+      r->set_snapshot_mark(o->snapshot_mark());
+      Destroy(o);
+      return r;
+    });
+  } catch (...) {
+    Destroy(r);
+    throw;
+  }
+  return false;
 }
 
 bool Keyspace::DeleteDetached(std::string_view key, int64_t now_ms, DetachedValue* out) {

@@ -53,22 +53,30 @@ std::optional<std::string_view> ParseRestoreOptions(std::span<const std::string_
   return in.error();
 }
 
-bool StoreRestored(Keyspace& db, std::string_view key, DumpedValue& value,
+// Stores a decoded value at key, first deleting what was there under REPLACE: a restored key
+// is always a new one (a "new" key event, fresh access counters), as Redis's dbDelete and
+// dbAdd make it. False, with nothing changed, for a payload that decoded to nothing.
+bool StoreRestored(Keyspace& db, std::string_view key, DumpedValue& value, bool replace,
                    int64_t expire_at_ms, int64_t now_ms) {
-  if (auto* s = std::get_if<std::string>(&value)) {
-    db.SetString(key, *s, expire_at_ms, TtlMode::kClear, now_ms);
+  auto* collection = std::get_if<rdb::CollectionPtr>(&value);
+  auto* string = std::get_if<std::string>(&value);
+  if (string == nullptr &&
+      (collection == nullptr || std::holds_alternative<std::monostate>(*collection))) {
+    return false;
+  }
+  if (replace) db.Delete(key, now_ms);
+  if (string != nullptr) {
+    db.SetString(key, *string, expire_at_ms, TtlMode::kClear, now_ms);
     return true;
   }
-  return std::visit(
+  std::visit(
       [&](auto& v) {
-        if constexpr (std::is_same_v<std::decay_t<decltype(v)>, std::monostate>) {
-          return false;
-        } else {
+        if constexpr (!std::is_same_v<std::decay_t<decltype(v)>, std::monostate>) {
           db.StoreCollection(key, std::move(v), expire_at_ms, now_ms);
-          return true;
         }
       },
-      std::get<rdb::CollectionPtr>(value));
+      *collection);
+  return true;
 }
 
 }  // namespace
@@ -92,14 +100,18 @@ void Restore(CommandContext& ctx) {
 
   DumpedValue value;
   switch (DecodeDumpPayload(ctx.args[3], value)) {
-    case DumpPayloadStatus::kOk: break;
-    case DumpPayloadStatus::kVersionOrChecksum: return ctx.Error(kBadPayloadErr);
-    case DumpPayloadStatus::kBadFormat: return ctx.Error(kBadFormatErr);
+    case DumpPayloadStatus::kOk:
+      break;
+    case DumpPayloadStatus::kVersionOrChecksum:
+      return ctx.Error(kBadPayloadErr);
+    case DumpPayloadStatus::kBadFormat:
+      return ctx.Error(kBadFormatErr);
   }
 
   int64_t expire_at_ms = kNoExpiry;
   if (*ttl > 0) {
-    expire_at_ms = o.absttl ? *ttl : (*ttl > INT64_MAX - ctx.now_ms ? INT64_MAX : ctx.now_ms + *ttl);
+    expire_at_ms =
+        o.absttl ? *ttl : (*ttl > INT64_MAX - ctx.now_ms ? INT64_MAX : ctx.now_ms + *ttl);
   }
   if (expire_at_ms != kNoExpiry && expire_at_ms <= ctx.now_ms) {
     // Already expired: nothing is created, and a replaced key is just deleted.
@@ -111,7 +123,7 @@ void Restore(CommandContext& ctx) {
     return ctx.reply.Ok();
   }
 
-  if (!StoreRestored(ctx.db(), key, value, expire_at_ms, ctx.now_ms)) {
+  if (!StoreRestored(ctx.db(), key, value, o.replace, expire_at_ms, ctx.now_ms)) {
     return ctx.Error(kBadFormatErr);
   }
   if (auto field = ctx.store.access_clock().Restored(o.idle_seconds, o.freq)) {

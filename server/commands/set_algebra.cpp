@@ -19,15 +19,14 @@ namespace {
 
 using Keys = std::span<const std::string_view>;
 
-// Looks up every set named in `keys` (a missing key is an empty set: nullptr). Read lookups
-// count keyspace hits and misses; the *STORE commands look up for writing, which does not.
-// False after replying WRONGTYPE for a key of another type.
-bool LookupSets(CommandContext& ctx, Keys keys, bool for_store,
-                std::vector<const SetValue*>& sets) {
+// Looks up every set named in `keys` (a missing key is an empty set: nullptr). Read lookups,
+// the *STORE commands' too, as Redis 7's: each counts a keyspace hit or a miss, and a miss
+// publishes a keymiss event. False after replying WRONGTYPE for a key of another type.
+bool LookupSets(CommandContext& ctx, Keys keys, std::vector<const SetValue*>& sets) {
   sets.clear();
   sets.reserve(keys.size());
   for (std::string_view key : keys) {
-    const Record* r = for_store ? LookupWrite(ctx, key) : LookupRead(ctx, key);
+    const Record* r = LookupRead(ctx, key);
     if (r && r->type() != ValueType::kSet) {
       ctx.Error(kWrongTypeErr);
       return false;
@@ -59,7 +58,7 @@ enum class InterOutput : uint8_t { kReply, kStore, kCardinality };
 void InterGeneric(CommandContext& ctx, Keys keys, InterOutput output,
                   std::string_view dst = {}, int64_t limit = 0) {
   std::vector<const SetValue*> sets;
-  if (!LookupSets(ctx, keys, output == InterOutput::kStore, sets)) return;
+  if (!LookupSets(ctx, keys, sets)) return;
   const bool any_missing =
       std::any_of(sets.begin(), sets.end(), [](const SetValue* s) { return s == nullptr; });
   if (any_missing) {
@@ -140,7 +139,7 @@ void Difference(const std::vector<const SetValue*>& sets, SetValue& result) {
 void UnionDiffGeneric(CommandContext& ctx, Keys keys, SetOp op,
                       std::optional<std::string_view> dst = std::nullopt) {
   std::vector<const SetValue*> sets;
-  if (!LookupSets(ctx, keys, dst.has_value(), sets)) return;
+  if (!LookupSets(ctx, keys, sets)) return;
   std::unique_ptr<SetValue> result = SetValue::Create();
   if (op == SetOp::kUnion) {
     for (const SetValue* s : sets) {

@@ -11,6 +11,7 @@
 
 #include "core/numeric.h"
 #include "core/text.h"
+#include "server/commands/key_lookup.h"
 #include "server/commands/stream_group_commands.h"
 #include "server/commands/stream_group_util.h"
 #include "server/commands/stream_util.h"
@@ -18,6 +19,18 @@
 
 namespace kvd::stream_group_commands {
 namespace {
+
+// The stream at a claim's key, known to hold one, and its group, for writing; an empty
+// handle after replying NOGROUP.
+CollectionWrite<StreamValue> WriteGroup(CommandContext& ctx, StreamGroup** group) {
+  CollectionWrite<StreamValue> s = ctx.db().Write<StreamValue>(ctx.args[1], ctx.now_ms, false);
+  *group = s->FindGroup(ctx.args[2]);
+  if (*group == nullptr) {
+    stream_group::ReplyNoKeyOrGroup(ctx, ctx.args[1], ctx.args[2]);
+    return {};
+  }
+  return s;
+}
 
 // The stream and group of a claim, or an empty handle after replying the error.
 CollectionWrite<StreamValue> OpenGroup(CommandContext& ctx, StreamGroup** group) {
@@ -27,13 +40,7 @@ CollectionWrite<StreamValue> OpenGroup(CommandContext& ctx, StreamGroup** group)
     if (!failed) stream_group::ReplyNoKeyOrGroup(ctx, ctx.args[1], ctx.args[2]);
     return {};
   }
-  CollectionWrite<StreamValue> s = ctx.db().Write<StreamValue>(ctx.args[1], ctx.now_ms, false);
-  *group = s->FindGroup(ctx.args[2]);
-  if (*group == nullptr) {
-    stream_group::ReplyNoKeyOrGroup(ctx, ctx.args[1], ctx.args[2]);
-    return {};
-  }
-  return s;
+  return WriteGroup(ctx, group);
 }
 
 std::optional<int64_t> ParseMinIdle(CommandContext& ctx, std::string_view command) {
@@ -184,6 +191,9 @@ void XClaim(CommandContext& ctx) {
 // XAUTOCLAIM key group consumer min-idle-time start [COUNT count] [JUSTID]: [next cursor,
 // claimed entries, IDs of pending entries dropped because their entry was deleted].
 void XAutoClaim(CommandContext& ctx) {
+  // The key is looked up first, as Redis does (a hit or a miss even when an argument is
+  // wrong); WRONGTYPE and NOGROUP come after the arguments' errors.
+  const Record* r = LookupRead(ctx, ctx.args[1]);
   std::optional<int64_t> min_idle = ParseMinIdle(ctx, "XAUTOCLAIM");
   if (!min_idle) return;
   std::optional<StreamId> start = stream::ParseRangeStart(ctx, ctx.args[5]);
@@ -203,8 +213,10 @@ void XAutoClaim(CommandContext& ctx) {
       return ctx.Error(kSyntaxErr);
     }
   }
+  if (r != nullptr && r->type() != ValueType::kStream) return ctx.Error(kWrongTypeErr);
+  if (r == nullptr) return stream_group::ReplyNoKeyOrGroup(ctx, ctx.args[1], ctx.args[2]);
   StreamGroup* g;
-  CollectionWrite<StreamValue> s = OpenGroup(ctx, &g);
+  CollectionWrite<StreamValue> s = WriteGroup(ctx, &g);
   if (!s) return;
   bool created;
   StreamConsumer& consumer =

@@ -175,6 +175,16 @@ TEST_CASE("keyspace events: new keys only with n, before the command's own event
   h.Run({"SREM", "s", "nope"});  // an existing collection left as it was
   CHECK(log.Take() ==
         Events{"new s", "sadd s", "new z", "zincr z", "new h", "hset h", "new cnt", "incrby cnt"});
+  // A *STORE result over an existing key takes its place (Redis's dbOverwrite); RESTORE
+  // REPLACE deletes the old key first (dbDelete, dbAdd): a new key.
+  h.Run({"SUNIONSTORE", "s", "s"});
+  h.Run({"SORT", "s", "ALPHA", "STORE", "h"});
+  h.Run({"ZRANGESTORE", "z", "z", "0", "-1"});
+  const std::string payload = h.Run({"DUMP", "s"});
+  h.Run({"RESTORE", "h", "0", payload.substr(payload.find('\n') + 1, payload.size() -
+                                            payload.find('\n') - 3), "REPLACE"});
+  CHECK(log.Take() == Events{"sunionstore s", "sortstore h", "zrangestore z", "new h",
+                             "restore h"});
   // A leaves n out; without n, no "new".
   REQUIRE(h.Run({"CONFIG", "SET", "notify-keyspace-events", "KEA"}) == "+OK\r\n");
   h.Run({"SET", "fresh", "v"});

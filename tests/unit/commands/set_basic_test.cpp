@@ -141,6 +141,12 @@ TEST_CASE("set writes count as changes and set reads as keyspace hits or misses"
   CHECK(h.Run({"SINTER", "s", "nokey"}) == "*0\r\n");
   CHECK(h.server.stats.keyspace_hits == hits + 2);
   CHECK(h.server.stats.keyspace_misses == misses + 2);
+  // The *STORE commands read their sources as SINTER does, as Redis 7 does.
+  CHECK(h.Run({"SINTERSTORE", "d", "s", "nokey"}) == Int(0));
+  CHECK(h.Run({"SUNIONSTORE", "d", "nokey", "s"}) == Int(1));
+  CHECK(h.Run({"SDIFFSTORE", "d", "nokey"}) == Int(0));
+  CHECK(h.server.stats.keyspace_hits == hits + 4);
+  CHECK(h.server.stats.keyspace_misses == misses + 5);
 }
 
 }  // namespace

@@ -162,6 +162,18 @@ TEST_CASE("XAUTOCLAIM's errors, arguments before the key") {
   CHECK(h.Do("XAUTOCLAIM nokey g c 0 0 FOO") == "-ERR syntax error");
   CHECK(h.Do("XAUTOCLAIM nokey g c 0 0") == "-NOGROUP No such key 'nokey' or consumer group 'g'");
   CHECK(h.Do("XAUTOCLAIM s g c 0 0 COUNT 1000000 JUSTID") == "[0-0 [1-1] []]");
+  // The key is looked up before the arguments (a hit or a miss all the same), its type
+  // checked after them.
+  h.Do("SET str x");
+  CHECK(h.Do("XAUTOCLAIM str g c x 0") == "-ERR Invalid min-idle-time argument for XAUTOCLAIM");
+  CHECK(h.Do("XAUTOCLAIM str g c 0 0") ==
+        "-WRONGTYPE Operation against a key holding the wrong kind of value");
+  const uint64_t misses = h.server.stats.keyspace_misses;
+  const uint64_t hits = h.server.stats.keyspace_hits;
+  h.Do("XAUTOCLAIM nokey g c x 0");
+  h.Do("XAUTOCLAIM str g c x 0");
+  CHECK(h.server.stats.keyspace_misses == misses + 1);
+  CHECK(h.server.stats.keyspace_hits == hits + 1);
 }
 
 }  // namespace
