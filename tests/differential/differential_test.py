@@ -48,6 +48,7 @@ class Server:
             try:
                 self.client = Client(self.port)
                 if self.client.call('PING') == ('simple', 'PONG'):
+                    self.listener = Listener(self.port)
                     return
             except OSError:
                 pass
@@ -116,13 +117,34 @@ class Client:
             return ('verbatim', self._bytes(int(rest)))
         raise ValueError(f'unexpected reply line {line!r}')
 
-    def call(self, *args):
+    def send(self, *args):
         out = [b'*%d\r\n' % len(args)]
         for a in args:
             a = a if isinstance(a, bytes) else str(a).encode()
             out.append(b'$%d\r\n%s\r\n' % (len(a), a))
         self.sock.sendall(b''.join(out))
+
+    def call(self, *args):
+        self.send(*args)
         return self.read()
+
+
+class Listener(Client):
+    """A connection subscribed to every keyspace notification (RESP2)."""
+    PONG = ('array', [('bulk', b'pong'), ('bulk', b'')])
+
+    def __init__(self, port):
+        super().__init__(port)
+        self.call('PSUBSCRIBE', '__key*__:*')
+
+    def drain(self):
+        """The notifications published so far, as (channel, message) pairs: a PING's reply
+        comes after every message the server published before it read the PING."""
+        self.send('PING')
+        events = []
+        while (item := self.read()) != self.PONG:
+            events.append((item[1][2][1], item[1][3][1]))  # pmessage pattern channel message
+        return events
 
 
 # ---- Normalizing replies ----
@@ -607,7 +629,7 @@ def commands(g):
             ['SETNAME', g.pick('ok', 'has space', '', 'new\nline')], ['GETNAME'],
             ['NO-EVICT', g.pick('on', 'off', 'maybe')],
             ['KILL', g.pick('ID', 'ADDR', 'LADDR', 'SKIPME', 'TYPE', 'USER'),
-             g.pick('0', 'x', 'pubsub', '1.2.3.4:5', 'yes', 'nobody')],
+             g.pick('0', 'x', 'replica', '1.2.3.4:5', 'yes', 'nobody')],  # not the listener
             ['KILL', '1.2.3.4:5'],
             ['TRACKING', 'on', 'REDIRECT', g.pick('999999', 'x')],
             ['TRACKING', g.pick('maybe', 'off')],
@@ -655,6 +677,10 @@ def commands(g):
     ]
 
 
+XSETID_BELOW_DELETED = ('ERR The ID specified in XSETID is smaller than current '
+                        'max_deleted_entry_id')
+
+
 LEX_COMMANDS = {'ZRANGEBYLEX', 'ZREVRANGEBYLEX', 'ZLEXCOUNT', 'ZREMRANGEBYLEX'}
 
 
@@ -665,7 +691,9 @@ def known_difference(redis, args, a, b, tied):
     - SORT ... BY of a set or sorted set, whose equal weights leave the order the elements
       came out of a hash table in (with LIMIT or STORE, only the counts compare);
     - lexicographic ranges of a sorted set whose scores differ, which Redis leaves
-      unspecified (its answer follows its skiplist's random levels)."""
+      unspecified (its answer follows its skiplist's random levels);
+    - XSETID below the stream's largest deleted ID, which Redis 7.2 (and kvd) refuse and
+      7.0 accepts."""
     if args[:2] == ['OBJECT', 'ENCODING']:
         version = redis.client.call('INFO', 'server')[1]
         return (b'redis_version:7.0.' in version and
@@ -680,6 +708,9 @@ def known_difference(redis, args, a, b, tied):
         else:
             values = items[1::2]
         return len(set(repr(as_number(v)) for v in values)) > 1
+    if args[0] == 'XSETID' and a == ('error', XSETID_BELOW_DELETED):
+        version = redis.client.call('INFO', 'server')[1]
+        return b'redis_version:7.0.' in version
     if tied:
         if 'LIMIT' in args or 'STORE' in args:  # not which elements, only how many
             def count(x):
@@ -689,11 +720,12 @@ def known_difference(redis, args, a, b, tied):
     return False
 
 
-def sort_may_tie(redis, args):
+def sort_may_tie(kvd, redis, args):
     """Redis loads a set's or (unless BY nosort) a sorted set's elements in its hash table's
     order before SORT ... BY orders them by weights that may tie."""
     if args[0] != 'SORT' or 'BY' not in args or args.index('BY') + 1 >= len(args):
         return False
+    kvd.client.call('TYPE', args[1])  # as on redis: the same access and notifications
     kind = redis.client.call('TYPE', args[1])[1]
     by_nothing = args[args.index('BY') + 1] == 'nosort'
     return kind == 'set' or (kind == 'zset' and not by_nothing)
@@ -791,6 +823,8 @@ def cross_dump(kvd, redis, key):
                             f'{content(target.client, DUMP_COPY)!r}, not '
                             f'{content(target.client, key)!r}')
         target.client.call('DEL', DUMP_COPY)
+    for server in (kvd, redis):
+        server.listener.drain()  # the copy's restore and del notifications
     return '; '.join(problems) or None
 
 
@@ -806,6 +840,7 @@ def reload_difference(kvd, redis):
         changed = [key for key, x, y in zip(KEYS, before, after) if x != y]
         if changed:
             return f'keys {changed} read otherwise after DEBUG RELOAD on {server.name}'
+        server.listener.drain()
     return None
 
 
@@ -827,12 +862,16 @@ def describe(server, key):
     return f'{kind} {encoding!r} {value!r}'[:200]
 
 
+# Every keyspace notification, key misses and new keys included: the listeners compare them.
+NOTIFY_ALL = 'KEAmn'
+
+
 # The settings the stream changes, at their defaults: each seed starts from the same state.
 DEFAULT_SETTINGS = ['hash-max-listpack-entries', '128', 'zset-max-listpack-entries', '128',
                     'set-max-intset-entries', '512', 'list-max-listpack-size', '-2',
                     'hash-max-listpack-value', '64', 'maxmemory-samples', '5',
                     'lfu-log-factor', '10', 'slowlog-max-len', '128',
-                    'notify-keyspace-events', '', 'latency-tracking', 'yes',
+                    'notify-keyspace-events', NOTIFY_ALL, 'latency-tracking', 'yes',
                     'list-compress-depth', '0', 'zset-max-listpack-value', '64',
                     'stream-node-max-entries', '100', 'maxmemory-policy', 'noeviction']
 
@@ -845,6 +884,7 @@ def run(kvd, redis, seed, ops, max_mismatches, protocol):
         server.client.call('CONFIG', 'SET', *DEFAULT_SETTINGS)
         server.client.call('FLUSHALL')
         server.client.call('HELLO', protocol)
+        server.listener.drain()  # what the resets published
     # Redis 7.2 (and kvd) create the consumer of XREADGROUP, XCLAIM and XAUTOCLAIM even when
     # nothing is read or claimed; 7.0 does not. Against 7.0 it is created afterwards.
     redis70 = b'redis_version:7.0.' in redis.client.call('INFO', 'server')[1]
@@ -868,7 +908,7 @@ def run(kvd, redis, seed, ops, max_mismatches, protocol):
         if rng.random() < 0.03 and args[0] not in JUNK_FREE:
             args.insert(rng.randint(1, len(args)), rng.choice(JUNK))
         history.append(args)
-        tied = sort_may_tie(redis, args)  # before the command: STORE may replace the key
+        tied = sort_may_tie(kvd, redis, args)  # before the command: STORE may replace the key
         if norm is SCAN_ALL:
             a = na = scan_all(kvd.client, args)
             b = nb = scan_all(redis.client, args)
@@ -878,6 +918,19 @@ def run(kvd, redis, seed, ops, max_mismatches, protocol):
             na, nb = (norm(a), norm(b)) if norm else (a, b)
             if redis70 and args[0] in CONSUMER_MAKERS and b[0] != 'error':
                 create_consumers_as_72(redis, args)
+        # The keyspace notifications the command published, in order.
+        ea, eb = kvd.listener.drain(), redis.listener.drain()
+        # (Against 7.0 a consumer's creation came later; a set's SORT ... BY looks its weight
+        # keys up in hash table order.)
+        if (redis70 and args[0] in CONSUMER_MAKERS) or tied:
+            ea, eb = sorted(ea), sorted(eb)
+        if na == nb and ea != eb:
+            a, b = na, nb = ('notifications', ea), ('notifications', eb)
+        # Notifications stay on: a CONFIG SET that named them is undone, even a failed one
+        # (Redis restores the setting from its text, which leaves out 'n' beside 'A').
+        if args[:2] == ['CONFIG', 'SET'] and 'notify-keyspace-events' in args:
+            for server in (kvd, redis):
+                server.client.call('CONFIG', 'SET', 'notify-keyspace-events', NOTIFY_ALL)
         # A transaction starts when MULTI succeeds; EXEC or DISCARD refused for their
         # arguments leave it open (a stray argument may do that).
         if args[0] == 'MULTI' and b == ('simple', 'OK'):
@@ -887,10 +940,12 @@ def run(kvd, redis, seed, ops, max_mismatches, protocol):
         if tied and 'STORE' in args:
             forget_tied_sort(kvd, redis, args)
         if na != nb and known_difference(redis, args, a, b, tied):
-            if args[0] == 'ZREMRANGEBYLEX':  # the data differ from here: start again
+            if args[0] in ('ZREMRANGEBYLEX', 'XSETID'):  # the data differ: start again
                 history.clear()
                 kvd.client.call('FLUSHALL')
                 redis.client.call('FLUSHALL')
+            for server in (kvd, redis):
+                server.listener.drain()  # known_difference's reads, on redis alone
             continue
         # Now and then a key's DUMP crosses to the other server (its own random source: the
         # command stream of a seed stays as it was).
