@@ -41,6 +41,8 @@ void PopWithCount(CommandContext& ctx) {
   const size_t size = set->size();
   if (static_cast<uint64_t>(*count) >= size) {
     // Everything goes: reply with the members, then empty the set (the key goes on commit).
+    // Redis replies through SUNION, whose read lookup counts a keyspace hit.
+    ctx.server.stats.keyspace_hits++;
     ctx.reply.SetHeader(size);
     set->ForEach([&](std::string_view m) { ctx.reply.Bulk(m); });
     set.Commit();

@@ -126,6 +126,8 @@ void XReadGroup(CommandContext& ctx) {
   size_t served = 0;
   for (size_t i = 0; i < a->keys.size(); ++i) {
     const std::string_view key = a->keys[i];
+    // Redis looks each key up again here: a second keyspace hit (XRead does the same).
+    ctx.server.stats.keyspace_hits++;
     CollectionWrite<StreamValue> s = ctx.db().Write<StreamValue>(key, ctx.now_ms, false);
     StreamGroup* g = s ? s->FindGroup(a->group) : nullptr;
     if (g == nullptr) continue;  // cannot happen: every group was checked above

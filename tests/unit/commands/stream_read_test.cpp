@@ -211,6 +211,15 @@ TEST_CASE("streams: XREAD counts two keyspace lookups a stream, as Redis does") 
   CHECK(stats() == "4/2");
   CHECK(c.Run("XRANGE s - +") != kNullArray);
   CHECK(stats() == "5/2");
+  // XREADGROUP too, whether or not it serves anything; NOGROUP after one lookup.
+  CHECK(c.Run("XGROUP CREATE s g 0") == "+OK\r\n");
+  CHECK(c.Run("XREADGROUP GROUP g c STREAMS s 0") != kNullArray);
+  CHECK(stats() == "7/2");
+  CHECK(c.Run("XREADGROUP GROUP g c STREAMS s >") != kNullArray);
+  CHECK(c.Run("XREADGROUP GROUP g c STREAMS s >") == kNullArray);
+  CHECK(stats() == "11/2");
+  CHECK(c.Run("XREADGROUP GROUP g c STREAMS nokey >").rfind("-NOGROUP", 0) == 0);
+  CHECK(stats() == "11/3");
 }
 
 TEST_CASE(
