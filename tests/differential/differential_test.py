@@ -629,7 +629,8 @@ def commands(g):
             ['SETNAME', g.pick('ok', 'has space', '', 'new\nline')], ['GETNAME'],
             ['NO-EVICT', g.pick('on', 'off', 'maybe')],
             ['KILL', g.pick('ID', 'ADDR', 'LADDR', 'SKIPME', 'TYPE', 'USER'),
-             g.pick('0', 'x', 'replica', '1.2.3.4:5', 'yes', 'nobody')],  # not the listener
+             # Nothing that matches the listeners (SKIPME yes would).
+             g.pick('0', 'x', 'replica', '1.2.3.4:5', 'maybe', 'nobody')],
             ['KILL', '1.2.3.4:5'],
             ['TRACKING', 'on', 'REDIRECT', g.pick('999999', 'x')],
             ['TRACKING', g.pick('maybe', 'off')],
@@ -854,12 +855,23 @@ def digest_difference(kvd, redis):
     return f'DEBUG DIGEST differs: keys {differing or "of another database"}'
 
 
+def access_counts(server):
+    """INFO stats' keyspace_hits and keyspace_misses."""
+    info = dict(line.split(b':', 1) for line in
+                server.client.call('INFO', 'stats')[1].splitlines() if b':' in line)
+    return int(info[b'keyspace_hits']), int(info[b'keyspace_misses'])
+
+
 def describe(server, key):
     """A key's type, encoding and value, to read a mismatch by."""
     kind = server.client.call('TYPE', key)[1]
     encoding = server.client.call('OBJECT', 'ENCODING', key)[1]
     value = server.client.call('GET', key) if kind == 'string' else ''
     return f'{kind} {encoding!r} {value!r}'[:200]
+
+
+# Commands between two comparisons of the whole data set and the access counts.
+CHECKPOINT = 500
 
 
 # Every keyspace notification, key misses and new keys included: the listeners compare them.
@@ -895,6 +907,9 @@ def run(kvd, redis, seed, ops, max_mismatches, protocol):
     history = []
     mismatches = 0
     in_multi = False
+    # Keyspace hits and misses at the last checkpoint, per server; None when a known
+    # difference or a reset (whose reads went to one server) came since.
+    counted = None
     for i in range(ops):
         args, norm = rng.choices(table, weights)[0][1]()
         # Inside MULTI, EXEC's reply holds every queued command's: only commands compared as
@@ -912,6 +927,7 @@ def run(kvd, redis, seed, ops, max_mismatches, protocol):
         if norm is SCAN_ALL:
             a = na = scan_all(kvd.client, args)
             b = nb = scan_all(redis.client, args)
+            counted = None  # a lookup per call, and each server takes its own number of calls
         else:
             a = kvd.client.call(*args)
             b = redis.client.call(*args)
@@ -924,6 +940,9 @@ def run(kvd, redis, seed, ops, max_mismatches, protocol):
         # keys up in hash table order.)
         if (redis70 and args[0] in CONSUMER_MAKERS) or tied:
             ea, eb = sorted(ea), sorted(eb)
+        if tied and 'LIMIT' in args:  # which elements LIMIT keeps depends on that order
+            ea = eb
+            counted = None
         if na == nb and ea != eb:
             a, b = na, nb = ('notifications', ea), ('notifications', eb)
         # Notifications stay on: a CONFIG SET that named them is undone, even a failed one
@@ -946,6 +965,7 @@ def run(kvd, redis, seed, ops, max_mismatches, protocol):
                 redis.client.call('FLUSHALL')
             for server in (kvd, redis):
                 server.listener.drain()  # known_difference's reads, on redis alone
+            counted = None
             continue
         # Now and then a key's DUMP crosses to the other server (its own random source: the
         # command stream of a seed stays as it was).
@@ -957,11 +977,22 @@ def run(kvd, redis, seed, ops, max_mismatches, protocol):
                 history.append(args)
                 a, b = na, nb = ('problem', problem), ('-', None)
         # Every so often, and at the end, the whole data set compared: what no reply showed.
-        if na == nb and not in_multi and (i % 500 == 499 or i == ops - 1):
+        if na == nb and not in_multi and ((i + 1) % CHECKPOINT == 0 or i == ops - 1):
             problem = None
-            if i % 5000 == 4999 or i == ops - 1:  # the snapshot format too, now and then
+            # The snapshot format too, at the end only: a reload may pick encodings anew (kvd
+            # writes sorted sets and hashes as plain lists, Redis its listpacks as they are),
+            # which the encoding settings the stream changes could make differ.
+            if i == ops - 1:
                 problem = reload_difference(kvd, redis)
             problem = problem or digest_difference(kvd, redis)
+            # Every read counted as a hit or a miss alike since the last checkpoint.
+            now = access_counts(kvd), access_counts(redis)
+            if not problem and counted is not None:
+                grew = [tuple(x - y for x, y in zip(now[j], counted[j])) for j in range(2)]
+                if grew[0] != grew[1]:
+                    problem = (f'keyspace hits and misses since the last check (up to '
+                               f'{" ".join(history[-1])}): kvd {grew[0]}, redis {grew[1]}')
+            counted = now
             if problem:
                 args = ['DEBUG', 'DIGEST']
                 history.append(args)
@@ -985,6 +1016,7 @@ def run(kvd, redis, seed, ops, max_mismatches, protocol):
                 break
             # Start both from the same state again.
             history.clear()
+            counted = None
             if in_multi:
                 kvd.client.call('DISCARD')
                 redis.client.call('DISCARD')
