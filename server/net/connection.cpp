@@ -351,6 +351,16 @@ void Connection::ExecuteBatch() {
   const std::span<const CommandSpec*> specs(batch_specs_.data(), batch_size_);
   LookUpBatch(server.commands, batch, specs);
   PrefetchBatchKeys(server, client_.db, batch, specs);
+  // What other clients' commands pushed to this one before the batch (an invalidation, a
+  // pub/sub message) goes out ahead of the batch's replies, not after them, as Redis orders
+  // a client's output; their bytes were counted when they were pushed.
+  const size_t replies_before = batch_out_.size();
+  if (pushes_) {
+    std::lock_guard lock(pushes_->mutex);
+    batch_out_.append(pushes_->queued);
+    pushes_->queued.clear();
+  }
+  const size_t pushed_before = batch_out_.size() - replies_before;
   in_batch_ = true;
   while (batch_executed_ < batch_size_ && !client_.close_after_reply && !client_.blocked &&
          batch_out_.size() < kOutputHighWater) {
@@ -376,7 +386,7 @@ void Connection::ExecuteBatch() {
     server.CountError(protocol_error_);
     client_.close_after_reply = true;
   }
-  server.stats.total_net_output_bytes += batch_out_.size();
+  server.stats.total_net_output_bytes += batch_out_.size() - pushed_before;  // counted already
   StageLimits();
   bool close = client_.close_after_reply;
   auto done = [self = shared_from_this(), close, blocked] {

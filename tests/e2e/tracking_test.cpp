@@ -95,6 +95,21 @@ TEST_CASE("BCAST with a prefix: changed keys under it, none else") {
         "$8\r\nprefixes\r\n*1\r\n$5\r\nuser:\r\n");
 }
 
+TEST_CASE("a BCAST invalidation another client's write caused comes before the next reply") {
+  // Redis sends BCAST invalidations before it reads more input; a reply may not overtake
+  // them (a cache would otherwise see the new state before it hears of the change).
+  ServerProcess server;
+  RawClient c(server.port()), w(server.port());
+  Hello3(c);
+  CHECK(c.Call({"CLIENT", "TRACKING", "on", "BCAST"}) == kOk);
+  for (int i = 0; i < 200; ++i) {
+    CAPTURE(i);
+    CHECK(w.Call({"SET", "k", std::to_string(i)}) == kOk);
+    REQUIRE(c.Call({"PING"}) == Invalidate({Bulk("k")}));
+    REQUIRE(c.ReadReply().raw == "+PONG\r\n");
+  }
+}
+
 TEST_CASE("OPTIN: only the command after CLIENT CACHING YES is remembered") {
   ServerProcess server;
   RawClient c(server.port()), w(server.port());

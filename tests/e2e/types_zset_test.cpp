@@ -368,7 +368,8 @@ TEST_CASE("zset: a large set, ZSCAN, and score formatting") {
   CHECK(c.Call({"ZADD", "f", "0.5", "half", "-0", "zero", "1e3", "k", "123456789012", "big"}) ==
         Int(4));
   CHECK(c.Call({"ZSCORE", "f", "half"}) == Bulk("0.5"));
-  CHECK(c.Call({"ZSCORE", "f", "zero"}) == Bulk(Expects72() ? "-0" : "0"));
+  // A listpack keeps an integral score as an integer: -0 reads 0 (zzlInsertAt's double2ll).
+  CHECK(c.Call({"ZSCORE", "f", "zero"}) == Bulk("0"));
   CHECK(c.Call({"ZSCORE", "f", "k"}) == Bulk("1000"));
   CHECK(c.Call({"ZSCORE", "f", "big"}) == Bulk("123456789012"));
   if (Expects72()) {  // shortest round-trip text; 7.0 prints 17 significant digits

@@ -79,6 +79,19 @@ TEST_CASE("writes that changed nothing do not count, nor keys of another databas
   CHECK(ExecPing(h.a) == kPonged);
 }
 
+TEST_CASE("SORT ... STORE changes its destination, not the sorted set it reads") {
+  // Redis converts the sorted set to a skiplist for SORT: its encoding, not its contents.
+  TxHarness h;
+  CHECK(h.a.Run("ZADD z 1 a 2 b") == Int(2));
+  CHECK(h.a.Run("WATCH z") == kOk);
+  CHECK(h.b.Run("SORT z BY nosort STORE dst") == Int(2));
+  CHECK(h.b.Run("OBJECT ENCODING z") == Bulk("skiplist"));
+  CHECK(ExecPing(h.a) == kPonged);
+  CHECK(h.a.Run("WATCH dst") == kOk);
+  CHECK(h.b.Run("SORT z BY nosort STORE dst") == Int(2));
+  CHECK(ExecPing(h.a) != kPonged);
+}
+
 TEST_CASE("EXEC, DISCARD and UNWATCH forget the watched keys and the touched mark") {
   TxHarness h;
   SUBCASE("after a successful EXEC") {
