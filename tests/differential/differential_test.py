@@ -130,20 +130,30 @@ class Client:
 
 
 class Listener(Client):
-    """A connection subscribed to every keyspace notification (RESP2)."""
+    """A connection (RESP2) subscribed to every keyspace notification, and to the
+    client-side caching invalidations of a second connection that tracks every key in
+    BCAST mode: what each command reports as changed."""
     PONG = ('array', [('bulk', b'pong'), ('bulk', b'')])
 
     def __init__(self, port):
         super().__init__(port)
+        listener_id = self.call('CLIENT', 'ID')[1]
         self.call('PSUBSCRIBE', '__key*__:*')
+        self.call('SUBSCRIBE', '__redis__:invalidate')
+        self.tracker = Client(port)
+        self.tracker.call('CLIENT', 'TRACKING', 'on', 'REDIRECT', listener_id, 'BCAST')
 
     def drain(self):
-        """The notifications published so far, as (channel, message) pairs: a PING's reply
-        comes after every message the server published before it read the PING."""
+        """What was published so far, as (channel, message) pairs: a PING's reply comes
+        after every message the server published before it read the PING."""
         self.send('PING')
         events = []
         while (item := self.read()) != self.PONG:
-            events.append((item[1][2][1], item[1][3][1]))  # pmessage pattern channel message
+            parts = item[1]
+            if parts[0][1] == b'pmessage':  # pattern, channel, message
+                events.append((parts[2][1], parts[3][1]))
+            else:  # message, channel, the keys (or null for a flush)
+                events.append((parts[1][1], repr(parts[2])))
         return events
 
 
