@@ -107,7 +107,9 @@ struct CommandContext {
   uint64_t dirty = 0;  // what this command added through AddDirty
   // Whether the keys this command opened for writing changed, for WATCH, client-side caching
   // (the store told of them as tentative writes) and the clients blocked on them.
-  bool ChangedKeys() const { return dirty > 0 && !(spec.flags & kNoKeySignal); }
+  bool ChangedKeys() const {
+    return (dirty > 0 || signal_unchanged) && !(spec.flags & kNoKeySignal);
+  }
 
   // The append-only log. A command that called AddDirty is logged as it was sent, unless it
   // names what to log instead, because replaying it as sent could give another result:
@@ -120,6 +122,10 @@ struct CommandContext {
 
   // The dispatcher running the command: EXEC runs the queued commands through it.
   Dispatcher* dispatcher = nullptr;
+
+  // Set by a write that Redis signals as a modified key even when it changed nothing
+  // (LTRIM's unconditional signalModifiedKey): see ChangedKeys.
+  bool signal_unchanged = false;
 };
 
 // The table: every command, by lower-case name.

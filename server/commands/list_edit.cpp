@@ -85,6 +85,7 @@ void LTrim(CommandContext& ctx) {
   if (tail > 0) list->Erase(len - tail, tail);
   if (head > 0) list->Erase(0, head);
   ctx.AddDirty(head + tail);
+  ctx.signal_unchanged = true;  // Redis signals the key even when nothing was trimmed
   NotifyListRemoval(ctx, "ltrim", ctx.args[1], list->empty());
   ctx.reply.Ok();
 }

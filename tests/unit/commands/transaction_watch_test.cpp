@@ -79,6 +79,15 @@ TEST_CASE("writes that changed nothing do not count, nor keys of another databas
   CHECK(ExecPing(h.a) == kPonged);
 }
 
+TEST_CASE("LTRIM counts as a change even when it trims nothing, as Redis signals it") {
+  TxHarness h;
+  CHECK(h.a.Run("RPUSH l a b") == Int(2));
+  CHECK(h.a.Run("WATCH l") == kOk);
+  CHECK(h.b.Run("LTRIM l 0 -1") == kOk);
+  CHECK(h.b.Run("LLEN l") == Int(2));
+  CHECK(ExecPing(h.a) == kNullArray);
+}
+
 TEST_CASE("SORT ... STORE changes its destination, not the sorted set it reads") {
   // Redis converts the sorted set to a skiplist for SORT: its encoding, not its contents.
   TxHarness h;
