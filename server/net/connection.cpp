@@ -354,13 +354,13 @@ void Connection::ExecuteBatch() {
   // What other clients' commands pushed to this one before the batch (an invalidation, a
   // pub/sub message) goes out ahead of the batch's replies, not after them, as Redis orders
   // a client's output; their bytes were counted when they were pushed.
-  const size_t replies_before = batch_out_.size();
+  size_t pushed = 0;
   if (pushes_) {
     std::lock_guard lock(pushes_->mutex);
+    pushed = pushes_->queued.size();
     batch_out_.append(pushes_->queued);
     pushes_->queued.clear();
   }
-  const size_t pushed_before = batch_out_.size() - replies_before;
   in_batch_ = true;
   while (batch_executed_ < batch_size_ && !client_.close_after_reply && !client_.blocked &&
          batch_out_.size() < kOutputHighWater) {
@@ -386,7 +386,7 @@ void Connection::ExecuteBatch() {
     server.CountError(protocol_error_);
     client_.close_after_reply = true;
   }
-  server.stats.total_net_output_bytes += batch_out_.size() - pushed_before;  // counted already
+  server.stats.total_net_output_bytes += batch_out_.size() - pushed;
   StageLimits();
   bool close = client_.close_after_reply;
   auto done = [self = shared_from_this(), close, blocked] {

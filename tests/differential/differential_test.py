@@ -882,6 +882,24 @@ def access_counts(server):
     return int(info[b'keyspace_hits']), int(info[b'keyspace_misses'])
 
 
+def checkpoint_difference(kvd, redis, counted, final, last_command):
+    """The whole data set compared (DEBUG DIGEST, INFO keyspace), and how much the keyspace
+    hits and misses grew since the `counted` of the last checkpoint (None: not comparable);
+    at the `final` checkpoint a snapshot reload too. Returns what differs (or None) and the
+    counts to compare the next checkpoint with."""
+    # The reload at the end only: it may pick encodings anew (kvd writes sorted sets and
+    # hashes as plain lists, Redis its listpacks as they are), which the encoding settings
+    # the stream changes could make differ.
+    problem = (final and reload_difference(kvd, redis)) or digest_difference(kvd, redis)
+    now = access_counts(kvd), access_counts(redis)
+    if not problem and counted is not None:
+        grew = [tuple(x - y for x, y in zip(now[j], counted[j])) for j in range(2)]
+        if grew[0] != grew[1]:
+            problem = (f'keyspace hits and misses since the last check (up to '
+                       f'{" ".join(last_command)}): kvd {grew[0]}, redis {grew[1]}')
+    return problem, now
+
+
 def describe(server, key):
     """A key's type, encoding and value, to read a mismatch by."""
     kind = server.client.call('TYPE', key)[1]
@@ -987,36 +1005,22 @@ def run(kvd, redis, seed, ops, max_mismatches, protocol):
                 server.listener.drain()  # known_difference's reads, on redis alone
             counted = None
             continue
-        # Now and then a key's DUMP crosses to the other server (its own random source: the
-        # command stream of a seed stays as it was).
+        # What no reply shows, between commands: now and then a key's DUMP crosses to the
+        # other server (its own random source: the command stream of a seed stays as it
+        # was); every CHECKPOINT commands, and at the end, the whole data set is compared.
+        problem = None
         if na == nb and not in_multi and dump_rng.random() < 0.01:
             key = pick_collection(kvd, redis, dump_rng.sample(KEYS, 3))
-            problem = cross_dump(kvd, redis, key)
-            if problem:
-                args = ['DUMP', key]  # shown as the command that went wrong
-                history.append(args)
-                a, b = na, nb = ('problem', problem), ('-', None)
-        # Every so often, and at the end, the whole data set compared: what no reply showed.
-        if na == nb and not in_multi and ((i + 1) % CHECKPOINT == 0 or i == ops - 1):
-            problem = None
-            # The snapshot format too, at the end only: a reload may pick encodings anew (kvd
-            # writes sorted sets and hashes as plain lists, Redis its listpacks as they are),
-            # which the encoding settings the stream changes could make differ.
-            if i == ops - 1:
-                problem = reload_difference(kvd, redis)
-            problem = problem or digest_difference(kvd, redis)
-            # Every read counted as a hit or a miss alike since the last checkpoint.
-            now = access_counts(kvd), access_counts(redis)
-            if not problem and counted is not None:
-                grew = [tuple(x - y for x, y in zip(now[j], counted[j])) for j in range(2)]
-                if grew[0] != grew[1]:
-                    problem = (f'keyspace hits and misses since the last check (up to '
-                               f'{" ".join(history[-1])}): kvd {grew[0]}, redis {grew[1]}')
-            counted = now
-            if problem:
-                args = ['DEBUG', 'DIGEST']
-                history.append(args)
-                a, b = na, nb = ('problem', problem), ('-', None)
+            problem, shown = cross_dump(kvd, redis, key), ['DUMP', key]
+        if (not problem and na == nb and not in_multi and
+                ((i + 1) % CHECKPOINT == 0 or i == ops - 1)):
+            problem, counted = checkpoint_difference(kvd, redis, counted, i == ops - 1,
+                                                     history[-1])
+            shown = ['DEBUG', 'DIGEST']
+        if problem:
+            args = shown  # shown as the command that went wrong
+            history.append(args)
+            a, b = na, nb = ('problem', problem), ('-', None)
         if na != nb:
             mismatches += 1
             print(f'MISMATCH at command {i + 1} (seed {seed}, RESP{protocol}):', file=sys.stderr)
