@@ -37,6 +37,7 @@ class BackgroundSnapshot::Job {
   AtomicFile file;
   Done done;
   int64_t start_ms;
+  uint64_t keys_total = 0;
   uint64_t generation = 0;
   std::thread writer;
 
@@ -59,12 +60,20 @@ int64_t BackgroundSnapshot::RunningForMs() const {
   return job_ ? state_.clock.NowMs() - job_->start_ms : -1;
 }
 
+BackgroundSnapshot::Progress BackgroundSnapshot::progress() const {
+  if (!job_) return {};
+  return {job_->snapshot.keys_written(), job_->keys_total};
+}
+
 std::string BackgroundSnapshot::Start(const std::string& dir, const std::string& filename,
                                       const RdbOptions& options, Done done) {
   if (job_) return "a background snapshot is already in progress";
   auto job = std::make_unique<Job>(state_.store, state_.clock.NowMs(), options, dir, filename);
   if (std::string err = job->file.Open(); !err.empty()) return err;
   job->done = std::move(done);
+  for (size_t i = 0; i < state_.store.DatabaseCount(); ++i) {
+    job->keys_total += state_.store.Db(i).KeyCount();
+  }
   job->generation = ++generation_;
   Job* j = job.get();
   job_ = std::move(job);

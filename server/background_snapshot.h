@@ -36,6 +36,13 @@ class BackgroundSnapshot {
   int64_t RunningForMs() const;
   // Stops a running snapshot: the target file is untouched and `done` is not called.
   void Abort();
+  // The running snapshot's keys: encoded so far, and all the store held when it started
+  // (Redis's current_save_keys_processed and _total); zeros when idle.
+  struct Progress {
+    uint64_t keys_processed = 0;
+    uint64_t keys_total = 0;
+  };
+  Progress progress() const;
 
  private:
   class Job;

@@ -92,7 +92,7 @@ bool EndWait(ServerState& server, ClientState& client, std::string_view error,
     reply.NullArray();
   } else {
     reply.Error(error);
-    server.CountError(error);
+    server.CountError(client, error);
     if (spec) spec->failed_calls++;
   }
   if (spec) spec->calls++;

@@ -8,7 +8,7 @@ Keyspace& CommandContext::db() { return store.Db(client.db); }
 
 void CommandContext::Error(std::string_view message) {
   reply.Error(message);
-  server.CountError(message);
+  server.CountError(client, message);
   failed = true;
 }
 

@@ -117,13 +117,13 @@ void Dispatcher::Dispatch(ClientState& client, std::span<const std::string_view>
       const std::string abort = ExecAbortError(message);
       DiscardTransaction(server_, client);
       reply.Error(abort);
-      server_.CountError(abort);
+      server_.CountError(client, abort);
       spec->rejected_calls++;
       return;
     }
     FlagTransaction(client);
     reply.Error(message);
-    server_.CountError(message);
+    server_.CountError(client, message);
     if (spec) spec->rejected_calls++;
   };
 

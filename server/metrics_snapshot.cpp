@@ -38,7 +38,7 @@ MetricsSnapshot TakeMetricsSnapshot(ServerState& server) {
   m.connections_received = st.total_connections_received;
   m.rejected_connections = st.rejected_connections;
   m.commands_processed = st.total_commands_processed;
-  m.instantaneous_ops_per_sec = st.instantaneous_ops_per_sec;
+  m.instantaneous_ops_per_sec = server.rates.ops.PerSecond();
   m.net_input_bytes = st.total_net_input_bytes;
   m.net_output_bytes = st.total_net_output_bytes;
   m.keyspace_hits = st.keyspace_hits;

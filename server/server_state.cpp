@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include <spdlog/spdlog.h>
+
 #include "core/encoding_limits.h"
 #include "server/acl/acl.h"
 #include "server/aof/aof.h"
@@ -108,7 +110,7 @@ void ServerState::RemoveClient(ClientState& c) {
   if (it != clients.end() && it->second == &c) clients.erase(it);
 }
 
-void ServerState::CountError(std::string_view message) {
+void ServerState::CountError(const ClientState& client, std::string_view message) {
   stats.total_error_replies++;
   // The error kind is the first word, as Redis's afterErrorReply finds it: a space within
   // the first 32 bytes of "-" + message, else "ERR".
@@ -121,27 +123,39 @@ void ServerState::CountError(std::string_view message) {
   } else if (stats.error_counts.size() < kMaxErrorKinds) {
     stats.error_counts.emplace(std::string(kind), 1);
   }
+  // The stream between master and replica, and the log's replay, carry only commands that
+  // succeeded where they first ran: an error here means the data sets differ.
+  if (!client.master && !client.replica && !client.replaying_aof) return;
+  const char* from = client.replaying_aof ? "server" : client.master ? "replica" : "master";
+  const char* to = client.replaying_aof ? "AOF-loading-client"
+                   : client.master      ? "master"
+                                        : "replica";
+  spdlog::warn(
+      "== CRITICAL == This {} is sending an error to its {}: '{}' after processing the "
+      "command '{}'",
+      from, to, message.substr(0, 4096),
+      client.last_command ? std::string_view(client.last_command->name) : "<unknown>");
+  stats.unexpected_error_replies++;
+}
+
+void ServerState::CountExpireCycle(const Store::CycleResult& cycle, int64_t elapsed_us) {
+  stats.expire_cycle_time_used_us += static_cast<uint64_t>(std::max<int64_t>(0, elapsed_us));
+  if (cycle.out_of_time) stats.expired_time_cap_reached_count++;
+  // A running average, as Redis's: each cycle's share of expired keys among those sampled
+  // weighs 5%.
+  const double current =
+      cycle.sampled ? static_cast<double>(cycle.expired) / static_cast<double>(cycle.sampled) : 0;
+  stats.expired_stale_perc = current * 0.05 + stats.expired_stale_perc * 0.95;
 }
 
 void ServerState::Cron(int64_t now_ms) {
   store.access_clock().Update(now_ms);  // Redis's server.lruclock: lookups read this
   eviction->Cron();                     // the clients' share of the memory maxmemory counts
-  if (ops_sample_ms_ == 0) {
-    ops_sample_ms_ = now_ms;
-    ops_sample_count_ = stats.total_commands_processed;
-    return;
-  }
-  int64_t elapsed = now_ms - ops_sample_ms_;
-  if (elapsed < 100) return;
-  uint64_t ops = stats.total_commands_processed - ops_sample_count_;
-  ops_samples_[ops_sample_index_] =
-      static_cast<double>(ops) * 1000.0 / static_cast<double>(elapsed);
-  ops_sample_index_ = (ops_sample_index_ + 1) % kOpsSamples;
-  ops_sample_ms_ = now_ms;
-  ops_sample_count_ = stats.total_commands_processed;
-  double sum = 0;
-  for (double s : ops_samples_) sum += s;
-  stats.instantaneous_ops_per_sec = sum / kOpsSamples;
+  rates.ops.Sample(stats.total_commands_processed, now_ms);
+  rates.net_input.Sample(stats.total_net_input_bytes, now_ms);
+  rates.net_output.Sample(stats.total_net_output_bytes, now_ms);
+  rates.net_repl_input.Sample(stats.total_net_repl_input_bytes, now_ms);
+  rates.net_repl_output.Sample(stats.total_net_repl_output_bytes, now_ms);
 }
 
 void ServerState::ResetStats() {
@@ -152,9 +166,9 @@ void ServerState::ResetStats() {
   lazyfree.ResetStats();   // lazyfreed_objects
   eviction->ResetStats();  // total_eviction_exceeded_time
   acl->ResetDenied();      // acl_access_denied_*
-  ops_samples_.fill(0);
-  ops_sample_count_ = 0;
-  ops_sample_ms_ = 0;
+  rates = InstantaneousRates{};
+  io_counts.reads = 0;
+  io_counts.writes = 0;
   for (const CommandSpec& spec : commands.All()) {
     spec.calls = spec.usec = spec.rejected_calls = spec.failed_calls = 0;
     for (const CommandSpec& sub : spec.subcommands) {

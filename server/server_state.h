@@ -20,6 +20,7 @@
 #include "server/client_state.h"
 #include "server/command.h"
 #include "server/config.h"
+#include "server/instantaneous_rate.h"
 #include "server/latency_monitor.h"
 #include "server/key_change_fanout.h"
 #include "server/migrate_connections.h"
@@ -56,8 +57,40 @@ struct ServerStats {
   uint64_t sync_partial_ok = 0;
   uint64_t sync_partial_err = 0;
   std::map<std::string, uint64_t, std::less<>> error_counts;  // errorstats, by prefix
-  // instantaneous_ops_per_sec: the cron samples total_commands_processed.
-  double instantaneous_ops_per_sec = 0;
+  // Replication traffic, apart from the clients' (as Redis 7): what our master sent us, and
+  // what we sent our replicas.
+  uint64_t total_net_repl_input_bytes = 0;
+  uint64_t total_net_repl_output_bytes = 0;
+  // The active expiry cycle (Redis's activeExpireCycle): the running estimate of the share
+  // of keys with a TTL that are expired (0..1), the cycles that ran out of time, and the
+  // microseconds all cycles took.
+  double expired_stale_perc = 0;
+  uint64_t expired_time_cap_reached_count = 0;
+  uint64_t expire_cycle_time_used_us = 0;
+  // Error replies to our master, our replicas or the append-only log's replay: they mean
+  // the data sets differ (Redis's unexpected_error_replies).
+  uint64_t unexpected_error_replies = 0;
+  // RESTORE payloads checked in full (every one here; Redis only under
+  // sanitize-dump-payload).
+  uint64_t dump_payload_sanitizations = 0;
+};
+
+// INFO's instantaneous_* figures: counters' rates, sampled by ServerState::Cron.
+struct InstantaneousRates {
+  InstantaneousRate ops;  // total_commands_processed
+  InstantaneousRate net_input;
+  InstantaneousRate net_output;
+  InstantaneousRate net_repl_input;
+  InstantaneousRate net_repl_output;
+};
+
+// Socket reads and writes, counted by the connections on whichever I/O thread runs them
+// (INFO total_reads_processed, total_writes_processed).
+struct IoCounts {
+  std::atomic<uint64_t> reads{0};
+  std::atomic<uint64_t> writes{0};
+  void CountRead() { reads.fetch_add(1, std::memory_order_relaxed); }
+  void CountWrite() { writes.fetch_add(1, std::memory_order_relaxed); }
 };
 
 enum class ShutdownMode { kDefault, kSave, kNoSave };
@@ -98,6 +131,8 @@ class ServerState {
   CommandTable& commands;
   const Clock& clock;
   ServerStats stats;
+  InstantaneousRates rates;
+  IoCounts io_counts;
 
   int64_t start_time_ms = 0;
   int tcp_port = 0;             // the port actually bound
@@ -197,22 +232,17 @@ class ServerState {
   // neither does); called when either starts or stops listening.
   void UpdatePropagation();
 
-  // Records an error reply for INFO errorstats (prefix is the first word: "ERR", "WRONGTYPE").
-  void CountError(std::string_view message);
-  // Periodic bookkeeping (instantaneous_ops_per_sec); called by the server's cron.
+  // Records an error reply to `client` for INFO errorstats (prefix is the first word: "ERR",
+  // "WRONGTYPE"); one to our master, a replica or the log's replay is also logged and
+  // counted as unexpected, as Redis's afterErrorReply.
+  void CountError(const ClientState& client, std::string_view message);
+  // Records one active expiry cycle (INFO expired_stale_perc and the like).
+  void CountExpireCycle(const Store::CycleResult& cycle, int64_t elapsed_us);
+  // Periodic bookkeeping (the instantaneous rates); called by the server's cron.
   void Cron(int64_t now_ms);
 
   // CONFIG RESETSTAT: stats, commandstats, errorstats back to zero.
   void ResetStats();
-
- private:
-  // instantaneous_ops_per_sec as Redis computes it: the mean rate over the last 16 samples,
-  // one sample per 100 ms.
-  static constexpr size_t kOpsSamples = 16;
-  int64_t ops_sample_ms_ = 0;
-  uint64_t ops_sample_count_ = 0;
-  std::array<double, kOpsSamples> ops_samples_{};
-  size_t ops_sample_index_ = 0;
 };
 
 }  // namespace kvd

@@ -47,7 +47,7 @@ void Dispatcher::Exec(CommandContext& ctx) {
                                        ctx.now_ms, /*at_exec=*/true);
       if (!err.empty()) {
         ctx.reply.Error(err);
-        server_.CountError(err);
+        server_.CountError(client, err);
         continue;
       }
     }

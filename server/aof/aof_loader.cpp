@@ -176,12 +176,14 @@ void AofLoader::Execute(std::span<const std::string_view> args) {
 
 void AofLoader::ReplaySome(const std::function<bool()>& more) {
   // Statistics stay the clients': what the replay adds is taken back (but the changes count
-  // toward the next save, as in Redis).
+  // toward the next save, and its errors as unexpected ones, as in Redis).
   const ServerStats saved = state_.stats;
   auto restore_stats = [&] {
     const uint64_t dirty = state_.stats.dirty;
+    const uint64_t unexpected = state_.stats.unexpected_error_replies;
     state_.stats = saved;
     state_.stats.dirty = dirty;
+    state_.stats.unexpected_error_replies = unexpected;
   };
   std::vector<std::string_view> args;
   while (next_ == Next::kCommands) {

@@ -99,7 +99,12 @@ void Restore(CommandContext& ctx) {
   if (*ttl < 0) return ctx.Error(kBadTtlErr);
 
   DumpedValue value;
-  switch (DecodeDumpPayload(ctx.args[3], value)) {
+  const DumpPayloadStatus status = DecodeDumpPayload(ctx.args[3], value);
+  // Every payload past its checksum is checked whole (INFO dump_payload_sanitizations).
+  if (status != DumpPayloadStatus::kVersionOrChecksum) {
+    ctx.server.stats.dump_payload_sanitizations++;
+  }
+  switch (status) {
     case DumpPayloadStatus::kOk:
       break;
     case DumpPayloadStatus::kVersionOrChecksum:

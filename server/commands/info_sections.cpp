@@ -1,7 +1,8 @@
-// INFO's sections, with Redis 7.2's field names. A field Redis has and kvd lacks the
-// feature for (replication, AOF, pub/sub...) reports what is true of kvd: off, none, zero.
-// Fields kvd cannot measure honestly (latency percentiles) are left out; the allocator's come
-// from glibc or, as Redis under libc, from the process (server/memory_figures.h).
+// INFO's sections, with Redis 7.2's field names in its order. A field for something kvd
+// never does (fork, copy-on-write, active defragmentation) reports what is true of kvd:
+// zero. Fields kvd cannot measure honestly (the event loop's cycles) are left out; the
+// allocator's come from glibc or, as Redis under libc, from the process
+// (server/memory_figures.h).
 #include "server/commands/info_sections.h"
 
 #include <sys/resource.h>
@@ -54,6 +55,20 @@ long long LL(T v) {
   return static_cast<long long>(v);
 }
 
+// Identifies the build, as Redis's: its version, compiler and kind, hashed (FNV-1a).
+std::string BuildId() {
+  constexpr std::string_view kBuild = KVD_VERSION " " __VERSION__
+#ifdef NDEBUG
+      " release"
+#endif
+      ;
+  uint64_t h = 14695981039346656037ull;
+  for (char c : kBuild) h = (h ^ static_cast<unsigned char>(c)) * 1099511628211ull;
+  char buf[17];
+  std::snprintf(buf, sizeof buf, "%016" PRIx64, h);
+  return buf;
+}
+
 // Identifies this process's lifetime, as in Redis: new at every start.
 const std::string& RunId() {
   static const std::string id = RandomReplicationId();
@@ -86,12 +101,14 @@ void AppendServer(CommandContext& ctx, std::string& out) {
   Field(out, "redis_version", kRedisCompatVersion);
   Field(out, "redis_git_sha1", "00000000");
   Field(out, "redis_git_dirty", 0);
+  Field(out, "redis_build_id", BuildId());
   Field(out, "kvd_version", KVD_VERSION);
   Field(out, "redis_mode", "standalone");
   Field(out, "os", OsName());
   Field(out, "arch_bits", LL(sizeof(void*) * 8));
   Field(out, "monotonic_clock", "POSIX clock_gettime");
   Field(out, "multiplexing_api", "epoll");
+  Field(out, "atomicvar_api", "c11-builtin");  // std::atomic: C++11's memory model
 #if defined(__GNUC__) && !defined(__clang__)
   Field(out, "gcc_version",
         std::to_string(__GNUC__) + "." + std::to_string(__GNUC_MINOR__) + "." +
@@ -108,9 +125,11 @@ void AppendServer(CommandContext& ctx, std::string& out) {
   Field(out, "uptime_in_days", LL(uptime / 86400));
   Field(out, "hz", LL(cfg.hz));
   Field(out, "configured_hz", LL(cfg.hz));
+  Field(out, "lru_clock", LL(ctx.store.access_clock().lru_clock()));
   Field(out, "executable", s.executable);
   Field(out, "config_file", s.config.config_file());
-  Field(out, "io_threads_active", 0);
+  // With io-threads above 1, every connection's reading, parsing and writing runs on them.
+  Field(out, "io_threads_active", cfg.io_threads > 1 ? 1 : 0);
   // One line per kind of listener, as Redis 7.2: plain TCP, then TLS.
   int index = 0;
   const auto listener = [&](std::string_view name, int port) {
@@ -240,6 +259,20 @@ void AppendPersistence(CommandContext& ctx, std::string& out) {
   ServerState& s = ctx.server;
   Field(out, "loading", s.loading ? 1 : 0);
   Field(out, "async_loading", 0);
+  // A background snapshot here is no forked child: no copy-on-write. Its progress is the
+  // keys it encoded (a BGSAVE's or an AOF rewrite's base file).
+  Field(out, "current_cow_peak", 0);
+  Field(out, "current_cow_size", 0);
+  Field(out, "current_cow_size_age", 0);
+  const BackgroundSnapshot::Progress save = s.background_snapshot
+                                                ? s.background_snapshot->progress()
+                                                : BackgroundSnapshot::Progress{};
+  FieldF(out, "current_fork_perc", "%.2f",
+         save.keys_total ? 100.0 * static_cast<double>(save.keys_processed) /
+                               static_cast<double>(save.keys_total)
+                         : 0.0);
+  Field(out, "current_save_keys_processed", LL(save.keys_processed));
+  Field(out, "current_save_keys_total", LL(save.keys_total));
   Field(out, "rdb_changes_since_last_save", LL(s.stats.dirty));
   Field(out, "rdb_bgsave_in_progress", s.rdb_bgsave_in_progress ? 1 : 0);
   Field(out, "rdb_last_save_time", LL(s.last_save_time));
@@ -248,6 +281,7 @@ void AppendPersistence(CommandContext& ctx, std::string& out) {
   Field(out, "rdb_current_bgsave_time_sec",
         s.rdb_bgsave_in_progress ? LL(s.background_snapshot->RunningForMs() / 1000) : -1);
   Field(out, "rdb_saves", LL(s.rdb_saves));
+  Field(out, "rdb_last_cow_size", 0);
   Field(out, "rdb_last_load_keys_expired", LL(s.rdb_last_load_keys_expired));
   Field(out, "rdb_last_load_keys_loaded", LL(s.rdb_last_load_keys_loaded));
   const AofInfo aof = s.aof ? s.aof->Info() : AofInfo{};
@@ -269,41 +303,78 @@ void AppendPersistence(CommandContext& ctx, std::string& out) {
     Field(out, "aof_pending_bio_fsync", aof.pending_fsync ? 1 : 0);
     Field(out, "aof_delayed_fsync", 0);  // fsync never holds writes back here
   }
+  Field(out, "module_fork_in_progress", 0);  // kvd loads no modules
+  Field(out, "module_fork_last_cow_size", 0);
   if (s.loading) AppendLoadingProgress(s, ctx.now_ms, out);
 }
 
 void AppendStats(CommandContext& ctx, std::string& out) {
-  const ServerStats& st = ctx.server.stats;
+  ServerState& s = ctx.server;
+  const ServerStats& st = s.stats;
+  const auto kbps = [&](std::string_view name, const InstantaneousRate& rate) {
+    FieldF(out, name, "%.2f", rate.PerSecond() / 1024);
+  };
   Field(out, "total_connections_received", LL(st.total_connections_received));
   Field(out, "total_commands_processed", LL(st.total_commands_processed));
-  Field(out, "instantaneous_ops_per_sec", std::llround(st.instantaneous_ops_per_sec));
+  Field(out, "instantaneous_ops_per_sec", std::llround(s.rates.ops.PerSecond()));
   Field(out, "total_net_input_bytes", LL(st.total_net_input_bytes));
   Field(out, "total_net_output_bytes", LL(st.total_net_output_bytes));
+  Field(out, "total_net_repl_input_bytes", LL(st.total_net_repl_input_bytes));
+  Field(out, "total_net_repl_output_bytes", LL(st.total_net_repl_output_bytes));
+  kbps("instantaneous_input_kbps", s.rates.net_input);
+  kbps("instantaneous_output_kbps", s.rates.net_output);
+  kbps("instantaneous_input_repl_kbps", s.rates.net_repl_input);
+  kbps("instantaneous_output_repl_kbps", s.rates.net_repl_output);
   Field(out, "rejected_connections", LL(st.rejected_connections));
   Field(out, "sync_full", LL(st.sync_full));
   Field(out, "sync_partial_ok", LL(st.sync_partial_ok));
   Field(out, "sync_partial_err", LL(st.sync_partial_err));
   Field(out, "expired_keys", LL(ctx.store.ExpiredKeys()));
+  FieldF(out, "expired_stale_perc", "%.2f", st.expired_stale_perc * 100);
+  Field(out, "expired_time_cap_reached_count", LL(st.expired_time_cap_reached_count));
+  Field(out, "expire_cycle_cpu_milliseconds", LL(st.expire_cycle_time_used_us / 1000));
   Field(out, "evicted_keys", LL(st.evicted_keys));
   Field(out, "evicted_clients", 0);  // kvd has no maxmemory-clients
-  Field(out, "total_eviction_exceeded_time", LL(ctx.server.eviction->TotalExceededMs(ctx.now_ms)));
-  Field(out, "current_eviction_exceeded_time",
-        LL(ctx.server.eviction->CurrentExceededMs(ctx.now_ms)));
+  Field(out, "total_eviction_exceeded_time", LL(s.eviction->TotalExceededMs(ctx.now_ms)));
+  Field(out, "current_eviction_exceeded_time", LL(s.eviction->CurrentExceededMs(ctx.now_ms)));
   Field(out, "keyspace_hits", LL(st.keyspace_hits));
   Field(out, "keyspace_misses", LL(st.keyspace_misses));
-  Field(out, "pubsub_channels", LL(ctx.server.pubsub.Count(PubSubKind::kChannel)));
-  Field(out, "pubsub_patterns", LL(ctx.server.pubsub.Count(PubSubKind::kPattern)));
-  Field(out, "pubsubshard_channels", LL(ctx.server.pubsub.Count(PubSubKind::kShard)));
+  Field(out, "pubsub_channels", LL(s.pubsub.Count(PubSubKind::kChannel)));
+  Field(out, "pubsub_patterns", LL(s.pubsub.Count(PubSubKind::kPattern)));
+  Field(out, "pubsubshard_channels", LL(s.pubsub.Count(PubSubKind::kShard)));
+  Field(out, "latest_fork_usec", 0);  // kvd never forks
   Field(out, "total_forks", 0);
-  Field(out, "tracking_total_keys", LL(ctx.server.tracking.total_keys()));
-  Field(out, "tracking_total_items", LL(ctx.server.tracking.total_items()));
-  Field(out, "tracking_total_prefixes", LL(ctx.server.tracking.total_prefixes()));
+  Field(out, "migrate_cached_sockets", LL(s.migrate_connections.size()));
+  // Redis tracks keys with a TTL written on a writable replica, to expire them itself.
+  Field(out, "slave_expires_tracked_keys", 0);
+  // glibc's malloc cannot move allocations: no active defragmentation.
+  for (const char* name : {"active_defrag_hits", "active_defrag_misses", "active_defrag_key_hits",
+                           "active_defrag_key_misses", "total_active_defrag_time",
+                           "current_active_defrag_time"}) {
+    Field(out, name, 0);
+  }
+  Field(out, "tracking_total_keys", LL(s.tracking.total_keys()));
+  Field(out, "tracking_total_items", LL(s.tracking.total_items()));
+  Field(out, "tracking_total_prefixes", LL(s.tracking.total_prefixes()));
+  Field(out, "unexpected_error_replies", LL(st.unexpected_error_replies));
   Field(out, "total_error_replies", LL(st.total_error_replies));
+  Field(out, "dump_payload_sanitizations", LL(st.dump_payload_sanitizations));
+  const uint64_t reads = s.io_counts.reads.load(std::memory_order_relaxed);
+  const uint64_t writes = s.io_counts.writes.load(std::memory_order_relaxed);
+  const bool threaded = s.config.values().io_threads > 1;  // fixed at startup
+  Field(out, "total_reads_processed", LL(reads));
+  Field(out, "total_writes_processed", LL(writes));
+  Field(out, "io_threaded_reads_processed", LL(threaded ? reads : 0));
+  Field(out, "io_threaded_writes_processed", LL(threaded ? writes : 0));
   Field(out, "client_query_buffer_limit_disconnections",
         LL(st.client_query_buffer_limit_disconnections));
   Field(out, "client_output_buffer_limit_disconnections",
         LL(st.client_output_buffer_limit_disconnections));
-  const Acl::DeniedCounts& denied = ctx.server.acl->denied();
+  // Redis resizes each client's reply buffer to its recent peak (clientsCron); kvd sizes
+  // none by peak.
+  Field(out, "reply_buffer_shrinks", 0);
+  Field(out, "reply_buffer_expands", 0);
+  const Acl::DeniedCounts& denied = s.acl->denied();
   Field(out, "acl_access_denied_auth", LL(denied.auth));
   Field(out, "acl_access_denied_cmd", LL(denied.cmd));
   Field(out, "acl_access_denied_key", LL(denied.key));

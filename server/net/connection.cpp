@@ -257,6 +257,7 @@ void Connection::CloseForQueryBufferLimit() {
 }
 
 void Connection::OnRead(std::error_code ec, size_t n) {
+  net_.server.io_counts.CountRead();
   if (ec) {
     // A TLS peer that closes without close_notify reads as stream_truncated: a disconnect.
     if (ec != asio::error::eof && ec != asio::error::operation_aborted &&
@@ -383,10 +384,10 @@ void Connection::ExecuteBatch() {
   if (!protocol_error_.empty() && batch_executed_ == batch_size_ && !client_.close_after_reply &&
       !blocked) {
     ReplyWriter(batch_out_, client_.resp).Error(protocol_error_);
-    server.CountError(protocol_error_);
+    server.CountError(client_, protocol_error_);
     client_.close_after_reply = true;
   }
-  server.stats.total_net_output_bytes += batch_out_.size() - pushed;
+  CountOutput(batch_out_.size() - pushed);
   StageLimits();
   bool close = client_.close_after_reply;
   auto done = [self = shared_from_this(), close, blocked] {
@@ -459,6 +460,7 @@ void Connection::MaybeWrite() {
     }
     wire_.swap(out_);
     out_.clear();
+    net_.server.io_counts.CountWrite();
     if (!stream_.tls()) {
       // Plain TCP: most replies fit the socket's send buffer, and sent here they need no
       // completion handler (Asio's write makes the same first attempt, then posts its

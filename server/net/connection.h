@@ -107,6 +107,9 @@ class Connection final : public std::enable_shared_from_this<Connection>, privat
   void Push(std::string_view frame) override;
   size_t PendingOutputBytes() const override;
   void FlushPushes();
+  // Store strand: counts bytes given to this client in INFO's output (or, to a replica, its
+  // replication output) figures.
+  void CountOutput(size_t bytes);
   // Store strand: closes the client once its pending output passes its class's
   // client-output-buffer-limit, as Redis does.
   void CheckOutputLimit(size_t pending);

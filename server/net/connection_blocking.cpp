@@ -29,6 +29,7 @@ void Connection::OnReadableWhileBlocked(std::error_code ec) {
   if (input_.size() >= query_buffer_limit_) return CloseForQueryBufferLimit();
   size_t n = stream_.ReadAvailable(ReadSpace(), ec);
   if (ec == asio::error::would_block || ec == asio::error::try_again) return WaitWhileBlocked();
+  net_.server.io_counts.CountRead();
   if (ec) return Close();  // the peer closed (eof) or the socket failed
   input_.Commit(n);
   unreported_input_ += n;

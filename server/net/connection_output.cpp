@@ -19,7 +19,7 @@ void Connection::Push(std::string_view frame) {
     pushes_->own.append(frame);  // counted with the batch's output
     pending = batch_out_.size() + pushes_->own.size();
   } else {
-    net_.server.stats.total_net_output_bytes += frame.size();
+    CountOutput(frame.size());
     bool schedule;
     {
       std::lock_guard lock(pushes_->mutex);
@@ -33,6 +33,12 @@ void Connection::Push(std::string_view frame) {
     }
   }
   CheckOutputLimit(pending + client_.output_buffer_bytes.load(std::memory_order_relaxed));
+}
+
+void Connection::CountOutput(size_t bytes) {
+  // What goes to our replicas counts apart (Redis 7's stat_net_repl_output_bytes).
+  ServerStats& stats = net_.server.stats;
+  (client_.replica ? stats.total_net_repl_output_bytes : stats.total_net_output_bytes) += bytes;
 }
 
 size_t Connection::PendingOutputBytes() const {

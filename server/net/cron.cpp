@@ -54,15 +54,16 @@ void Cron::Tick() {
     const int effort = cfg.active_expire_effort - 1;
     const int64_t budget_us = 1'000'000 * (kExpireTimePercent + 2 * effort) / cfg.hz / 100;
     const auto start = std::chrono::steady_clock::now();
-    server.store.ActiveExpireCycle(now_ms, budget_us, [start] {
+    const auto elapsed_us = [start] {
       return std::chrono::duration_cast<std::chrono::microseconds>(
                  std::chrono::steady_clock::now() - start)
           .count();
-    }, effort);
-    const auto elapsed_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
-                                std::chrono::steady_clock::now() - start)
-                                .count();
-    server.latency.AddSampleIfNeeded("expire-cycle", elapsed_ms, cfg.latency_monitor_threshold,
+    };
+    const Store::CycleResult cycle =
+        server.store.ActiveExpireCycle(now_ms, budget_us, elapsed_us, effort);
+    const int64_t cycle_us = elapsed_us();
+    server.CountExpireCycle(cycle, cycle_us);
+    server.latency.AddSampleIfNeeded("expire-cycle", cycle_us / 1000, cfg.latency_monitor_threshold,
                                      now_ms / 1000);
     net_.dispatcher.ServeBlockedClients();  // an expired stream ends XREADGROUP waits
   }

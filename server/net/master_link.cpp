@@ -152,6 +152,9 @@ void MasterSession::ReadMore() {
                                                : "Error reading from MASTER: " + ec.message());
     }
     self->last_io_ms_ = self->NowMs();
+    // The master's bytes count apart from the clients' (Redis 7's stat_net_repl_input_bytes).
+    self->server_.stats.total_net_repl_input_bytes += n;
+    self->server_.io_counts.CountRead();
     if (self->state_ == State::kConnected) self->read_offset_ += static_cast<int64_t>(n);
     self->in_.append(self->read_buf_.data(), n);
     self->Process();
@@ -215,6 +218,9 @@ void MasterSession::DoWrite() {
   auto wire = std::make_shared<std::string>(std::move(out_));
   out_.clear();
   writing_ = true;
+  // What we send our master (acknowledgements) is a client's output, as in Redis.
+  server_.stats.total_net_output_bytes += wire->size();
+  server_.io_counts.CountWrite();
   asio::async_write(
       socket_, asio::buffer(*wire),
       [self = shared_from_this(), gen = generation_, wire](std::error_code ec, size_t) {

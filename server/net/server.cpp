@@ -469,7 +469,7 @@ void Server::Impl::AnswerFailedShutdown(uint64_t client_id) {
   if (it == state.clients.end()) return;  // none waits, or it left meanwhile
   ClientState& client = *it->second;
   client.blocked = false;
-  state.CountError(kShutdownErr);
+  state.CountError(client, kShutdownErr);
   std::string reply;
   ReplyWriter(reply, client.resp).Error(kShutdownErr);
   ResumeClient(state, client, std::move(reply));

@@ -114,6 +114,10 @@ TEST_CASE("replica: full sync from a redis-server master, then its stream; READO
   CHECK(r.Call({"MGET", "tx1", "tx2"}) == Arr({Bulk("a"), Bulk("b")}));
   CHECK(r.Call({"SELECT", "5"}) == kOk);
   CHECK(r.Call({"GET", "in5"}) == Bulk("five"));
+  // The master's bytes (snapshot and stream) count apart from the clients' input.
+  const long long applied = std::stoll(InfoField(r, "slave_repl_offset"));
+  const long long repl_in = std::stoll(e2e::InfoField(r, "stats", "total_net_repl_input_bytes"));
+  CHECK(repl_in > applied);
 
   // A read-only replica: clients' writes are refused, reads served.
   CHECK(r.Call({"SET", "x", "1"}) == Err("READONLY You can't write against a read only replica."));

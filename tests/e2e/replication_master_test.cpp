@@ -103,6 +103,10 @@ TEST_CASE("a redis-server replica syncs every type from kvd and follows its writ
   CHECK(m.Exec({"CLIENT", "LIST", "TYPE", "replica"}).Text().find("flags=S") !=
         std::string::npos);
   CHECK(m.Call({"WAIT", "1", "5000"}) == Int(1));
+  // What went to the replica (snapshot and stream) counts apart from the clients' output.
+  const long long offset = std::stoll(InfoField(m, "replication", "master_repl_offset"));
+  CHECK(std::stoll(InfoField(m, "stats", "total_net_repl_output_bytes")) > offset);
+  CHECK(std::stoll(InfoField(r, "stats", "total_net_repl_input_bytes")) > offset);
 
   // Messages reach the replica's subscribers.
   RawClient sub(replica.server.port());

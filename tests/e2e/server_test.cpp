@@ -128,6 +128,30 @@ TEST_CASE("INFO stats, commandstats and errorstats count what happens") {
   CHECK(c.Call({"GET", "k"}) == Bulk("v"));  // the data is untouched
 }
 
+TEST_CASE("INFO counts socket reads and writes, and the traffic's rate") {
+  ServerProcess server;
+  RawClient c(server.port());
+  const auto stat = [&](std::string_view field) {
+    return std::stod(InfoField(c, "stats", field));
+  };
+  const double reads = stat("total_reads_processed");
+  const double writes = stat("total_writes_processed");
+  const double input = stat("total_net_input_bytes");
+  for (int i = 0; i < 10; ++i) REQUIRE(c.Call({"PING"}) == "+PONG\r\n");
+  // Each PING is read and answered on its own (and so is the INFO before it).
+  CHECK(stat("total_reads_processed") >= reads + 11);
+  CHECK(stat("total_writes_processed") >= writes + 11);
+  CHECK(stat("total_net_input_bytes") >= input + 10 * 14);  // *1\r\n$4\r\nPING\r\n
+  CHECK(stat("io_threaded_reads_processed") == 0);
+  // The cron samples the byte counters every 100 ms: a steady inflow shows as a rate.
+  const std::string value(64 * 1024, 'v');
+  CHECK(WaitFor([&] {
+    REQUIRE(c.Call({"SET", "big", value}) == kOk);
+    return stat("instantaneous_input_kbps") > 0 && stat("instantaneous_output_kbps") > 0;
+  }));
+  CHECK(stat("total_net_repl_input_bytes") == 0);  // no master
+}
+
 TEST_CASE("DBSIZE, FLUSHDB, FLUSHALL") {
   ServerProcess server;
   RawClient c(server.port());

@@ -2,6 +2,7 @@
 // started while writes go on, and the server's persistence state follows Redis.
 #include <doctest/doctest.h>
 
+#include <cstdio>
 #include <filesystem>
 #include <functional>
 #include <string>
@@ -12,6 +13,7 @@
 #include "unit/commands/lambda_link.h"
 #include "unit/commands/harness.h"
 #include "unit/commands/post_queue.h"
+#include "unit/commands/resp_reader.h"
 #include "unit/commands/temp_dir.h"
 
 namespace kvd {
@@ -81,6 +83,31 @@ TEST_CASE("BGSAVE writes the store as it was when it started, while writes go on
   CHECK(t.h.server.stats.dirty > 0);
   CHECK(t.h.server.stats.dirty < 2001);
   CHECK(t.dir.List() == std::vector<std::string>{"dump.rdb"});
+}
+
+TEST_CASE("INFO persistence shows a running BGSAVE's progress in keys, as Redis's child") {
+  SaveHarness t;
+  for (int i = 0; i < 2000; ++i) t.h.Run({"set", "k" + std::to_string(i), "v"});
+  const auto info = [&] { return testing::InfoFields(t.h.Run({"info", "persistence"})); };
+  REQUIRE(t.h.Run({"bgsave"}) == "+Background saving started\r\n");
+  auto f = info();
+  CHECK(f["current_save_keys_total"] == "2000");
+  CHECK(f["current_save_keys_processed"] == "0");
+  CHECK(f["current_fork_perc"] == "0.00");
+  CHECK(f["current_cow_size"] == "0");  // no fork, no copy-on-write
+  REQUIRE(t.posts.RunOne());            // the first slice
+  f = info();
+  const long long processed = std::stoll(f["current_save_keys_processed"]);
+  CHECK(processed > 0);
+  CHECK(processed <= 2000);
+  char perc[16];
+  std::snprintf(perc, sizeof perc, "%.2f", processed / 20.0);
+  CHECK(f["current_fork_perc"] == perc);
+  t.RunSave();
+  f = info();
+  CHECK(f["current_save_keys_total"] == "0");
+  CHECK(f["current_save_keys_processed"] == "0");
+  CHECK(f["current_fork_perc"] == "0.00");
 }
 
 TEST_CASE("BGSAVE options, and SCHEDULE when nothing else runs starts at once") {

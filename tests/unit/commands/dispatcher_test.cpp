@@ -198,14 +198,41 @@ TEST_CASE("errorstats count every error reply by its first word") {
 
 TEST_CASE("CountError: the kind is the first word, ERR without one; at most 128 kinds") {
   Fixture f;
-  f.server.CountError("MOVED 1 2");
-  f.server.CountError("nospace");
-  f.server.CountError(std::string(40, 'X') + " long first word");
+  f.server.CountError(f.client, "MOVED 1 2");
+  f.server.CountError(f.client, "nospace");
+  f.server.CountError(f.client, std::string(40, 'X') + " long first word");
   CHECK(f.server.stats.error_counts["MOVED"] == 1);
   CHECK(f.server.stats.error_counts["ERR"] == 2);
-  for (int i = 0; i < 200; ++i) f.server.CountError("K" + std::to_string(i) + " x");
+  for (int i = 0; i < 200; ++i) f.server.CountError(f.client, "K" + std::to_string(i) + " x");
   CHECK(f.server.stats.error_counts.size() == 128);
   CHECK(f.server.stats.total_error_replies == 203);
+  CHECK(f.server.stats.unexpected_error_replies == 0);  // a plain client's errors are expected
+}
+
+TEST_CASE("errors replied to our master, a replica or the log's replay are unexpected") {
+  Fixture f;
+  for (bool ClientState::*role : {&ClientState::master, &ClientState::replica,
+                                  &ClientState::replaying_aof}) {
+    ClientState c;
+    c.*role = true;
+    f.server.CountError(c, "WRONGTYPE Operation against a key holding the wrong kind of value");
+  }
+  f.client.master = true;
+  f.Run({"fail"});  // through the dispatcher
+  CHECK(f.server.stats.unexpected_error_replies == 4);
+  CHECK(f.server.stats.total_error_replies == 4);
+  f.server.ResetStats();
+  CHECK(f.server.stats.unexpected_error_replies == 0);
+}
+
+TEST_CASE("CountExpireCycle: time used, cycles out of time, a running average of stale keys") {
+  Fixture f;
+  f.server.CountExpireCycle({.sampled = 20, .expired = 20, .out_of_time = false}, 150);
+  CHECK(f.server.stats.expired_stale_perc == doctest::Approx(0.05));
+  f.server.CountExpireCycle({.sampled = 0, .expired = 0, .out_of_time = true}, 1000);
+  CHECK(f.server.stats.expired_stale_perc == doctest::Approx(0.0475));
+  CHECK(f.server.stats.expired_time_cap_reached_count == 1);
+  CHECK(f.server.stats.expire_cycle_time_used_us == 1150);
 }
 
 TEST_CASE("handlers see one clock reading; the client's last interaction is recorded") {
@@ -252,15 +279,26 @@ TEST_CASE("ResetStats clears command and error statistics but not dirty") {
   CHECK(f.server.stats.dirty == 1);
 }
 
-TEST_CASE("Cron derives instantaneous_ops_per_sec from 100 ms samples") {
+TEST_CASE("Cron derives the instantaneous rates from 100 ms samples") {
   Fixture f;
   f.server.Cron(f.clock.NowMs());
   for (int i = 0; i < 16; ++i) {
     for (int j = 0; j < 50; ++j) f.Run({"fixed", "x"});
+    f.server.stats.total_net_input_bytes += 1024;
+    f.server.stats.total_net_repl_output_bytes += 2048;
     f.clock.Advance(100);
     f.server.Cron(f.clock.NowMs());
   }
-  CHECK(f.server.stats.instantaneous_ops_per_sec == doctest::Approx(500.0));
+  CHECK(f.server.rates.ops.PerSecond() == doctest::Approx(500.0));
+  CHECK(f.server.rates.net_input.PerSecond() == doctest::Approx(10240.0));
+  CHECK(f.server.rates.net_repl_output.PerSecond() == doctest::Approx(20480.0));
+  CHECK(f.server.rates.net_output.PerSecond() == 0);
+  // Half the window idle: the mean of 16 samples halves.
+  for (int i = 0; i < 8; ++i) {
+    f.clock.Advance(100);
+    f.server.Cron(f.clock.NowMs());
+  }
+  CHECK(f.server.rates.ops.PerSecond() == doctest::Approx(250.0));
 }
 
 TEST_CASE("the client registry assigns ids and forgets removed clients") {
