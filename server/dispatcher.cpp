@@ -231,7 +231,12 @@ void Dispatcher::Run(ClientState& client, const CommandSpec& spec,
   const bool keep_expired = IsReplica(server_) || pause_.Active(now_ms);
   if (keep_expired != server_.store.keep_expired()) server_.store.SetKeepExpired(keep_expired);
   server_.store.access_clock().set_no_touch(client.no_touch && spec.name != "touch");
+  // A writable replica remembers the keys its own clients give a TTL, to expire them itself.
+  const bool replica_write = keep_expired && !client.master && !client.replaying_aof &&
+                             IsReplica(server_) && ((spec.flags & kWrite) || MayReplicate(spec));
+  if (replica_write) server_.replica_keys_with_expire.BeginClientWrite();
   spec.handler(ctx);
+  if (replica_write) server_.replica_keys_with_expire.EndClientWrite();
   // The wall clock, as Redis times commands; a step back counts as no time.
   const int64_t elapsed_us = std::max<int64_t>(server_.clock.NowUs() - start_us, 0);
   server_.SettleTentativeWrites(ctx.ChangedKeys());

@@ -28,6 +28,7 @@
 #include "server/new_key_events.h"
 #include "server/slowlog.h"
 #include "server/pubsub.h"
+#include "server/replica_keys_with_expire.h"
 #include "server/scripting/script_run_state.h"
 #include "server/tracking.h"
 #include "server/watched_keys.h"
@@ -194,6 +195,9 @@ class ServerState {
 
   // Keyspace notifications of the `n` class ("new" keys).
   NewKeyEvents new_key_events{*this, key_changes};
+
+  // A writable replica's own keys with a TTL, which it expires itself.
+  ReplicaKeysWithExpire replica_keys_with_expire{store, key_changes};
 
   // Lua scripts and functions (server/scripting/): the engine, made on first use, and what
   // the network layer reads while a script runs (-BUSY, SCRIPT KILL).

@@ -345,8 +345,7 @@ void AppendStats(CommandContext& ctx, std::string& out) {
   Field(out, "latest_fork_usec", 0);  // kvd never forks
   Field(out, "total_forks", 0);
   Field(out, "migrate_cached_sockets", LL(s.migrate_connections.size()));
-  // Redis tracks keys with a TTL written on a writable replica, to expire them itself.
-  Field(out, "slave_expires_tracked_keys", 0);
+  Field(out, "slave_expires_tracked_keys", LL(s.replica_keys_with_expire.size()));
   // glibc's malloc cannot move allocations: no active defragmentation.
   for (const char* name : {"active_defrag_hits", "active_defrag_misses", "active_defrag_key_hits",
                            "active_defrag_key_misses", "total_active_defrag_time",

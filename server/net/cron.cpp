@@ -8,6 +8,7 @@
 #include "server/aof/aof.h"
 #include "server/background_save.h"
 #include "server/blocking.h"
+#include "server/replication/replica_checks.h"
 #include "server/replication/replication.h"
 
 namespace kvd::net {
@@ -17,6 +18,8 @@ namespace {
 constexpr int64_t kExpireTimePercent = 25;
 // Redis's CLIENTS_CRON_MIN_ITERATIONS: the clients looked at per tick, at least.
 constexpr size_t kMinClientsPerTick = 5;
+// A writable replica's own keys with a TTL looked at per tick, at least.
+constexpr size_t kMinReplicaKeysPerTick = 1000;
 
 // Redis's clientsCronHandleTimeout: idle seconds past `timeout`, except clients that wait by
 // design (blocked, or held by CLIENT PAUSE), subscribers and monitors.
@@ -65,6 +68,13 @@ void Cron::Tick() {
     server.CountExpireCycle(cycle, cycle_us);
     server.latency.AddSampleIfNeeded("expire-cycle", cycle_us / 1000, cfg.latency_monitor_threshold,
                                      now_ms / 1000);
+    // A writable replica's own keys with a TTL: about all of them once a second.
+    if (IsReplica(server)) {
+      ReplicaKeysWithExpire& own = server.replica_keys_with_expire;
+      own.ExpireDue(now_ms, std::max<size_t>(kMinReplicaKeysPerTick, own.size() / cfg.hz));
+    } else {
+      server.replica_keys_with_expire.Clear();  // the active expiry covers them now
+    }
     net_.dispatcher.ServeBlockedClients();  // an expired stream ends XREADGROUP waits
   }
   // A blocking command that blocked outside its connection's batch (one CLIENT PAUSE held)

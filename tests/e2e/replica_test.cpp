@@ -162,6 +162,34 @@ TEST_CASE("replica: keys expire when the master says so; reads hide them meanwhi
   CHECK(r.Call({"GET", "keep"}) == Bulk("v"));
 }
 
+TEST_CASE("replica: a writable replica expires the keys its own clients gave a TTL") {
+  ServerProcess master = StartMaster({"--enable-debug-command", "yes"});
+  RawClient m(master.port());
+  CHECK(m.Call({"DEBUG", "SET-ACTIVE-EXPIRE", "0"}) == kOk);  // the master's keys stay
+  ServerProcess replica;
+  RawClient r(replica.port());
+  CHECK(r.Call({"REPLICAOF", "127.0.0.1", std::to_string(master.port())}) == kOk);
+  REQUIRE(WaitFor([&] { return LinkUp(r); }));
+  CHECK(m.Call({"SET", "master:short", "v", "PX", "100"}) == kOk);
+  REQUIRE(WaitFor([&] { return CaughtUp(m, r); }));
+  CHECK(r.Call({"CONFIG", "SET", "replica-read-only", "no"}) == kOk);
+  CHECK(r.Call({"SET", "own:short", "v", "PX", "100"}) == kOk);
+  CHECK(r.Call({"SET", "own:long", "v", "EX", "1000"}) == kOk);
+  CHECK(r.Call({"SET", "own:persisted", "v", "EX", "1000"}) == kOk);
+  CHECK(r.Call({"SET", "own:plain", "v"}) == kOk);
+  CHECK(r.Call({"MULTI"}) == kOk);
+  CHECK(r.Call({"SET", "own:tx", "v", "PX", "100"}) == "+QUEUED\r\n");
+  CHECK(r.Exec({"EXEC"}).elements.size() == 1);
+  CHECK(e2e::InfoField(r, "stats", "slave_expires_tracked_keys") == "4");
+  CHECK(r.Call({"PERSIST", "own:persisted"}) == Int(1));
+  // The replica deletes its own keys once their time is up (as expiries); its master's key
+  // waits for the master's DEL.
+  REQUIRE(WaitFor([&] { return e2e::InfoField(r, "stats", "expired_keys") == "2"; }));
+  REQUIRE(WaitFor([&] { return e2e::InfoField(r, "stats", "slave_expires_tracked_keys") == "1"; }));
+  CHECK(r.Call({"DBSIZE"}) == Int(4));  // master:short, own:long, own:persisted, own:plain
+  CHECK(r.Call({"TTL", "own:long"}).rfind(":", 0) == 0);
+}
+
 TEST_CASE("replica: a lost link continues with a partial resync, and the data stays") {
   ServerProcess master = StartMaster();
   RawClient m(master.port());
