@@ -101,6 +101,9 @@ struct CommandContext {
   // Error replies go through here so INFO errorstats and failed_calls see them.
   // `message` is the full text without '-', e.g. "ERR syntax error".
   void Error(std::string_view message);
+  // An error counted where it arose, passed on (a script returning a called command's error
+  // reply): the command fails, but INFO errorstats count it once, as Redis.
+  void PassOnError(std::string_view message);
   bool failed = false;
   // Set by write commands that changed data (rdb_changes_since_last_save).
   void AddDirty(uint64_t n = 1);

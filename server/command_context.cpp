@@ -12,6 +12,11 @@ void CommandContext::Error(std::string_view message) {
   failed = true;
 }
 
+void CommandContext::PassOnError(std::string_view message) {
+  reply.Error(message);
+  failed = true;
+}
+
 void CommandContext::AddDirty(uint64_t n) {
   server.stats.dirty += n;
   dirty += n;

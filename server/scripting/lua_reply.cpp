@@ -49,7 +49,12 @@ bool PushValue(lua_State* L, std::string_view in, size_t& pos) {
       }
       return true;
     case '-':
-      if (L) PushErrorTable(L, std::string("-").append(line));
+      if (L) {
+        PushErrorTable(L, std::string("-").append(line));
+        // Counted when the command replied: a script passing it on does not count it again.
+        lua_pushboolean(L, 1);
+        lua_setfield(L, -2, kErrorCountedField);
+      }
       return true;
     case ':':
       if (!ParseInt(line, n)) return false;
@@ -176,23 +181,21 @@ std::string OneLine(std::string s) {
 // recursion through a table that contains itself would run out first.
 constexpr int kMaxReplyDepth = 1000;
 
-void WriteValue(lua_State* L, ReplyWriter& out, int script_resp, std::string* top_error,
+void WriteValue(lua_State* L, ReplyWriter& out, int script_resp, ScriptError* top_error,
                 int depth);
 
 // Writes the table on top (left on the stack).
-void WriteTable(lua_State* L, ReplyWriter& out, int script_resp, std::string* top_error,
+void WriteTable(lua_State* L, ReplyWriter& out, int script_resp, ScriptError* top_error,
                 int depth) {
-  std::string text;
-  if (StringField(L, "err", &text)) {
-    // Redis's error tables carry the code: "ERR msg", "WRONGTYPE ..." (no '-').
-    if (!text.empty() && text[0] == '-') text.erase(0, 1);
+  if (ScriptError error; ReadScriptError(L, error)) {
     if (top_error != nullptr) {
-      *top_error = text;
+      *top_error = std::move(error);
     } else {
-      out.Error(text);
+      out.Error(error.text);
     }
     return;
   }
+  std::string text;
   if (StringField(L, "ok", &text)) return out.Simple(OneLine(std::move(text)));
   lua_pushstring(L, "double");
   lua_rawget(L, -2);
@@ -300,18 +303,28 @@ void PushErrorTable(lua_State* L, std::string_view message) {
   lua_settable(L, -3);
 }
 
-void WriteLuaValue(lua_State* L, ReplyWriter& out, int script_resp, std::string* top_error) {
+bool ReadScriptError(lua_State* L, ScriptError& error) {
+  if (!StringField(L, "err", &error.text)) return false;
+  // Redis's error tables carry the code: "ERR msg", "WRONGTYPE ..." (no '-').
+  if (!error.text.empty() && error.text[0] == '-') error.text.erase(0, 1);
+  lua_getfield(L, -1, kErrorCountedField);
+  error.counted = lua_toboolean(L, -1) != 0;
+  lua_pop(L, 1);
+  return true;
+}
+
+void WriteLuaValue(lua_State* L, ReplyWriter& out, int script_resp, ScriptError* top_error) {
   WriteValue(L, out, script_resp, top_error, 0);
 }
 
 namespace {
 
-void WriteValue(lua_State* L, ReplyWriter& out, int script_resp, std::string* top_error,
+void WriteValue(lua_State* L, ReplyWriter& out, int script_resp, ScriptError* top_error,
                 int depth) {
   if (depth > kMaxReplyDepth || !lua_checkstack(L, 4)) {
     lua_pop(L, 1);
     if (top_error != nullptr) {
-      *top_error = "ERR reached lua stack limit";
+      *top_error = {"ERR reached lua stack limit"};
     } else {
       out.Error("ERR reached lua stack limit");
     }

@@ -31,10 +31,23 @@ bool PushReplyAsLua(lua_State* L, std::string_view reply);
 // its code taken from it; one without gets "ERR ", as Redis's luaPushErrorBuff.
 void PushErrorTable(lua_State* L, std::string_view message);
 
+// An error table at the top level of a script's result: its text (without '-'), and
+// whether it is a called command's error reply, counted in INFO errorstats when that
+// command replied (Redis's ignore_error_stats_update).
+struct ScriptError {
+  std::string text;
+  bool counted = false;
+};
+// The error table's field that marks it counted, under Redis's name.
+inline constexpr char kErrorCountedField[] = "ignore_error_stats_update";
+// Reads an error table's ScriptError from the table on top of the stack; false when it has
+// no "err" string.
+bool ReadScriptError(lua_State* L, ScriptError& error);
+
 // Writes the value on top of the stack as a reply and pops it. `script_resp` is the
 // protocol the script chose with redis.setresp (booleans depend on it). An error table at
-// the top level is not written: its text (without '-') goes to `top_error`, for the caller
-// to reply through CommandContext::Error so that it counts as an error reply.
-void WriteLuaValue(lua_State* L, ReplyWriter& out, int script_resp, std::string* top_error);
+// the top level is not written: it goes to `top_error`, for the caller to reply through
+// CommandContext::Error (or PassOnError) so that it counts as an error reply once.
+void WriteLuaValue(lua_State* L, ReplyWriter& out, int script_resp, ScriptError* top_error);
 
 }  // namespace kvd

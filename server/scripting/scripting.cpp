@@ -91,6 +91,16 @@ void CountHook(lua_State* L, lua_Debug*) {
   lua_error(L);
 }
 
+// A script's error reply: one that passes on a called command's error was counted when that
+// command replied (Redis's ignore_error_stats_update); the script fails all the same.
+void ReplyScriptError(CommandContext& ctx, const ScriptError& error) {
+  if (error.counted) {
+    ctx.PassOnError(error.text);
+  } else {
+    ctx.Error(error.text);
+  }
+}
+
 }  // namespace
 
 Scripting::Scripting() : eval_lua_(NewSandbox()) {}
@@ -245,31 +255,33 @@ void Scripting::Run(lua_State* L, ScriptRun& run, int nargs) {
   state.wrote.store(false);
 
   if (status != 0) {
-    std::string message;
+    ScriptError error;
     if (lua_istable(L, -1)) {
       std::string source, line;
       lua_getfield(L, -1, "err");
-      if (lua_isstring(L, -1)) message = lua_tostring(L, -1);
+      if (lua_isstring(L, -1)) error.text = lua_tostring(L, -1);
       lua_getfield(L, -2, "source");
       if (lua_isstring(L, -1)) source = lua_tostring(L, -1);
       lua_getfield(L, -3, "line");
       if (lua_isstring(L, -1)) line = lua_tostring(L, -1);
-      lua_pop(L, 3);
-      if (!message.empty() && message[0] == '-') message.erase(0, 1);
+      lua_getfield(L, -4, kErrorCountedField);
+      error.counted = lua_toboolean(L, -1) != 0;
+      lua_pop(L, 4);
+      if (!error.text.empty() && error.text[0] == '-') error.text.erase(0, 1);
       if (!source.empty() && !line.empty()) {
-        message += " script: " + run.name + ", on " + source + ":" + line + ".";
+        error.text += " script: " + run.name + ", on " + source + ":" + line + ".";
       }
     } else {
       const char* text = lua_tostring(L, -1);
-      message = "ERR Error running script " + run.name + ", " +
-                std::string(text ? text : "execution failure").substr(0, 100);
+      error.text = "ERR Error running script " + run.name + ", " +
+                   std::string(text ? text : "execution failure").substr(0, 100);
     }
     lua_pop(L, 1);
-    ctx.Error(message);
+    ReplyScriptError(ctx, error);
   } else {
-    std::string top_error;
+    ScriptError top_error;
     WriteLuaValue(L, ctx.reply, run.client.resp, &top_error);
-    if (!top_error.empty()) ctx.Error(top_error);
+    if (!top_error.text.empty()) ReplyScriptError(ctx, top_error);
   }
   lua_pop(L, 1);  // the error handler
   DropStrayGlobals(L);

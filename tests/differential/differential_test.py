@@ -875,28 +875,56 @@ def digest_difference(kvd, redis):
     return f'DEBUG DIGEST differs: keys {differing or "of another database"}'
 
 
-def access_counts(server):
-    """INFO stats' keyspace_hits and keyspace_misses."""
-    info = dict(line.split(b':', 1) for line in
-                server.client.call('INFO', 'stats')[1].splitlines() if b':' in line)
-    return int(info[b'keyspace_hits']), int(info[b'keyspace_misses'])
+# What the test itself sends to one server alone, left out of the counts compared: Redis
+# 7.0 gets the consumers 7.2 creates (create_consumers_as_72).
+ONE_SIDED = {'xgroup|createconsumer'}
+
+
+def counters(server):
+    """INFO's counts of what the commands did: keyspace_hits and keyspace_misses, each
+    command's calls, rejected and failed calls (commandstats) and each error kind's count
+    (errorstats), by name."""
+    text = server.client.call('INFO', 'stats', 'commandstats', 'errorstats')[1].decode()
+    counts = {}
+    for line in text.splitlines():
+        name, _, value = line.partition(':')
+        if name in ('keyspace_hits', 'keyspace_misses'):
+            counts[name] = int(value)
+        elif name.startswith('errorstat_'):
+            counts[name] = int(value.removeprefix('count='))
+        elif name.startswith('cmdstat_') and name[8:] not in ONE_SIDED:
+            fields = dict(f.split('=') for f in value.split(','))
+            counts[name] = tuple(int(fields[f]) for f in
+                                 ('calls', 'rejected_calls', 'failed_calls'))
+    return counts
+
+
+def growth(now, before):
+    """How each count grew from `before` to `now` (a count first seen grew from zero)."""
+    def minus(a, b):
+        return tuple(x - y for x, y in zip(a, b)) if isinstance(a, tuple) else a - b
+    zero = {name: tuple(0 for _ in v) if isinstance(v, tuple) else 0 for name, v in now.items()}
+    grew = {name: minus(v, before.get(name, zero[name])) for name, v in now.items()}
+    return {name: v for name, v in grew.items() if v not in (0, (0, 0, 0))}
 
 
 def checkpoint_difference(kvd, redis, counted, final, last_command):
-    """The whole data set compared (DEBUG DIGEST, INFO keyspace), and how much the keyspace
-    hits and misses grew since the `counted` of the last checkpoint (None: not comparable);
-    at the `final` checkpoint a snapshot reload too. Returns what differs (or None) and the
-    counts to compare the next checkpoint with."""
+    """The whole data set compared (DEBUG DIGEST, INFO keyspace), and how much INFO's counts
+    (keyspace hits and misses, commandstats, errorstats) grew since the `counted` of the
+    last checkpoint (None: not comparable); at the `final` checkpoint a snapshot reload too.
+    Returns what differs (or None) and the counts to compare the next checkpoint with."""
     # The reload at the end only: it may pick encodings anew (kvd writes sorted sets and
     # hashes as plain lists, Redis its listpacks as they are), which the encoding settings
     # the stream changes could make differ.
     problem = (final and reload_difference(kvd, redis)) or digest_difference(kvd, redis)
-    now = access_counts(kvd), access_counts(redis)
+    now = counters(kvd), counters(redis)
     if not problem and counted is not None:
-        grew = [tuple(x - y for x, y in zip(now[j], counted[j])) for j in range(2)]
-        if grew[0] != grew[1]:
-            problem = (f'keyspace hits and misses since the last check (up to '
-                       f'{" ".join(last_command)}): kvd {grew[0]}, redis {grew[1]}')
+        grew = [growth(now[j], counted[j]) for j in range(2)]
+        names = sorted(n for n in set(grew[0]) | set(grew[1]) if grew[0].get(n) != grew[1].get(n))
+        if names:
+            problem = (f'INFO counts since the last check (up to {" ".join(last_command)}): ' +
+                       '; '.join(f'{n} kvd {grew[0].get(n, 0)} redis {grew[1].get(n, 0)}'
+                                 for n in names))
     return problem, now
 
 
@@ -945,7 +973,7 @@ def run(kvd, redis, seed, ops, max_mismatches, protocol):
     history = []
     mismatches = 0
     in_multi = False
-    # Keyspace hits and misses at the last checkpoint, per server; None when a known
+    # INFO's counts at the last checkpoint, per server; None when a known
     # difference or a reset (whose reads went to one server) came since.
     counted = None
     for i in range(ops):

@@ -104,6 +104,34 @@ TEST_CASE("script errors carry Redis 7's texts and the script's line") {
   CHECK(h.server.stats.error_counts["ERR"] > 0);
 }
 
+TEST_CASE("a called command's error passed on by the script counts once in errorstats") {
+  Harness h;
+  REQUIRE(h.Run({"SET", "s", "v"}) == "+OK\r\n");
+  const auto errors = [&] { return h.server.stats.total_error_replies; };
+  const auto eval_failed = [&] { return h.server.commands.Find("eval")->failed_calls; };
+  struct Case {
+    const char* body;
+    uint64_t errors;  // INFO's error replies it adds
+    bool failed;      // whether EVAL fails
+  };
+  // As Redis 7: the INCR's error counts when INCR replies; the script raising it (call) or
+  // returning it (pcall) fails EVAL without counting it again. Errors of the script's own
+  // making count once, when EVAL replies.
+  for (const Case& c : {Case{"return redis.call('INCR', 's')", 1, true},
+                        Case{"return redis.pcall('INCR', 's')", 1, true},
+                        Case{"local r = redis.pcall('INCR', 's'); return 1", 1, false},
+                        Case{"return redis.error_reply('MY bad')", 1, true},
+                        Case{"return {err = 'ERR made'}", 1, true},
+                        Case{"error('boom')", 1, true},
+                        Case{"return redis.call('nosuch')", 1, true}}) {
+    CAPTURE(c.body);
+    const uint64_t before = errors(), failed_before = eval_failed();
+    REQUIRE(h.Run({"EVAL", c.body, "0"}).size() > 0);
+    CHECK(errors() - before == c.errors);
+    CHECK(eval_failed() - failed_before == (c.failed ? 1 : 0));
+  }
+}
+
 TEST_CASE("a table that contains itself ends in an error, not a crash") {
   Harness h;
   const std::string reply = Eval(h, "local t = {} t[1] = t return t");
