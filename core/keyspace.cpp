@@ -470,7 +470,7 @@ void Keyspace::Destroy(Record* r) {
 }
 
 Record* Keyspace::OpenCollection(std::string_view key, int64_t now_ms, ValueType type,
-                                 void* (*make)(), bool* wrong_type, bool* created) {
+                                 void* (*make)(), bool* wrong_type, bool* created, bool notify) {
   const uint64_t hash = HashKey(key);
   Record* r = FindLive(key, hash, now_ms, nullptr);
   *wrong_type = r != nullptr && r->type() != type;
@@ -478,7 +478,7 @@ Record* Keyspace::OpenCollection(std::string_view key, int64_t now_ms, ValueType
   if (r != nullptr) {
     if (*wrong_type) return nullptr;
     BeforeChange(r);  // the caller is about to change the collection
-    NotifyKey(*r, /*tentative=*/true);
+    if (notify) NotifyKey(*r, /*tentative=*/true);
     return r;
   }
   if (make == nullptr) return nullptr;

@@ -262,18 +262,15 @@ class Keyspace {
   // a handle with wrong_type() and no value.
   template <class T>
   CollectionWrite<T> Write(std::string_view key, int64_t now_ms, bool create) {
-    CollectionWrite<T> w;
-    Record* r = OpenCollection(key, now_ms, T::kType,
-                               create ? +[]() -> void* { return T::Create().release(); }
-                                      : nullptr,
-                               &w.wrong_type_, &w.created_);
-    if (r == nullptr) return w;
-    w.ks_ = this;
-    w.record_ = r;
-    w.value_ = static_cast<T*>(r->object());
-    w.alloc_before_ = w.value_->AllocatedBytes();
-    w.data_before_ = w.value_->DataBytes();
-    return w;
+    return Open<T>(key, now_ms, create, /*contents=*/true);
+  }
+  // Opens an existing collection for a change of its encoding alone (SORT's conversion of a
+  // sorted set to a skiplist): as Write, but the contents stay as they were, so no key
+  // listener hears of it (WATCH, client-side caching). A running snapshot still encodes the
+  // key first.
+  template <class T>
+  CollectionWrite<T> Reencode(std::string_view key, int64_t now_ms) {
+    return Open<T>(key, now_ms, /*create=*/false, /*contents=*/false);
   }
   // Stores `value` at key replacing whatever was there (SINTERSTORE, ZRANGESTORE, a snapshot
   // load), with the given absolute expiry or kNoExpiry. An empty value deletes the key
@@ -397,10 +394,28 @@ class Keyspace {
   template <class T>
   friend class CollectionWrite;
 
+  // Write and Reencode: `contents` tells the key listener of the (possible) change.
+  template <class T>
+  CollectionWrite<T> Open(std::string_view key, int64_t now_ms, bool create, bool contents) {
+    CollectionWrite<T> w;
+    Record* r = OpenCollection(key, now_ms, T::kType,
+                               create ? +[]() -> void* { return T::Create().release(); }
+                                      : nullptr,
+                               &w.wrong_type_, &w.created_, contents);
+    if (r == nullptr) return w;
+    w.ks_ = this;
+    w.record_ = r;
+    w.value_ = static_cast<T*>(r->object());
+    w.alloc_before_ = w.value_->AllocatedBytes();
+    w.data_before_ = w.value_->DataBytes();
+    return w;
+  }
+
   // The live collection record for key, creating it with make() when missing and make is
-  // given. Null when missing (and not created) or of another type.
+  // given. Null when missing (and not created) or of another type. `notify`: the key
+  // listener hears of the write, tentatively.
   Record* OpenCollection(std::string_view key, int64_t now_ms, ValueType type,
-                         void* (*make)(), bool* wrong_type, bool* created);
+                         void* (*make)(), bool* wrong_type, bool* created, bool notify);
   // Settles a CollectionWrite on record r.
   void CommitWrite(Record* r, size_t alloc_before, size_t data_before);
   bool StoreObject(std::string_view key, ValueType type, void* object, int64_t expire_at_ms,

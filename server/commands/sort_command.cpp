@@ -151,14 +151,9 @@ void SortGeneric(CommandContext& ctx, bool read_only) {
   }
   const ValueType type = r ? r->type() : ValueType::kList;
   // As Redis, a sorted set is converted to the skiplist encoding for good before it is
-  // sorted. Its contents stay as they were: what opening it for the conversion told WATCH
-  // and client-side caching, tentatively, is dropped at once, lest a STORE (which makes the
-  // command a write) confirm it.
+  // sorted. Its contents stay as they were: WATCH and client-side caching hear nothing.
   if (type == ValueType::kZSet && static_cast<const ZSetValue*>(r->object())->is_packed()) {
-    if (auto w = ctx.db().Write<ZSetValue>(ctx.args[1], ctx.now_ms, /*create=*/false)) {
-      w->ConvertToSkiplist();
-    }
-    ctx.server.SettleTentativeWrites(false);
+    if (auto w = ctx.db().Reencode<ZSetValue>(ctx.args[1], ctx.now_ms)) w->ConvertToSkiplist();
   }
   // A set has no order of its own: stored results, and those a script sees, are sorted
   // anyway, so that the log and replicas get the same list (Redis's CLIENT_SCRIPT rule).

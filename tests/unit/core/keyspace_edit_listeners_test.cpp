@@ -8,6 +8,7 @@
 
 #include "core/keyspace.h"
 #include "core/set_value.h"
+#include "core/zset_value.h"
 #include "unit/core/keyspace_test_util.h"
 
 namespace kvd::testing {
@@ -46,6 +47,49 @@ TEST_CASE("EditString tells the key listener and the running snapshot before the
   ks.EndSnapshot(/*walk_finished=*/false);
   ks.set_key_listener(nullptr);
   CHECK(ks.Get("k", kT0) == "aXY"sv);
+}
+
+// Hears every key change, tentative or not.
+struct AnyListener : Keyspace::KeyListener {
+  void KeyChanged(const Keyspace&, std::string_view key, bool) override {
+    changed.emplace_back(key);
+  }
+  void Emptying(const Keyspace&) override {}
+  std::vector<std::string> changed;
+};
+
+struct KeyObserver : Keyspace::SnapshotObserver {
+  void BeforeChange(const Record& r) override { keys.emplace_back(r.key()); }
+  std::vector<std::string> keys;
+};
+
+TEST_CASE("Reencode: the running snapshot encodes the key first, the key listener hears nothing") {
+  Keyspace ks;
+  {
+    auto w = ks.Write<ZSetValue>("z", kT0, /*create=*/true);
+    w->Add("a", 1);
+    w->Add("b", 2);
+  }
+  const size_t bytes = ks.AllocatedBytes();
+  AnyListener listener;
+  KeyObserver observer;
+  ks.set_key_listener(&listener);
+  ks.BeginSnapshot(&observer);
+  {
+    auto w = ks.Reencode<ZSetValue>("z", kT0);
+    REQUIRE(w);
+    REQUIRE(w->is_packed());
+    w->ConvertToSkiplist();
+  }
+  CHECK(listener.changed.empty());
+  CHECK(observer.keys == std::vector<std::string>{"z"});
+  CHECK_FALSE(ks.Read<ZSetValue>("z", kT0)->is_packed());
+  CHECK(ks.AllocatedBytes() > bytes);  // the counters follow the new encoding
+  CHECK_FALSE(ks.Reencode<ZSetValue>("missing", kT0));  // never creates
+  ks.Write<ZSetValue>("z", kT0, /*create=*/false);  // a write is heard, tentatively
+  CHECK(listener.changed == std::vector<std::string>{"z"});
+  ks.EndSnapshot(/*walk_finished=*/false);
+  ks.set_key_listener(nullptr);
 }
 
 }  // namespace
