@@ -19,10 +19,11 @@ using namespace std::string_view_literals;
 struct Listener : Keyspace::KeyListener {
   void KeyChanged(const Keyspace&, std::string_view key, bool tentative) override {
     changed.emplace_back(key);
-    CHECK_FALSE(tentative);
+    tentatives.push_back(tentative);
   }
   void Emptying(const Keyspace&) override {}
   std::vector<std::string> changed;
+  std::vector<bool> tentatives;
 };
 
 // Records what each record held when the snapshot was told of it.
@@ -40,6 +41,7 @@ TEST_CASE("EditString tells the key listener and the running snapshot before the
   ks.BeginSnapshot(&observer);
   ks.EditString("k", 1, kT0).bytes[1] = 'X';
   CHECK(listener.changed == std::vector<std::string>{"k"});
+  CHECK(listener.tentatives == std::vector<bool>{false});
   CHECK(observer.before == std::vector<std::string>{"abc"});
   // Already handed over: a second edit during the same snapshot is not seen again.
   ks.EditString("k", 1, kT0).bytes[2] = 'Y';
@@ -48,15 +50,6 @@ TEST_CASE("EditString tells the key listener and the running snapshot before the
   ks.set_key_listener(nullptr);
   CHECK(ks.Get("k", kT0) == "aXY"sv);
 }
-
-// Hears every key change, tentative or not.
-struct AnyListener : Keyspace::KeyListener {
-  void KeyChanged(const Keyspace&, std::string_view key, bool) override {
-    changed.emplace_back(key);
-  }
-  void Emptying(const Keyspace&) override {}
-  std::vector<std::string> changed;
-};
 
 struct KeyObserver : Keyspace::SnapshotObserver {
   void BeforeChange(const Record& r) override { keys.emplace_back(r.key()); }
@@ -71,7 +64,7 @@ TEST_CASE("Reencode: the running snapshot encodes the key first, the key listene
     w->Add("b", 2);
   }
   const size_t bytes = ks.AllocatedBytes();
-  AnyListener listener;
+  Listener listener;
   KeyObserver observer;
   ks.set_key_listener(&listener);
   ks.BeginSnapshot(&observer);
@@ -88,6 +81,7 @@ TEST_CASE("Reencode: the running snapshot encodes the key first, the key listene
   CHECK_FALSE(ks.Reencode<ZSetValue>("missing", kT0));  // never creates
   ks.Write<ZSetValue>("z", kT0, /*create=*/false);  // a write is heard, tentatively
   CHECK(listener.changed == std::vector<std::string>{"z"});
+  CHECK(listener.tentatives == std::vector<bool>{true});
   ks.EndSnapshot(/*walk_finished=*/false);
   ks.set_key_listener(nullptr);
 }
