@@ -108,6 +108,10 @@ std::string FormatPrometheus(const MetricsSnapshot& m, const ProcessMetrics& p) 
            m.net_input_bytes);
   w.Single("kvd_net_output_bytes_total", "counter", "Bytes written to clients.",
            m.net_output_bytes);
+  w.Single("kvd_net_repl_input_bytes_total", "counter", "Bytes read from our master.",
+           m.net_repl_input_bytes);
+  w.Single("kvd_net_repl_output_bytes_total", "counter", "Bytes written to our replicas.",
+           m.net_repl_output_bytes);
   w.Single("kvd_keyspace_hits_total", "counter", "Reads that found their key.",
            m.keyspace_hits);
   w.Single("kvd_keyspace_misses_total", "counter", "Reads of missing keys.", m.keyspace_misses);

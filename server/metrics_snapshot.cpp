@@ -41,6 +41,8 @@ MetricsSnapshot TakeMetricsSnapshot(ServerState& server) {
   m.instantaneous_ops_per_sec = server.rates.ops.PerSecond();
   m.net_input_bytes = st.total_net_input_bytes;
   m.net_output_bytes = st.total_net_output_bytes;
+  m.net_repl_input_bytes = st.total_net_repl_input_bytes;
+  m.net_repl_output_bytes = st.total_net_repl_output_bytes;
   m.keyspace_hits = st.keyspace_hits;
   m.keyspace_misses = st.keyspace_misses;
   m.expired_keys = server.store.ExpiredKeys();

@@ -39,6 +39,8 @@ struct MetricsSnapshot {
   double instantaneous_ops_per_sec = 0;
   uint64_t net_input_bytes = 0;
   uint64_t net_output_bytes = 0;
+  uint64_t net_repl_input_bytes = 0;
+  uint64_t net_repl_output_bytes = 0;
   uint64_t keyspace_hits = 0;
   uint64_t keyspace_misses = 0;
   uint64_t expired_keys = 0;

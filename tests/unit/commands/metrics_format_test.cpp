@@ -34,6 +34,8 @@ TEST_CASE("figures follow the commands that ran") {
   h.Run({"SET", "c", "3"});
   h.Run({"INCR", "c", "extra"});  // wrong arity: rejected
   h.Run({"LPUSH", "c", "x"});     // WRONGTYPE: failed
+  h.server.stats.total_net_repl_input_bytes = 300;  // as the master link counts them
+  h.server.stats.total_net_repl_output_bytes = 700;
   MetricsSnapshot m = TakeMetricsSnapshot(h.server);
   std::string text = FormatPrometheus(m, TakeProcessMetrics());
 
@@ -50,6 +52,8 @@ TEST_CASE("figures follow the commands that ran") {
   CHECK(Sample(text, "kvd_commands_failed_calls_total{cmd=\"lpush\"}") == "1");
   CHECK(Sample(text, "kvd_errors_total{error=\"WRONGTYPE\"}") == "1");
   CHECK(Sample(text, "kvd_errors_total{error=\"ERR\"}") == "1");
+  CHECK(Sample(text, "kvd_net_repl_input_bytes_total") == "300");
+  CHECK(Sample(text, "kvd_net_repl_output_bytes_total") == "700");
   CHECK(std::stoull(Sample(text, "kvd_memory_used_bytes")) > 0);
   CHECK(std::stoull(Sample(text, "kvd_memory_system_bytes")) > 0);
   CHECK(!Sample(text, "kvd_commands_duration_seconds_total{cmd=\"set\"}").empty());
