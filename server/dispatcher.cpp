@@ -228,12 +228,13 @@ void Dispatcher::Run(ClientState& client, const CommandSpec& spec,
   server_.tracking.BeforeCommand(client);  // client-side caching (server/tracking.h)
   // While a pause lasts, as on a replica, an expired key reads as absent but stays: the
   // dataset holds still (Redis's expireIfNeeded), and the pause's end lets it go.
-  const bool keep_expired = IsReplica(server_) || pause_.Active(now_ms);
+  const bool replica = IsReplica(server_);
+  const bool keep_expired = replica || pause_.Active(now_ms);
   if (keep_expired != server_.store.keep_expired()) server_.store.SetKeepExpired(keep_expired);
   server_.store.access_clock().set_no_touch(client.no_touch && spec.name != "touch");
   // A writable replica remembers the keys its own clients give a TTL, to expire them itself.
-  const bool replica_write = keep_expired && !client.master && !client.replaying_aof &&
-                             IsReplica(server_) && ((spec.flags & kWrite) || MayReplicate(spec));
+  const bool replica_write = replica && !client.master && !client.replaying_aof &&
+                             ((spec.flags & kWrite) || MayReplicate(spec));
   if (replica_write) server_.replica_keys_with_expire.BeginClientWrite();
   spec.handler(ctx);
   if (replica_write) server_.replica_keys_with_expire.EndClientWrite();

@@ -31,7 +31,6 @@ class InstantaneousRate {
     per_second_ = sum / kSamples;
   }
   double PerSecond() const { return per_second_; }
-  void Reset() { *this = InstantaneousRate{}; }
 
  private:
   static constexpr size_t kSamples = 16;

@@ -56,7 +56,7 @@ long long LL(T v) {
 }
 
 // Identifies the build, as Redis's: its version, compiler and kind, hashed (FNV-1a).
-std::string BuildId() {
+std::string HashBuild() {
   constexpr std::string_view kBuild = KVD_VERSION " " __VERSION__
 #ifdef NDEBUG
       " release"
@@ -67,6 +67,11 @@ std::string BuildId() {
   char buf[17];
   std::snprintf(buf, sizeof buf, "%016" PRIx64, h);
   return buf;
+}
+
+const std::string& BuildId() {
+  static const std::string id = HashBuild();
+  return id;
 }
 
 // Identifies this process's lifetime, as in Redis: new at every start.
