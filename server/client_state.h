@@ -73,6 +73,13 @@ struct ClientState {
   bool tls = false;  // came in on the tls-port
   // Set by a command; the connection acts on it after sending the batch's replies.
   bool close_after_reply = false;  // QUIT, or a protocol error
+  // SCRIPT DEBUG YES / SYNC (server/scripting/debug_session.cpp): the client's next EVAL
+  // runs under the Lua debugger, in a forked child or holding the server.
+  enum class LuaDebug : uint8_t { kOff, kForked, kSync };
+  LuaDebug lua_debug = LuaDebug::kOff;
+  // A forked debugging session took the socket over: the connection drops its output and
+  // closes its descriptor without shutting the connection down, which the child still uses.
+  bool socket_handed_off = false;
   // The ACL user the client is authenticated as (server/acl/acl.h; its name through
   // ClientUserName).
   std::shared_ptr<AclUser> acl_user;

@@ -1,4 +1,4 @@
-// EVAL, EVALSHA, EVAL_RO, EVALSHA_RO and SCRIPT LOAD|EXISTS|FLUSH|KILL|HELP. Running a
+// EVAL, EVALSHA, EVAL_RO, EVALSHA_RO and SCRIPT LOAD|EXISTS|FLUSH|KILL|DEBUG|HELP. Running a
 // script is server/scripting/scripting.h; SCRIPT KILL of a script that is running reaches
 // it from the connection (server/scripting/busy_reply.h), so here no script ever runs.
 #include "core/text.h"
@@ -13,10 +13,29 @@ namespace {
 
 constexpr std::string_view kNotBusyErr = "NOTBUSY No scripts in execution right now.";
 
-void CmdEval(CommandContext& ctx) { Scripting::Of(ctx.server).Eval(ctx, false, false); }
-void CmdEvalSha(CommandContext& ctx) { Scripting::Of(ctx.server).Eval(ctx, true, false); }
-void CmdEvalRo(CommandContext& ctx) { Scripting::Of(ctx.server).Eval(ctx, false, true); }
-void CmdEvalShaRo(CommandContext& ctx) { Scripting::Of(ctx.server).Eval(ctx, true, true); }
+bool Debugging(const CommandContext& ctx) {
+  return ctx.client.lua_debug != ClientState::LuaDebug::kOff;
+}
+
+void EvalBody(CommandContext& ctx, bool read_only) {
+  Scripting& s = Scripting::Of(ctx.server);
+  if (Debugging(ctx)) return s.DebugEval(ctx, read_only);
+  s.Eval(ctx, false, read_only);
+}
+
+void EvalSha(CommandContext& ctx, bool read_only) {
+  if (Debugging(ctx)) {
+    // A sha that cannot be one is answered as unknown first, as Redis does.
+    if (ctx.args[1].size() != 40) return ctx.Error(kNoScriptError);
+    return ctx.Error("ERR Please use EVAL instead of EVALSHA for debugging");
+  }
+  Scripting::Of(ctx.server).Eval(ctx, true, read_only);
+}
+
+void CmdEval(CommandContext& ctx) { EvalBody(ctx, false); }
+void CmdEvalSha(CommandContext& ctx) { EvalSha(ctx, false); }
+void CmdEvalRo(CommandContext& ctx) { EvalBody(ctx, true); }
+void CmdEvalShaRo(CommandContext& ctx) { EvalSha(ctx, true); }
 
 void CmdScriptLoad(CommandContext& ctx) {
   std::string err;
@@ -42,6 +61,32 @@ void CmdScriptFlush(CommandContext& ctx) {
   ctx.reply.Ok();
 }
 
+// SCRIPT DEBUG YES|SYNC|NO: how this client's next EVAL runs (server/scripting/debug_session.h).
+// The debugger talks to the client over its socket directly, which a TLS connection does
+// not allow.
+void CmdScriptDebug(CommandContext& ctx) {
+  if (!ctx.reply.buffer().empty()) {
+    return ctx.Error("ERR SCRIPT DEBUG must be called outside a pipeline");
+  }
+  using Mode = ClientState::LuaDebug;
+  const std::string_view arg = ctx.args[2];
+  Mode mode;
+  if (EqualsIgnoreCase(arg, "no")) {
+    mode = Mode::kOff;
+  } else if (EqualsIgnoreCase(arg, "yes")) {
+    mode = Mode::kForked;
+  } else if (EqualsIgnoreCase(arg, "sync")) {
+    mode = Mode::kSync;
+  } else {
+    return ctx.Error("ERR Use SCRIPT DEBUG YES/SYNC/NO");
+  }
+  if (mode != Mode::kOff && (ctx.client.tls || ctx.client.fd < 0)) {
+    return ctx.Error("ERR SCRIPT DEBUG is not available on TLS connections");
+  }
+  ctx.client.lua_debug = mode;
+  ctx.reply.Ok();
+}
+
 // Only reached when no script runs: a running one holds the store strand, and the
 // connection answers SCRIPT KILL itself then.
 void CmdScriptKill(CommandContext& ctx) { ctx.Error(kNotBusyErr); }
@@ -49,7 +94,8 @@ void CmdScriptKill(CommandContext& ctx) { ctx.Error(kNotBusyErr); }
 void CmdScriptHelp(CommandContext& ctx) {
   ReplySubcommandHelp(
       ctx.reply, "SCRIPT",
-      {"EXISTS <sha1> [<sha1> ...]",
+      {"DEBUG (YES|SYNC|NO)", "    Set the debug mode for subsequent scripts executed.",
+       "EXISTS <sha1> [<sha1> ...]",
        "    Return information about the existence of the scripts in the script cache.",
        "FLUSH [ASYNC|SYNC]", "    Flush the Lua scripts cache. Very dangerous on replicas.",
        "    When called without the optional mode argument, the behavior is determined by the",
@@ -90,6 +136,9 @@ void RegisterScriptCommands(CommandTable& t) {
                {kCats, "scripting", "2.6.0",
                 "Loads a server-side Lua script to the script cache.",
                 "O(N) with N being the length in bytes of the script body."}),
+      MakeSpec("script|debug", 3, kNoScript, kNoKeys, CmdScriptDebug,
+               {kCats, "scripting", "3.2.0", "Sets the debug mode of server-side Lua scripts.",
+                "O(1)"}),
       MakeSpec("script|exists", -3, kNoScript, kNoKeys, CmdScriptExists,
                {kCats, "scripting", "2.6.0",
                 "Determines whether server-side Lua scripts exist in the script cache.",

@@ -14,6 +14,7 @@
 #include "server/net/endpoint_format.h"
 #include "server/protected_mode.h"
 #include "server/scripting/busy_reply.h"
+#include "server/scripting/debug_session.h"
 
 namespace kvd::net {
 namespace {
@@ -99,6 +100,7 @@ void Connection::Handshake() {
 }
 
 void Connection::Kill() {
+  if (InForkedDebugSession()) return;  // this connection's thread is not in the process
   asio::post(stream_.socket().get_executor(), [weak = weak_from_this()] {
     if (auto self = weak.lock()) self->Close();
   });
@@ -390,9 +392,11 @@ void Connection::ExecuteBatch() {
   CountOutput(batch_out_.size() - pushed);
   StageLimits();
   bool close = client_.close_after_reply;
-  auto done = [self = shared_from_this(), close, blocked] {
+  const bool handed_off = client_.socket_handed_off;
+  auto done = [self = shared_from_this(), close, blocked, handed_off] {
     self->closing_ = self->closing_ || close;
     self->blocked_ = blocked;
+    self->handed_off_ = handed_off;
     self->OnBatchDone();
   };
   // appendfsync always: the replies wait until what the log holds so far is on disk.
@@ -406,6 +410,7 @@ void Connection::ExecuteBatch() {
     // Called from ProcessInput, on the connection strand: it finishes the batch.
     closing_ = closing_ || close;
     blocked_ = blocked;
+    handed_off_ = handed_off;
     batch_done_inline_ = true;
     return;
   }
@@ -433,6 +438,11 @@ bool Connection::FinishBatch() {
   client_.query_buffer_bytes = input_.size();
   input_.Shrink(parser_.BytesWanted());
   if (closed_) return false;
+  if (handed_off_) {
+    // A forked debugging session owns the socket now: everything owed goes from there.
+    out_.clear();
+    batch_out_.clear();
+  }
   if (out_.empty()) {
     out_.swap(batch_out_);
   } else {
@@ -503,7 +513,8 @@ void Connection::Close() {
   if (closed_) return;
   closed_ = true;
   std::error_code ec;
-  stream_.socket().shutdown(ClientStream::Socket::shutdown_both, ec);
+  // Shutting down would end the connection for a debugging session's child too.
+  if (!handed_off_) stream_.socket().shutdown(ClientStream::Socket::shutdown_both, ec);
   stream_.socket().close(ec);
   asio::post(net_.store_strand, [self = shared_from_this()] {
     if (self->block_timer_) self->block_timer_->cancel();

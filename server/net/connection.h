@@ -156,6 +156,7 @@ class Connection final : public std::enable_shared_from_this<Connection>, privat
   bool blocked_ = false;           // a blocking command waits: later commands wait too
   bool waiting_readable_ = false;  // an async_wait for input is in flight
   bool handshake_done_ = false;    // TLS
+  bool handed_off_ = false;  // a forked debugging session took the socket (SCRIPT DEBUG YES)
   // Pub/sub and the output limit (store strand, like the rest of this block).
   bool in_batch_ = false;          // this client's batch runs now
   bool output_limit_hit_ = false;  // closing for its output buffer limit: drop the rest

@@ -8,11 +8,13 @@
 
 #include "server/net/connection.h"
 #include "server/pubsub.h"
+#include "server/scripting/debug_session.h"
 
 namespace kvd::net {
 
 void Connection::Push(std::string_view frame) {
-  if (output_limit_hit_) return;
+  // In a forked debugging session only the client being debugged is served.
+  if (output_limit_hit_ || InForkedDebugSession()) return;
   if (!pushes_) pushes_ = std::make_unique<Pushes>();
   size_t pending;
   if (in_batch_) {

@@ -10,6 +10,7 @@
 #include "server/blocking.h"
 #include "server/replication/replica_checks.h"
 #include "server/replication/replication.h"
+#include "server/scripting/scripting.h"
 
 namespace kvd::net {
 namespace {
@@ -86,6 +87,7 @@ void Cron::Tick() {
   if (server.aof != nullptr) server.aof->Cron(now_ms);
   if (server.replication != nullptr) server.replication->Cron(now_ms);
 
+  if (server.script_run.engine) server.script_run.engine->ReapDebugSessions();
   if (cfg.timeout > 0) CloseIdleClients(now_ms, cfg.timeout);
   server.migrate_connections.CloseIdle(now_ms / 1000);
 }

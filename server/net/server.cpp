@@ -37,6 +37,7 @@
 #include "server/persistence.h"
 #include "server/replication/replication.h"
 #include "server/scripting/busy_reply.h"
+#include "server/scripting/scripting.h"
 #include "server/server_state.h"
 #include "server/supervision.h"
 #include "server/startup_load.h"
@@ -435,6 +436,7 @@ bool Server::Impl::FinishShutdown(const ShutdownRequest& request) {
     if (startup_load) startup_load->Cancel();
     aof.CancelLoad();
   }
+  if (state.script_run.engine) state.script_run.engine->KillDebugSessions();
   if (state.background_snapshot->running()) {
     // The final save below replaces what it was writing; its temporary file is removed.
     spdlog::warn("There is a background save in progress. Stopping it!");

@@ -19,6 +19,7 @@ extern "C" {
 #include "server/command_lookup.h"
 #include "server/commands/redis_compat.h"
 #include "server/scripting/function_library.h"
+#include "server/scripting/lua_debugger.h"
 #include "server/scripting/lua_reply.h"
 #include "server/scripting/lua_sandbox.h"
 #include "server/scripting/script_call.h"
@@ -45,6 +46,18 @@ int VersionNum() {
 // objects alive, since lua_error unwinds with longjmp.
 void PushError(lua_State* L, std::string_view message) { PushErrorTable(L, message); }
 
+// The Lua debugger while it steps through the running script, or null.
+LuaDebugger* SteppingDebugger(const ScriptRun* run) {
+  return run != nullptr && run->debugger != nullptr && run->debugger->logging() ? run->debugger
+                                                                               : nullptr;
+}
+
+// A redis.call that failed before its command replied: the debugger shows why.
+void PushCallError(lua_State* L, const ScriptRun* run, std::string_view message) {
+  if (LuaDebugger* debugger = SteppingDebugger(run)) debugger->LogError(message);
+  PushError(L, message);
+}
+
 // Runs the command named by the arguments; pushes its reply as a Lua value, or an error
 // table. Returns whether it pushed an error. All C++ objects die before the caller raises.
 bool CallCommand(lua_State* L) {
@@ -55,7 +68,7 @@ bool CallCommand(lua_State* L) {
   }
   const int argc = lua_gettop(L);
   if (argc == 0) {
-    PushError(L, "Please specify at least one argument for this redis lib call");
+    PushCallError(L, run, "Please specify at least one argument for this redis lib call");
     return true;
   }
   std::vector<std::string> args;
@@ -72,21 +85,23 @@ bool CallCommand(lua_State* L) {
       args.emplace_back(s, len);
     } else {
       lua_pop(L, argc);
-      PushError(L, "Lua redis lib command arguments must be strings or integers");
+      PushCallError(L, run, "Lua redis lib command arguments must be strings or integers");
       return true;
     }
   }
   lua_pop(L, argc);
   std::vector<std::string_view> views(args.begin(), args.end());
+  if (LuaDebugger* debugger = SteppingDebugger(run)) debugger->LogCommand(views);
   std::string reply;
   if (std::string err = RunScriptCommand(*run, views, reply); !err.empty()) {
-    PushError(L, err);
+    PushCallError(L, run, err);
     return true;
   }
   if (!PushReplyAsLua(L, reply)) {
     PushError(L, "ERR the command's reply could not be read");
     return true;
   }
+  if (LuaDebugger* debugger = SteppingDebugger(run)) debugger->LogReply(reply);
   return !reply.empty() && reply[0] == '-';
 }
 
@@ -286,12 +301,23 @@ int RedisAclCheckCmd(lua_State* L) {
   return 1;
 }
 
-// The debugger (SCRIPT DEBUG) is not there: a breakpoint is never hit, debug prints nothing.
+// The Lua debugger (SCRIPT DEBUG): redis.breakpoint() stops at the next line and returns
+// true, redis.debug(...) shows its arguments in the debugger; outside a debugging session
+// they do nothing (false, and nothing shown).
+LuaDebugger* SessionDebugger(lua_State* L) {
+  ScriptRun* run = CurrentRun(L);
+  return run != nullptr ? run->debugger : nullptr;
+}
 int RedisBreakpoint(lua_State* L) {
-  lua_pushboolean(L, 0);
+  LuaDebugger* debugger = SessionDebugger(L);
+  if (debugger != nullptr) debugger->BreakAtNextLine();
+  lua_pushboolean(L, debugger != nullptr);
   return 1;
 }
-int RedisDebug(lua_State*) { return 0; }
+int RedisDebug(lua_State* L) {
+  if (LuaDebugger* debugger = SessionDebugger(L)) debugger->LogDebugValues(L);
+  return 0;
+}
 
 // Redis's rand48: the same sequence on every platform.
 uint64_t rand48_state = 0x1234ABCD330EULL;

@@ -10,6 +10,8 @@
 
 namespace kvd {
 
+class LuaDebugger;
+
 struct ScriptRun {
   ScriptRun(CommandContext& caller_ctx, std::string run_name, bool eval)
       : caller(caller_ctx), name(std::move(run_name)), is_eval(eval) {}
@@ -26,6 +28,8 @@ struct ScriptRun {
   size_t effects_db = 0;   // the database the logged effects were last in (SELECT)
   std::chrono::steady_clock::time_point start;
   bool slow = false;       // past busy-reply-threshold: other clients get -BUSY
+  // The Lua debugger's session when the caller debugs this script (SCRIPT DEBUG), or null.
+  LuaDebugger* debugger = nullptr;
 };
 
 }  // namespace kvd

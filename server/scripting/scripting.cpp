@@ -13,6 +13,7 @@ extern "C" {
 #include "core/numeric.h"
 #include "core/text.h"
 #include "server/errors.h"
+#include "server/scripting/lua_debugger.h"
 #include "server/scripting/lua_reply.h"
 #include "server/scripting/lua_sandbox.h"
 #include "server/scripting/script_flags.h"
@@ -23,7 +24,6 @@ extern "C" {
 namespace kvd {
 namespace {
 
-constexpr std::string_view kNoScriptErr = "NOSCRIPT No matching script. Please use EVAL.";
 constexpr std::string_view kRoWriteFlagErr =
     "ERR Can not execute a script with write flag using *_ro command.";
 constexpr std::string_view kOomErr = "OOM command not allowed when used memory > 'maxmemory'.";
@@ -164,13 +164,13 @@ void Scripting::FlushScripts() {
   eval_lua_ = NewSandbox();
 }
 
-void Scripting::Eval(CommandContext& ctx, bool by_sha, bool read_only) {
+void Scripting::Eval(CommandContext& ctx, bool by_sha, bool read_only, LuaDebugger* debugger) {
   std::optional<KeysAndArgs> ka = SplitKeys(ctx, false);
   if (!ka) return;
   std::string sha;
   if (by_sha) {
     sha = ToLower(ctx.args[1]);
-    if (!scripts_.contains(sha)) return ctx.Error(kNoScriptErr);
+    if (!scripts_.contains(sha)) return ctx.Error(kNoScriptError);
   } else {
     std::string err;
     std::optional<std::string> loaded = LoadScript(ctx.args[1], &err);
@@ -179,6 +179,7 @@ void Scripting::Eval(CommandContext& ctx, bool by_sha, bool read_only) {
   }
   const uint32_t flags = scripts_[sha].flags;
   ScriptRun run(ctx, sha, true);
+  run.debugger = debugger;
   if (!(flags & kScriptNoShebang)) {
     // Redis 7's rules for scripts that declare their flags.
     if (read_only && !(flags & kScriptNoWrites)) return ctx.Error(kRoWriteFlagErr);
@@ -242,7 +243,10 @@ void Scripting::Run(lua_State* L, ScriptRun& run, int nargs) {
   lua_insert(L, -(nargs + 2));
   const int handler = lua_gettop(L) - nargs - 1;
   SetCurrentRun(L, &run);
-  if (server.config.values().busy_reply_threshold > 0) {
+  if (run.debugger != nullptr) {
+    // The debugger's hook stops at lines, and counts instructions to stop a loop.
+    lua_sethook(L, LuaDebugger::Hook, LUA_MASKLINE | LUA_MASKCOUNT, kHookInstructions);
+  } else if (server.config.values().busy_reply_threshold > 0) {
     lua_sethook(L, CountHook, LUA_MASKCOUNT, kHookInstructions);
   }
   run.start = std::chrono::steady_clock::now();

@@ -2,6 +2,8 @@
 // Scripting: EVAL's script cache and Lua state, the function libraries, and running either
 // on the store strand with Redis's rules (atomic, KEYS/ARGV, flags, read-only variants,
 // the busy-reply-threshold hook that lets SCRIPT KILL stop a looping script).
+#include <sys/types.h>
+
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -9,6 +11,7 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <vector>
 
 #include "server/command.h"
 #include "server/scripting/function_library.h"
@@ -17,7 +20,10 @@ struct lua_State;
 
 namespace kvd {
 
+class LuaDebugger;
 struct ScriptRun;
+
+inline constexpr std::string_view kNoScriptError = "NOSCRIPT No matching script. Please use EVAL.";
 
 // What scripting holds, for INFO memory (Redis 7's used_memory_vm_*, used_memory_scripts_*).
 struct ScriptingMemory {
@@ -40,8 +46,15 @@ class Scripting {
   // The engine of this server, made on first use.
   static Scripting& Of(ServerState& server);
 
-  // EVAL, EVALSHA, EVAL_RO, EVALSHA_RO.
-  void Eval(CommandContext& ctx, bool by_sha, bool read_only);
+  // EVAL, EVALSHA, EVAL_RO, EVALSHA_RO; under the Lua debugger when `debugger` is given.
+  void Eval(CommandContext& ctx, bool by_sha, bool read_only, LuaDebugger* debugger = nullptr);
+  // EVAL and EVAL_RO for a client that turned SCRIPT DEBUG on: the script runs under the
+  // Lua debugger, in a forked child that keeps its changes to itself (YES), or holding the
+  // server (SYNC); the connection closes after it (server/scripting/debug_session.cpp).
+  void DebugEval(CommandContext& ctx, bool read_only);
+  // The forked debugging sessions: the cron reaps the ended ones, a shutdown kills them.
+  void ReapDebugSessions();
+  void KillDebugSessions();
   // FCALL, FCALL_RO.
   void Fcall(CommandContext& ctx, bool read_only);
 
@@ -65,6 +78,7 @@ class Scripting {
 
   lua_State* eval_lua_;
   std::unordered_map<std::string, CachedScript> scripts_;  // by sha
+  std::vector<pid_t> debug_sessions_;  // forked debugging sessions not reaped yet
   FunctionLibraries functions_;
 };
 
