@@ -115,13 +115,18 @@ def run_throughput(a, binaries):
                         if test == "MSET":
                             requests //= 2  # ten keys per request
                         for name, s in servers.items():
+                            cpu_before = s.cpu_seconds()
                             r = bench_throughput.run(s.port, test, size, pipeline, requests,
                                                      a.clients, a.keyspace, CLIENT_CPU)
+                            # What each request cost the server, whatever the client's pace.
+                            r["cpu_us_per_req"] = ((s.cpu_seconds() - cpu_before) * 1e6
+                                                   / requests)
                             rows.append({"test": test, "size": size, "pipeline": pipeline,
                                          "server": name, "round": rnd + 1, **r})
                             log(f"  [{size} B, pipeline {pipeline}, round {rnd + 1}/"
                                 f"{a.rounds}] {test:12} {name:7} {r['rps']:>10.0f} req/s  "
-                                f"p50 {r['p50_ms']:.3f} ms  p99 {r['p99_ms']:.3f} ms")
+                                f"p50 {r['p50_ms']:.3f} ms  p99 {r['p99_ms']:.3f} ms  "
+                                f"CPU {r['cpu_us_per_req']:.2f} us/req")
         finally:
             for s in servers.values():
                 s.stop()

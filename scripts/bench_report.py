@@ -60,13 +60,17 @@ def machine_info(kvd, redis):
 
 # ---- summaries: {figure: {server: summarize(rounds)}} --------------------------------------
 
+THROUGHPUT_FIGURES = ("rps", "p50_ms", "p99_ms", "cpu_us_per_req")
+
+
 def throughput_summary(rows):
-    """rows: one dict per run (test, size, pipeline, server, round, rps, p50_ms, p99_ms)."""
+    """rows: one dict per run (test, size, pipeline, server, round, rps, p50_ms, p99_ms and,
+    since it is measured, cpu_us_per_req: the server's CPU time per request)."""
     out = {}
     for r in rows:
         key = (r["test"], r["size"], r["pipeline"])
         out.setdefault(key, {}).setdefault(r["server"], []).append(r)
-    return {key: {srv: {m: summarize([r[m] for r in runs]) for m in ("rps", "p50_ms", "p99_ms")}
+    return {key: {srv: {m: summarize([r.get(m) for r in runs]) for m in THROUGHPUT_FIGURES}
                   for srv, runs in by_server.items()}
             for key, by_server in out.items()}
 
@@ -145,13 +149,20 @@ def _ran_ceiling(tp):
     return any("ceiling" in v for v in (tp or {}).values())
 
 
+def _median(by_figure, figure):
+    """A figure's median in one server's summary; None when it was not measured (results
+    from before the figure existed)."""
+    return (by_figure.get(figure) or {}).get("median")
+
+
 def throughput_table(tp):
     """One row per test; the ceiling columns when the rounds ran the do-nothing server."""
     ceiling = _ran_ceiling(tp)
     lines = ["| test | value | pipeline | kvd req/s | redis req/s | kvd/redis "
              + ("| ceiling req/s | kvd/ceiling " if ceiling else "")
-             + "| p50 ms kvd / redis | p99 ms kvd / redis | spread kvd / redis |",
-             "|---|---|---|---|---|---|" + ("---|---|" if ceiling else "") + "---|---|---|"]
+             + "| p50 ms kvd / redis | p99 ms kvd / redis | server CPU µs/req kvd / redis "
+             "| spread kvd / redis |",
+             "|---|---|---|---|---|---|" + ("---|---|" if ceiling else "") + "---|---|---|---|"]
     order = {t: i for i, t in enumerate(ALL_TESTS)}
     for key in sorted(tp, key=lambda k: (k[2], k[1], order.get(k[0], 99))):
         test, size, pipeline = key
@@ -168,6 +179,8 @@ def throughput_table(tp):
                if ceiling else "")
             + f"| {_fmt(k['p50_ms']['median'], '.3f')} / {_fmt(r['p50_ms']['median'], '.3f')} "
             f"| {_fmt(k['p99_ms']['median'], '.3f')} / {_fmt(r['p99_ms']['median'], '.3f')} "
+            f"| {_fmt(_median(k, 'cpu_us_per_req'), '.2f')} / "
+            f"{_fmt(_median(r, 'cpu_us_per_req'), '.2f')} "
             f"| {_pct(k['rps']['spread'])} / {_pct(r['rps']['spread'])} |")
     return lines
 
@@ -319,7 +332,8 @@ def write_files(results, out_dir):
     with open(os.path.join(out_dir, "results.md"), "w") as f:
         f.write(markdown(results))
     if results.get("throughput"):
-        fields = ["test", "size", "pipeline", "server", "round", "rps", "p50_ms", "p99_ms"]
+        fields = ["test", "size", "pipeline", "server", "round", "rps", "p50_ms", "p99_ms",
+                  "cpu_us_per_req"]
         with open(os.path.join(out_dir, "throughput.csv"), "w", newline="") as f:
             w = csv.DictWriter(f, fieldnames=fields, extrasaction="ignore")
             w.writeheader()

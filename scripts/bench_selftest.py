@@ -75,9 +75,10 @@ def canned_results():
     rows = []
     for rnd, (k, r) in enumerate([(300e3, 200e3), (320e3, 200e3), (310e3, 210e3)], 1):
         rows.append({"test": "SET", "size": 16, "pipeline": 16, "server": "kvd", "round": rnd,
-                     "rps": k, "p50_ms": 1.0, "p99_ms": 2.0})
+                     "rps": k, "p50_ms": 1.0, "p99_ms": 2.0, "cpu_us_per_req": 1.0 + rnd})
         rows.append({"test": "SET", "size": 16, "pipeline": 16, "server": "redis",
-                     "round": rnd, "rps": r, "p50_ms": 1.5, "p99_ms": 1.9})
+                     "round": rnd, "rps": r, "p50_ms": 1.5, "p99_ms": 1.9,
+                     "cpu_us_per_req": 4.5})
         rows.append({"test": "SET", "size": 16, "pipeline": 16, "server": "ceiling",
                      "round": rnd, "rps": 400e3, "p50_ms": 0.5, "p99_ms": 0.9})
     results = {
@@ -120,6 +121,8 @@ def test_report():
     md = bench_report.markdown(results)
     expect("| SET | 16 B | 16 | 310.0k | 200.0k | **1.55** | 400.0k | 0.78 |" in md, md)
     expect("| kvd/ceiling |" in md and "Ceiling: the same runs" in md, md)
+    expect("| 1.000 / 1.500 | 2.000 / 1.900 | 3.00 / 4.50 | 6% / 5% |" in md,
+           f"CPU per request: medians 3 (kvd) and 4.5 (redis) {md}")
     del results["throughput_summary"][("SET", 16, 16)]["ceiling"]
     plain = bench_report.markdown(results)
     expect("| SET | 16 B | 16 | 310.0k | 200.0k | **1.55** | 1.000 / 1.500 |" in plain, plain)

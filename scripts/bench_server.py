@@ -54,6 +54,20 @@ def rss_kb(pid):
         return int(re.search(r"^VmRSS:\s+(\d+)", f.read(), re.M).group(1))
 
 
+def cpu_seconds(pid):
+    """CPU time the process has used so far, all its threads together, in seconds: the
+    scheduler's nanosecond counts (/proc/<pid>/task/*/schedstat), exact over a run of a second
+    or two where the tick-sampled utime/stime are not."""
+    total = 0
+    for tid in os.listdir(f"/proc/{pid}/task"):
+        try:
+            with open(f"/proc/{pid}/task/{tid}/schedstat") as f:
+                total += int(f.read().split()[0])
+        except (OSError, ValueError, IndexError):
+            pass  # a thread that ended meanwhile
+    return total / 1e9
+
+
 class Server:
     """cpu: the core the server is pinned to (None: any). extra: more `--name value` args."""
 
@@ -86,6 +100,9 @@ class Server:
 
     def rss_kb(self):
         return rss_kb(self.proc.pid)
+
+    def cpu_seconds(self):
+        return cpu_seconds(self.proc.pid)
 
     def pipe(self, commands):
         """Sends RESP commands (a list of frames, or one str/bytes) through redis-cli --pipe;
