@@ -57,6 +57,11 @@ TEST_CASE("tls: redis-cli and openssl s_client over TLS, beside the plain port")
   CHECK(RunCli(tls, CliTls({"GET", "greeting"})).out == "hello over tls\n");
   CHECK(RunCli(tls, CliTls({"CONFIG", "GET", "tls-port"})).out ==
         "tls-port\n" + std::to_string(tls) + "\n");
+  if (TestingKvd()) {
+    // The Lua debugger needs the plain socket (README: Known differences).
+    CHECK(RunCli(tls, CliTls({"SCRIPT", "DEBUG", "YES"})).out ==
+          "ERR SCRIPT DEBUG is not available on TLS connections\n\n");
+  }
 
   // One dataset behind both ports.
   RawClient raw(plain);
