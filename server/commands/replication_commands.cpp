@@ -9,6 +9,7 @@
 #include "core/text.h"
 #include "server/commands/client_commands.h"
 #include "server/commands/key_spec.h"
+#include "server/config_params.h"
 #include "server/errors.h"
 #include "server/replication/replication.h"
 #include "server/server_state.h"
@@ -80,9 +81,22 @@ void CmdReplconf(CommandContext& ctx) {
     } else if (EqualsIgnoreCase(option, "getack")) {
       // Only the master asks, through the stream, and the link answers it.
       return;
-    } else if (EqualsIgnoreCase(option, "rdb-only") ||
-               EqualsIgnoreCase(option, "rdb-filter-only")) {
-      // A tool that wants only the snapshot (redis-cli --rdb): kvd sends it the whole sync.
+    } else if (EqualsIgnoreCase(option, "rdb-only")) {
+      const std::optional<int64_t> on = ParseInt64(value);
+      if (!on) return ctx.Error(kNotIntegerErr);
+      if (*on < 0 || *on > 1)
+        return ctx.Error("ERR value is out of range, value must between 0 and 1");
+      replication->SetReplicaRdbOnly(ctx.client, *on == 1);
+    } else if (EqualsIgnoreCase(option, "rdb-filter-only")) {
+      // Space-separated filters of what the snapshot includes; "functions" is the only one.
+      bool with_functions = false;
+      for (std::string_view filter : SplitWords(value)) {
+        if (!EqualsIgnoreCase(filter, "functions")) {
+          return ctx.Error("ERR Unsupported rdb-filter-only option: " + std::string(filter));
+        }
+        with_functions = true;
+      }
+      replication->SetReplicaRdbFilter(ctx.client, with_functions);
     } else {
       return ctx.Error("ERR Unrecognized REPLCONF option: " + std::string(option));
     }

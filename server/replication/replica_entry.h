@@ -25,6 +25,9 @@ struct Replication::Replica {
   bool psync = false;  // came with PSYNC (it expects +FULLRESYNC before the payload)
   bool capa_eof = false;
   bool capa_psync2 = false;
+  bool rdb_only = false;           // REPLCONF rdb-only 1: the snapshot and no stream
+  bool exclude_data = false;       // REPLCONF rdb-filter-only: a snapshot without keys...
+  bool exclude_functions = false;  // ... and without libraries unless "functions" was asked
   int listening_port = 0;
   std::string ip;  // REPLCONF ip-address, else the connection's
   int64_t ack_offset = 0;

@@ -111,6 +111,11 @@ class Replication {
   void SetReplicaPort(ClientState& client, int port);
   void SetReplicaAddress(ClientState& client, std::string ip);
   void SetReplicaCapa(ClientState& client, std::string_view capa);
+  // REPLCONF rdb-only 1: a tool that wants the snapshot alone (redis-cli --rdb) gets no
+  // stream after it. REPLCONF rdb-filter-only "functions" (or ""): its snapshot holds no keys,
+  // only the function libraries (or nothing at all), as redis-cli --functions-rdb asks.
+  void SetReplicaRdbOnly(ClientState& client, bool rdb_only);
+  void SetReplicaRdbFilter(ClientState& client, bool with_functions);
   // REPLCONF ACK <offset>: a replica's processed offset; serves WAITs it satisfies.
   void Ack(ClientState& client, int64_t offset);
   // PSYNC <replid> <offset> (psync true) or SYNC: answers on the client's link. Returns ""
@@ -219,6 +224,8 @@ class Replication {
   void StartSnapshotIfNeeded();
   void OnSnapshotDone(uint64_t generation, const std::string& error);
   void SendSnapshotChunks(Replica& r);
+  // A snapshot without keys is made at once and sent whole, apart from the shared one.
+  void SendFilteredSnapshot(Replica& r);
   void GoOnline(Replica& r);
   void ServeWaiters();
   void FreeBacklogIfIdle(int64_t now_ms);

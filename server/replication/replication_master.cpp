@@ -9,6 +9,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "core/rdb_writer.h"
 #include "core/text.h"
 #include "server/aof/aof_files.h"
 #include "server/aof/aof_format.h"
@@ -76,12 +77,23 @@ void Replication::SetReplicaCapa(ClientState& client, std::string_view capa) {
   if (EqualsIgnoreCase(capa, "psync2")) r.capa_psync2 = true;
 }
 
+void Replication::SetReplicaRdbOnly(ClientState& client, bool rdb_only) {
+  Announced(client).rdb_only = rdb_only;
+}
+
+void Replication::SetReplicaRdbFilter(ClientState& client, bool with_functions) {
+  Replica& r = Announced(client);
+  r.exclude_data = true;
+  r.exclude_functions = !with_functions;
+}
+
 void Replication::FeedStream(std::string_view bytes) {
   if (!backlog_) CreateBacklog();
   offset_ += static_cast<int64_t>(bytes.size());
   backlog_->Append(bytes);
   const int64_t hard = server_.config.values().client_output_buffer_limit[kClientReplica].hard;
   for (auto& [id, r] : replicas_) {
+    if (r->rdb_only) continue;  // it wanted the snapshot alone
     switch (r->state) {
       case Replica::State::kOnline:
         r->Push(bytes);
@@ -143,9 +155,32 @@ std::string Replication::Sync(ClientState& client, bool psync, std::string_view 
   }
   ++server_.stats.sync_full;
   CreateBacklog();
+  if (r.exclude_data) {
+    SendFilteredSnapshot(r);
+    return "";
+  }
   r.state = Replica::State::kWaitSnapshot;
   StartSnapshotIfNeeded();
   return "";
+}
+
+void Replication::SendFilteredSnapshot(Replica& r) {
+  RdbOptions options = SnapshotRdbOptions(server_);
+  if (r.exclude_functions) options.functions.clear();
+  RdbWriter writer(options);
+  writer.WriteHeader(server_.clock.NowMs(),
+                     options.used_memory.value_or(server_.store.AllocatedBytes()));
+  writer.WriteEof();
+  std::string rdb;
+  writer.TakePending(rdb);
+  if (r.psync) r.Push("+FULLRESYNC " + replid_ + " " + std::to_string(offset_) + "\r\n");
+  r.Push("$" + std::to_string(rdb.size()) + "\r\n");
+  r.Push(rdb);
+  // Made now, it is the data at offset_: the stream goes on from there.
+  selected_db_ = -1;
+  r.state = Replica::State::kOnline;
+  r.ack_time_ms = server_.clock.NowMs();
+  spdlog::info("Synchronization with replica {} succeeded (a snapshot without keys)", r.Name());
 }
 
 bool Replication::TryPartialSync(Replica& r, std::string_view replid, int64_t offset) {

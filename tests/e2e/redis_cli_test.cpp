@@ -1,4 +1,5 @@
-// Debian's redis-cli against the server: plain commands, --pipe, --scan, --bigkeys.
+// Debian's redis-cli against the server: plain commands, --pipe, --scan, --bigkeys, --rdb and
+// --functions-rdb.
 #include <algorithm>
 #include <set>
 
@@ -110,6 +111,37 @@ TEST_CASE("redis-cli --bigkeys reports the biggest string key") {
   CHECK(Contains(r.out, "Sampled 3 keys in the keyspace!"));
   CHECK(Contains(r.out, "Biggest string found '\"the-big-one\"' has 5000 bytes"));
   CHECK(Contains(r.out, "3 strings with 5101 bytes (100.00% of keys, avg size 1700.33)"));
+}
+
+TEST_CASE("redis-cli --rdb takes the snapshot over replication; --functions-rdb only libraries") {
+  ServerProcess server;
+  RawClient c(server.port());
+  CHECK(c.Call({"SET", "k", "v"}) == kOk);
+  const std::string library =
+      "#!lua name=lib\nredis.register_function('hi', function() return 1 end)";
+  CHECK(c.Call({"FUNCTION", "LOAD", library}) == Bulk("lib"));
+
+  TempDir whole, functions;
+  CliResult r = RunCli(server.port(), {"--rdb", whole.path() + "/dump.rdb"});
+  INFO("stderr: ", r.err);
+  CHECK(r.code == 0);
+  r = RunCli(server.port(), {"--functions-rdb", functions.path() + "/dump.rdb"});
+  INFO("stderr: ", r.err);
+  CHECK(r.code == 0);
+
+  ServerProcess from_whole({"--dir", whole.path()});
+  RawClient w(from_whole.port());
+  CHECK(w.Call({"GET", "k"}) == Bulk("v"));
+  CHECK(w.Call({"FCALL", "hi", "0"}) == Int(1));
+  ServerProcess from_functions({"--dir", functions.path()});
+  RawClient f(from_functions.port());
+  CHECK(f.Call({"DBSIZE"}) == Int(0));
+  CHECK(f.Call({"FCALL", "hi", "0"}) == Int(1));
+
+  CHECK(c.Call({"REPLCONF", "rdb-filter-only", "functions keys"}) ==
+        Err("ERR Unsupported rdb-filter-only option: keys"));
+  CHECK(c.Call({"REPLCONF", "rdb-only", "2"}) ==
+        Err("ERR value is out of range, value must between 0 and 1"));
 }
 
 }  // namespace
