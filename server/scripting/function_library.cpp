@@ -162,7 +162,7 @@ int RegisterFunction(lua_State* L) {
   return 0;
 }
 
-FunctionLibraries::FunctionLibraries() : lua_(NewSandbox()) {}
+FunctionLibraries::FunctionLibraries() : lua_(NewSandbox(SandboxFor::kFunctions)) {}
 
 FunctionLibraries::~FunctionLibraries() { lua_close(lua_); }
 
@@ -250,7 +250,7 @@ void FunctionLibraries::Flush() {
   libraries_.clear();
   functions_.clear();
   lua_close(lua_);
-  lua_ = NewSandbox();
+  lua_ = NewSandbox(SandboxFor::kFunctions);
 }
 
 const FunctionDef* FunctionLibraries::Find(std::string_view name,

@@ -319,6 +319,12 @@ int RedisDebug(lua_State* L) {
   return 0;
 }
 
+// Deprecated since scripts always replicate their effects: true, as Redis answers.
+int RedisReplicateCommands(lua_State* L) {
+  lua_pushboolean(L, 1);
+  return 1;
+}
+
 // Redis's rand48: the same sequence on every platform.
 uint64_t rand48_state = 0x1234ABCD330EULL;
 int32_t Lrand48() {
@@ -381,7 +387,7 @@ void SetLogAndVersion(lua_State* L) {
 
 }  // namespace
 
-void RegisterRedisApi(lua_State* L) {
+void RegisterRedisApi(lua_State* L, bool eval) {
   lua_newtable(L);
   SetFunction(L, "call", RedisCall);
   SetFunction(L, "pcall", RedisPcall);
@@ -397,8 +403,11 @@ void RegisterRedisApi(lua_State* L) {
   SetNumber(L, "REPL_REPLICA", 2);
   SetNumber(L, "REPL_ALL", 3);
   SetFunction(L, "acl_check_cmd", RedisAclCheckCmd);
-  SetFunction(L, "breakpoint", RedisBreakpoint);
-  SetFunction(L, "debug", RedisDebug);
+  if (eval) {
+    SetFunction(L, "breakpoint", RedisBreakpoint);
+    SetFunction(L, "debug", RedisDebug);
+    SetFunction(L, "replicate_commands", RedisReplicateCommands);
+  }
   lua_setglobal(L, "redis");
 
   lua_pushcfunction(L, LuaPcall);

@@ -111,7 +111,7 @@ void MakeLibraryApi(lua_State* L) {
 
 }  // namespace
 
-lua_State* NewSandbox() {
+lua_State* NewSandbox(SandboxFor use) {
   lua_State* L = luaL_newstate();
   OpenLibrary(L, "", luaopen_base);
   OpenLibrary(L, LUA_TABLIBNAME, luaopen_table);
@@ -129,7 +129,7 @@ lua_State* NewSandbox() {
   }
   lua_pushcfunction(L, SafeLoadstring);
   lua_setglobal(L, "loadstring");
-  RegisterRedisApi(L);
+  RegisterRedisApi(L, use == SandboxFor::kEval);
   MakeLibraryApi(L);
 
   // The error handler keeps its own reference to `debug`, which scripts do not get.

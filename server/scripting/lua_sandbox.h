@@ -15,8 +15,11 @@ namespace kvd {
 struct ScriptRun;
 struct FunctionLoad;
 
+// Which scripts a state runs: EVAL's get the debugger's redis.breakpoint and redis.debug and
+// the deprecated redis.replicate_commands, as in Redis; function libraries do not.
+enum class SandboxFor { kEval, kFunctions };
 // A new sandboxed state; close it with lua_close.
-lua_State* NewSandbox();
+lua_State* NewSandbox(SandboxFor use);
 
 // The invocation in progress (null outside one), for redis.call and the count hook.
 void SetCurrentRun(lua_State* L, ScriptRun* run);

@@ -103,7 +103,7 @@ void ReplyScriptError(CommandContext& ctx, const ScriptError& error) {
 
 }  // namespace
 
-Scripting::Scripting() : eval_lua_(NewSandbox()) {}
+Scripting::Scripting() : eval_lua_(NewSandbox(SandboxFor::kEval)) {}
 
 Scripting::~Scripting() { lua_close(eval_lua_); }
 
@@ -161,7 +161,7 @@ bool Scripting::ScriptExists(std::string_view sha) const {
 void Scripting::FlushScripts() {
   scripts_.clear();
   lua_close(eval_lua_);
-  eval_lua_ = NewSandbox();
+  eval_lua_ = NewSandbox(SandboxFor::kEval);
 }
 
 void Scripting::Eval(CommandContext& ctx, bool by_sha, bool read_only, LuaDebugger* debugger) {

@@ -252,5 +252,18 @@ TEST_CASE("redis.acl_check_cmd answers for the caller's user, keys included") {
   CHECK(h.Run({"ACL", "LOG"}) == "*0\r\n");
 }
 
+TEST_CASE("EVAL's redis has the debugger's functions and the deprecated replicate_commands") {
+  Harness h;
+  CHECK(Eval(h, "return redis.replicate_commands()") == Int(1));
+  // Outside a debugging session (SCRIPT DEBUG) a breakpoint is not hit and debug shows nothing.
+  CHECK(Eval(h, "redis.debug('x', 1) return redis.breakpoint()") == "$-1\r\n");
+  // A function library's redis has none of them, as in Redis.
+  CHECK(h.Run({"FUNCTION", "LOAD",
+               "#!lua name=lib\nredis.register_function('f', function()\n"
+               "  return {type(redis.breakpoint), type(redis.debug), "
+               "type(redis.replicate_commands)}\nend)"}) == Bulk("lib"));
+  CHECK(h.Run({"FCALL", "f", "0"}) == "*3\r\n$3\r\nnil\r\n$3\r\nnil\r\n$3\r\nnil\r\n");
+}
+
 }  // namespace
 }  // namespace kvd::testing
