@@ -328,8 +328,16 @@ int OpenMsgpackLibrary(lua_State* L) {
                                         {nullptr, nullptr}};
   lua_newtable(L);
   luaL_register(L, nullptr, kFunctions);
-  lua_pushliteral(L, "lua-cmsgpack");
-  lua_setfield(L, -2, "_NAME");
+  // The module's description fields, as Redis's bundled lua_cmsgpack has them.
+  static const char* const kFields[][2] = {
+      {"_NAME", "cmsgpack"},
+      {"_VERSION", "lua-cmsgpack 0.4.0"},
+      {"_COPYRIGHT", "Copyright (C) 2012, Salvatore Sanfilippo"},
+      {"_DESCRIPTION", "MessagePack C implementation for Lua"}};
+  for (const auto& [name, value] : kFields) {
+    lua_pushstring(L, value);
+    lua_setfield(L, -2, name);
+  }
   return 1;
 }
 

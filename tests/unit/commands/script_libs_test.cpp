@@ -40,6 +40,8 @@ TEST_CASE("struct packs and unpacks binary records") {
 TEST_CASE("cmsgpack encodes as Redis's lua_cmsgpack and decodes back") {
   Harness h;
   CHECK(Eval(h, "return cmsgpack.pack({1,2,3})") == Bulk("\x93\x01\x02\x03"));
+  CHECK(Eval(h, "return {cmsgpack._NAME, cmsgpack._VERSION}") ==
+        "*2\r\n$8\r\ncmsgpack\r\n$18\r\nlua-cmsgpack 0.4.0\r\n");
   CHECK(Eval(h, "return cmsgpack.pack({a=1})") == Bulk("\x81\xa1" "a\x01"));
   CHECK(Eval(h, "return cmsgpack.pack(1.5, -1, 300, 'ab', true, 70000, -200, 5000000000, 0.1)") ==
         Bulk(std::string("\xca?\xc0\x00\x00\xff\xcd\x01,\xa2" "ab\xc3\xce\x00\x01\x11p\xd1\xff"
