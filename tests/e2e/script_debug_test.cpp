@@ -148,6 +148,35 @@ TEST_CASE("a shutdown ends the forked debugging sessions") {
   CHECK(dbg.ReadUntilClosed().empty());
 }
 
+TEST_CASE("a debugging client that goes away leaves the script to run to its end") {
+  ServerProcess server;
+  RawClient other(server.port());
+  {
+    RawClient dbg(server.port());
+    CHECK(dbg.Call({"SCRIPT", "DEBUG", "SYNC"}) == kOk);
+    dbg.Send(Command({"EVAL", "redis.call('set', 'sync', 'done')", "0"}));
+    CHECK(ReadLog(dbg).size() == 2);
+  }
+  // The server, held by the session, serves again once the script has ended.
+  CHECK(other.Call({"GET", "sync"}) == Bulk("done"));
+  {
+    RawClient dbg(server.port());
+    CHECK(dbg.Call({"SCRIPT", "DEBUG", "YES"}) == kOk);
+    dbg.Send(Command({"EVAL", "return 1", "0"}));
+    CHECK(ReadLog(dbg).size() == 2);
+  }
+  if (TestingKvd()) {
+    // The forked session ends by itself, and the server reaps it.
+    const std::string forked = "Lua debugging session forked as process ";
+    const std::string log = server.Log();
+    const size_t at = log.find(forked);
+    REQUIRE(at != std::string::npos);
+    const std::string pid = log.substr(at + forked.size(), log.find('\n', at) - at - forked.size());
+    CHECK(
+        WaitFor([&] { return Contains(server.Log(), "Lua debugging session " + pid + " ended"); }));
+  }
+}
+
 TEST_CASE("redis-cli --ldb and --ldb-sync-mode debug a script file") {
   ServerProcess server;
   TempDir dir;
