@@ -136,6 +136,28 @@ TEST_CASE("the Lua debugger: abort, the loop timeout, its errors and help") {
   CHECK(plain.Call({"EVAL", "redis.debug('x') return redis.breakpoint()", "0"}) == kNil);
 }
 
+TEST_CASE("malformed debugger input stops the script with an error, never the server") {
+  ServerProcess server;
+  const std::string sha = "e0e1f9fabfc9d4800c877a703b823ac0578ff8db";  // of "return 1"
+  const std::vector<std::string> junk = {
+      "garbage\r\n", "*2\r\n$1\r\ns\r\n:1\r\n", "*0\r\n", "*1\r\n$2000\r\n", "*1\r\n$0\r\n\r\n",
+      // A command that never ends, past the 1 MB the debugger buffers.
+      "*1\r\n$" + std::string(1100 * 1024, '9')};
+  for (const std::string& bytes : junk) {
+    CAPTURE(bytes.substr(0, 20));
+    RawClient dbg(server.port());
+    CHECK(dbg.Call({"SCRIPT", "DEBUG", "SYNC"}) == kOk);
+    dbg.Send(Command({"EVAL", "return 1", "0"}));
+    CHECK(ReadLog(dbg).size() == 2);
+    dbg.Send(bytes);
+    CHECK(ReadLog(dbg) == Lines{"<endsession>"});
+    const std::string why = bytes.size() > 1000 ? "max client buffer reached" : "protocol error";
+    CHECK(dbg.ReadReply().raw == Err("ERR " + why + " script: " + sha + ", on @user_script:1."));
+  }
+  RawClient other(server.port());
+  CHECK(other.Call({"PING"}) == "+PONG\r\n");
+}
+
 TEST_CASE("a shutdown ends the forked debugging sessions") {
   ServerProcess server;
   RawClient dbg(server.port());
