@@ -1,11 +1,12 @@
 // The Lua debugger (SCRIPT DEBUG, redis-cli --ldb) against the real binary: a forked session
 // steps, prints, runs commands and keeps its changes to itself while the server serves
 // others; a synchronous one keeps its changes; abort, the loop timeout, the debugger's
-// errors, and a shutdown ending the forked sessions. The expected lines are Redis's.
-#include <doctest/doctest.h>
-
+// errors, malformed debugger input, a client that leaves mid-session, and a shutdown ending
+// the forked sessions. The expected lines are Redis's.
 #include <string>
 #include <vector>
+
+#include <doctest/doctest.h>
 
 #include "e2e/harness.h"
 
