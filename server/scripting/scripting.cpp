@@ -263,7 +263,9 @@ void Scripting::Run(lua_State* L, ScriptRun& run, int nargs) {
     if (lua_istable(L, -1)) {
       std::string source, line;
       lua_getfield(L, -1, "err");
-      if (lua_isstring(L, -1)) error.text = lua_tostring(L, -1);
+      // A table raised without a message (error({})) still fails with one, as Redis's fix
+      // for the crash it caused there.
+      error.text = lua_isstring(L, -1) ? lua_tostring(L, -1) : "ERR unknown error";
       lua_getfield(L, -2, "source");
       if (lua_isstring(L, -1)) source = lua_tostring(L, -1);
       lua_getfield(L, -3, "line");

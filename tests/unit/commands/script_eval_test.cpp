@@ -84,6 +84,9 @@ TEST_CASE("script errors carry Redis 7's texts and the script's line") {
   CHECK(Eval(h, body) == ScriptError("ERR user_script:1: boom", sha(body)));
   body = "error({err='X boom'})";
   CHECK(Eval(h, body) == ScriptError("X boom", sha(body)));
+  // A table without a message (Redis 7.0 crashed there; its fix replies this).
+  body = "error({x='y'})";
+  CHECK(Eval(h, body) == ScriptError("ERR unknown error", sha(body)));
   body = "return redis.call('subscribe', 'c')";
   CHECK(Eval(h, body) == ScriptError("ERR This Redis command is not allowed from script", sha(body)));
   body = "return redis.call()";
