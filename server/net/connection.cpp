@@ -2,6 +2,7 @@
 
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <unistd.h>
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
@@ -513,9 +514,16 @@ void Connection::Close() {
   if (closed_) return;
   closed_ = true;
   std::error_code ec;
-  // Shutting down would end the connection for a debugging session's child too.
-  if (!handed_off_) stream_.socket().shutdown(ClientStream::Socket::shutdown_both, ec);
-  stream_.socket().close(ec);
+  if (handed_off_) {
+    // A debugging session's child still holds the socket: no shutdown, which would end the
+    // connection for it too; and out of the reactor's epoll set before closing, as closing
+    // a descriptor whose socket stays open elsewhere leaves it registered there.
+    const auto fd = stream_.socket().release(ec);
+    if (fd >= 0) ::close(fd);
+  } else {
+    stream_.socket().shutdown(ClientStream::Socket::shutdown_both, ec);
+    stream_.socket().close(ec);
+  }
   asio::post(net_.store_strand, [self = shared_from_this()] {
     if (self->block_timer_) self->block_timer_->cancel();
     if (self->soft_limit_timer_) self->soft_limit_timer_->cancel();
