@@ -1,8 +1,11 @@
 #include "server/commands/stream_read_args.h"
 
+#include <string>
+
 #include "core/numeric.h"
 #include "core/text.h"
 #include "server/blocking.h"
+#include "server/client_state.h"
 #include "server/errors.h"
 
 namespace kvd::stream {
@@ -16,6 +19,13 @@ std::optional<ReadArgs> ParseReadArgs(CommandContext& ctx, bool xreadgroup) {
     const size_t more = argc - i - 1;
     const std::string_view opt = ctx.args[i];
     if (EqualsIgnoreCase(opt, "BLOCK") && more > 0) {
+      if (ctx.client.script) {
+        // Refused in scripts, as Redis 7.2 does (other blocking commands answer at once
+        // there; Redis allows this too from 7.4).
+        ctx.Error("ERR " + std::string(ctx.args[0]) +
+                  " command is not allowed with BLOCK option from scripts");
+        return std::nullopt;
+      }
       a.deadline = ParseBlockTimeoutMs(ctx, ctx.args[++i]);
       if (!a.deadline) return std::nullopt;
     } else if (EqualsIgnoreCase(opt, "COUNT") && more > 0) {

@@ -89,6 +89,13 @@ TEST_CASE("script errors carry Redis 7's texts and the script's line") {
   CHECK(Eval(h, body) == ScriptError("ERR unknown error", sha(body)));
   body = "return redis.call('subscribe', 'c')";
   CHECK(Eval(h, body) == ScriptError("ERR This Redis command is not allowed from script", sha(body)));
+  // XREAD and XREADGROUP with BLOCK are refused in scripts, as Redis 7.2 does.
+  body = "return redis.call('XREAD', 'BLOCK', '0', 'STREAMS', 's', '$')";
+  CHECK(Eval(h, body) ==
+        ScriptError("ERR XREAD command is not allowed with BLOCK option from scripts", sha(body)));
+  CHECK(Eval(h, "return redis.pcall('xreadgroup', 'GROUP', 'g', 'c', 'BLOCK', '0', 'STREAMS', "
+                "'s', '>')") ==
+        "-ERR xreadgroup command is not allowed with BLOCK option from scripts\r\n");
   body = "return redis.call()";
   CHECK(Eval(h, body) ==
         ScriptError("ERR Please specify at least one argument for this redis lib call", sha(body)));
