@@ -57,8 +57,8 @@ std::unique_ptr<BlockingSocket> BlockingSocket::Connect(const std::string& host,
 
 BlockingSocket::~BlockingSocket() { ::close(fd_); }
 
-IoStatus BlockingSocket::Wait(short events, int64_t timeout_ms) {
-  pollfd p{.fd = fd_, .events = events, .revents = 0};
+IoStatus WaitReady(int fd, short events, int64_t timeout_ms) {
+  pollfd p{.fd = fd, .events = events, .revents = 0};
   for (;;) {
     const int n = ::poll(&p, 1, static_cast<int>(std::min<int64_t>(timeout_ms, INT_MAX)));
     if (n > 0) return IoStatus::kOk;  // an error or hang-up shows in the read or write
@@ -67,18 +67,22 @@ IoStatus BlockingSocket::Wait(short events, int64_t timeout_ms) {
   }
 }
 
-IoStatus BlockingSocket::Write(std::string_view data, int64_t timeout_ms) {
+IoStatus WriteAll(int fd, std::string_view data, int64_t timeout_ms) {
   while (!data.empty()) {
-    const ssize_t n = ::send(fd_, data.data(), data.size(), MSG_NOSIGNAL);
+    const ssize_t n = ::send(fd, data.data(), data.size(), MSG_NOSIGNAL | MSG_DONTWAIT);
     if (n > 0) {
       data.remove_prefix(static_cast<size_t>(n));
       continue;
     }
-    // ENOTCONN: the connect has not completed yet.
+    // ENOTCONN: a connect has not completed yet.
     if (n < 0 && errno != EAGAIN && errno != EINTR && errno != ENOTCONN) return IoStatus::kError;
-    if (const IoStatus s = Wait(POLLOUT, timeout_ms); s != IoStatus::kOk) return s;
+    if (const IoStatus s = WaitReady(fd, POLLOUT, timeout_ms); s != IoStatus::kOk) return s;
   }
   return IoStatus::kOk;
+}
+
+IoStatus BlockingSocket::Write(std::string_view data, int64_t timeout_ms) {
+  return WriteAll(fd_, data, timeout_ms);
 }
 
 IoStatus BlockingSocket::ReadLine(std::string& line, int64_t timeout_ms) {
@@ -97,7 +101,7 @@ IoStatus BlockingSocket::ReadLine(std::string& line, int64_t timeout_ms) {
       continue;
     }
     if (n == 0 || (errno != EAGAIN && errno != EINTR)) return IoStatus::kError;
-    if (const IoStatus s = Wait(POLLIN, timeout_ms); s != IoStatus::kOk) return s;
+    if (const IoStatus s = WaitReady(fd_, POLLIN, timeout_ms); s != IoStatus::kOk) return s;
   }
 }
 

@@ -10,6 +10,13 @@ namespace kvd {
 
 enum class IoStatus { kOk, kError, kTimeout };
 
+// Waits until the descriptor is ready for `events` (POLLIN, POLLOUT); a negative timeout_ms
+// waits as long as it takes.
+IoStatus WaitReady(int fd, short events, int64_t timeout_ms);
+// Writes all of `data` to a socket without blocking in send, each wait for room bounded by
+// timeout_ms (the Lua debugger writes to a client's socket this way too).
+IoStatus WriteAll(int fd, std::string_view data, int64_t timeout_ms);
+
 class BlockingSocket {
  public:
   // Resolves `host` (a name or an address) and starts a non-blocking connect to the first
@@ -30,8 +37,6 @@ class BlockingSocket {
 
  private:
   explicit BlockingSocket(int fd) : fd_(fd) {}
-  // Waits until the socket is ready for `events` (POLLIN, POLLOUT).
-  IoStatus Wait(short events, int64_t timeout_ms);
 
   int fd_;
   std::string in_;  // received, not yet returned as a line

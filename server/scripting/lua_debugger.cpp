@@ -18,6 +18,7 @@ extern "C" {
 
 #include "core/numeric.h"
 #include "core/text.h"
+#include "server/blocking_socket.h"
 #include "server/scripting/lua_debugger_format.h"
 #include "server/scripting/lua_sandbox.h"
 #include "server/scripting/script_run.h"
@@ -200,34 +201,19 @@ int LuaDebugger::ParseCommand(std::vector<std::string>& argv) const {
 bool LuaDebugger::ReadMore() {
   char buf[1024];
   for (;;) {
-    pollfd p{.fd = fd_, .events = POLLIN, .revents = 0};
-    if (::poll(&p, 1, -1) < 0 && errno != EINTR) return false;
     const ssize_t n = ::recv(fd_, buf, sizeof buf, MSG_DONTWAIT);
     if (n > 0) {
       input_.append(buf, static_cast<size_t>(n));
       return true;
     }
-    if (n == 0) return false;
-    if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR) return false;
+    if (n == 0 || (errno != EAGAIN && errno != EINTR)) return false;
+    // Nothing yet: the script waits for its client as long as it takes, as in Redis.
+    if (WaitReady(fd_, POLLIN, -1) != IoStatus::kOk) return false;
   }
 }
 
 bool LuaDebugger::Send(std::string_view data) {
-  while (!data.empty()) {
-    const ssize_t n = ::send(fd_, data.data(), data.size(), MSG_NOSIGNAL | MSG_DONTWAIT);
-    if (n > 0) {
-      data.remove_prefix(static_cast<size_t>(n));
-      continue;
-    }
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
-      pollfd p{.fd = fd_, .events = POLLOUT, .revents = 0};
-      const int ready = ::poll(&p, 1, kSendTimeoutMs);
-      if (ready > 0 || (ready < 0 && errno == EINTR)) continue;
-    }
-    return false;
-  }
-  return true;
+  return WriteAll(fd_, data, kSendTimeoutMs) == IoStatus::kOk;
 }
 
 void LuaDebugger::SendLogs() {
